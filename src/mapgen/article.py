@@ -1,0 +1,174 @@
+"""The article: its text, its sentences, and exact quotes found in it.
+
+Quotes are matched exactly except that the apostrophes ’ ‘ ʼ and ' count as one character and any run of
+whitespace counts as one space, so a quote copied from a web page still matches the stored text.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .errors import QuoteNotFound, StoryError
+
+APOSTROPHES = "\u2019\u2018\u02bc\u0060\u00b4"
+# "date 2023-09" (or 2023-09-12) at the very start of the file is metadata, not article text.
+_META = re.compile(r"\A\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*")
+# A sentence ends at . ! ? or … (possibly followed by a closing quote) before whitespace and a capital,
+# an opening quote or a digit; paragraph breaks always end one.
+_SENTENCE_END = re.compile(r"[.!?\u2026]+(?:\s*[»\"\u201d])?(?=\s+[«\"\u201c(A-Z0-9À-ÖØ-ÞЀ-Я])|\n\s*\n")
+MAX_ARTICLE_BYTES = 5_000_000
+
+
+@dataclass(frozen=True)
+class Match:
+    """Where a quote sits in the article, as character offsets into `Article.text`."""
+
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+
+
+@dataclass(frozen=True)
+class Article:
+    text: str
+    path: str = "article.txt"
+    date: str | None = None  # from the metadata line, e.g. "2023-09"
+
+    @classmethod
+    def read(cls, path: Path) -> "Article":
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise StoryError(f"cannot read article: {exc.strerror}", where=str(path)) from None
+        if len(raw) > MAX_ARTICLE_BYTES:
+            raise StoryError(
+                f"article is {len(raw):,} bytes; the limit is {MAX_ARTICLE_BYTES:,}", where=str(path)
+            )
+        if b"\x00" in raw:
+            raise StoryError("article is binary, not text", where=str(path))
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise StoryError(f"article is not UTF-8 (byte {exc.start})", where=str(path)) from None
+        return cls.parse(text, path=str(path))
+
+    @classmethod
+    def parse(cls, text: str, path: str = "article.txt") -> "Article":
+        text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+        date = None
+        m = _META.match(text)
+        if m:
+            date, text = m.group(1), text[m.end() :]
+        text = text.strip()
+        if not text:
+            raise StoryError("article is empty", where=path)
+        return cls(text=text, path=path, date=date)
+
+    @cached_property
+    def _normalized(self) -> tuple[str, list[int]]:
+        return normalize_with_map(self.text)
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        """(start, end) offsets of each sentence, leading and trailing space trimmed."""
+        spans, start = [], 0
+        for m in _SENTENCE_END.finditer(self.text):
+            end = m.end() if m.group().strip() else m.start()
+            spans.append((start, end))
+            start = m.end()
+        spans.append((start, len(self.text)))
+        out = []
+        for a, b in spans:
+            seg = self.text[a:b]
+            a2 = a + (len(seg) - len(seg.lstrip()))
+            b2 = b - (len(seg) - len(seg.rstrip()))
+            if b2 > a2:
+                out.append((a2, b2))
+        return out
+
+    def find(self, quote: str) -> Match | None:
+        """Find `quote` in the text; None if absent."""
+        needle = normalize(quote)
+        if not needle:
+            return None
+        hay, index = self._normalized
+        i = hay.find(needle)
+        if i < 0:
+            return None
+        start = index[i]
+        end = index[i + len(needle) - 1] + 1
+        s0 = max((a for a, b in self.sentences if a <= start), default=0)
+        s1 = min((b for a, b in self.sentences if b >= end), default=len(self.text))
+        return Match(start, end, s0, s1)
+
+    def locate(self, quote: str, *, where: str, field: str) -> Match:
+        """Like `find`, but a missing quote is an error that shows the closest passage."""
+        m = self.find(quote)
+        if m is None:
+            hint = self.closest_passage(quote)
+            msg = f"quote {quote!r} is not in the article"
+            if hint:
+                msg += f"; closest passage: {hint!r}"
+            raise QuoteNotFound(msg, where=where, field=field)
+        return m
+
+    def closest_passage(self, quote: str, width: int = 120) -> str:
+        """The stretch of the article most like `quote` (for error messages); "" if nothing is close."""
+        needle = normalize(quote)
+        if not needle:
+            return ""
+        hay, _ = self._normalized
+        # Shortlist sentences cheaply, then slide a quote-sized window over the best few.
+        sents = [normalize(self.text[a:b]) for a, b in self.sentences]
+        words = {w for w in re.findall(r"\w+", needle.casefold()) if len(w) > 2}
+        shortlist = sorted(
+            sents,
+            key=lambda s: (
+                -len(words & set(re.findall(r"\w+", s.casefold()))),
+                -difflib.SequenceMatcher(None, needle, s, autojunk=False).quick_ratio(),
+            ),
+        )[:5]
+        best, best_score = "", 0.0
+        for sent in shortlist:
+            starts = [0] + [m.end() for m in re.finditer(r" ", sent)]
+            for a in starts:
+                stop = sent.find(" ", a + len(needle) - 1)
+                window = sent[a : stop if stop > 0 else len(sent)]
+                score = difflib.SequenceMatcher(None, needle, window, autojunk=False).ratio()
+                if score > best_score:
+                    best_score, best = score, window
+        if best_score < 0.4:
+            return ""
+        return best if len(best) <= width else best[: width - 1] + "…"
+
+
+def normalize(text: str) -> str:
+    return normalize_with_map(text)[0]
+
+
+def normalize_with_map(text: str) -> tuple[str, list[int]]:
+    """Fold apostrophes and whitespace runs; return the folded text and, per folded character, the
+    offset of the original character it came from."""
+    text = unicodedata.normalize("NFC", text)
+    out: list[str] = []
+    index: list[int] = []
+    in_space = False
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if not in_space and out:
+                out.append(" ")
+                index.append(i)
+            in_space = True
+            continue
+        in_space = False
+        out.append("'" if ch in APOSTROPHES else ch)
+        index.append(i)
+    if out and out[-1] == " ":
+        out.pop()
+        index.pop()
+    return "".join(out), index

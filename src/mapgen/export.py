@@ -1,0 +1,106 @@
+"""Stage 4a: the journey as GeoJSON (RFC 7946: WGS84, longitude first)."""
+from __future__ import annotations
+
+import json
+
+from . import __version__
+from .data import ATTRIBUTION_TEXT
+from .geocode import Located
+from .rail import RailNetwork
+from .route import Route
+from .story import Story
+
+PRECISION = 5  # decimals: about 1 m
+
+
+def _pt(lon: float, lat: float) -> list[float]:
+    return [round(lon, PRECISION), round(lat, PRECISION)]
+
+
+def stop_properties(story: Story, loc: Located) -> dict:
+    stop = loc.stop
+    m = stop.match
+    text = story.article.text
+    g = loc.geocode
+    return {
+        "kind": "stop",
+        "order": stop.order,
+        "name": stop.place,
+        "place_name": loc.name,
+        "country": loc.country,
+        "quote": stop.quote,
+        "quote_start": m.start,
+        "quote_end": m.end,
+        "sentence": text[m.sentence_start : m.sentence_end],
+        "certainty": stop.certainty,
+        "date": stop.date,
+        "note": stop.note,
+        "source": story.citation,
+        "location_source": loc.source,
+        "geocode": None if g is None else {
+            "id": g.place.id,
+            "confidence": g.confidence,
+            "candidates": [
+                {"id": c.place.id, "name": c.place.name, "country": c.place.country, "kind": c.place.kind,
+                 "lat": round(c.place.lat, PRECISION), "lon": round(c.place.lon, PRECISION),
+                 "score": c.score, "why": list(c.why)}
+                for c in g.candidates
+            ],
+        },
+    }
+
+
+def to_geojson(story: Story, stops: list[Located], route: Route, network: RailNetwork) -> dict:
+    features = []
+    for loc in stops:
+        if loc.stop.via:
+            continue
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": _pt(loc.lon, loc.lat)},
+            "properties": stop_properties(story, loc),
+        })
+    for i, leg in enumerate(route.legs):
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": [_pt(x, y) for x, y in leg.coords]},
+            "properties": {
+                "kind": "leg",
+                "leg": i + 1,
+                "from": leg.start.stop.place,
+                "to": leg.end.stop.place,
+                "from_order": leg.start.stop.order,
+                "to_order": leg.end.stop.order,
+                "mode": leg.mode,
+                "km": round(leg.km, 1),
+                "certainty": leg.certainty,
+                "countries": list(leg.countries),
+                "connector": bool(leg.connectors),
+                "connectors": list(leg.connectors),
+                "fallback": leg.fallback,
+                "snap_km": list(leg.snap_km),
+            },
+        })
+    used = sorted({c for leg in route.legs for c in leg.connectors})
+    for conn in network.connectors:
+        if conn["id"] in used:
+            features.append({
+                "type": "Feature",
+                "geometry": conn["geometry"],
+                "properties": {"kind": "connector", "id": conn["id"], "name": conn["name"],
+                               "km": round(conn["km"], 1), "source": conn["source"]},
+            })
+    return {
+        "type": "FeatureCollection",
+        "title": story.title,
+        "source": {"name": story.source_name, "citation": story.citation, "url": story.url},
+        "date": story.date,
+        "total_km": round(route.km, 1),
+        "attribution": ATTRIBUTION_TEXT,
+        "generator": f"mapgen {__version__}",
+        "features": features,
+    }
+
+
+def dumps(doc: dict) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n"

@@ -1,0 +1,285 @@
+"""Rail routing on Natural Earth 10m railroads, with curated connectors and a border rule.
+
+The network (geo/rail/ne_10m_railroads_graph.npz, built by tools/prepare_geo.py) is a graph whose nodes are
+line ends and junctions and whose edges are runs of track with their full geometry kept aside. Known gaps
+are bridged only by the curated connectors in geo/rail/connectors.geojson, never automatically.
+
+Border rule: a leg may only use track in the countries of its endpoints (and of any `via` stops), so
+Rajin -> Tumangang cannot cut through China even though that is shorter on the raw network.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from pyproj import Geod
+
+from . import data
+from .errors import DataError
+
+SCALE = 100_000  # vertices are stored as integer 1e-5 degrees
+SNAP_KM = 30.0  # a stop further than this from usable track has no rail path
+GEOD = Geod(ellps="WGS84")
+
+
+@dataclass(frozen=True)
+class Snap:
+    """Where a stop joins the network: vertex `vertex` of edge `edge`, `km` away from the stop."""
+
+    edge: int
+    vertex: int
+    km: float
+    lon: float
+    lat: float
+
+
+@dataclass
+class Path_:
+    coords: list[tuple[float, float]]  # (lon, lat)
+    km: float
+    countries: tuple[str, ...]
+    connectors: tuple[str, ...]  # ids of curated connectors used
+    ferry: bool = False
+
+
+@dataclass
+class RailNetwork:
+    node_xy: np.ndarray  # (N, 2) int32
+    edge_u: np.ndarray
+    edge_v: np.ndarray
+    edge_a: np.ndarray  # first vertex index of the edge
+    edge_b: np.ndarray  # one past the last vertex index
+    edge_cset: np.ndarray  # index into csets
+    edge_ferry: np.ndarray
+    edge_connector: np.ndarray  # -1, or index into connectors
+    vert_xy: np.ndarray  # (V, 2) int32
+    vert_km: np.ndarray  # km from the start of the vertex's edge
+    vert_edge: np.ndarray  # which edge each vertex belongs to
+    vert_country: np.ndarray  # index into country_codes, -1 outside every country
+    csets: list[frozenset[str]]
+    country_codes: list[str]
+    connectors: list[dict] = field(default_factory=list)
+
+    @property
+    def edge_km(self) -> np.ndarray:
+        return (self.vert_km[self.edge_b - 1] - self.vert_km[self.edge_a]).astype(np.float64)
+
+    # --- loading ---------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, graph: Path | None = None, connectors: Path | None = None) -> "RailNetwork":
+        graph = graph or data.geo_file("rail", "ne_10m_railroads_graph.npz")
+        connectors = connectors or data.geo_file("rail", "connectors.geojson")
+        try:
+            z = np.load(graph)
+            ptr = z["edge_ptr"]
+            net = cls(
+                node_xy=z["node_xy"], edge_u=z["edge_u"], edge_v=z["edge_v"],
+                edge_a=ptr[:-1].copy(), edge_b=ptr[1:].copy(), edge_cset=z["edge_cset"],
+                edge_ferry=z["edge_ferry"], edge_connector=np.full(len(ptr) - 1, -1, dtype=np.int32),
+                vert_xy=z["vert_xy"], vert_km=z["vert_km"],
+                vert_edge=np.repeat(np.arange(len(ptr) - 1, dtype=np.int32), np.diff(ptr)),
+                vert_country=z["vert_country"],
+                csets=[frozenset(s.split(",")) - {""} for s in z["cset_names"].tolist()],
+                country_codes=z["country_codes"].tolist(),
+            )
+        except (OSError, KeyError, ValueError) as exc:
+            raise DataError(f"unreadable rail network: {exc}", where=str(graph)) from None
+        net._add_connectors(connectors)
+        return net
+
+    def _add_connectors(self, path: Path) -> None:
+        try:
+            features = json.loads(path.read_text(encoding="utf-8"))["features"]
+        except (OSError, ValueError, KeyError) as exc:
+            raise DataError(f"unreadable connectors: {exc}", where=str(path)) from None
+        for feat in features:
+            props = feat["properties"]
+            coords = np.rint(np.asarray(feat["geometry"]["coordinates"], dtype=float) * SCALE).astype(np.int32)
+            ends = [self._attach(coords[0]), self._attach(coords[-1])]
+            lon, lat = coords[:, 0] / SCALE, coords[:, 1] / SCALE
+            seg = GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])[2] / 1000.0
+            a = len(self.vert_xy)
+            self.vert_xy = np.vstack([self.vert_xy, coords])
+            self.vert_country = np.concatenate([self.vert_country, np.full(len(coords), -1, np.int16)])
+            self.vert_km = np.concatenate([self.vert_km, np.concatenate([[0.0], np.cumsum(seg)]).astype(np.float32)])
+            cset = frozenset(props["countries"].split(","))
+            if cset not in self.csets:
+                self.csets.append(cset)
+            self._append_edge(ends[0], ends[1], a, len(self.vert_xy), self.csets.index(cset), False,
+                              len(self.connectors))
+            self.connectors.append({**props, "km": float(seg.sum()), "geometry": feat["geometry"]})
+
+    def _append_edge(self, u, v, a, b, cset, ferry, connector=-1) -> int:
+        self.edge_u = np.append(self.edge_u, np.int32(u))
+        self.edge_v = np.append(self.edge_v, np.int32(v))
+        self.edge_a = np.append(self.edge_a, a)
+        self.edge_b = np.append(self.edge_b, b)
+        self.edge_cset = np.append(self.edge_cset, np.int32(cset))
+        self.edge_ferry = np.append(self.edge_ferry, ferry)
+        self.edge_connector = np.append(self.edge_connector, np.int32(connector))
+        e = len(self.edge_u) - 1
+        if b > len(self.vert_edge):
+            self.vert_edge = np.concatenate([self.vert_edge, np.full(b - len(self.vert_edge), e, np.int32)])
+        return e
+
+    def _attach(self, xy: np.ndarray) -> int:
+        """The node at `xy` (within ~50 m), splitting an edge there if needed; else a new node."""
+        d = np.abs(self.vert_xy[:, 0] - xy[0]) + np.abs(self.vert_xy[:, 1] - xy[1])
+        i = int(np.argmin(d))
+        if d[i] > 50:  # 50 units = 0.0005 degree, about 50 m: a free end
+            return self._new_node(xy)
+        return self._node_at_vertex(i)
+
+    def _new_node(self, xy) -> int:
+        self.node_xy = np.vstack([self.node_xy, np.asarray(xy, dtype=np.int32)[None, :]])
+        return len(self.node_xy) - 1
+
+    def _node_at_vertex(self, i: int) -> int:
+        e = int(self.vert_edge[i])
+        a, b = int(self.edge_a[e]), int(self.edge_b[e])
+        if i == a:
+            return int(self.edge_u[e])
+        if i == b - 1:
+            return int(self.edge_v[e])
+        n = self._new_node(self.vert_xy[i])
+        # split e permanently at i: e keeps a..i, a new edge takes i..b
+        v = int(self.edge_v[e])
+        self.edge_b[e] = i + 1
+        self.edge_v[e] = n
+        e2 = self._append_edge(n, v, i, b, self.edge_cset[e], self.edge_ferry[e])
+        self.vert_edge[i + 1 : b] = e2
+        return n
+
+    # --- snapping and routing ----------------------------------------------------------------------
+    def allowed_edges(self, countries: set[str]) -> np.ndarray:
+        ok = np.array([c <= countries for c in self.csets], dtype=bool)
+        return ok[self.edge_cset]
+
+    def snap(self, lat: float, lon: float, allowed: np.ndarray, *, country: str | None = None,
+             max_km: float = SNAP_KM) -> Snap | None:
+        """The nearest vertex of usable track, or None if none lies within `max_km`.
+
+        Track in the stop's own `country` wins over nearer track across a border unless it is much
+        further away (a border station should join its own country's line)."""
+        box = max_km / 111.0
+        cos = max(math.cos(math.radians(lat)), 0.01)
+        x, y = self.vert_xy[:, 0], self.vert_xy[:, 1]
+        sel = np.nonzero(
+            (np.abs(y - lat * SCALE) <= box * SCALE)
+            & (np.abs(((x - lon * SCALE) + 180 * SCALE) % (360 * SCALE) - 180 * SCALE) <= box / cos * SCALE)
+        )[0]
+        sel = sel[allowed[self.vert_edge[sel]]]
+        if not len(sel):
+            return None
+        vx, vy = x[sel] / SCALE, y[sel] / SCALE
+        d = np.hypot(((vx - lon + 180) % 360 - 180) * cos, vy - lat) * 111.2
+        j = int(np.argmin(d))
+        if country in self.country_codes:
+            own = self.vert_country[sel] == self.country_codes.index(country)
+            if own.any():
+                k = int(np.nonzero(own)[0][np.argmin(d[own])])
+                if d[k] <= 3 * d[j] + 2.0:
+                    j = k
+        i = int(sel[j])
+        km = GEOD.inv(lon, lat, vx[j], vy[j])[2] / 1000.0
+        if km > max_km:
+            return None
+        return Snap(edge=int(self.vert_edge[i]), vertex=i, km=km, lon=float(vx[j]), lat=float(vy[j]))
+
+    def shortest_path(self, a: Snap, b: Snap, allowed: np.ndarray) -> Path_ | None:
+        """Shortest path by geodesic length between two snapped points over allowed edges."""
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import dijkstra
+
+        n = len(self.node_xy)
+        eids = np.nonzero(allowed)[0]
+        u, v = self.edge_u[eids], self.edge_v[eids]
+        w = self.edge_km[eids]
+        # Temporary nodes for the snapped points (n, n+1), joined to both ends of their edge; a partial
+        # edge is described by (edge, from vertex, to vertex).
+        parts: list[tuple[int, int, int]] = [(int(e), -1, -1) for e in eids]
+        tu, tv, tw = [], [], []
+        for k, s in enumerate((a, b)):
+            t = n + k
+            e, i = s.edge, s.vertex
+            ea, eb = int(self.edge_a[e]), int(self.edge_b[e])
+            for end_node, lo, hi in ((self.edge_u[e], ea, i), (self.edge_v[e], i, eb - 1)):
+                tu.append(t)
+                tv.append(int(end_node))
+                tw.append(float(self.vert_km[hi] - self.vert_km[lo]))
+                parts.append((e, i, lo if lo != i else hi))
+        if a.edge == b.edge:  # both on one edge: the stretch between them is a candidate too
+            tu.append(n)
+            tv.append(n + 1)
+            tw.append(abs(float(self.vert_km[b.vertex] - self.vert_km[a.vertex])))
+            parts.append((a.edge, a.vertex, b.vertex))
+        rows = np.concatenate([u, v, tu, tv]).astype(np.int64)
+        cols = np.concatenate([v, u, tv, tu]).astype(np.int64)
+        wts = np.concatenate([w, w, tw, tw]) + 1e-9  # csgraph ignores zero-weight entries
+        pid = np.concatenate([np.arange(len(eids)), np.arange(len(eids)),
+                              np.arange(len(eids), len(parts)), np.arange(len(eids), len(parts))])
+        order = np.lexsort((wts, cols, rows))  # keep the lightest of parallel edges
+        rows, cols, wts, pid = rows[order], cols[order], wts[order], pid[order]
+        first = np.ones(len(rows), bool)
+        first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+        rows, cols, wts, pid = rows[first], cols[first], wts[first], pid[first]
+        graph = csr_matrix((wts, (rows, cols)), shape=(n + 2, n + 2))
+        dist, pred = dijkstra(graph, directed=True, indices=n, return_predecessors=True)
+        if not np.isfinite(dist[n + 1]):
+            return None
+        nodes = [n + 1]
+        while nodes[-1] != n:
+            nodes.append(int(pred[nodes[-1]]))
+        nodes.reverse()
+        key = rows * (n + 2) + cols
+        coords: list[np.ndarray] = []
+        used_edges = []
+        for x, y in zip(nodes, nodes[1:]):
+            j = int(np.searchsorted(key, x * (n + 2) + y))
+            e, lo, hi = parts[int(pid[j])]
+            if lo < 0:  # a whole edge
+                seg = self.vert_xy[self.edge_a[e] : self.edge_b[e]]
+            else:  # the part of edge e between two of its vertices
+                seg = self.vert_xy[min(lo, hi) : max(lo, hi) + 1]
+            start = self.node_xy[x] if x < n else self.vert_xy[(a, b)[x - n].vertex]
+            if not np.array_equal(seg[0], start):  # orient in the direction travelled
+                seg = seg[::-1]
+            coords.append(seg)
+            used_edges.append(e)
+        line = np.concatenate([c if i == 0 else c[1:] for i, c in enumerate(coords)]) / SCALE
+        keep = np.ones(len(line), bool)
+        keep[1:] = np.any(line[1:] != line[:-1], axis=1)
+        line = line[keep]
+        countries = sorted(set().union(*(self.csets[self.edge_cset[e]] for e in used_edges)))
+        conn = sorted({self.connectors[c]["id"] for c in self.edge_connector[used_edges] if c >= 0})
+        return Path_(
+            coords=[(float(x), float(y)) for x, y in line],
+            km=geodesic_km(line),
+            countries=tuple(countries),
+            connectors=tuple(conn),
+            ferry=bool(self.edge_ferry[used_edges].any()),
+        )
+
+
+def geodesic_km(coords) -> float:
+    arr = np.asarray(coords, dtype=float)
+    if len(arr) < 2:
+        return 0.0
+    return float(GEOD.line_length(arr[:, 0], arr[:, 1]) / 1000.0)
+
+
+def great_circle(a: tuple[float, float], b: tuple[float, float], step_km: float = 20.0) -> list[tuple[float, float]]:
+    """A geodesic line from a to b ((lon, lat)), densified so it draws as a curve on a web map."""
+    dist = GEOD.inv(a[0], a[1], b[0], b[1])[2] / 1000.0
+    n = int(dist // step_km)
+    mids = GEOD.npts(a[0], a[1], b[0], b[1], n) if n > 0 else []
+    return [a, *[(float(x), float(y)) for x, y in mids], b]
+
+
+@lru_cache(maxsize=1)
+def default_network() -> RailNetwork:
+    return RailNetwork.load()

@@ -1,0 +1,256 @@
+"""Stage 4b: the interactive map, a self-contained folium (Leaflet) page.
+
+Every piece of article text reaches the page through `esc`, which HTML-escapes it and also neutralises
+the characters that would break out of the JavaScript template literals folium wraps popups and
+tooltips in (` $ \\). Element ids come from a counter, so the same inputs give the same bytes.
+"""
+from __future__ import annotations
+
+import html
+import itertools
+import json
+from contextlib import contextmanager
+
+from . import __version__
+from .data import ATTRIBUTION, TILE_ATTRIBUTION
+from .geocode import Located
+from .rail import RailNetwork
+from .route import Leg, Route
+from .story import Story
+
+CERTAINTY_STYLE = {  # leg line style by the certainty of the stop it arrives at
+    "stated": {"dash_array": None, "label": "stated by the article"},
+    "reported": {"dash_array": "10 6", "label": "reported (attributed to a source)"},
+    "possible": {"dash_array": "2 8", "label": "possible (speculation in the article)"},
+}
+ROUTE_COLOR = "#c0392b"
+CONNECTOR_COLOR = "#8e44ad"
+FALLBACK_COLOR = "#7f8c8d"
+
+
+def esc(text: object) -> str:
+    """HTML-escape, and make safe inside a JS template literal."""
+    return (
+        html.escape(str(text), quote=True)
+        .replace("\\", "&#92;")
+        .replace("`", "&#96;")
+        .replace("$", "&#36;")
+    )
+
+
+@contextmanager
+def deterministic_ids():
+    """Number branca/folium element ids 0, 1, 2, ... instead of random hex while a map is built."""
+    from branca.element import Element
+
+    counter = itertools.count()
+    original = Element.__dict__["_generate_id"]
+    Element._generate_id = classmethod(lambda cls: f"{next(counter):016x}")
+    try:
+        yield
+    finally:
+        Element._generate_id = original
+
+
+def popup_html(story: Story, loc: Located, leg_in: Leg | None, km_total: float) -> str:
+    stop = loc.stop
+    m = stop.match
+    text = story.article.text
+    sentence = (
+        esc(text[m.sentence_start : m.start])
+        + "<mark>" + esc(text[m.start : m.end]) + "</mark>"
+        + esc(text[m.end : m.sentence_end])
+    )
+    rows = [f'<h3 class="mg-h">{stop.order}. {esc(stop.place)}</h3>']
+    rows.append(f'<blockquote class="mg-quote" lang="{esc(story.language)}">{sentence}</blockquote>')
+    meta = []
+    if stop.date:
+        meta.append(f"<b>Date:</b> {esc(stop.date)}")
+    meta.append(f'<b>Certainty:</b> {esc(stop.certainty)}')
+    if leg_in is not None:
+        meta.append(f"<b>From previous stop:</b> {leg_in.km:,.0f} km by {esc(leg_in.mode)}"
+                    + (" (straight-line fallback)" if leg_in.fallback else ""))
+        meta.append(f"<b>Cumulative:</b> {km_total:,.0f} km")
+    rows.append('<p class="mg-meta">' + "<br>".join(meta) + "</p>")
+    if stop.note:
+        rows.append(f'<p class="mg-note">{esc(stop.note)}</p>')
+    rows.append(f'<p class="mg-src"><b>Source:</b> {esc(story.citation)}</p>')
+    where = f"{esc(loc.name)}"
+    if loc.country:
+        where += f" ({esc(loc.country)})"
+    rows.append(f'<p class="mg-src"><b>Location:</b> {where}. {esc(loc.source)}</p>')
+    if loc.geocode and loc.geocode.runners_up:
+        alts = ", ".join(f"{esc(c.place.name)} ({esc(c.place.country)})" for c in loc.geocode.runners_up[:3])
+        rows.append(f'<p class="mg-src"><b>Not:</b> {alts}</p>')
+    return '<div class="mg-popup">' + "".join(rows) + "</div>"
+
+
+def render_html(story: Story, stops: list[Located], route: Route, network: RailNetwork) -> str:
+    import folium
+    from branca.element import Element, MacroElement
+    from jinja2 import Template
+
+    from .offline import assert_offline, make_offline
+
+    shown = [s for s in stops if not s.stop.via]
+    with deterministic_ids():
+        m = folium.Map(location=[shown[0].lat, shown[0].lon], zoom_start=5, tiles=None,
+                       control_scale=True)
+        folium.TileLayer(
+            "OpenStreetMap", name="OpenStreetMap", attr=f"{TILE_ATTRIBUTION} | {ATTRIBUTION}",
+        ).add_to(m)
+
+        for i, leg in enumerate(route.legs):
+            style = CERTAINTY_STYLE[leg.certainty]
+            label = f"Leg {i + 1}: {leg.start.stop.place} → {leg.end.stop.place}, {leg.km:,.0f} km by {leg.mode}"
+            if leg.fallback:
+                label += " — no rail path found: straight line"
+            elif leg.connectors:
+                label += " — includes a curated connector"
+            folium.PolyLine(
+                [(lat, lon) for lon, lat in leg.coords],
+                color=FALLBACK_COLOR if leg.fallback else ROUTE_COLOR, weight=4, opacity=0.9,
+                dash_array="12 8" if leg.fallback else style["dash_array"],
+                tooltip=folium.Tooltip(esc(label)),
+            ).add_to(m)
+
+        used = sorted({c for leg in route.legs for c in leg.connectors})
+        for conn in network.connectors:
+            if conn["id"] in used:
+                folium.PolyLine(
+                    [(lat, lon) for lon, lat in conn["geometry"]["coordinates"]],
+                    color=CONNECTOR_COLOR, weight=6, opacity=0.8, dash_array="4 6",
+                    tooltip=folium.Tooltip(esc(f"Connector (not in Natural Earth): {conn['name']}, "
+                                               f"{conn['km']:.1f} km. {conn['source']}")),
+                ).add_to(m)
+
+        markers = []
+        km_total = 0.0
+        leg_in = {leg.end.stop.order: leg for leg in route.legs}
+        for loc in shown:
+            leg = leg_in.get(loc.stop.order)
+            km_total += leg.km if leg else 0.0
+            icon = folium.DivIcon(
+                html=f'<div class="mg-stop mg-{esc(loc.stop.certainty)}">{loc.stop.order}</div>',
+                icon_size=(28, 28), icon_anchor=(14, 14), class_name="mg-icon",
+            )
+            marker = folium.Marker(
+                [loc.lat, loc.lon], icon=icon,
+                tooltip=folium.Tooltip(esc(f"{loc.stop.order}. {loc.stop.place}")),
+                popup=folium.Popup(popup_html(story, loc, leg, km_total), max_width=380),
+            ).add_to(m)
+            markers.append(marker)
+
+        lats = [y for leg in route.legs for _, y in leg.coords] + [s.lat for s in shown]
+        lons = [x for leg in route.legs for x, _ in leg.coords] + [s.lon for s in shown]
+        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
+
+        m.get_root().header.add_child(Element(f"<style>{CSS}</style>"), name="mapgen_css")
+        m.get_root().header.add_child(
+            Element(f'<meta name="generator" content="mapgen {esc(__version__)}">'), name="mapgen_meta")
+        m.get_root().html.add_child(Element(_panels(story, shown, route)), name="mapgen_panels")
+        ui = MacroElement()
+        ui._template = Template(
+            "{% macro script(this, kwargs) %}" + _ui_script(m.get_name(), [mk.get_name() for mk in markers])
+            + "{% endmacro %}"
+        )
+        m.add_child(ui, name="mapgen_ui")
+        make_offline(m)
+        page = m.get_root().render()
+    assert_offline(page)
+    return page
+
+
+def _panels(story: Story, shown: list[Located], route: Route) -> str:
+    title = (
+        '<section id="mg-title" class="mg-panel" aria-label="Story">'
+        f"<h1>{esc(story.title)}</h1>"
+        f'<p>{esc(story.source_name)}' + (f" · {esc(story.date)}" if story.date else "") + "</p>"
+        f'<p class="mg-small">{route.km:,.0f} km by rail and other modes, {len(shown)} stops</p>'
+        "</section>"
+    )
+    rows = []
+    km_total = 0.0
+    leg_in = {leg.end.stop.order: leg for leg in route.legs}
+    for n, loc in enumerate(shown):
+        leg = leg_in.get(loc.stop.order)
+        km = leg.km if leg else 0.0
+        km_total += km
+        km_txt = f"{km:,.0f} km · total {km_total:,.0f} km" if leg else "start"
+        rows.append(
+            f'<li><button type="button" class="mg-row" data-stop="{n}" '
+            f'aria-label="Stop {loc.stop.order}: {esc(loc.stop.place)}. Show on map">'
+            f'<span class="mg-num mg-{esc(loc.stop.certainty)}">{loc.stop.order}</span>'
+            f'<span class="mg-row-body"><b>{esc(loc.stop.place)}</b>'
+            f'<span class="mg-small"> {esc(loc.stop.date or "date not stated")} · {esc(km_txt)}</span>'
+            f'<q class="mg-small">{esc(loc.stop.quote)}</q></span></button></li>'
+        )
+    itinerary = (
+        '<details id="mg-itinerary" class="mg-panel" open>'
+        '<summary>Itinerary</summary>'
+        f'<ol aria-label="Itinerary, {len(shown)} stops">' + "".join(rows) + "</ol></details>"
+    )
+    legend_rows = "".join(
+        f'<li><svg width="36" height="8" aria-hidden="true"><line x1="0" y1="4" x2="36" y2="4" '
+        f'stroke="{ROUTE_COLOR}" stroke-width="4" stroke-dasharray="{s["dash_array"] or "none"}"/></svg> '
+        f"{esc(s['label'])}</li>"
+        for s in CERTAINTY_STYLE.values()
+    )
+    legend_rows += (
+        f'<li><svg width="36" height="8" aria-hidden="true"><line x1="0" y1="4" x2="36" y2="4" '
+        f'stroke="{CONNECTOR_COLOR}" stroke-width="6" stroke-dasharray="4 6"/></svg> '
+        "curated connector (gap in the railway data)</li>"
+        f'<li><svg width="36" height="8" aria-hidden="true"><line x1="0" y1="4" x2="36" y2="4" '
+        f'stroke="{FALLBACK_COLOR}" stroke-width="4" stroke-dasharray="12 8"/></svg> '
+        "no rail path: straight-line fallback</li>"
+        '<li><span class="mg-num">1</span> stop, in travel order</li>'
+    )
+    legend = (
+        '<details id="mg-legend" class="mg-panel" open><summary>Legend</summary>'
+        f'<ul aria-label="Legend">{legend_rows}</ul></details>'
+    )
+    return title + itinerary + legend
+
+
+def _ui_script(map_name: str, marker_names: list[str]) -> str:
+    markers = json.dumps(marker_names)
+    return (
+        "(function(){"
+        f"var map={map_name};var names={markers};"
+        "var markers=names.map(function(n){return window[n];});"
+        "document.querySelectorAll('#mg-itinerary .mg-row').forEach(function(b){"
+        "b.addEventListener('click',function(){var mk=markers[+b.dataset.stop];"
+        "map.flyTo(mk.getLatLng(),Math.max(map.getZoom(),7),{duration:0.6});mk.openPopup();});});"
+        "if(window.matchMedia&&window.matchMedia('(max-width: 600px)').matches){"
+        "document.querySelectorAll('details.mg-panel').forEach(function(d){d.open=false;});}"
+        "})();"
+    )
+
+
+CSS = """
+.mg-icon{background:none;border:none}
+.mg-stop,.mg-num{display:inline-flex;align-items:center;justify-content:center;width:26px;height:26px;
+border-radius:50%;background:#c0392b;color:#fff;font:bold 14px/1 system-ui,sans-serif;border:2px solid #fff;
+box-shadow:0 1px 4px rgba(0,0,0,.5);box-sizing:border-box}
+.mg-num{width:22px;height:22px;font-size:12px;flex:none}
+.mg-reported{background:#d35400}.mg-possible{background:#7f8c8d}
+.mg-popup{font:14px/1.4 system-ui,sans-serif}.mg-h{margin:0 0 6px;font-size:16px}
+.mg-quote{margin:0 0 6px;padding-left:8px;border-left:3px solid #c0392b;font-style:italic}
+.mg-quote mark{background:#ffe08a;font-style:normal}
+.mg-meta,.mg-note,.mg-src{margin:4px 0}.mg-src{font-size:12px;color:#444}.mg-note{color:#7a4a00}
+.mg-panel{position:absolute;z-index:1000;background:rgba(255,255,255,.95);border-radius:6px;
+box-shadow:0 1px 6px rgba(0,0,0,.35);font:13px/1.35 system-ui,sans-serif;padding:6px 10px;max-width:340px}
+#mg-title{top:10px;left:56px;right:auto}#mg-title h1{font-size:17px;margin:0 0 2px}#mg-title p{margin:0}
+#mg-itinerary{top:96px;left:10px;max-height:calc(100% - 200px);overflow:auto}
+#mg-itinerary ol{list-style:none;margin:4px 0 0;padding:0}
+.mg-row{display:flex;gap:8px;align-items:flex-start;width:100%;text-align:left;background:none;border:0;
+border-top:1px solid #ddd;padding:6px 2px;cursor:pointer;font:inherit;color:inherit}
+.mg-row:hover,.mg-row:focus{background:#fdf2e9;outline:2px solid #c0392b}
+.mg-row-body{display:flex;flex-direction:column}.mg-small{font-size:12px;color:#444}
+#mg-legend{bottom:30px;right:10px}#mg-legend ul{list-style:none;margin:4px 0 0;padding:0}
+#mg-legend li{margin:3px 0;display:flex;gap:6px;align-items:center}
+summary{cursor:pointer;font-weight:bold}
+@media (max-width:600px){.mg-panel{max-width:calc(100% - 80px)}#mg-title{left:50px;top:8px}
+#mg-title h1{font-size:14px}#mg-itinerary{top:auto;bottom:30px;left:8px;max-height:45%}
+#mg-legend{bottom:30px;right:8px}}
+"""

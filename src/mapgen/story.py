@@ -1,0 +1,220 @@
+"""A story: `geo/stories/<slug>/story.toml` plus the article it cites.
+
+Loading validates everything up front and reports the first problem as a `StoryError` naming the file
+and the field (`stops[2].quote`), so a bad story never reaches geocoding or rendering.
+"""
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .article import Article, Match
+from .errors import StoryError
+
+CERTAINTIES = ("stated", "reported", "possible")
+MODES = ("rail", "road", "air", "sea")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+_ISO2 = re.compile(r"^[A-Z]{2}$")
+
+STORY_KEYS = {"title", "language", "date", "source", "article", "stops", "fallback"}
+SOURCE_KEYS = {"name", "citation", "url", "published"}
+STOP_KEYS = {
+    "place", "quote", "date", "certainty", "country", "near", "lat", "lon", "source", "mode",
+    "note", "via",
+}
+
+
+@dataclass(frozen=True)
+class Stop:
+    order: int  # 1-based, as shown on the map
+    place: str  # as the article writes it
+    quote: str
+    match: Match
+    certainty: str = "stated"
+    date: str | None = None
+    country: str | None = None  # ISO 3166 alpha-2 hint
+    near: str | None = None  # a place name the stop is near
+    lat: float | None = None  # explicit override, with `source`
+    lon: float | None = None
+    source: str | None = None
+    mode: str = "rail"  # how the leg arriving at this stop was travelled
+    note: str | None = None
+    via: bool = False  # a waypoint the route must pass, not an annotated stop
+
+
+@dataclass(frozen=True)
+class Story:
+    slug: str
+    title: str
+    language: str
+    source_name: str
+    citation: str
+    article: Article
+    stops: tuple[Stop, ...]
+    path: Path  # the story.toml
+    url: str | None = None
+    date: str | None = None
+    fallback: bool = False  # may a leg with no rail path be drawn as a labelled straight line?
+    extra: dict = field(default_factory=dict)
+
+
+def load_story(path: Path) -> Story:
+    """Read and validate a story folder (or its story.toml)."""
+    path = Path(path)
+    toml_path = path / "story.toml" if path.is_dir() else path
+    folder = toml_path.parent
+    where = str(toml_path)
+    slug = folder.name
+    if not SLUG.match(slug):
+        raise StoryError(
+            f"story folder name {slug!r} is not a valid slug (lower-case letters, digits and -)",
+            where=str(folder),
+        )
+    try:
+        raw = toml_path.read_bytes()
+    except FileNotFoundError:
+        raise StoryError("no story.toml here", where=where) from None
+    except OSError as exc:
+        raise StoryError(f"cannot read: {exc.strerror}", where=where) from None
+    try:
+        doc = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise StoryError(f"not UTF-8 (byte {exc.start})", where=where) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise StoryError(f"invalid TOML: {exc}", where=where) from None
+
+    _check_keys(doc, STORY_KEYS, where, "")
+    title = _get(doc, "title", str, where, required=True)
+    language = _get(doc, "language", str, where, required=True)
+    date = _get(doc, "date", str, where)
+    if date is not None and not _DATE.match(date):
+        raise StoryError(f"date {date!r} is not YYYY-MM or YYYY-MM-DD", where=where, field="date")
+    fallback = _get(doc, "fallback", str, where)
+    if fallback not in (None, "straight"):
+        raise StoryError(f"fallback must be \"straight\", not {fallback!r}", where=where, field="fallback")
+    source = _get(doc, "source", dict, where, required=True)
+    _check_keys(source, SOURCE_KEYS, where, "source.")
+    source_name = _get(source, "name", str, where, required=True, prefix="source.")
+    citation = _get(source, "citation", str, where, required=True, prefix="source.")
+    url = _get(source, "url", str, where, prefix="source.")
+
+    article_name = _get(doc, "article", str, where) or "article.txt"
+    article_path = (folder / article_name).resolve()
+    if folder.resolve() not in article_path.parents:
+        raise StoryError("article must be a file inside the story folder", where=where, field="article")
+    article = Article.read(article_path)
+
+    stops_raw = _get(doc, "stops", list, where, required=True)
+    stops = []
+    for i, raw_stop in enumerate(stops_raw):
+        stops.append(_stop(raw_stop, i, article, where))
+    real = [s for s in stops if not s.via]
+    if len(real) < 2:
+        raise StoryError(
+            f"a journey needs at least two stops; found {len(real)}", where=where, field="stops"
+        )
+    if stops[0].via or stops[-1].via:
+        raise StoryError("the first and last stops cannot be via points", where=where, field="stops")
+    for a, b in zip(stops, stops[1:]):
+        if _same_place(a, b):
+            raise StoryError(
+                f"stop {b.order} repeats stop {a.order} ({b.place!r}); remove one",
+                where=where, field=f"stops[{b.order - 1}].place",
+            )
+    return Story(
+        slug=slug, title=title, language=language, source_name=source_name, citation=citation,
+        article=article, stops=tuple(stops), path=toml_path, url=url,
+        date=date or article.date, fallback=fallback == "straight",
+    )
+
+
+def _same_place(a: Stop, b: Stop) -> bool:
+    if a.lat is not None and b.lat is not None:
+        return (a.lat, a.lon) == (b.lat, b.lon)
+    return a.place.casefold() == b.place.casefold() and a.country == b.country and a.near == b.near
+
+
+def _stop(raw: object, i: int, article: Article, where: str) -> Stop:
+    prefix = f"stops[{i}]."
+    if not isinstance(raw, dict):
+        raise StoryError("each stop must be a table ([[stops]])", where=where, field=f"stops[{i}]")
+    _check_keys(raw, STOP_KEYS, where, prefix)
+    place = _get(raw, "place", str, where, required=True, prefix=prefix)
+    if not place.strip():
+        raise StoryError("place is empty", where=where, field=prefix + "place")
+    via = _get(raw, "via", bool, where, prefix=prefix) or False
+    quote = _get(raw, "quote", str, where, required=not via, prefix=prefix)
+    if quote is not None and len(quote.strip()) < 3:
+        raise StoryError("quote is too short to cite", where=where, field=prefix + "quote")
+    match = article.locate(quote, where=where, field=prefix + "quote") if quote else Match(0, 0, 0, 0)
+    certainty = _get(raw, "certainty", str, where, prefix=prefix) or "stated"
+    if certainty not in CERTAINTIES:
+        raise StoryError(
+            f"certainty {certainty!r} is not one of {', '.join(CERTAINTIES)}", where=where,
+            field=prefix + "certainty",
+        )
+    mode = _get(raw, "mode", str, where, prefix=prefix) or "rail"
+    if mode not in MODES:
+        raise StoryError(f"mode {mode!r} is not one of {', '.join(MODES)}", where=where, field=prefix + "mode")
+    date = _get(raw, "date", str, where, prefix=prefix)
+    if date is not None and not _DATE.match(date):
+        raise StoryError(f"date {date!r} is not YYYY-MM-DD", where=where, field=prefix + "date")
+    country = _get(raw, "country", str, where, prefix=prefix)
+    if country is not None and not _ISO2.match(country):
+        raise StoryError(
+            f"country {country!r} is not an ISO 3166 alpha-2 code such as \"RU\"", where=where,
+            field=prefix + "country",
+        )
+    lat = _get(raw, "lat", (int, float), where, prefix=prefix)
+    lon = _get(raw, "lon", (int, float), where, prefix=prefix)
+    source = _get(raw, "source", str, where, prefix=prefix)
+    if (lat is None) != (lon is None):
+        missing = "lon" if lon is None else "lat"
+        raise StoryError("lat and lon must be given together", where=where, field=prefix + missing)
+    if lat is not None:
+        if not (math.isfinite(lat) and -90 <= lat <= 90):
+            raise StoryError(f"latitude {lat} is outside -90..90", where=where, field=prefix + "lat")
+        if not (math.isfinite(lon) and -180 <= lon <= 180):
+            raise StoryError(f"longitude {lon} is outside -180..180", where=where, field=prefix + "lon")
+        if not source or not source.strip():
+            raise StoryError(
+                "an explicit lat/lon needs a source saying where the coordinates come from",
+                where=where, field=prefix + "source",
+            )
+    return Stop(
+        order=i + 1, place=place.strip(), quote=quote or "", match=match, certainty=certainty,
+        date=date, country=country, near=_get(raw, "near", str, where, prefix=prefix),
+        lat=None if lat is None else float(lat), lon=None if lon is None else float(lon),
+        source=source, mode=mode, note=_get(raw, "note", str, where, prefix=prefix), via=via,
+    )
+
+
+def _check_keys(table: dict, allowed: set[str], where: str, prefix: str) -> None:
+    for key in table:
+        if key not in allowed:
+            near = difflib.get_close_matches(key, sorted(allowed), n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else f"; allowed: {', '.join(sorted(allowed))}"
+            raise StoryError(f"unknown key {key!r}{hint}", where=where, field=prefix + key)
+
+
+_TYPE_NAMES = {str: "a string", dict: "a table", list: "an array", bool: "true or false"}
+
+
+def _get(table: dict, key: str, kind, where: str, *, required: bool = False, prefix: str = ""):
+    if key not in table:
+        if required:
+            raise StoryError("missing required field", where=where, field=prefix + key)
+        return None
+    value = table[key]
+    bad = not isinstance(value, kind) or (isinstance(value, bool) and kind != bool)
+    if bad:
+        want = _TYPE_NAMES.get(kind, "a number")
+        raise StoryError(
+            f"must be {want}, not {type(value).__name__} {value!r}"[:200], where=where, field=prefix + key
+        )
+    return value

@@ -1,0 +1,61 @@
+"""Stage 2: the gazetteer and stop geocoding."""
+import pytest
+
+from mapgen.errors import GeocodeError
+from mapgen.gazetteer import Context, Gazetteer, distance_km, query_forms
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return Gazetteer.open()
+
+
+def test_query_forms_strip_prepositions_and_descriptors():
+    assert query_forms("cosmodrome de Vostochny") == [("cosmodrome de vostochny", None), ("vostochny", "spaceport")]
+    assert query_forms("de l'Amour") == [("amour", None)]
+    assert ("amur", "region") in query_forms("Amur Oblast")
+
+
+def test_vostochny_is_the_cosmodrome_in_amur(gaz):
+    for text, kw in [("cosmodrome de Vostochny", {}), ("Vostochny", {"near": "Amur Oblast"})]:
+        g = gaz.geocode(text, **kw)
+        assert g.place.id == "overlay:vostochny-cosmodrome"
+        # in Amur Oblast, about 150 km from its label point, and far from the port near Nakhodka
+        assert distance_km(g.place.lat, g.place.lon, 50.47, 127.31) < 200
+        runner_ids = [c.place.id for c in g.runners_up]
+        assert "overlay:vostochny-port" in runner_ids
+        assert len(runner_ids) >= 2
+
+
+def test_bare_vostochny_is_ambiguous(gaz):
+    with pytest.raises(GeocodeError, match="ambiguous"):
+        gaz.geocode("Vostochnyy", where="story.toml", field="stops[3].place")
+
+
+def test_context_prefers_the_story_countries(gaz):
+    ctx = Context(countries={"KP", "RU"}, points=[(39.03, 125.75)])
+    g = gaz.geocode("Khasan", context=ctx)
+    assert g.place.country == "RU" and g.place.kind == "station"
+    assert abs(g.place.lat - 42.43) < 0.01
+
+
+def test_country_hint_filters(gaz):
+    g = gaz.geocode("Belogorsk", country="RU", near="Amur Oblast")
+    assert abs(g.place.lat - 50.91) < 0.05
+    with pytest.raises(GeocodeError, match="no place 'Vladivostok' in country CN"):
+        gaz.geocode("Vladivostok", country="CN")
+
+
+def test_unknown_place_suggests_names(gaz):
+    with pytest.raises(GeocodeError) as e:
+        gaz.geocode("Vladivostokk", where="s.toml", field="stops[2].place")
+    assert "unknown place 'Vladivostokk'" in str(e.value)
+    assert "Vladivostok (RU)" in str(e.value)
+
+
+@pytest.mark.parametrize("name, country", [
+    ("Pyongyang", "KP"), ("Vladivostok", "RU"), ("Pékin", "CN"), ("Oulan-Bator", "MN"),
+    ("Birobidjan", "RU"), ("Corée du Nord", "KP"),
+])
+def test_spellings(gaz, name, country):
+    assert gaz.geocode(name, strict=False).place.country == country

@@ -1,0 +1,66 @@
+"""Stage 3: the rail network, snapping, the border rule and connectors."""
+import numpy as np
+import pytest
+
+from mapgen.rail import RailNetwork, default_network
+
+
+@pytest.fixture(scope="module")
+def net():
+    return default_network()
+
+
+def route(net, a, b, countries):
+    allowed = net.allowed_edges(set(countries))
+    sa, sb = net.snap(*a, allowed), net.snap(*b, allowed)
+    assert sa is not None and sb is not None
+    return net.shortest_path(sa, sb, allowed)
+
+
+RAJIN = (42.2556, 130.2831)
+TUMANGANG = (42.4214, 130.6081)
+KHASAN = (42.4301, 130.6449)
+
+
+def test_rajin_tumangang_stays_out_of_china(net):
+    p = route(net, RAJIN, TUMANGANG, {"KP"})
+    assert p.countries == ("KP",)
+    assert p.km < 100  # the direct line; through China it is about 870 km
+    unconstrained = route(net, RAJIN, TUMANGANG, {"KP", "CN"})
+    assert unconstrained.km <= p.km + 1e-6
+
+
+def test_border_crossing_uses_the_curated_bridge(net):
+    p = route(net, TUMANGANG, KHASAN, {"KP", "RU"})
+    assert "tumangang-khasan-bridge" in p.connectors
+    assert 3 < p.km < 15
+
+
+def test_snap_prefers_the_stops_own_country(net):
+    both = net.allowed_edges({"KP", "RU"})
+    ru = net.snap(*KHASAN, both, country="RU")
+    kp = net.snap(*TUMANGANG, both, country="KP")
+    assert net.country_codes[net.vert_country[ru.vertex]] == "RU"
+    assert net.country_codes[net.vert_country[kp.vertex]] == "KP"
+    assert ru.km < 3 and kp.km < 3
+
+
+def test_no_track_in_allowed_countries_means_no_snap(net):
+    assert net.snap(*RAJIN, net.allowed_edges({"RU"})) is None  # Russian track is > 30 km away
+
+
+def test_path_follows_edges_in_order(net):
+    p = route(net, (43.1056, 131.8735), (48.4620, 135.0971), {"RU"})  # Vladivostok -> Khabarovsk
+    coords = np.asarray(p.coords)
+    steps = np.hypot(np.diff(coords[:, 0]), np.diff(coords[:, 1]))
+    assert steps.max() < 0.2  # no jumps: consecutive vertices are close along the track
+    assert 650 < p.km < 800
+    assert p.countries == ("RU",)
+
+
+def test_connectors_are_loaded_with_sources(net):
+    ids = {c["id"] for c in net.connectors}
+    assert {"tumangang-khasan-bridge", "ledyanaya-tsiolkovsky-vostochny"} <= ids
+    assert all(c["source"] for c in net.connectors)
+    bridge = next(c for c in net.connectors if c["id"] == "tumangang-khasan-bridge")
+    assert 3.0 < bridge["km"] < 3.6
