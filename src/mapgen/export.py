@@ -5,6 +5,7 @@ import json
 
 from . import __version__
 from .data import ATTRIBUTION_TEXT
+from .dates import StopDate
 from .geocode import Located
 from .rail import RailNetwork
 from .route import Route
@@ -17,7 +18,7 @@ def _pt(lon: float, lat: float) -> list[float]:
     return [round(lon, PRECISION), round(lat, PRECISION)]
 
 
-def stop_properties(story: Story, loc: Located) -> dict:
+def stop_properties(story: Story, loc: Located, when: StopDate) -> dict:
     stop = loc.stop
     m = stop.match
     text = story.article.text
@@ -33,7 +34,8 @@ def stop_properties(story: Story, loc: Located) -> dict:
         "quote_end": m.end,
         "sentence": text[m.sentence_start : m.sentence_end],
         "certainty": stop.certainty,
-        "date": stop.date,
+        "date": when.date,
+        "date_source": when.how,
         "note": stop.note,
         "source": story.citation,
         "location_source": loc.source,
@@ -50,7 +52,8 @@ def stop_properties(story: Story, loc: Located) -> dict:
     }
 
 
-def to_geojson(story: Story, stops: list[Located], route: Route, network: RailNetwork) -> dict:
+def to_geojson(story: Story, stops: list[Located], route: Route, network: RailNetwork,
+               dates: dict[int, StopDate]) -> dict:
     features = []
     for loc in stops:
         if loc.stop.via:
@@ -58,7 +61,7 @@ def to_geojson(story: Story, stops: list[Located], route: Route, network: RailNe
         features.append({
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": _pt(loc.lon, loc.lat)},
-            "properties": stop_properties(story, loc),
+            "properties": stop_properties(story, loc, dates[loc.stop.order]),
         })
     for i, leg in enumerate(route.legs):
         features.append({

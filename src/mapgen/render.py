@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from . import __version__
 from .data import ATTRIBUTION, TILE_ATTRIBUTION
+from .dates import StopDate
 from .geocode import Located
 from .rail import RailNetwork
 from .route import Leg, Route
@@ -52,7 +53,7 @@ def deterministic_ids():
         Element._generate_id = original
 
 
-def popup_html(story: Story, loc: Located, leg_in: Leg | None, km_total: float) -> str:
+def popup_html(story: Story, loc: Located, when: StopDate, leg_in: Leg | None, km_total: float) -> str:
     stop = loc.stop
     m = stop.match
     text = story.article.text
@@ -64,8 +65,10 @@ def popup_html(story: Story, loc: Located, leg_in: Leg | None, km_total: float) 
     rows = [f'<h3 class="mg-h">{stop.order}. {esc(stop.place)}</h3>']
     rows.append(f'<blockquote class="mg-quote" lang="{esc(story.language)}">{sentence}</blockquote>')
     meta = []
-    if stop.date:
-        meta.append(f"<b>Date:</b> {esc(stop.date)}")
+    if when.date:
+        meta.append(f'<b>Date:</b> {esc(when.date)} <span class="mg-small">({esc(when.how)})</span>')
+    else:
+        meta.append(f'<b>Date:</b> not stated <span class="mg-small">({esc(when.how)})</span>')
     meta.append(f'<b>Certainty:</b> {esc(stop.certainty)}')
     if leg_in is not None:
         meta.append(f"<b>From previous stop:</b> {leg_in.km:,.0f} km by {esc(leg_in.mode)}"
@@ -85,7 +88,8 @@ def popup_html(story: Story, loc: Located, leg_in: Leg | None, km_total: float) 
     return '<div class="mg-popup">' + "".join(rows) + "</div>"
 
 
-def render_html(story: Story, stops: list[Located], route: Route, network: RailNetwork) -> str:
+def render_html(story: Story, stops: list[Located], route: Route, network: RailNetwork,
+                dates: dict[int, StopDate]) -> str:
     import folium
     from branca.element import Element, MacroElement
     from jinja2 import Template
@@ -137,7 +141,7 @@ def render_html(story: Story, stops: list[Located], route: Route, network: RailN
             marker = folium.Marker(
                 [loc.lat, loc.lon], icon=icon,
                 tooltip=folium.Tooltip(esc(f"{loc.stop.order}. {loc.stop.place}")),
-                popup=folium.Popup(popup_html(story, loc, leg, km_total), max_width=380),
+                popup=folium.Popup(popup_html(story, loc, dates[loc.stop.order], leg, km_total), max_width=380),
             ).add_to(m)
             markers.append(marker)
 
@@ -147,8 +151,9 @@ def render_html(story: Story, stops: list[Located], route: Route, network: RailN
 
         m.get_root().header.add_child(Element(f"<style>{CSS}</style>"), name="mapgen_css")
         m.get_root().header.add_child(
-            Element(f'<meta name="generator" content="mapgen {esc(__version__)}">'), name="mapgen_meta")
-        m.get_root().html.add_child(Element(_panels(story, shown, route)), name="mapgen_panels")
+            Element(f'<meta name="generator" content="mapgen {esc(__version__)}"><title>{esc(story.title)}</title>'),
+            name="mapgen_meta")
+        m.get_root().html.add_child(Element(_panels(story, shown, route, dates)), name="mapgen_panels")
         ui = MacroElement()
         ui._template = Template(
             "{% macro script(this, kwargs) %}" + _ui_script(m.get_name(), [mk.get_name() for mk in markers])
@@ -161,7 +166,7 @@ def render_html(story: Story, stops: list[Located], route: Route, network: RailN
     return page
 
 
-def _panels(story: Story, shown: list[Located], route: Route) -> str:
+def _panels(story: Story, shown: list[Located], route: Route, dates: dict[int, StopDate]) -> str:
     title = (
         '<section id="mg-title" class="mg-panel" aria-label="Story">'
         f"<h1>{esc(story.title)}</h1>"
@@ -182,7 +187,7 @@ def _panels(story: Story, shown: list[Located], route: Route) -> str:
             f'aria-label="Stop {loc.stop.order}: {esc(loc.stop.place)}. Show on map">'
             f'<span class="mg-num mg-{esc(loc.stop.certainty)}">{loc.stop.order}</span>'
             f'<span class="mg-row-body"><b>{esc(loc.stop.place)}</b>'
-            f'<span class="mg-small"> {esc(loc.stop.date or "date not stated")} · {esc(km_txt)}</span>'
+            f'<span class="mg-small"> {esc(dates[loc.stop.order].date or "date not stated")} · {esc(km_txt)}</span>'
             f'<q class="mg-small">{esc(loc.stop.quote)}</q></span></button></li>'
         )
     itinerary = (
