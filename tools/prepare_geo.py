@@ -132,7 +132,7 @@ def rail_graph(shared: Path, world: gpd.GeoDataFrame) -> None:
             csets.append(s)
         edge_cset.append(cset_index[s])
     out = GEO / "rail" / "ne_10m_railroads_graph.npz"
-    np.savez_compressed(
+    np.savez(  # uncompressed: loads in milliseconds; git compresses it anyway
         out,
         node_xy=node_arr,
         edge_u=np.array([remap[e[0]] for e in edges], dtype=np.int32),

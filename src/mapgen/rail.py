@@ -201,8 +201,10 @@ class RailNetwork:
         w = self.edge_km[eids]
         # Temporary nodes for the snapped points (n, n+1), joined to both ends of their edge; a partial
         # edge is described by (edge, from vertex, to vertex).
-        parts: list[tuple[int, int, int]] = [(int(e), -1, -1) for e in eids]
-        tu, tv, tw = [], [], []
+        # Temporary nodes for the snapped points (n, n+1), joined to both ends of their edge. Each graph
+        # entry points to a "part": a whole edge (lo = hi = -1) or the stretch of an edge between two
+        # of its vertices.
+        tu, tv, tw, extra = [], [], [], []
         for k, s in enumerate((a, b)):
             t = n + k
             e, i = s.edge, s.vertex
@@ -211,17 +213,21 @@ class RailNetwork:
                 tu.append(t)
                 tv.append(int(end_node))
                 tw.append(float(self.vert_km[hi] - self.vert_km[lo]))
-                parts.append((e, i, lo if lo != i else hi))
+                extra.append((e, i, lo if lo != i else hi))
         if a.edge == b.edge:  # both on one edge: the stretch between them is a candidate too
             tu.append(n)
             tv.append(n + 1)
             tw.append(abs(float(self.vert_km[b.vertex] - self.vert_km[a.vertex])))
-            parts.append((a.edge, a.vertex, b.vertex))
+            extra.append((a.edge, a.vertex, b.vertex))
+        part_edge = np.concatenate([eids, [p[0] for p in extra]]).astype(np.int64)
+        part_lo = np.concatenate([np.full(len(eids), -1), [p[1] for p in extra]]).astype(np.int64)
+        part_hi = np.concatenate([np.full(len(eids), -1), [p[2] for p in extra]]).astype(np.int64)
+        n_parts = len(part_edge)
         rows = np.concatenate([u, v, tu, tv]).astype(np.int64)
         cols = np.concatenate([v, u, tv, tu]).astype(np.int64)
         wts = np.concatenate([w, w, tw, tw]) + 1e-9  # csgraph ignores zero-weight entries
         pid = np.concatenate([np.arange(len(eids)), np.arange(len(eids)),
-                              np.arange(len(eids), len(parts)), np.arange(len(eids), len(parts))])
+                              np.arange(len(eids), n_parts), np.arange(len(eids), n_parts)])
         order = np.lexsort((wts, cols, rows))  # keep the lightest of parallel edges
         rows, cols, wts, pid = rows[order], cols[order], wts[order], pid[order]
         first = np.ones(len(rows), bool)
@@ -240,7 +246,8 @@ class RailNetwork:
         used_edges = []
         for x, y in zip(nodes, nodes[1:]):
             j = int(np.searchsorted(key, x * (n + 2) + y))
-            e, lo, hi = parts[int(pid[j])]
+            q = int(pid[j])
+            e, lo, hi = int(part_edge[q]), int(part_lo[q]), int(part_hi[q])
             if lo < 0:  # a whole edge
                 seg = self.vert_xy[self.edge_a[e] : self.edge_b[e]]
             else:  # the part of edge e between two of its vertices
@@ -257,7 +264,7 @@ class RailNetwork:
         countries = sorted(set().union(*(self.csets[self.edge_cset[e]] for e in used_edges)))
         conn = sorted({self.connectors[c]["id"] for c in self.edge_connector[used_edges] if c >= 0})
         return Path_(
-            coords=[(float(x), float(y)) for x, y in line],
+            coords=list(map(tuple, line.tolist())),
             km=geodesic_km(line),
             countries=tuple(countries),
             connectors=tuple(conn),

@@ -30,12 +30,16 @@ FALLBACK_COLOR = "#7f8c8d"
 
 
 def esc(text: object) -> str:
-    """HTML-escape, and make safe inside a JS template literal."""
+    """HTML-escape, and make safe inside a JS template literal (` $ \\) and inside Jinja: folium renders
+    popups and tooltips to text and then renders that text again as a template, so `{{ }}` in an
+    article would be evaluated; braces become character references."""
     return (
         html.escape(str(text), quote=True)
         .replace("\\", "&#92;")
         .replace("`", "&#96;")
         .replace("$", "&#36;")
+        .replace("{", "&#123;")
+        .replace("}", "&#125;")
     )
 
 
@@ -51,6 +55,18 @@ def deterministic_ids():
         yield
     finally:
         Element._generate_id = original
+
+
+def _raw(text: str):
+    """A page element emitted verbatim. branca's Element would run its text through Jinja, so article
+    text containing `{{ ... }}` or CSS containing `{#` would be evaluated or break the page."""
+    from branca.element import Element
+
+    class Raw(Element):
+        def render(self, **kwargs):
+            return text
+
+    return Raw()
 
 
 def popup_html(story: Story, loc: Located, when: StopDate, leg_in: Leg | None, km_total: float) -> str:
@@ -91,7 +107,7 @@ def popup_html(story: Story, loc: Located, when: StopDate, leg_in: Leg | None, k
 def render_html(story: Story, stops: list[Located], route: Route, network: RailNetwork,
                 dates: dict[int, StopDate]) -> str:
     import folium
-    from branca.element import Element, MacroElement
+    from branca.element import MacroElement
     from jinja2 import Template
 
     from .offline import assert_offline, make_offline
@@ -147,16 +163,17 @@ def render_html(story: Story, stops: list[Located], route: Route, network: RailN
 
         lats = [y for leg in route.legs for _, y in leg.coords] + [s.lat for s in shown]
         lons = [x for leg in route.legs for x, _ in leg.coords] + [s.lon for s in shown]
-        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
+        bounds = [[round(min(lats), 5), round(min(lons), 5)], [round(max(lats), 5), round(max(lons), 5)]]
+        m.fit_bounds(bounds)  # refined by the UI script to leave room for the side panel
 
-        m.get_root().header.add_child(Element(f"<style>{CSS}</style>"), name="mapgen_css")
+        m.get_root().header.add_child(_raw(f"<style>{CSS}</style>"), name="mapgen_css")
         m.get_root().header.add_child(
-            Element(f'<meta name="generator" content="mapgen {esc(__version__)}"><title>{esc(story.title)}</title>'),
+            _raw(f'<meta name="generator" content="mapgen {esc(__version__)}"><title>{esc(story.title)}</title>'),
             name="mapgen_meta")
-        m.get_root().html.add_child(Element(_panels(story, shown, route, dates)), name="mapgen_panels")
+        m.get_root().html.add_child(_raw(_panels(story, shown, route, dates)), name="mapgen_panels")
         ui = MacroElement()
         ui._template = Template(
-            "{% macro script(this, kwargs) %}" + _ui_script(m.get_name(), [mk.get_name() for mk in markers])
+            "{% macro script(this, kwargs) %}" + _ui_script(m.get_name(), [mk.get_name() for mk in markers], bounds)
             + "{% endmacro %}"
         )
         m.add_child(ui, name="mapgen_ui")
@@ -214,20 +231,22 @@ def _panels(story: Story, shown: list[Located], route: Route, dates: dict[int, S
         '<details id="mg-legend" class="mg-panel" open><summary>Legend</summary>'
         f'<ul aria-label="Legend">{legend_rows}</ul></details>'
     )
-    return title + itinerary + legend
+    return f'<div id="mg-side">{title}{itinerary}</div>' + legend
 
 
-def _ui_script(map_name: str, marker_names: list[str]) -> str:
+def _ui_script(map_name: str, marker_names: list[str], bounds) -> str:
     markers = json.dumps(marker_names)
     return (
         "(function(){"
-        f"var map={map_name};var names={markers};"
+        f"var map={map_name};var names={markers};var bounds={json.dumps(bounds)};"
+        "var narrow=window.matchMedia&&window.matchMedia('(max-width: 600px)').matches;"
+        "map.fitBounds(bounds,narrow?{paddingTopLeft:[20,90],paddingBottomRight:[20,70]}"
+        ":{paddingTopLeft:[380,20],paddingBottomRight:[40,40]});"
         "var markers=names.map(function(n){return window[n];});"
         "document.querySelectorAll('#mg-itinerary .mg-row').forEach(function(b){"
         "b.addEventListener('click',function(){var mk=markers[+b.dataset.stop];"
         "map.flyTo(mk.getLatLng(),Math.max(map.getZoom(),7),{duration:0.6});mk.openPopup();});});"
-        "if(window.matchMedia&&window.matchMedia('(max-width: 600px)').matches){"
-        "document.querySelectorAll('details.mg-panel').forEach(function(d){d.open=false;});}"
+        "if(narrow){document.querySelectorAll('details.mg-panel').forEach(function(d){d.open=false;});}"
         "})();"
     )
 
@@ -243,19 +262,24 @@ box-shadow:0 1px 4px rgba(0,0,0,.5);box-sizing:border-box}
 .mg-quote{margin:0 0 6px;padding-left:8px;border-left:3px solid #c0392b;font-style:italic}
 .mg-quote mark{background:#ffe08a;font-style:normal}
 .mg-meta,.mg-note,.mg-src{margin:4px 0}.mg-src{font-size:12px;color:#444}.mg-note{color:#7a4a00}
-.mg-panel{position:absolute;z-index:1000;background:rgba(255,255,255,.95);border-radius:6px;
-box-shadow:0 1px 6px rgba(0,0,0,.35);font:13px/1.35 system-ui,sans-serif;padding:6px 10px;max-width:340px}
-#mg-title{top:10px;left:56px;right:auto}#mg-title h1{font-size:17px;margin:0 0 2px}#mg-title p{margin:0}
-#mg-itinerary{top:96px;left:10px;max-height:calc(100% - 200px);overflow:auto}
+#mg-side{position:absolute;z-index:1000;top:10px;left:54px;width:330px;max-height:calc(100% - 50px);
+display:flex;flex-direction:column;gap:8px;pointer-events:none}
+#mg-side>*{pointer-events:auto}
+.mg-panel{background:rgba(255,255,255,.95);border-radius:6px;box-shadow:0 1px 6px rgba(0,0,0,.35);
+font:13px/1.35 system-ui,sans-serif;padding:6px 10px;box-sizing:border-box}
+#mg-title h1{font-size:17px;margin:0 0 2px}#mg-title p{margin:0}
+#mg-itinerary{overflow:auto;min-height:0}
 #mg-itinerary ol{list-style:none;margin:4px 0 0;padding:0}
 .mg-row{display:flex;gap:8px;align-items:flex-start;width:100%;text-align:left;background:none;border:0;
 border-top:1px solid #ddd;padding:6px 2px;cursor:pointer;font:inherit;color:inherit}
 .mg-row:hover,.mg-row:focus{background:#fdf2e9;outline:2px solid #c0392b}
 .mg-row-body{display:flex;flex-direction:column}.mg-small{font-size:12px;color:#444}
-#mg-legend{bottom:30px;right:10px}#mg-legend ul{list-style:none;margin:4px 0 0;padding:0}
+#mg-legend{position:absolute;z-index:1000;bottom:30px;right:10px;max-width:300px}#mg-legend ul{list-style:none;margin:4px 0 0;padding:0}
 #mg-legend li{margin:3px 0;display:flex;gap:6px;align-items:center}
 summary{cursor:pointer;font-weight:bold}
-@media (max-width:600px){.mg-panel{max-width:calc(100% - 80px)}#mg-title{left:50px;top:8px}
-#mg-title h1{font-size:14px}#mg-itinerary{top:auto;bottom:30px;left:8px;max-height:45%}
-#mg-legend{bottom:30px;right:8px}}
+@media (max-width:600px){#mg-side{left:50px;right:8px;width:auto;top:8px;max-height:calc(100% - 120px)}
+#mg-title{padding:4px 8px}#mg-title h1{font-size:14px}#mg-title p{font-size:11px}
+#mg-legend{bottom:78px;right:8px;max-width:calc(100% - 16px)}
+.leaflet-bottom.leaflet-left .leaflet-control-scale{margin-bottom:74px}
+.leaflet-control-attribution{font-size:10px}}
 """
