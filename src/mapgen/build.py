@@ -218,7 +218,7 @@ class staged:
         self.final: list[Path] = []
 
     def temp_path(self, name: str) -> Path:
-        fd, tmp = tempfile.mkstemp(dir=self.out_dir, prefix=f".{name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=self.out_dir, prefix=f".{name}.", suffix=".tmp" + Path(name).suffix)
         os.close(fd)
         self.paths[name] = Path(tmp)
         return Path(tmp)
@@ -230,7 +230,7 @@ class staged:
         try:
             self.out_dir.mkdir(parents=True, exist_ok=True)
             for name, body in self.contents.items():
-                fd, tmp = tempfile.mkstemp(dir=self.out_dir, prefix=f".{name}.", suffix=".tmp")
+                fd, tmp = tempfile.mkstemp(dir=self.out_dir, prefix=f".{name}.", suffix=".tmp" + Path(name).suffix)
                 self.paths[name] = Path(tmp)
                 os.fchmod(fd, 0o644)  # published files: readable by all
                 with os.fdopen(fd, "wb") as f:
