@@ -70,8 +70,16 @@ def stop_dates(story: Story) -> dict[int, StopDate]:
     """Date of every stop, keyed by stop order."""
     ref, ref_how = anchor(story)
     out = {}
+    latest = None  # stops are in travel order: a derived date before an earlier stop's is not an arrival
     for stop in story.stops:
-        out[stop.order] = _stop_date(story, stop, ref, ref_how)
+        when = _stop_date(story, stop, ref, ref_how)
+        if when.date and not stop.date and latest and when.date < latest:
+            word = when.how.split("”")[0].lstrip("“")
+            when = StopDate(None, f"“{word}” near the quote gives {when.date}, before the previous stop's "
+                                  f"{latest}, so it does not date this stop")
+        if when.date:
+            latest = max(latest or when.date, when.date)
+        out[stop.order] = when
     return out
 
 

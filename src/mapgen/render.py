@@ -243,9 +243,17 @@ def _ui_script(map_name: str, marker_names: list[str], bounds) -> str:
         "map.fitBounds(bounds,narrow?{paddingTopLeft:[20,90],paddingBottomRight:[20,70]}"
         ":{paddingTopLeft:[380,20],paddingBottomRight:[40,40]});"
         "var markers=names.map(function(n){return window[n];});"
+        # Open the popup after the fly-to ends (opening first lets the flight push it off screen), keep it
+        # clear of the side panel, and on a phone close the itinerary so it does not cover the popup.
+        "var side=document.getElementById('mg-side'),itin=document.getElementById('mg-itinerary');"
         "document.querySelectorAll('#mg-itinerary .mg-row').forEach(function(b){"
         "b.addEventListener('click',function(){var mk=markers[+b.dataset.stop];"
-        "map.flyTo(mk.getLatLng(),Math.max(map.getZoom(),7),{duration:0.6});mk.openPopup();});});"
+        "var narrowNow=window.innerWidth<=600;if(narrowNow){itin.open=false;}"
+        "var box=side.getBoundingClientRect();var pop=mk.getPopup();"
+        "if(pop){pop.options.autoPanPaddingTopLeft=narrowNow?L.point(10,box.bottom+10):L.point(box.right+10,10);"
+        "if(narrowNow){pop.options.maxWidth=Math.max(200,window.innerWidth-110);}}"
+        "map.closePopup();map.once('moveend',function(){mk.openPopup();});"
+        "map.flyTo(mk.getLatLng(),Math.max(map.getZoom(),7),{duration:0.6});});});"
         "if(narrow){document.querySelectorAll('details.mg-panel').forEach(function(d){d.open=false;});}"
         "})();"
     )
