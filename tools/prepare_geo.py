@@ -2,7 +2,8 @@
 
 Run once by a maintainer (never at build time):
 
-    .venv/bin/python tools/prepare_geo.py ../shared/data
+    npm pack world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz      # -> package/countries-10m.json
+    .venv/bin/python tools/prepare_geo.py ../shared/data package/countries-10m.json
 
 Writes
   geo/countries/ne_10m_admin_0_countries.geojson.gz  countries with ISO 3166 alpha-2 codes
@@ -39,22 +40,15 @@ ISO2_BY_NAME = {
 }
 
 
-def countries(shared: Path) -> gpd.GeoDataFrame:
-    world = gpd.read_file(shared / "ne_10m_admin_0_countries_world.geojson")
-    ne50 = gpd.read_file(shared / "ne_50m_admin_0_countries.geojson")
-    by_n3 = {r.ISO_N3: r.ISO_A2 for r in ne50.itertuples() if r.ISO_A2 not in ("-99", None)}
-    iso2 = []
-    for r in world.itertuples():
-        code = ISO2_BY_NAME.get(r.name) or by_n3.get(r.iso_n3)
-        if not code:
-            raise SystemExit(f"no ISO alpha-2 code for {r.name!r} ({r.iso_n3})")
-        iso2.append(code)
-    world["iso_a2"] = iso2
-    world["geometry"] = shapely.make_valid(world.geometry.values)
-    # Dissolve pieces sharing a code (Cyprus and its bases, France and Clipperton, ...).
-    world = world.dissolve(by="iso_a2", as_index=False, aggfunc={"name": "first"}, grid_size=1e-4)
-    world = world.sort_values("iso_a2").reset_index(drop=True)
-    return world[["iso_a2", "name", "geometry"]]
+def countries(shared: Path, topo: Path) -> gpd.GeoDataFrame:
+    """Countries decoded from world-atlas's TopoJSON with the antimeridian handled (see
+    prepare_basemap.py): the staged GeoJSON decode lacks that, which misplaces northern Russia and
+    Fiji (Luleå came out "RU")."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from prepare_basemap import countries as decode
+
+    codes, names, geoms = decode(topo, shared)
+    return gpd.GeoDataFrame({"iso_a2": codes, "name": names}, geometry=list(geoms), crs="EPSG:4326")
 
 
 def write_countries(world: gpd.GeoDataFrame) -> None:
@@ -229,13 +223,15 @@ def admin1(shared: Path) -> None:
     print(f"{out.relative_to(ROOT)}: {len(kept)} regions")
 
 
-def main(shared: str) -> None:
+def main(shared: str, topo: str) -> None:
     shared_path = Path(shared)
-    world = countries(shared_path)
+    world = countries(shared_path, Path(topo))
     write_countries(world)
     admin1(shared_path)
     rail_graph(shared_path, world)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else str(ROOT.parent / "shared" / "data"))
+    if len(sys.argv) != 3:
+        raise SystemExit("usage: prepare_geo.py SHARED_DATA_DIR path/to/world-atlas/countries-10m.json")
+    main(sys.argv[1], sys.argv[2])

@@ -110,6 +110,7 @@ def render_html(story: Story, stops: list[Located], route: Route, network: RailN
     from branca.element import MacroElement
     from jinja2 import Template
 
+    from . import basemap
     from .offline import assert_offline, make_offline
 
     shown = [s for s in stops if not s.stop.via]
@@ -119,6 +120,12 @@ def render_html(story: Story, stops: list[Located], route: Route, network: RailN
         folium.TileLayer(
             "OpenStreetMap", name="OpenStreetMap", attr=f"{TILE_ATTRIBUTION} | {ATTRIBUTION}",
         ).add_to(m)
+
+        lats = [y for leg in route.legs for _, y in leg.coords] + [s.lat for s in shown]
+        lons = [x for leg in route.legs for x, _ in leg.coords] + [s.lon for s in shown]
+        bounds = [[round(min(lats), 5), round(min(lons), 5)], [round(max(lats), 5), round(max(lons), 5)]]
+        # Natural Earth land and borders beneath the tiles: what shows when the tiles cannot load.
+        basemap.add_to_map(m, (bounds[0][1], bounds[0][0], bounds[1][1], bounds[1][0]))
 
         for i, leg in enumerate(route.legs):
             style = CERTAINTY_STYLE[leg.certainty]
@@ -161,9 +168,6 @@ def render_html(story: Story, stops: list[Located], route: Route, network: RailN
             ).add_to(m)
             markers.append(marker)
 
-        lats = [y for leg in route.legs for _, y in leg.coords] + [s.lat for s in shown]
-        lons = [x for leg in route.legs for x, _ in leg.coords] + [s.lon for s in shown]
-        bounds = [[round(min(lats), 5), round(min(lons), 5)], [round(max(lats), 5), round(max(lons), 5)]]
         m.fit_bounds(bounds)  # refined by the UI script to leave room for the side panel
 
         m.get_root().header.add_child(_raw(f"<style>{CSS}</style>"), name="mapgen_css")
