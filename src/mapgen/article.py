@@ -6,6 +6,7 @@ whitespace counts as one space, so a quote copied from a web page still matches 
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -41,16 +42,22 @@ class Article:
 
     @classmethod
     def read(cls, path: Path) -> "Article":
+        if path.exists() and not path.is_file():  # a folder, or a FIFO that would block the read
+            raise StoryError("article is not a regular file", where=str(path))
         try:
-            raw = path.read_bytes()
+            with open(path, "rb") as f:
+                size = os.fstat(f.fileno()).st_size
+                if size > MAX_ARTICLE_BYTES:  # checked before reading: never load a huge file
+                    raise StoryError(
+                        f"article is {size:,} bytes; the limit is {MAX_ARTICLE_BYTES:,}", where=str(path)
+                    )
+                raw = f.read(MAX_ARTICLE_BYTES + 1)  # a file that grows (or a FIFO) is still bounded
         except OSError as exc:
-            raise StoryError(f"cannot read article: {exc.strerror}", where=str(path)) from None
+            raise StoryError(f"cannot read article: {exc.strerror or exc}", where=str(path)) from None
         if len(raw) > MAX_ARTICLE_BYTES:
-            raise StoryError(
-                f"article is {len(raw):,} bytes; the limit is {MAX_ARTICLE_BYTES:,}", where=str(path)
-            )
+            raise StoryError(f"article is over the limit of {MAX_ARTICLE_BYTES:,} bytes", where=str(path))
         if b"\x00" in raw:
-            raise StoryError("article is binary, not text", where=str(path))
+            raise StoryError("article is binary (or UTF-16), not UTF-8 text", where=str(path))
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -111,7 +118,8 @@ class Article:
         m = self.find(quote)
         if m is None:
             hint = self.closest_passage(quote)
-            msg = f"quote {quote!r} is not in the article"
+            shown = quote if len(quote) <= 200 else quote[:199] + "…"
+            msg = f"quote {shown!r} is not in the article"
             if hint:
                 msg += f"; closest passage: {hint!r}"
             raise QuoteNotFound(msg, where=where, field=field)

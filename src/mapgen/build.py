@@ -34,6 +34,7 @@ class Built:
     warnings: tuple[str, ...] = ()
     skipped: bool = False
     entry: dict = field(default_factory=dict)  # what the manifest and the index record
+    staged: dict = field(default_factory=dict)  # name -> temporary path, when not yet committed
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,10 @@ def up_to_date(entry: dict | None, fingerprint: str, out_dir: Path) -> bool:
 
 # --- building ------------------------------------------------------------------------------------------
 
-def build_story(path: Path, out_dir: Path, *, png: bool = False, fingerprint: str | None = None) -> Built:
-    """Build one story (heavy: imports the whole pipeline)."""
+def build_story(path: Path, out_dir: Path, *, png: bool = False, fingerprint: str | None = None,
+                commit: bool = True) -> Built:
+    """Build one story (heavy: imports the whole pipeline). With `commit=False` the outputs are left
+    as temporaries in `out_dir` (in `Built.staged`) for the caller to commit together with others."""
     from . import export, render
     from .dates import stop_dates
     from .gazetteer import Gazetteer
@@ -123,29 +126,37 @@ def build_story(path: Path, out_dir: Path, *, png: bool = False, fingerprint: st
     dates = stop_dates(story)
     geojson = export.dumps(export.to_geojson(story, stops, route, network, dates))
     page = render.render_html(story, stops, route, network, dates)
-    contents: dict[str, str | bytes] = {f"{story.slug}.html": page, f"{story.slug}.geojson": geojson}
-    with staged(out_dir, contents) as stage:
+    contents: dict[str, bytes] = {f"{story.slug}.html": page.encode(), f"{story.slug}.geojson": geojson.encode()}
+    temps = stage_files(out_dir, contents)
+    try:
         if png:
             from .png import render_png
 
-            tmp_png = stage.temp_path(f"{story.slug}.png")
-            render_png(stage.paths[f"{story.slug}.html"], tmp_png)
-            stage.adopt(f"{story.slug}.png", tmp_png)
-    outputs = {p.name: _sha(p) for p in stage.final}
+            name = f"{story.slug}.png"
+            temps[name] = _temp(out_dir, name)
+            render_png(temps[f"{story.slug}.html"], temps[name])
+            contents[name] = temps[name].read_bytes()
+    except BaseException:
+        discard(temps)
+        raise
     entry = {
         "inputs": fingerprint or story_fingerprint(path, png=png),
-        "outputs": dict(sorted(outputs.items())),
+        "outputs": {n: hashlib.sha256(b).hexdigest() for n, b in sorted(contents.items())},
         "title": story.title,
         "date": story.date,
         "stops": [s.place for s in story.stops if not s.via],
         "km": round(route.km, 1),
     }
-    return Built(story.slug, tuple(stage.final), route.km, route.warnings, entry=entry)
+    files = tuple(out_dir / n for n in contents)
+    if commit:
+        commit_files(out_dir, temps)
+        temps = {}
+    return Built(story.slug, files, route.km, route.warnings, entry=entry, staged=temps)
 
 
 def _worker(path: str, out_dir: str, png: bool, fingerprint: str) -> Built | Failed:
     try:
-        return build_story(Path(path), Path(out_dir), png=png, fingerprint=fingerprint)
+        return build_story(Path(path), Path(out_dir), png=png, fingerprint=fingerprint, commit=False)
     except MapgenError as exc:
         return Failed(Path(path), str(exc))
     except Exception as exc:  # a bug: report it as one line and keep building the others
@@ -153,46 +164,71 @@ def _worker(path: str, out_dir: str, png: bool, fingerprint: str) -> Built | Fai
 
 
 def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: bool = False,
-              jobs: int | None = None):
-    """Build many stories; yields a Built (possibly `skipped`) or a Failed per story as each finishes,
-    then rewrites the manifest and the index page."""
-    manifest = read_manifest(out_dir)
-    entries = dict(manifest["stories"])
-    todo = []
-    for path in paths:
-        path = Path(path)
-        fp = story_fingerprint(path, png=png) if (path / "story.toml").is_file() else ""
-        entry = entries.get(path.name)
-        if not force and fp and up_to_date(entry, fp, out_dir):
-            yield Built(path.name, (), entry.get("km", 0.0), skipped=True, entry=entry)
-        else:
-            todo.append((path, fp))
-    results = []
-    workers = min(jobs or os.cpu_count() or 1, len(todo))
-    if workers <= 1:
-        for path, fp in todo:
-            results.append(_worker(str(path), str(out_dir), png, fp))
-            yield results[-1]
-    else:
-        _preload()
-        import multiprocessing
+              jobs: int | None = None, progress=lambda result: None) -> list[Built | Failed]:
+    """Build many stories, each in a worker process; skip those that are up to date.
 
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_worker, str(p), str(out_dir), png, fp) for p, fp in todo]
-            for fut in as_completed(futures):
-                results.append(fut.result())
-                yield results[-1]
-    changed = False
-    for r in results:
-        if isinstance(r, Built):
-            entries[r.slug] = r.entry
-            changed = True
-    if changed or not (out_dir / INDEX).exists():
-        entries = {k: entries[k] for k in sorted(entries)}
-        write_if_changed(out_dir, {
-            MANIFEST: json.dumps({"mapgen": __version__, "stories": entries}, indent=1, sort_keys=True) + "\n",
-            INDEX: index_html(entries, out_dir),
-        })
+    All the new maps, the manifest and the index are committed together at the end (renamed into place,
+    rolled back if any rename fails), so the folder always holds one build's files or the next's. A story
+    that fails is returned as a Failed; the others are still built."""
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create output folder: {exc.strerror or exc}", where=str(out_dir)) from None
+    with _locked(out_dir):
+        manifest = read_manifest(out_dir)
+        entries = dict(manifest["stories"])
+        results: list[Built | Failed] = []
+        todo = []
+        for path in map(Path, paths):
+            fp = story_fingerprint(path, png=png) if (path / "story.toml").is_file() else ""
+            entry = entries.get(path.resolve().name)
+            if not force and fp and up_to_date(entry, fp, out_dir):
+                results.append(Built(path.resolve().name, (), entry.get("km", 0.0), skipped=True, entry=entry))
+                progress(results[-1])
+            else:
+                todo.append((path, fp))
+        built: list[Built | Failed] = []
+        workers = min(jobs or os.cpu_count() or 1, len(todo))
+        try:
+            if workers <= 1:
+                for path, fp in todo:
+                    built.append(_worker(str(path), str(out_dir), png, fp))
+                    progress(built[-1])
+            else:
+                _preload()
+                import multiprocessing
+
+                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                    futures = {pool.submit(_worker, str(p), str(out_dir), png, fp): i
+                               for i, (p, fp) in enumerate(todo)}
+                    done = {}
+                    for fut in as_completed(futures):
+                        done[futures[fut]] = fut.result()
+                        progress(done[futures[fut]])
+                built = [done[i] for i in sorted(done)]  # report in the order given
+            temps: dict[str, Path] = {}
+            for r in built:
+                if isinstance(r, Built):
+                    entries[r.slug] = r.entry
+                    temps.update(r.staged)
+            entries = {k: entries[k] for k in sorted(entries)}
+            extra = {
+                MANIFEST: (json.dumps({"mapgen": __version__, "stories": entries}, indent=1, sort_keys=True)
+                           + "\n").encode(),
+                INDEX: index_html(entries, out_dir, pending=set(temps)).encode(),
+            }
+            changed = {n: b for n, b in extra.items() if _sha(out_dir / n) != hashlib.sha256(b).hexdigest()}
+            temps.update(stage_files(out_dir, changed))
+            commit_files(out_dir, temps)
+        except BaseException:
+            for r in built:
+                if isinstance(r, Built):
+                    discard(r.staged)
+            raise
+    return results + [
+        Built(r.slug, r.files, r.km, r.warnings, entry=r.entry) if isinstance(r, Built) else r for r in built
+    ]
 
 
 def _preload() -> None:
@@ -208,79 +244,115 @@ def _preload() -> None:
 
 # --- writing -------------------------------------------------------------------------------------------
 
-class staged:
-    """Write files to temporaries in `out_dir`; rename them all into place on success, delete on failure."""
+LOCK = ".mapgen.lock"
 
-    def __init__(self, out_dir: Path, contents: dict[str, str | bytes]):
-        self.out_dir = Path(out_dir)
-        self.contents = contents
-        self.paths: dict[str, Path] = {}
-        self.final: list[Path] = []
 
-    def temp_path(self, name: str) -> Path:
-        fd, tmp = tempfile.mkstemp(dir=self.out_dir, prefix=f".{name}.", suffix=".tmp" + Path(name).suffix)
-        os.close(fd)
-        self.paths[name] = Path(tmp)
-        return Path(tmp)
+class _locked:
+    """One build at a time per output folder; the holder clears temporaries a killed build left."""
 
-    def adopt(self, name: str, tmp: Path) -> None:
-        self.paths[name] = tmp
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
 
-    def __enter__(self) -> "staged":
+    def __enter__(self):
+        import fcntl
+
         try:
-            self.out_dir.mkdir(parents=True, exist_ok=True)
-            for name, body in self.contents.items():
-                fd, tmp = tempfile.mkstemp(dir=self.out_dir, prefix=f".{name}.", suffix=".tmp" + Path(name).suffix)
-                self.paths[name] = Path(tmp)
-                os.fchmod(fd, 0o644)  # published files: readable by all
-                with os.fdopen(fd, "wb") as f:
-                    f.write(body.encode("utf-8") if isinstance(body, str) else body)
-                    f.flush()
-                    os.fsync(f.fileno())
+            self.fd = os.open(self.out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            self._cleanup()
             raise OutputError(f"cannot write output: {exc.strerror or exc}", where=str(self.out_dir)) from None
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        for p in self.out_dir.iterdir():
+            if p.name.startswith(".") and (".tmp." in p.name or p.name.endswith(".bak")):
+                try:
+                    p.unlink()
+                except OSError:
+                    pass
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None:
-            self._cleanup()
-            return
-        try:
-            for name, tmp in self.paths.items():
-                os.chmod(tmp, 0o644)
-                os.replace(tmp, self.out_dir / name)
-                self.final.append(self.out_dir / name)
-        except OSError as exc:
-            self._cleanup()
-            raise OutputError(f"cannot write output: {exc.strerror or exc}", where=str(self.out_dir)) from None
+    def __exit__(self, *exc) -> None:
+        os.close(self.fd)  # releases the lock
 
-    def _cleanup(self) -> None:
-        for tmp in self.paths.values():
+
+def _temp(out_dir: Path, name: str) -> Path:
+    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp" + Path(name).suffix)
+    os.close(fd)
+    return Path(tmp)
+
+
+def stage_files(out_dir: Path, contents: dict[str, bytes | str]) -> dict[str, Path]:
+    """Write each file to a temporary in `out_dir`; returns name -> temporary path."""
+    temps: dict[str, Path] = {}
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, body in contents.items():
+            fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp" + Path(name).suffix)
+            temps[name] = Path(tmp)
+            os.fchmod(fd, 0o644)  # published files: readable by all
+            with os.fdopen(fd, "wb") as f:
+                f.write(body.encode("utf-8") if isinstance(body, str) else body)
+                f.flush()
+                os.fsync(f.fileno())
+    except OSError as exc:
+        discard(temps)
+        raise OutputError(f"cannot write output: {exc.strerror or exc}", where=str(out_dir)) from None
+    return temps
+
+
+def discard(temps: dict[str, Path]) -> None:
+    for tmp in temps.values():
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def commit_files(out_dir: Path, temps: dict[str, Path]) -> None:
+    """Rename temporaries into place. A hard link keeps each replaced file until all renames succeeded,
+    so a failure rolls the whole set back: readers see all old files or all new ones."""
+    done: list[tuple[Path, Path | None]] = []
+    try:
+        for name, tmp in temps.items():
+            final = out_dir / name
+            backup = None
+            if final.exists():
+                backup = final.with_name(f".{name}.{os.getpid()}.bak")
+                if backup.exists():
+                    backup.unlink()
+                os.link(final, backup)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, final)
+            done.append((final, backup))
+    except OSError as exc:
+        for final, backup in reversed(done):
             try:
-                os.unlink(tmp)
+                if backup is not None:
+                    os.replace(backup, final)
+                else:
+                    final.unlink()
             except OSError:
                 pass
+        discard(temps)
+        for name in temps:
+            for b in out_dir.glob(f".{name}.{os.getpid()}.bak"):
+                b.unlink(missing_ok=True)
+        raise OutputError(f"cannot write output: {exc.strerror or exc}", where=str(out_dir)) from None
+    for _, backup in done:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
 
 
 def write_files(out_dir: Path, contents: dict[str, str | bytes]) -> tuple[Path, ...]:
-    with staged(out_dir, contents) as stage:
-        pass
-    return tuple(stage.final)
+    """Write files atomically as one set."""
+    commit_files(Path(out_dir), stage_files(Path(out_dir), contents))
+    return tuple(Path(out_dir) / n for n in contents)
 
 
-def write_if_changed(out_dir: Path, contents: dict[str, str]) -> None:
-    changed = {n: b for n, b in contents.items() if _sha(out_dir / n) != hashlib.sha256(b.encode()).hexdigest()}
-    if changed:
-        write_files(out_dir, changed)
-
-
-def index_html(entries: dict, out_dir: Path) -> str:
+def index_html(entries: dict, out_dir: Path, pending: set[str] = frozenset()) -> str:
     """maps/index.html: every built story with its title, date, stops and links."""
     rows = []
     for slug, e in entries.items():
         outs = e.get("outputs", {})
-        if not all((out_dir / n).exists() for n in outs):
+        if not all(n in pending or (out_dir / n).exists() for n in outs):
             continue
         links = " · ".join(
             f'<a href="{html.escape(n)}">{html.escape(n.rsplit(".", 1)[1].upper())}</a>' for n in sorted(outs)

@@ -39,7 +39,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("stories", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("stories", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: maps/ beside geo/).")
 @click.option("--force", is_flag=True, help="Rebuild even stories whose inputs are unchanged.")
@@ -65,20 +65,20 @@ def build(stories: tuple[Path, ...], out_dir: Path | None, force: bool, png: boo
         root = geo_dir().parent
         paths = list(stories) or find_stories(root / "geo" / "stories")
         out = out_dir or root / "maps"
-        failures = []
         with _progress(len(paths)) as bar:
-            for result in build_all(paths, out, force=force, png=png, jobs=jobs):
-                bar.update(1)
-                if not isinstance(result, Built):
-                    failures.append(result)
-                    continue
-                for w in result.warnings:
-                    click.echo(f"Warning: {result.slug}: {w}", err=True)
-                if result.skipped:
-                    click.echo(f"{result.slug}: up to date")
-                else:
-                    names = ", ".join(str(f) for f in result.files)
-                    click.echo(f"{result.slug}: {result.km:,.0f} km -> {names}")
+            results = build_all(paths, out, force=force, png=png, jobs=jobs,
+                                progress=lambda result: bar.update(1))
+        failures = [r for r in results if not isinstance(r, Built)]
+        for result in results:
+            if not isinstance(result, Built):
+                continue
+            for w in result.warnings:
+                click.echo(f"Warning: {result.slug}: {w}", err=True)
+            if result.skipped:
+                click.echo(f"{result.slug}: up to date")
+            else:
+                names = ", ".join(str(f) for f in result.files)
+                click.echo(f"{result.slug}: {result.km:,.0f} km -> {names}")
     except MapgenError as exc:
         _fail(exc)
     for f in failures:

@@ -5,14 +5,16 @@ and the field (`stops[2].quote`), so a bad story never reaches geocoding or rend
 """
 from __future__ import annotations
 
+import datetime
 import difflib
 import math
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .article import Article, Match
+from .article import Article, Match, normalize
 from .errors import StoryError
 
 CERTAINTIES = ("stated", "reported", "possible")
@@ -20,6 +22,7 @@ MODES = ("rail", "road", "air", "sea")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 _ISO2 = re.compile(r"^[A-Z]{2}$")
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 STORY_KEYS = {"title", "language", "date", "source", "article", "stops", "fallback"}
 SOURCE_KEYS = {"name", "citation", "url", "published"}
@@ -66,11 +69,16 @@ class Story:
 def load_story(path: Path) -> Story:
     """Read and validate a story folder (or its story.toml)."""
     path = Path(path)
+    if not path.exists():
+        raise StoryError("no such story folder or story.toml", where=str(path))
     toml_path = path / "story.toml" if path.is_dir() else path
     folder = toml_path.parent
     where = str(toml_path)
-    slug = folder.name
-    if not SLUG.match(slug):
+    # The slug is the folder's own name, with `.` and `..` in the path resolved first (so `mapgen build .`
+    # works inside a story folder); a name that is not a slug (`..x`, `Bad_Name`) is refused, since it
+    # becomes the output file name.
+    slug = Path(os.path.abspath(folder)).name
+    if not SLUG.fullmatch(slug):
         raise StoryError(
             f"story folder name {slug!r} is not a valid slug (lower-case letters, digits and -)",
             where=str(folder),
@@ -87,12 +95,16 @@ def load_story(path: Path) -> Story:
         raise StoryError(f"not UTF-8 (byte {exc.start})", where=where) from None
     except tomllib.TOMLDecodeError as exc:
         raise StoryError(f"invalid TOML: {exc}", where=where) from None
+    except ValueError as exc:  # e.g. an integer literal longer than Python's digit limit
+        raise StoryError(f"invalid TOML: {exc}", where=where) from None
+    except RecursionError:
+        raise StoryError("invalid TOML: arrays or tables nested too deeply", where=where) from None
 
     _check_keys(doc, STORY_KEYS, where, "")
     title = _get(doc, "title", str, where, required=True)
     language = _get(doc, "language", str, where, required=True)
     date = _get(doc, "date", str, where)
-    if date is not None and not _DATE.match(date):
+    if date is not None and not _valid_date(date, month_ok=True):
         raise StoryError(f"date {date!r} is not YYYY-MM or YYYY-MM-DD", where=where, field="date")
     fallback = _get(doc, "fallback", str, where)
     if fallback not in (None, "straight"):
@@ -102,11 +114,19 @@ def load_story(path: Path) -> Story:
     source_name = _get(source, "name", str, where, required=True, prefix="source.")
     citation = _get(source, "citation", str, where, required=True, prefix="source.")
     url = _get(source, "url", str, where, prefix="source.")
+    if url is not None and not re.fullmatch(r"https?://\S+", url):
+        raise StoryError(f"url {url!r} is not an http:// or https:// address"[:200], where=where,
+                         field="source.url")
 
-    article_name = _get(doc, "article", str, where) or "article.txt"
+    article_name = _get(doc, "article", str, where)
+    if article_name is not None and not article_name.strip():
+        raise StoryError("article is empty; leave it out to use article.txt", where=where, field="article")
+    article_name = article_name or "article.txt"
     article_path = (folder / article_name).resolve()
     if folder.resolve() not in article_path.parents:
         raise StoryError("article must be a file inside the story folder", where=where, field="article")
+    if article_path == toml_path.resolve():  # its quotes would all be "found" in itself
+        raise StoryError("the article cannot be story.toml itself", where=where, field="article")
     article = Article.read(article_path)
 
     stops_raw = _get(doc, "stops", list, where, required=True)
@@ -126,11 +146,42 @@ def load_story(path: Path) -> Story:
                 f"stop {b.order} repeats stop {a.order} ({b.place!r}); remove one",
                 where=where, field=f"stops[{b.order - 1}].place",
             )
+    # A journey may return to an earlier place (a round trip), but a stop that repeats an earlier one's
+    # place *and* quote is a copy-paste slip.
+    seen: dict[tuple[str, str], Stop] = {}
+    for s in stops:
+        if s.via:
+            continue
+        key = (s.place.casefold(), normalize(s.quote))
+        if key in seen:
+            first = seen[key]
+            raise StoryError(
+                f"stop {s.order} repeats stop {first.order} ({s.place!r}, same quote); remove one or cite"
+                " the sentence about the second visit",
+                where=where, field=f"stops[{s.order - 1}].quote",
+            )
+        seen[key] = s
     return Story(
         slug=slug, title=title, language=language, source_name=source_name, citation=citation,
         article=article, stops=tuple(stops), path=toml_path, url=url,
         date=date or article.date, fallback=fallback == "straight",
     )
+
+
+def _valid_date(text: str, *, month_ok: bool) -> bool:
+    """YYYY-MM-DD that is a real calendar date (or, with `month_ok`, YYYY-MM with a real month)."""
+    if not _DATE.fullmatch(text) or (len(text) == 7 and not month_ok):
+        return False
+    try:
+        datetime.date.fromisoformat(text if len(text) == 10 else text + "-01")
+    except ValueError:
+        return False
+    return True
+
+
+def _field_name(prefix: str, key: str) -> str:
+    """`prefix + key`, with a key that is not a bare TOML key quoted so the message stays on one line."""
+    return prefix + (key if _BARE_KEY.fullmatch(key) else repr(key))
 
 
 def _same_place(a: Stop, b: Stop) -> bool:
@@ -162,10 +213,10 @@ def _stop(raw: object, i: int, article: Article, where: str) -> Stop:
     if mode not in MODES:
         raise StoryError(f"mode {mode!r} is not one of {', '.join(MODES)}", where=where, field=prefix + "mode")
     date = _get(raw, "date", str, where, prefix=prefix)
-    if date is not None and not _DATE.match(date):
+    if date is not None and not _valid_date(date, month_ok=False):
         raise StoryError(f"date {date!r} is not YYYY-MM-DD", where=where, field=prefix + "date")
     country = _get(raw, "country", str, where, prefix=prefix)
-    if country is not None and not _ISO2.match(country):
+    if country is not None and not _ISO2.fullmatch(country):
         raise StoryError(
             f"country {country!r} is not an ISO 3166 alpha-2 code such as \"RU\"", where=where,
             field=prefix + "country",
@@ -177,10 +228,11 @@ def _stop(raw: object, i: int, article: Article, where: str) -> Stop:
         missing = "lon" if lon is None else "lat"
         raise StoryError("lat and lon must be given together", where=where, field=prefix + missing)
     if lat is not None:
-        if not (math.isfinite(lat) and -90 <= lat <= 90):
-            raise StoryError(f"latitude {lat} is outside -90..90", where=where, field=prefix + "lat")
-        if not (math.isfinite(lon) and -180 <= lon <= 180):
-            raise StoryError(f"longitude {lon} is outside -180..180", where=where, field=prefix + "lon")
+        # compare without converting to float first: TOML integers can be too large for a float
+        if not (-90 <= lat <= 90 and (isinstance(lat, int) or math.isfinite(lat))):
+            raise StoryError(f"latitude {lat} is outside -90..90"[:200], where=where, field=prefix + "lat")
+        if not (-180 <= lon <= 180 and (isinstance(lon, int) or math.isfinite(lon))):
+            raise StoryError(f"longitude {lon} is outside -180..180"[:200], where=where, field=prefix + "lon")
         if not source or not source.strip():
             raise StoryError(
                 "an explicit lat/lon needs a source saying where the coordinates come from",
@@ -197,10 +249,15 @@ def _stop(raw: object, i: int, article: Article, where: str) -> Stop:
 def _check_keys(table: dict, allowed: set[str], where: str, prefix: str) -> None:
     for key in table:
         if key not in allowed:
-            near = difflib.get_close_matches(key, sorted(allowed), n=1)
+            near = [_ALIASES[key]] if _ALIASES.get(key) in allowed else []
+            near = near or difflib.get_close_matches(key, sorted(allowed), n=1)
             hint = f"; did you mean {near[0]!r}?" if near else f"; allowed: {', '.join(sorted(allowed))}"
-            raise StoryError(f"unknown key {key!r}{hint}", where=where, field=prefix + key)
+            raise StoryError(f"unknown key {key!r}{hint}"[:300], where=where, field=_field_name(prefix, key))
 
+
+# Common names for keys that difflib would not connect to ours.
+_ALIASES = {"latitude": "lat", "longitude": "lon", "lng": "lon", "long": "lon", "name": "place",
+            "text": "quote", "confidence": "certainty", "notes": "note", "hint": "near"}
 
 _TYPE_NAMES = {str: "a string", dict: "a table", list: "an array", bool: "true or false"}
 
