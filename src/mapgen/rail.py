@@ -168,10 +168,10 @@ class RailNetwork:
         box = max_km / 111.0
         cos = max(math.cos(math.radians(lat)), 0.01)
         x, y = self.vert_xy[:, 0], self.vert_xy[:, 1]
-        sel = np.nonzero(
-            (np.abs(y - lat * SCALE) <= box * SCALE)
-            & (np.abs(((x - lon * SCALE) + 180 * SCALE) % (360 * SCALE) - 180 * SCALE) <= box / cos * SCALE)
-        )[0]
+        # latitude band first (cheap), then longitude (with wrap-around) on the few rows left
+        sel = np.flatnonzero(np.abs(y - int(lat * SCALE)) <= int(box * SCALE))
+        dx = (x[sel].astype(np.int64) - int(lon * SCALE) + 180 * SCALE) % (360 * SCALE) - 180 * SCALE
+        sel = sel[np.abs(dx) <= box / cos * SCALE]
         sel = sel[allowed[self.vert_edge[sel]]]
         if not len(sel):
             return None
