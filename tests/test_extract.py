@@ -1,0 +1,117 @@
+"""Place mentions in French and English text, their resolution in context, and the proposed journey."""
+import pytest
+
+from mapgen.article import Article
+from mapgen.extract import extract, find_mentions, propose_journey, quote_for
+from mapgen.gazetteer import Gazetteer, distance_km, name_key
+
+FR = ("Le train blindé est parti de Pékin mardi pour Oulan-Bator, puis a filé vers Irkoutsk. "
+      "Il s'est arrêté à Birobidjan avant d'arriver à Iekaterinbourg, sur les rives de l'Amour. "
+      "En mars, la Corée du Nord a envoyé une délégation au cosmodrome de Vostochny. "
+      "Le Nord et les Russes ont signé un accord, a déclaré le président Vladimir Poutine.")
+EN = ("Kim Jong Il's armoured train left Pyongyang on July 26, 2001, crossed into Russia at Khasan and "
+      "arrived in Moscow on August 4 after stops in Novosibirsk, Omsk and Ekaterinburg. "
+      "Will it happen again? Us officials said Washington was watching. Kim said he liked Birobidzhan.")
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return Gazetteer.open()
+
+
+def places(text, gaz):
+    ex = extract(text, gaz)
+    for r in ex.resolved:  # offsets point at the words as written
+        assert ex.text[r.mention.start:r.mention.end] == r.mention.text
+        assert ex.text[r.mention.sentence[0]:r.mention.sentence[1]] == ex.sentence(r)
+        assert r.mention.start >= r.mention.sentence[0] and r.mention.end <= r.mention.sentence[1]
+    return ex, {r.mention.text: r for r in ex.resolved}
+
+
+def test_french_spellings_and_forms(gaz):
+    ex, found = places(FR, gaz)
+    expect = {
+        "Pékin": ("Beijing", "CN"), "Oulan-Bator": ("Ulan Bator", "MN"), "Irkoutsk": ("Irkutsk", "RU"),
+        "Birobidjan": ("Birobidzhan", "RU"), "Iekaterinbourg": ("Yekaterinburg", "RU"),
+        "Amour": ("Amur", "RU"), "Corée du Nord": ("North Korea", "KP"),
+        "cosmodrome de Vostochny": ("Vostochny Cosmodrome", "RU"),
+    }
+    for text, (name, cc) in expect.items():
+        assert text in found, (text, sorted(found))
+        assert found[text].place.name == name and found[text].place.country == cc
+    assert found["cosmodrome de Vostochny"].place.kind == "spaceport"
+    assert found["Corée du Nord"].place.kind == "country"
+    assert found["Russes"].mention.adjective and found["Russes"].place.country == "RU"
+    # prepositions and articles are not part of a mention; common words and people are not places
+    for text in found:
+        assert not text.lower().startswith(("à ", "de ", "l'", "la ", "du "))
+    assert "mars" not in {name_key(t) for t in found} and "Nord" not in found
+    assert "Vladimir" not in found
+
+
+def test_english_forms(gaz):
+    ex, found = places(EN, gaz)
+    for text, cc in {"Pyongyang": "KP", "Russia": "RU", "Khasan": "RU", "Moscow": "RU", "Novosibirsk": "RU",
+                     "Omsk": "RU", "Ekaterinburg": "RU", "Birobidzhan": "RU", "Washington": "US"}.items():
+        assert found[text].place.country == cc, text
+    assert found["Khasan"].place.kind == "station"
+    assert found["Novosibirsk"].place.kind == "city"
+    assert found["Ekaterinburg"].place.id == extract("Iekaterinbourg", gaz).resolved[0].place.id
+    assert found["Birobidzhan"].place.id == extract("Birobidjan", gaz).resolved[0].place.id
+    for word in ("Will", "Us", "Kim", "August", "Jong", "Il"):
+        assert word not in found
+    assert ex.language == "en" and extract(FR, gaz).language == "fr"
+
+
+def test_vostochny_by_context(gaz):
+    # at least five populated places called Vostochnyy in Russia alone, plus the cosmodrome and the port
+    towns = {p.id for key in ("vostochny", "vostochnyy") for p in gaz.lookup(key) if p.country == "RU" and p.kind == "city"}
+    assert len(towns) >= 5
+    amur = extract("Putin met Kim at Vostochny, the spaceport in Amur Oblast near Tsiolkovsky.", gaz)
+    primorye = extract("Le charbon part de Vostochny, près de Nakhodka, dans le kraï du Primorié.", gaz)
+    a = next(r for r in amur.resolved if r.mention.text == "Vostochny")
+    p = next(r for r in primorye.resolved if r.mention.text == "Vostochny")
+    assert a.place.id == "overlay:vostochny-cosmodrome"
+    assert p.place.id == "overlay:vostochny-port"
+    assert distance_km(a.place.lat, a.place.lon, p.place.lat, p.place.lon) > 1000
+    assert len(a.geocode.candidates) >= 3  # the others are kept as candidates
+
+
+def test_names_that_collide_across_countries_follow_context(gaz):
+    _, uk = places("Birmingham beat Bolton and Southampton at home in England.", gaz)
+    _, us = places("The storm hit Birmingham, Alabama, and then Montgomery.", gaz)
+    assert uk["Birmingham"].place.country == "GB"
+    assert us["Birmingham"].place.country == "US"
+
+
+def test_mentions_find_abbreviations_and_demonyms(gaz):
+    _, found = places("U.S. and EU officials met British and nord-coréens diplomats in Portland, Ore.", gaz)
+    assert found["U.S."].place.country == "US"
+    assert found["EU"].place.kind == "continent"
+    assert found["British"].mention.adjective and found["British"].place.country == "GB"
+    assert found["nord-coréens"].place.country == "KP"
+    assert found["Portland"].place.admin1 == "OR"
+
+
+def test_seed_journey(gaz, seed_dir):
+    article = Article.read(seed_dir / "article.txt")
+    ex = extract(article, gaz)
+    stops = propose_journey(ex, gaz)
+    ids = [s.resolved.place.id for s in stops]
+    assert ids == ["geonames:1871859", "overlay:khasan", "geonames:2013348", "overlay:vostochny-cosmodrome"]
+    assert stops[0].departure
+    names = {s.resolved.place.name for s in stops}
+    assert not names & {"Washington", "Ukraine", "Moscow", "Moscow Kremlin", "Russia", "North Korea"}
+    for s in stops:
+        assert article.find(s.quote) is not None and s.place.casefold() in s.quote.casefold()
+    assert stops[3].certainty == "possible"
+
+
+def test_quote_is_a_clause_of_a_long_sentence():
+    text = ("Une source russe au courant du voyage a déclaré à Reuters que Kim était arrivé en Russie mardi "
+            "matin, descendant de son train pour rencontrer des responsables locaux à Khasan, la principale "
+            "porte ferroviaire de l’Extrême-Orient russe, avant de poursuivre sa route.")
+    a = Article.parse(text)
+    m = next(m for m in find_mentions(a, Gazetteer.open()) if m.text == "Khasan")
+    q = quote_for(a.text, m)
+    assert "Khasan" in q and q in a.text and len(q) <= 160
