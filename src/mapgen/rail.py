@@ -128,11 +128,11 @@ class RailNetwork:
 
     def _attach(self, xy: np.ndarray) -> int:
         """The node at `xy` (within ~50 m), splitting an edge there if needed; else a new node."""
-        d = np.abs(self.vert_xy[:, 0] - xy[0]) + np.abs(self.vert_xy[:, 1] - xy[1])
-        i = int(np.argmin(d))
-        if d[i] > 50:  # 50 units = 0.0005 degree, about 50 m: a free end
+        near = np.flatnonzero(np.abs(self.vert_xy[:, 1] - xy[1]) <= 50)  # 50 units = 0.0005 degree, ~50 m
+        d = np.abs(self.vert_xy[near, 0] - xy[0]) + np.abs(self.vert_xy[near, 1] - xy[1])
+        if not len(near) or d.min() > 50:  # a free end
             return self._new_node(xy)
-        return self._node_at_vertex(i)
+        return self._node_at_vertex(int(near[np.argmin(d)]))
 
     def _new_node(self, xy) -> int:
         self.node_xy = np.vstack([self.node_xy, np.asarray(xy, dtype=np.int32)[None, :]])
