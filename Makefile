@@ -15,8 +15,9 @@ $(VENV)/.test-deps: $(BIN)/mapgen
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
+# --png (maps/<slug>.png) when Debian's chromium is installed; without it the committed PNGs stay valid
 maps: $(BIN)/mapgen
-	$(BIN)/mapgen build
+	$(BIN)/mapgen build $(if $(shell command -v chromium),--png,)
 
 test: $(VENV)/.test-deps
 	$(BIN)/python -m pytest

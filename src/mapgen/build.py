@@ -75,9 +75,8 @@ def environment_fingerprint() -> str:
     return h.hexdigest()
 
 
-def story_fingerprint(path: Path, *, png: bool) -> str:
+def story_fingerprint(path: Path) -> str:
     h = hashlib.sha256(environment_fingerprint().encode())
-    h.update(f"png={png}\0".encode())
     _hash_files(h, path, [p for p in path.rglob("*") if p.is_file()])
     return h.hexdigest()
 
@@ -97,9 +96,12 @@ def _sha(path: Path) -> str | None:
         return None
 
 
-def up_to_date(entry: dict | None, fingerprint: str, out_dir: Path) -> bool:
-    """True if the manifest entry matches the inputs and every output is still as written."""
+def up_to_date(entry: dict | None, fingerprint: str, out_dir: Path, *, png: bool = False) -> bool:
+    """True if the manifest entry matches the inputs, every output is still as written, and a PNG
+    exists if one is asked for. (A PNG made earlier from the same inputs stays valid without --png.)"""
     if not entry or entry.get("inputs") != fingerprint:
+        return False
+    if png and not any(n.endswith(".png") for n in entry.get("outputs", {})):
         return False
     return all(_sha(out_dir / name) == sha for name, sha in entry.get("outputs", {}).items())
 
@@ -140,7 +142,7 @@ def build_story(path: Path, out_dir: Path, *, png: bool = False, fingerprint: st
         discard(temps)
         raise
     entry = {
-        "inputs": fingerprint or story_fingerprint(path, png=png),
+        "inputs": fingerprint or story_fingerprint(path),
         "outputs": {n: hashlib.sha256(b).hexdigest() for n, b in sorted(contents.items())},
         "title": story.title,
         "date": story.date,
@@ -181,9 +183,9 @@ def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: boo
         results: list[Built | Failed] = []
         todo = []
         for path in map(Path, paths):
-            fp = story_fingerprint(path, png=png) if (path / "story.toml").is_file() else ""
+            fp = story_fingerprint(path) if (path / "story.toml").is_file() else ""
             entry = entries.get(path.resolve().name)
-            if not force and fp and up_to_date(entry, fp, out_dir):
+            if not force and fp and up_to_date(entry, fp, out_dir, png=png):
                 results.append(Built(path.resolve().name, (), entry.get("km", 0.0), skipped=True, entry=entry))
                 progress(results[-1])
             else:
@@ -208,8 +210,11 @@ def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: boo
                         progress(done[futures[fut]])
                 built = [done[i] for i in sorted(done)]  # report in the order given
             temps: dict[str, Path] = {}
+            stale: list[Path] = []  # a PNG of an earlier version of a story rebuilt without --png
             for r in built:
                 if isinstance(r, Built):
+                    old = entries.get(r.slug, {}).get("outputs", {})
+                    stale += [out_dir / n for n in old if n not in r.entry["outputs"]]
                     entries[r.slug] = r.entry
                     temps.update(r.staged)
             entries = {k: entries[k] for k in sorted(entries)}
@@ -221,6 +226,8 @@ def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: boo
             changed = {n: b for n, b in extra.items() if _sha(out_dir / n) != hashlib.sha256(b).hexdigest()}
             temps.update(stage_files(out_dir, changed))
             commit_files(out_dir, temps)
+            for path in stale:
+                path.unlink(missing_ok=True)
         except BaseException:
             for r in built:
                 if isinstance(r, Built):
