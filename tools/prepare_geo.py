@@ -93,12 +93,22 @@ def rail_graph(shared: Path, world: gpd.GeoDataFrame) -> None:
             node_xy.append((int(xy[0]), int(xy[1])))
         return node_id[k]
 
-    edges = []  # (u, v, vertices, ferry)
-    for a, is_ferry in zip(lines, ferry):
+    # Lines are also cut where they cross a border, so that track up to a border station belongs to one
+    # country only and a leg to that station does not need the neighbour's track (Beijing -> Erenhot).
+    allv = np.concatenate(lines)
+    allc = vertex_countries(allv[:, 0] / SCALE, allv[:, 1] / SCALE, world)
+    offsets = np.cumsum([0] + [len(a) for a in lines])
+    edges = []  # (u, v, vertices, (ferry, countries)); contraction only joins edges with equal tags
+    for n, (a, is_ferry) in enumerate(zip(lines, ferry)):
         k = key(a).tolist()
-        cut = [i for i, kk in enumerate(k) if i == 0 or i == len(k) - 1 or kk in ends or uses[kk] > 1]
+        c = allc[offsets[n] : offsets[n + 1]]
+        cut = {i for i, kk in enumerate(k) if i == 0 or i == len(k) - 1 or kk in ends or uses[kk] > 1}
+        for i in np.nonzero(c[1:] != c[:-1])[0].tolist():
+            cut.update((i, i + 1))
+        cut = sorted(cut)
         for i, j in zip(cut[:-1], cut[1:]):
-            edges.append((node(k[i], a[i]), node(k[j], a[j]), a[i : j + 1], is_ferry))
+            tag = (is_ferry, tuple(sorted(set(c[i : j + 1].tolist()))))
+            edges.append((node(k[i], a[i]), node(k[j], a[j]), a[i : j + 1], tag))
     # Contract degree-2 nodes where two pieces of track simply continue (NE splits lines at tile and
     # feature boundaries): fewer, longer edges route faster and the geometry is kept whole.
     edges = contract(edges, len(node_xy))
@@ -134,7 +144,7 @@ def rail_graph(shared: Path, world: gpd.GeoDataFrame) -> None:
         edge_v=np.array([remap[e[1]] for e in edges], dtype=np.int32),
         edge_ptr=ptr,
         edge_km=edge_km.astype(np.float64),
-        edge_ferry=np.array([e[3] for e in edges], dtype=bool),
+        edge_ferry=np.array([e[3][0] for e in edges], dtype=bool),
         edge_cset=np.array(edge_cset, dtype=np.int32),
         cset_names=np.array(csets),
         vert_xy=verts,
