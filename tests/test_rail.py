@@ -64,3 +64,10 @@ def test_connectors_are_loaded_with_sources(net):
     assert all(c["source"] for c in net.connectors)
     bridge = next(c for c in net.connectors if c["id"] == "tumangang-khasan-bridge")
     assert 3.0 < bridge["km"] < 3.6
+
+
+def test_border_station_reached_on_own_track(net):
+    """Erenhot is the Chinese border station on the line to Mongolia: a China-only leg reaches it."""
+    p = route(net, (39.9075, 116.3972), (43.6475, 111.9767), {"CN"})  # Beijing -> Erenhot
+    assert p.countries == ("CN",)
+    assert 700 < p.km < 900
