@@ -242,12 +242,11 @@ def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: boo
 def _preload() -> None:
     """Load what every worker needs once, before forking, so workers share it (copy-on-write)."""
     from . import export, render  # noqa: F401
-    from .gazetteer import Gazetteer, _open_default
+    from .gazetteer import ensure_index
     from .rail import default_network
 
     default_network()
-    Gazetteer.open()._db.close()  # make sure the index exists; each worker opens its own connection
-    _open_default.cache_clear()
+    ensure_index()
 
 
 # --- writing -------------------------------------------------------------------------------------------
@@ -347,12 +346,6 @@ def commit_files(out_dir: Path, temps: dict[str, Path]) -> None:
     for _, backup in done:
         if backup is not None:
             backup.unlink(missing_ok=True)
-
-
-def write_files(out_dir: Path, contents: dict[str, str | bytes]) -> tuple[Path, ...]:
-    """Write files atomically as one set."""
-    commit_files(Path(out_dir), stage_files(Path(out_dir), contents))
-    return tuple(Path(out_dir) / n for n in contents)
 
 
 def index_html(entries: dict, out_dir: Path, pending: set[str] = frozenset()) -> str:

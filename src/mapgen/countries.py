@@ -27,12 +27,3 @@ def country_at(lat: float, lon: float) -> str | None:
     codes, _, geoms, tree = _countries()
     hits = tree.query(shapely.Point(lon, lat), predicate="within")
     return codes[int(hits[0])] if len(hits) else None
-
-
-def polygon(code: str):
-    codes, _, geoms, _ = _countries()
-    return geoms[codes.index(code)]
-
-
-def name(code: str) -> str:
-    return _countries()[1].get(code, code)

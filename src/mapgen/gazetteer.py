@@ -450,12 +450,18 @@ def cache_dir() -> Path:
     return Path(base)
 
 
-@lru_cache(maxsize=1)
-def _open_default() -> Gazetteer:
+def ensure_index() -> Path:
+    """The cached index for the current inputs, built first if missing. Called before forking build
+    workers, so they share one index and each opens its own SQLite connection."""
     path = cache_dir() / f"gazetteer-{index_fingerprint()}.sqlite"
     if not path.exists():
         build_index(path)
-    return Gazetteer(path)
+    return path
+
+
+@lru_cache(maxsize=1)
+def _open_default() -> Gazetteer:
+    return Gazetteer(ensure_index())
 
 
 def build_index(path: Path) -> None:
