@@ -71,3 +71,21 @@ def test_border_station_reached_on_own_track(net):
     p = route(net, (39.9075, 116.3972), (43.6475, 111.9767), {"CN"})  # Beijing -> Erenhot
     assert p.countries == ("CN",)
     assert 700 < p.km < 900
+
+
+def test_moscow_vladivostok_follows_the_trans_siberian(net):
+    """Inside Russia, and on the main line (multi-track, NE scalerank 4) through Irkutsk, Ulan-Ude and
+    Chita, not the Baikal-Amur line through Tynda that is 2% shorter in the generalised data."""
+    from mapgen.gazetteer import distance_km
+
+    p = route(net, (55.7558, 37.6173), (43.1056, 131.8735), {"RU"})
+    assert p.countries == ("RU",)
+    assert 8_300 < p.km < 9_300  # 9,289 km by the railway's own kilometrage; NE runs short
+    pts = p.coords[::2]
+    for lat, lon in [(52.29, 104.28), (51.83, 107.60), (52.03, 113.50)]:  # Irkutsk, Ulan-Ude, Chita
+        assert min(distance_km(lat, lon, y, x) for x, y in pts) < 10
+    assert min(distance_km(55.15, 124.72, y, x) for x, y in pts) > 100  # Tynda, on the BAM
+    pure = net.shortest_path(*(net.snap(*c, net.allowed_edges({"RU"}), country="RU")
+                               for c in [(55.7558, 37.6173), (43.1056, 131.8735)]),
+                             net.allowed_edges({"RU"}), main_lines=False)
+    assert pure.km < p.km  # the pure shortest path is the BAM: the preference is what chooses

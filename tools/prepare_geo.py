@@ -62,7 +62,7 @@ def write_countries(world: gpd.GeoDataFrame) -> None:
 
 def rail_graph(shared: Path, world: gpd.GeoDataFrame) -> None:
     src = json.loads((shared / "ne_10m_railroads_world.geojson").read_text())
-    lines, ferry = [], []
+    lines, ferry, rank = [], [], []
     for feat in src["features"]:
         g = feat["geometry"]
         parts = [g["coordinates"]] if g["type"] == "LineString" else g["coordinates"]
@@ -73,7 +73,10 @@ def rail_graph(shared: Path, world: gpd.GeoDataFrame) -> None:
             a = a[keep]
             if len(a) >= 2:
                 lines.append(a)
-                ferry.append(feat["properties"].get("featurecla") == "Railroad ferry")
+                props = feat["properties"]
+                ferry.append(props.get("featurecla") == "Railroad ferry")
+                # how main a line is: Natural Earth scalerank (lower = more important), multi-track
+                rank.append((int(props.get("scalerank") or 10), int(props.get("mult_track") or 0) >= 2))
     key = lambda a: (a[:, 0] << 32) | (a[:, 1] & 0xFFFFFFFF)  # noqa: E731
     # A vertex is a graph node where a line ends or where several lines (or one line twice) meet.
     uses = Counter()
@@ -99,7 +102,7 @@ def rail_graph(shared: Path, world: gpd.GeoDataFrame) -> None:
     allc = vertex_countries(allv[:, 0] / SCALE, allv[:, 1] / SCALE, world)
     offsets = np.cumsum([0] + [len(a) for a in lines])
     edges = []  # (u, v, vertices, (ferry, countries)); contraction only joins edges with equal tags
-    for n, (a, is_ferry) in enumerate(zip(lines, ferry)):
+    for n, (a, is_ferry, importance) in enumerate(zip(lines, ferry, rank)):
         k = key(a).tolist()
         c = allc[offsets[n] : offsets[n + 1]]
         cut = {i for i, kk in enumerate(k) if i == 0 or i == len(k) - 1 or kk in ends or uses[kk] > 1}
@@ -107,7 +110,7 @@ def rail_graph(shared: Path, world: gpd.GeoDataFrame) -> None:
             cut.update((i, i + 1))
         cut = sorted(cut)
         for i, j in zip(cut[:-1], cut[1:]):
-            tag = (is_ferry, tuple(sorted(set(c[i : j + 1].tolist()))))
+            tag = (is_ferry, tuple(sorted(set(c[i : j + 1].tolist()))), importance)
             edges.append((node(k[i], a[i]), node(k[j], a[j]), a[i : j + 1], tag))
     # Contract degree-2 nodes where two pieces of track simply continue (NE splits lines at tile and
     # feature boundaries): fewer, longer edges route faster and the geometry is kept whole.
@@ -145,6 +148,8 @@ def rail_graph(shared: Path, world: gpd.GeoDataFrame) -> None:
         edge_ptr=ptr,
         edge_km=edge_km.astype(np.float64),
         edge_ferry=np.array([e[3][0] for e in edges], dtype=bool),
+        edge_rank=np.array([e[3][2][0] for e in edges], dtype=np.uint8),
+        edge_multi=np.array([e[3][2][1] for e in edges], dtype=bool),
         edge_cset=np.array(edge_cset, dtype=np.int32),
         cset_names=np.array(csets),
         vert_xy=verts,
