@@ -105,22 +105,30 @@ class RailNetwork:
             features = json.loads(path.read_text(encoding="utf-8"))["features"]
         except (OSError, ValueError, KeyError) as exc:
             raise DataError(f"unreadable connectors: {exc}", where=str(path)) from None
+        # Connector vertices go after the railway's, appended in one go (the vertex arrays are large).
+        blocks, kms, owners = [], [], []
+        first = len(self.vert_xy)
         for feat in features:
             props = feat["properties"]
             coords = np.rint(np.asarray(feat["geometry"]["coordinates"], dtype=float) * SCALE).astype(np.int32)
-            ends = [self._attach(coords[0]), self._attach(coords[-1])]
+            ends = [self._attach(coords[0]), self._attach(coords[-1])]  # connectors attach to railway track
             lon, lat = coords[:, 0] / SCALE, coords[:, 1] / SCALE
             seg = GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])[2] / 1000.0
-            a = len(self.vert_xy)
-            self.vert_xy = np.vstack([self.vert_xy, coords])
-            self.vert_country = np.concatenate([self.vert_country, np.full(len(coords), -1, np.int16)])
-            self.vert_km = np.concatenate([self.vert_km, np.concatenate([[0.0], np.cumsum(seg)]).astype(np.float32)])
+            a = first + sum(len(b) for b in blocks)
             cset = frozenset(props["countries"].split(","))
             if cset not in self.csets:
                 self.csets.append(cset)
-            self._append_edge(ends[0], ends[1], a, len(self.vert_xy), self.csets.index(cset), False,
-                              len(self.connectors))
+            e = self._append_edge(ends[0], ends[1], a, a + len(coords), self.csets.index(cset), False,
+                                  len(self.connectors))
+            blocks.append(coords)
+            kms.append(np.concatenate([[0.0], np.cumsum(seg)]).astype(np.float32))
+            owners.append(np.full(len(coords), e, np.int32))
             self.connectors.append({**props, "km": float(seg.sum()), "geometry": feat["geometry"]})
+        if blocks:
+            self.vert_xy = np.concatenate([self.vert_xy, *blocks])
+            self.vert_km = np.concatenate([self.vert_km, *kms])
+            self.vert_edge = np.concatenate([self.vert_edge, *owners])
+            self.vert_country = np.concatenate([self.vert_country, np.full(sum(map(len, blocks)), -1, np.int16)])
 
     def _append_edge(self, u, v, a, b, cset, ferry, connector=-1, factor=1.0) -> int:
         self.edge_u = np.append(self.edge_u, np.int32(u))
@@ -131,10 +139,7 @@ class RailNetwork:
         self.edge_ferry = np.append(self.edge_ferry, ferry)
         self.edge_factor = np.append(self.edge_factor, factor)
         self.edge_connector = np.append(self.edge_connector, np.int32(connector))
-        e = len(self.edge_u) - 1
-        if b > len(self.vert_edge):
-            self.vert_edge = np.concatenate([self.vert_edge, np.full(b - len(self.vert_edge), e, np.int32)])
-        return e
+        return len(self.edge_u) - 1
 
     def _attach(self, xy: np.ndarray) -> int:
         """The node at `xy` (within ~50 m), splitting an edge there if needed; else a new node."""
