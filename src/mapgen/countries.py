@@ -15,15 +15,14 @@ def _countries():
     with gzip.open(data.geo_file("countries", "ne_10m_admin_0_countries.geojson.gz"), "rt") as f:
         features = json.load(f)["features"]
     codes = [f["properties"]["iso_a2"] for f in features]
-    names = {f["properties"]["iso_a2"]: f["properties"]["name"] for f in features}
     geoms = [shapely.geometry.shape(f["geometry"]) for f in features]
-    return codes, names, geoms, shapely.STRtree(geoms)
+    return codes, shapely.STRtree(geoms)
 
 
 def country_at(lat: float, lon: float) -> str | None:
     """ISO alpha-2 code of the country containing the point, or None (at sea)."""
     import shapely
 
-    codes, _, geoms, tree = _countries()
+    codes, tree = _countries()
     hits = tree.query(shapely.Point(lon, lat), predicate="within")
     return codes[int(hits[0])] if len(hits) else None
