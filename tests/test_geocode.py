@@ -73,3 +73,37 @@ def test_transliteration_variants_no_alternate_name_lists(gaz, name, expect):
 def test_spelling_fallback_does_not_invent_places(gaz):
     with pytest.raises(GeocodeError, match="unknown place"):
         gaz.geocode("Xyzzyville", loose=True)
+
+
+# A region's point is where its towns are, not one of its islands or exclaves (Natural Earth gives a
+# label point per polygon part: California's first were on the Channel Islands, Kentucky's on the
+# Kentucky Bend, Hawaii's on Nihoa). Reference centres: the states' geographic centres (US Census).
+@pytest.mark.parametrize("name, lat, lon, km", [
+    ("California", 37.17, -119.45, 120), ("Kentucky", 37.53, -85.30, 120), ("Hawaii", 20.25, -156.33, 150),
+    ("British Columbia", 54.0, -125.0, 400), ("Tamil Nadu", 11.0, 78.5, 120), ("Queensland", -22.5, 144.5, 400),
+])
+def test_region_points_are_central(gaz, name, lat, lon, km):
+    p = gaz.geocode(name).place
+    assert p.kind == "region"
+    assert distance_km(p.lat, p.lon, lat, lon) < km
+    assert p.admin1  # tied to its GeoNames admin1 code, so "in California" can test towns by code
+
+
+def test_region_admin1_codes_match_geonames(gaz):
+    # towns carry GeoNames admin1 codes; a region named in the text helps only its own towns
+    assert gaz.geocode("California").place.admin1 == "CA"
+    assert gaz.geocode("Amur Oblast").place.admin1 == gaz.geocode("Blagoveshchensk", country="RU").place.admin1
+
+
+@pytest.mark.parametrize("name", ["Atlantic", "l'Atlantique", "Atlantic Ocean", "océan Indien", "the Pacific", "le Pacifique"])
+def test_oceans(gaz, name):
+    p = gaz.geocode(name).place
+    assert p.kind == "ocean" and p.country == ""
+    assert "Factbook" in p.source
+
+
+def test_country_name_beats_a_village_in_the_article_s_region(gaz):
+    # a story about Texas that names China: China, Texas (pop. 1,130) is near, but "China" is the country
+    ctx = Context(country_weight={"US": 1.0, "CN": 0.2}, points=[(29.76, -95.37)],
+                  regions=[gaz.geocode("Texas").place])
+    assert gaz.geocode("China", context=ctx, strict=False).place.id == "country:CN"

