@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from .article import Article
 from .errors import GeocodeError
 from .gazetteer import (
-    ABBREVIATION, ADJECTIVE, DOTTED, KIND_WORDS, WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place, distance_km, name_key,
-    query_forms,
+    ABBREVIATION, ADJECTIVE, DOTTED, KIND_WORDS, SITE, WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place,
+    distance_km, name_key, query_forms,
 )
 
 MAX_WORDS = 6
@@ -339,14 +339,19 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
     Mentions found by `find_mentions` are always in the gazetteer. Spans given from outside (a benchmark's
     gold toponyms) may not be: with `fallback`, such a name is placed by the longest known name inside it
     ("Cavan County Council" -> Cavan) or else at the article's focus (the place it names most), with a low
-    confidence; without it, it is left out."""
+    confidence; without it, it is left out. So is a site named after a place it is not ("Royal Street",
+    "Hotel Kyjev", "University of California"): never that place, at best somewhere in the focus town."""
     groups: dict[tuple[str, str | None], list[Mention]] = {}
     for m in mentions:
         groups.setdefault((name_key(m.text), m.kind, m.within), []).append(m)
     names = {k: ms[0].text for k, ms in groups.items()}
     inner: dict[tuple[str, str | None], str] = {}
+    sites = set()  # "Royal Street", "Hotel Kyjev": named after a place, inside another one
     for k, text in names.items():
-        if not any(gazetteer.has_key(key) for key, _ in query_forms(text)) and fallback:
+        forms = query_forms(text)
+        if (k[1] == SITE or any(kind == SITE for _, kind in forms)) and not gazetteer.has_key(forms[0][0]):
+            sites.add(k)
+        elif not any(gazetteer.has_key(key) for key, _ in forms) and fallback:
             sub = _inner_name(text, gazetteer)
             if sub:
                 inner[k] = sub
@@ -362,6 +367,9 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
     def run(ctx_for) -> dict:
         out = {}
         for k, text in names.items():
+            if k in sites:
+                out[k] = None
+                continue
             ctx = ctx_for(k)
             if k[2] and holders.get(k[2]) is not None:
                 ctx = ctx or Context()
@@ -579,8 +587,6 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None) -> list[
             score -= 1.0
         if m.kind in ("spaceport", "station", "port"):
             score += 0.5
-        if m.kind == "street":  # a street or square named after a place is not that place
-            continue
         prev = best.get(p.id)
         if prev is None or score > prev[0]:
             best[p.id] = (score, r, departure or (prev[2] if prev else False))

