@@ -443,8 +443,13 @@ def _inner_name(text: str, gazetteer: Gazetteer) -> str | None:
     return best if best_score >= 2.35 else None  # about a town of 20,000
 
 
+FOCUS_KM = 300.0  # tuned on GeoWebNews dev: 150 km 79.2 %, 300-500 km 80.0 %, 1000 km 79.1 %
+
+
 def _focus(groups, resolved, countries, gazetteer) -> Place | None:
-    """The place the article is most about: its most named town or region, else its main country."""
+    """The place the article is most about: the named town or region with the most named around it (a
+    town named three times far from all the others is likely a word that is not a place there: a floor
+    plan called "Norbury"), else its main country."""
     weight: dict[str, tuple[float, Place]] = {}
     for k, g in resolved.items():
         if g is None or g.place.kind in WIDE_KINDS or g.confidence < 0.3:
@@ -453,7 +458,9 @@ def _focus(groups, resolved, countries, gazetteer) -> Place | None:
         prev = weight.get(g.place.id, (0.0, g.place))
         weight[g.place.id] = (prev[0] + w, g.place)
     if weight:
-        return max(weight.values(), key=lambda x: (x[0], x[1].population))[1]
+        def around(p: Place) -> float:
+            return sum(w * math.exp(-distance_km(p.lat, p.lon, q.lat, q.lon) / FOCUS_KM) for w, q in weight.values())
+        return max(weight.values(), key=lambda x: (round(around(x[1]), 6), x[0], x[1].population))[1]
     if countries:
         return gazetteer.get(f"country:{max(countries, key=countries.get)}")
     return None

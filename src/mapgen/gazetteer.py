@@ -288,6 +288,8 @@ class Gazetteer:
         # "EU", "U.S.": capitals ask for an abbreviation when there is one; "Eu" or "us" never gets one
         caps = bool(_CAPS.match(_LEADING_WORDS.sub("", text.strip())))
         for i, (key, form_kind) in enumerate(forms):
+            if form_kind == SITE:
+                continue  # "Royal Street" is not Royal City, whatever else it may be
             wanted_kind = wanted_kind or form_kind
             hits = self.lookup_flags(key)
             if caps and any(f & ABBREVIATION for _, f in hits):
@@ -301,6 +303,8 @@ class Gazetteer:
                     found[p.id] = (p, ["whole name" if i == 0 else f"name {key!r}"])
         if not found and loose:  # a transliteration no alternate name lists ("Zamyn-Üüd" for "Zamiin Uud")
             for i, (key, form_kind) in enumerate(forms):
+                if form_kind == SITE:
+                    continue
                 for p in self.lookup_loose(key):  # not hamlets: a loose key hits many of those by chance
                     if p.id not in found and (p.kind != "city" or p.population >= 1000):
                         found[p.id] = (p, [f"spelling variant of {p.name!r}"])
