@@ -107,3 +107,22 @@ def test_country_name_beats_a_village_in_the_article_s_region(gaz):
     ctx = Context(country_weight={"US": 1.0, "CN": 0.2}, points=[(29.76, -95.37)],
                   regions=[gaz.geocode("Texas").place])
     assert gaz.geocode("China", context=ctx, strict=False).place.id == "country:CN"
+
+
+@pytest.mark.parametrize("name, kind, country", [
+    ("Florida", "region", "US"),  # not Florida (Uruguay): regions are ranked by the people in their towns
+    ("Oklahoma", "region", "US"),  # the state, not Oklahoma City (a fifth of it)
+    ("Quebec", "region", "CA"),
+    ("New York", "city", "US"),  # the city, which is a big part of the state named like it
+    ("Novosibirsk", "city", "RU"),
+])
+def test_regions_and_cities_named_alike(gaz, name, kind, country):
+    p = gaz.geocode(name, strict=False).place
+    assert (p.kind, p.country) == (kind, country)
+
+
+def test_georgia_follows_the_article(gaz):
+    us = Context(country_weight={"US": 1.0}, points=[(33.75, -84.39)])  # an article about Atlanta
+    assert gaz.geocode("Georgia", context=us, strict=False).place.kind == "region"
+    caucasus = Context(country_weight={"GE": 1.0, "RU": 0.5}, points=[(41.72, 44.79)])  # about Tbilisi
+    assert gaz.geocode("Georgia", context=caucasus, strict=False).place.id == "country:GE"

