@@ -126,3 +126,17 @@ def test_georgia_follows_the_article(gaz):
     assert gaz.geocode("Georgia", context=us, strict=False).place.kind == "region"
     caucasus = Context(country_weight={"GE": 1.0, "RU": 0.5}, points=[(41.72, 44.79)])  # about Tbilisi
     assert gaz.geocode("Georgia", context=caucasus, strict=False).place.id == "country:GE"
+
+
+@pytest.mark.parametrize("name, inside", [
+    ("Middle East", {"SA", "IQ", "IR", "JO", "SY"}), ("le Moyen-Orient", {"SA", "IQ", "IR", "JO", "SY"}),
+    ("la péninsule coréenne", {"KP", "KR"}), ("Central Asia", {"KZ", "UZ", "TM", "KG", "TJ"}),
+    ("Central America", {"GT", "HN", "NI", "SV", "CR", "PA", "BZ"}), ("Balkans", {"RS", "BA", "ME", "XK", "MK", "AL", "BG", "HR"}),
+])
+def test_areas_made_of_countries(gaz, name, inside):
+    from mapgen.countries import country_at
+
+    p = gaz.geocode(name).place
+    assert p.kind == "area" and p.country == ""
+    assert country_at(p.lat, p.lon) in inside  # its point is on one of its members' land
+    assert "Natural Earth" in p.source

