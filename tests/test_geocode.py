@@ -112,7 +112,7 @@ def test_country_name_beats_a_village_in_the_article_s_region(gaz):
 @pytest.mark.parametrize("name, kind, country", [
     ("Florida", "region", "US"),  # not Florida (Uruguay): regions are ranked by the people in their towns
     ("Oklahoma", "region", "US"),  # the state, not Oklahoma City (a fifth of it)
-    ("Quebec", "region", "CA"),
+    ("Zurich", "city", "CH"),  # the city, whose own name it is, not the canton
     ("New York", "city", "US"),  # the city, which is a big part of the state named like it
     ("Novosibirsk", "city", "RU"),
 ])

@@ -270,11 +270,15 @@ def admin1(shared: Path) -> None:
         votes: dict[str, Counter] = {}
         for t, i in zip(ts, idx):
             votes.setdefault(t[0], Counter())[pts[i]["adm1_code"]] += 1
-        best_for_region: dict[str, tuple[int, str]] = {}
-        for a, cnt in votes.items():
+        # a code goes to the region most of its towns vote for; of the codes that pick a region, the one
+        # whose towns are most unanimous wins it (Ontario's southern towns are nearer Quebec's label points
+        # than Ontario's own, but Quebec's towns vote Quebec more unanimously)
+        best_for_region: dict[str, tuple[float, str]] = {}
+        for a, cnt in sorted(votes.items()):
             region, n = cnt.most_common(1)[0]
-            if n * 4 > sum(cnt.values()) and n > best_for_region.get(region, (0, ""))[0]:
-                best_for_region[region] = (n, a)
+            share = n / sum(cnt.values())
+            if share > 0.25 and share > best_for_region.get(region, (0.0, ""))[0]:
+                best_for_region[region] = (share, a)
         for region, (_, a) in best_for_region.items():
             mine = [t for t in ts if t[0] == a]
             lats = np.array([t[1] for t in mine])

