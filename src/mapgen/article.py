@@ -20,6 +20,11 @@ APOSTROPHES = "\u2019\u2018\u02bc\u0060\u00b4"
 _META = re.compile(r"\A\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*")
 # A sentence ends at . ! ? or … (possibly followed by a closing quote) before whitespace and a capital,
 # an opening quote or a digit; paragraph breaks always end one.
+# Words written with a full stop that does not end the sentence: "St. Petersburg", "M. Poutine", "Mr. Kim".
+_ABBREVIATIONS = frozenset("""
+st ste mt ft mr mrs ms dr jr sr gen gov sen rep lt col sgt capt prof rev m mm mme mlle messrs vs no nos
+av bd fig approx dept est univ""".split())
+_WORD_BEFORE = re.compile(r"(\w+)$")
 _SENTENCE_END = re.compile(r"[.!?\u2026]+(?:\s*[»\"\u201d])?(?=\s+[«\"\u201c(A-Z0-9À-ÖØ-ÞЀ-Я])|\n\s*\n")
 MAX_ARTICLE_BYTES = 5_000_000
 
@@ -85,6 +90,10 @@ class Article:
         """(start, end) offsets of each sentence, leading and trailing space trimmed."""
         spans, start = [], 0
         for m in _SENTENCE_END.finditer(self.text):
+            if m.group() == ".":
+                w = _WORD_BEFORE.search(self.text, max(0, m.start() - 12), m.start())
+                if w and (w.group(1).casefold() in _ABBREVIATIONS or (len(w.group(1)) == 1 and w.group(1).isupper())):
+                    continue  # "St. Petersburg", "Cleve R. Wootson", "the U.S. Senate"
             end = m.end() if m.group().strip() else m.start()
             spans.append((start, end))
             start = m.end()

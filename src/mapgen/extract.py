@@ -514,7 +514,8 @@ TRAVEL = re.compile(
     r"\b(?:quitt\w*|arriv\w*|parti[est]?\b|part\b|départ\w*|rend\w*|dirige\w*|dirigeait|poursui\w*|rejoin\w*|"
     r"travers\w*|voyag\w*|train\w*|gare\w*|ferroviaire\w*|via|escale\w*|étape\w*|descend\w*|"
     r"left|leav\w*|arriv\w*|depart\w*|head\w*|travel\w*|journey\w*|trip\w*|reach\w*|crossed|cross\w*|"
-    r"rail\w*|station\w*|stopp\w*|bound|board\w*|continu\w*|route\w*|visit\w*|visite\w*)",
+    r"rail\w*|station\w*|stopp\w*|stops?|halt\w*|border\w*|bound|board\w*|continu\w*|route\w*|visit\w*|visite\w*|"
+    r"arrêt\w*|franchi\w*|frontière\w*|locomotive\w*|convoi\w*|longe\w*|voitures?-lits|wagons?|sleepers?)",
     re.IGNORECASE,
 )
 DEPARTURE = re.compile(r"\b(?:quitt\w*|parti[est]?\s+(?:de|du|d)|départ\s+(?:de|du|d)|left|depart\w*\s+from|"
@@ -557,6 +558,8 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None) -> list[
     """The stops of the journey the article tells, in travel order (first the place of departure)."""
     gazetteer = gazetteer or Gazetteer.open()
     text = ex.text
+    sentences = ex.article.sentences
+    travelling = [bool(TRAVEL.search(text[a:b])) for a, b in sentences]
     best: dict[str, tuple[float, Resolved, bool]] = {}
     mentioned: dict[str, int] = {}
     for r in ex.resolved:
@@ -575,9 +578,18 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None) -> list[
             score += 1.0 + 0.25 * min(len(travel), 2)
         if re.search(r"\b(?:photo|AFP|Reuters/)", sentence):
             score -= 0.25  # a caption
-        if re.search(r"(?:^|\s)(?:à|au|aux|vers|jusqu['’]à|via|in|at|to|into|towards?|through|via)\s+(?:la\s+|le\s+|l['’]\s*|les\s+|the\s+)?$",
-                     before, re.IGNORECASE):
+        locative = re.search(r"(?:^|\s)(?:à|au|aux|vers|jusqu['’]à|via|par|in|at|to|into|towards?|through|via)\s+"
+                             r"(?:la\s+|le\s+|l['’]\s*|les\s+|the\s+)?$", before, re.IGNORECASE)
+        if locative:
             score += 0.5
+            k = sentences.index(m.sentence) if m.sentence in sentences else -1
+            if not travel and k >= 0 and any(0 <= k + d < len(sentences) and travelling[k + d] and
+                                             _same_paragraph(text, sentences[min(k, k + d)], sentences[max(k, k + d)])
+                                             for d in (-1, 1)):
+                score += 0.5  # told as part of the journey: "His train followed the Trans-Siberian. At Khabarovsk..."
+        if p.kind == "city" and re.search(r"(?:^|\s)(?:le|la|les|the)\s+$", before, re.IGNORECASE) \
+                and not re.match(r"(?:le|la|les|the)\s", p.name, re.IGNORECASE):
+            score -= 1.0  # "vers le Tessin": an article before the name says region (Ticino), not the town Tessin
         departure = bool(re.search(
             r"(?:quitt\w*|left|leaving|depart\w*\s+from|départ\s+de|parti[est]?\s+(?:de|d['’])|from)\s+"
             r"(?:la\s+|le\s+|l['’]\s*|the\s+)?$", before, re.IGNORECASE)) or bool(
@@ -611,11 +623,38 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None) -> list[
                 finer.append((s, r, dep))
         chosen = finer
     chosen.sort(key=lambda x: x[1].mention.start)
+    chosen = _on_the_way(chosen)
     ordered = _travel_order(chosen)
     out = []
     for s, r, dep in ordered:
         out.append(_stop(ex, r, s, dep, gazetteer, [x[1] for x in ordered]))
     return out
+
+
+STRONG = 1.75  # a stop with a clear travel cue; below it, a stop must lie on the way between such stops
+
+
+def _same_paragraph(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return not re.search(r"\n\s*\n", text[a[1]:b[0]])
+
+
+def _on_the_way(chosen):
+    """Drop weakly cued stops that are off the way between the clearly cued ones: travellers' connections
+    ("venus de Paris ou de Berlin"), side trips and misreadings. A weak stop stays when going through it
+    lengthens some leg between two strong stops by at most a quarter of it (plus 50 km)."""
+    strong = [c for c in chosen if c[0] >= STRONG or c[2]]
+    if len(strong) < 2:
+        return chosen
+    path = _travel_order(strong)
+
+    def d(a, b):
+        return distance_km(a[1].place.lat, a[1].place.lon, b[1].place.lat, b[1].place.lon)
+
+    keep = []
+    for c in chosen:
+        if c in strong or any(d(a, c) + d(c, b) - d(a, b) <= 0.25 * d(a, b) + 50 for a, b in zip(path, path[1:])):
+            keep.append(c)
+    return keep
 
 
 def _travel_order(chosen):

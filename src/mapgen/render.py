@@ -204,12 +204,23 @@ def render_html(story: Story, stops: list[Located], route: Route, network: RailN
     return page
 
 
+def _distance_line(route: Route) -> str:
+    """"2,551 km by rail, 3 km of it on curated connectors": what the total is made of."""
+    straight = sum(leg.km for leg in route.legs if leg.fallback)
+    text = f"{route.km:,.0f} km by rail"
+    if straight:
+        text += f", {straight:,.0f} km of it as straight lines where no track was found"
+    elif any(leg.connectors for leg in route.legs):
+        text += ", with curated connectors where the railway data has gaps"
+    return text
+
+
 def _panels(story: Story, shown: list[Located], route: Route, dates: dict[int, StopDate]) -> str:
     title = (
         '<section id="mg-title" class="mg-panel" aria-label="Story">'
         f"<h1>{esc(story.title)}</h1>"
         f'<p>{esc(story.source_name)}' + (f" · {esc(story.date)}" if story.date else "") + "</p>"
-        f'<p class="mg-small">{route.km:,.0f} km by rail and other modes, {len(shown)} stops</p>'
+        f'<p class="mg-small">{esc(_distance_line(route))}, {len(shown)} stops</p>'
         "</section>"
     )
     rows = []
@@ -262,7 +273,7 @@ def _ui_script(map_name: str, marker_names: list[str], bounds) -> str:
         f"var map={map_name};var names={markers};var bounds={json.dumps(bounds)};"
         "var narrow=window.matchMedia&&window.matchMedia('(max-width: 600px)').matches;"
         "map.fitBounds(bounds,narrow?{paddingTopLeft:[20,90],paddingBottomRight:[20,70]}"
-        ":{paddingTopLeft:[380,20],paddingBottomRight:[40,40]});"
+        ":{paddingTopLeft:[380,20],paddingBottomRight:[40,210]});"  # clear of the side panel and the legend
         "var markers=names.map(function(n){return window[n];});"
         # Open the popup after the fly-to ends (opening first lets the flight push it off screen), keep it
         # clear of the side panel, and on a phone close the itinerary so it does not cover the popup.

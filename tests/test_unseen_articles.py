@@ -1,0 +1,66 @@
+"""`mapgen new` then `mapgen build` on articles the code was not written around (written for these tests,
+in English and French): the proposed journey is the one the article tells, and the built map's route is on
+track, in the right countries, of a plausible length."""
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mapgen.cli import cli
+from mapgen.countries import country_at
+from mapgen.extract import extract, propose_journey
+from mapgen.gazetteer import Gazetteer
+
+ARTICLES = Path(__file__).resolve().parent / "articles"
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return Gazetteer.open()
+
+
+def journey(gaz, name):
+    return [(s.resolved.place.name, s.resolved.place.country)
+            for s in propose_journey(extract((ARTICLES / name).read_text(encoding="utf-8"), gaz), gaz)]
+
+
+def test_kim_jong_il_2001_across_russia(gaz):
+    # stops told without a travel verb ("At Khabarovsk he laid a wreath") count when the story around them
+    # is the journey; Washington and Seoul act, the Kremlin is a meeting place, St. Petersburg is expected
+    assert journey(gaz, "kim-jong-il-2001-en.txt") == [
+        ("Pyongyang", "KP"), ("Khasan", "RU"), ("Khabarovsk", "RU"), ("Novosibirsk", "RU"), ("Omsk", "RU"),
+        ("Yekaterinburg", "RU"), ("Moscow", "RU")]
+
+
+def test_night_train_across_the_alps(gaz):
+    # "gare de Zurich" is Zürich the city, not the canton; "À Milan" is a stop, not a person; "vers le
+    # Tessin" is the canton (Ticino), not the German village Tessin; travellers "venus de Paris ou de
+    # Berlin" are connections off the way, not stops
+    assert journey(gaz, "train-de-nuit-alpes-fr.txt") == [
+        ("Zürich", "CH"), ("Lugano", "CH"), ("Chiasso", "CH"), ("Milan", "IT"), ("Genoa", "IT"), ("Rome", "IT")]
+
+
+@pytest.mark.parametrize("name, slug, countries, km", [
+    ("kim-jong-il-2001-en.txt", "kim-2001", {"KP", "RU"}, (9000, 10500)),
+    ("train-de-nuit-alpes-fr.txt", "alpes", {"CH", "IT"}, (850, 1000)),
+])
+def test_new_then_build_gives_the_map(tmp_path, name, slug, countries, km):
+    runner = CliRunner()
+    r = runner.invoke(cli, ["new", slug, "--article", str(ARTICLES / name), "--stories", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    doc = tomllib.loads((tmp_path / slug / "story.toml").read_text(encoding="utf-8"))
+    assert len(doc["stops"]) >= 6
+    r = runner.invoke(cli, ["build", str(tmp_path / slug), "--out", str(tmp_path / "maps")])
+    assert r.exit_code == 0, r.output
+    geo = json.loads((tmp_path / "maps" / f"{slug}.geojson").read_text(encoding="utf-8"))
+    legs = [f for f in geo["features"] if f["properties"]["kind"] == "leg"]
+    assert legs and not any(f["properties"]["fallback"] for f in legs)
+    total = sum(f["properties"]["km"] for f in legs)
+    assert km[0] < total < km[1]
+    crossed = {c for f in legs for c in f["properties"]["countries"]}
+    assert crossed == countries
+    # the drawn line itself, sampled, is only in those countries (a border at sea or a river may give None)
+    seen = {country_at(lat, lon) for f in legs for lon, lat in f["geometry"]["coordinates"][::10]} - {None}
+    assert seen <= countries
