@@ -52,7 +52,7 @@ september october november december
 police president minister government army navy council court union forum center centre city town village
 hill hills park beach bay lake river station airport port church school college university hospital street
 road avenue square bridge garden gardens hall house home office post times news media press daily star sun
-moon mars venus earth paradise eden victory liberty independence freedom hope peace progress unity energy
+sea seas ocean mer lac moon mars venus earth paradise eden victory liberty independence freedom hope peace progress unity energy
 commerce industry enterprise success friendship justice welcome harmony concord union summit mission
 conseil etat departement ministere presidence gouvernement armee sommet region pays monde
 north south east west western eastern central northern southern national royal golden silver green white
@@ -540,6 +540,14 @@ ACTOR_BEFORE = re.compile(r"(?:avertissements?\s+de|warnings?\s+(?:from|by)|selo
                           r"invasion\s+(?:de|of)|intérêts?\s+de|interests?\s+of|alliés?\s+de|allies\s+of)"
                           r"\s+(?:la\s+|le\s+|l['’]\s*|the\s+)?$", re.IGNORECASE)
 STOP_KINDS = ("city", "station", "spaceport", "port", "landmark")
+# A preposition of place before the name, or before a list the name ends ("stops at Gori and Kutaisi").
+_PREP = r"(?:à|au|aux|vers|jusqu['’]à|via|par|in|at|to|into|towards?|through)"
+_ART = r"(?:la\s+|le\s+|l['’]\s*|les\s+|the\s+)?"
+LOCATIVE = (rf"(?:^|\s){_PREP}\s+{_ART}(?:[A-ZÀ-Þ][\w'’.-]*(?:\s+[A-ZÀ-Þ][\w'’.-]*)*\s*,\s*)*"
+            rf"(?:[A-ZÀ-Þ][\w'’.-]*(?:\s+[A-ZÀ-Þ][\w'’.-]*)*\s+(?:and|et|or|ou)\s+{_ART})?$")
+# Reaching a place: "arrived in", "before reaching", "arrivé à", "l'arrivée à", "bound for".
+ARRIVAL = (r"(?:arriv\w*|reach\w*|bound\s+for|à\s+destination\s+(?:de|du|d['’])|jusqu['’]à|terminus)"
+           r"(?:\s+(?:in|at|à|au|en|on|the\s+\w+\s+(?:city|town|port)\s+of|la\s+ville\s+de))*\s+" + _ART + "$")
 
 
 @dataclass(frozen=True)
@@ -554,8 +562,9 @@ class ProposedStop:
     country: str | None = None  # hint needed for `mapgen build` to pick the same place
 
 
-def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None) -> list[ProposedStop]:
-    """The stops of the journey the article tells, in travel order (first the place of departure)."""
+def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=None) -> list[ProposedStop]:
+    """The stops of the journey the article tells, in travel order (first the place of departure, then the
+    order that makes the shortest trip by rail on `network`, by default the embedded world network)."""
     gazetteer = gazetteer or Gazetteer.open()
     text = ex.text
     sentences = ex.article.sentences
@@ -578,8 +587,7 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None) -> list[
             score += 1.0 + 0.25 * min(len(travel), 2)
         if re.search(r"\b(?:photo|AFP|Reuters/)", sentence):
             score -= 0.25  # a caption
-        locative = re.search(r"(?:^|\s)(?:à|au|aux|vers|jusqu['’]à|via|par|in|at|to|into|towards?|through|via)\s+"
-                             r"(?:la\s+|le\s+|l['’]\s*|les\s+|the\s+)?$", before, re.IGNORECASE)
+        locative = re.search(LOCATIVE, before, re.IGNORECASE)
         if locative:
             score += 0.5
             k = sentences.index(m.sentence) if m.sentence in sentences else -1
@@ -591,9 +599,14 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None) -> list[
                 and not re.match(r"(?:le|la|les|the)\s", p.name, re.IGNORECASE):
             score -= 1.0  # "vers le Tessin": an article before the name says region (Ticino), not the town Tessin
         departure = bool(re.search(
-            r"(?:quitt\w*|left|leaving|depart\w*\s+from|départ\s+de|parti[est]?\s+(?:de|d['’])|from)\s+"
+            r"(?:quitt\w*|left|leaves|leaving|depart\w*\s+from|départ\s+de|parti[est]?\s+(?:de|d['’]))\s+"
             r"(?:la\s+|le\s+|l['’]\s*|the\s+)?$", before, re.IGNORECASE)) or bool(
-            re.search(r"part\w*\s+en\s+train\s+de\s+$|left\s+by\s+train\s+from\s+$", before, re.IGNORECASE))
+            re.search(r"part\w*\s+en\s+train\s+de\s+$|left\s+by\s+train\s+from\s+$", before, re.IGNORECASE)) or bool(
+            # "from Beijing to Ulaanbaatar", "de Pékin à Moscou"; not "travellers from Yerevan can connect"
+            re.search(r"(?:^|\s)(?:from|de|d['’])\s*$", before, re.IGNORECASE)
+            and re.match(r"\s*(?:,[^,]{0,40},\s*)?(?:to|for|à|au|vers|jusqu['’]à)\s", after, re.IGNORECASE))
+        if re.search(ARRIVAL, before, re.IGNORECASE):
+            score += 0.5  # "before reaching Batumi", "arrived in the Russian city of Vladivostok"
         if departure:
             score += 1.0
         if ACTOR_AFTER.match(after) or ACTOR_BEFORE.search(before):
@@ -624,7 +637,7 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None) -> list[
         chosen = finer
     chosen.sort(key=lambda x: x[1].mention.start)
     chosen = _on_the_way(chosen)
-    ordered = _travel_order(chosen)
+    ordered = _travel_order(chosen, _rail_km(network))
     out = []
     for s, r, dep in ordered:
         out.append(_stop(ex, r, s, dep, gazetteer, [x[1] for x in ordered]))
@@ -657,8 +670,32 @@ def _on_the_way(chosen):
     return keep
 
 
-def _travel_order(chosen):
-    """Departure first, then the shortest path through the rest (exact for up to 8 stops, else greedy)."""
+def _rail_km(network):
+    """Distance between two candidate stops by rail under the border rule (Khasan -> Ussuriysk -> Vladivostok,
+    not Khasan -> Vladivostok -> Ussuriysk, which is shorter as the crow flies), or twice the great-circle
+    distance where the rail network has no path."""
+    from .rail import default_network
+
+    network = network or default_network()
+    cache: dict[tuple[str, str], float] = {}
+
+    def km(a, b) -> float:
+        pa, pb = a[1].place, b[1].place
+        key = (pa.id, pb.id) if pa.id < pb.id else (pb.id, pa.id)
+        if key not in cache:
+            allowed = network.allowed_edges({c for c in (pa.country, pb.country) if c})
+            sa = network.snap(pa.lat, pa.lon, allowed, country=pa.country or None)
+            sb = network.snap(pb.lat, pb.lon, allowed, country=pb.country or None)
+            path = network.shortest_path(sa, sb, allowed) if sa and sb else None
+            cache[key] = path.km if path else 2 * distance_km(pa.lat, pa.lon, pb.lat, pb.lon)
+        return cache[key]
+
+    return km
+
+
+def _travel_order(chosen, d=None):
+    """Departure first, then the shortest path through the rest by `d` (default: great-circle km); exact
+    for up to 8 stops, else greedy."""
     if len(chosen) <= 2:
         deps = [c for c in chosen if c[2]]
         return deps + [c for c in chosen if c not in deps]
@@ -666,8 +703,9 @@ def _travel_order(chosen):
     start = deps[0] if deps else chosen[0]
     rest = [c for c in chosen if c is not start]
 
-    def d(a, b):
-        return distance_km(a[1].place.lat, a[1].place.lon, b[1].place.lat, b[1].place.lon)
+    if d is None:
+        def d(a, b):
+            return distance_km(a[1].place.lat, a[1].place.lon, b[1].place.lat, b[1].place.lon)
 
     if len(rest) <= 7:
         from itertools import permutations
