@@ -165,3 +165,25 @@ def test_focus_is_where_the_article_s_places_cluster(gaz):
     r = next(r for r in resolve(art, [gold, *others], gaz, fallback=True) if r.mention.text == "Dulles Airport")
     assert r.confidence <= 0.05  # unknown to the gazetteer: placed at the focus, and says so
     assert distance_km(r.place.lat, r.place.lon, 38.95, -77.45) < 60  # Dulles, Virginia
+
+
+@pytest.mark.parametrize("text, names", [
+    ("The Moscow-Vladivostok line and a London-based firm.", ["Moscow", "Vladivostok", "London"]),
+    ("La liaison Paris-Lyon reprend.", ["Paris", "Lyon"]),
+    ("Jean-Pierre attended a Franco-German summit.", []),  # a person and an adjective, not places
+    ("La liaison entre Paris et Lyon.", ["Paris", "Lyon"]),  # "La" alone is an article, not Louisiana
+    ("He flew to LA on Monday.", ["LA"]),  # in capitals it is Los Angeles
+    ("À Milan, les voitures-lits sont accrochées.", ["Milan"]),  # "À" does not make Milan a surname
+    ("A Nenagh councillor spoke. Contracts in Nenagh Municipal District rose; 430 applicants are in Nenagh.",
+     ["Nenagh", "Nenagh", "Nenagh"]),  # an area word after a town is no surname
+    ("The road from the A429 Cirencester junction to Cirencester will close.", ["Cirencester", "Cirencester"]),
+])
+def test_mentions_in_running_text(gaz, text, names):
+    assert [m.text for m in find_mentions(Article(text=text, path="test"), gaz)] == names
+
+
+def test_abbreviations_do_not_end_sentences():
+    art = Article(text="After Moscow, Kim is expected to visit St. Petersburg before returning. M. Poutine a dit.",
+                  path="test")
+    assert [art.text[a:b] for a, b in art.sentences] == [
+        "After Moscow, Kim is expected to visit St. Petersburg before returning.", "M. Poutine a dit."]

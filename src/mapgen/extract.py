@@ -77,6 +77,11 @@ ORG_WORDS = set("""
 times post news daily herald tribune journal university college school institute center centre hospital
 airlines airways fc united city club council party company corp inc ltd group bank
 """.split())
+# Words after a name that make it an area or a thing of that place, which is still the place: "Nenagh
+# Municipal District", "the A429 Cirencester junction".
+AREA_WORDS = set("""
+municipal district borough junction roundabout metropolitan area region county parish
+""".split())
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W_]+(?:[-\u2010\u2011][^\W_]+)*", re.UNICODE)
 _KIND_LINKS = {"de", "du", "d", "l", "la", "le", "of", "the"}
@@ -176,9 +181,11 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
     lower_elsewhere = {t.text.casefold() for t in toks if not t.cap}
     found: list[tuple[int, int, int]] = []  # (first token, last token, flags)
     i = 0
+    parts: list[Mention] = []
     while i < len(toks):
         best = _longest_match(text, toks, i, gazetteer)
         if best is None:
+            parts += _hyphen_parts(article, toks[i], gazetteer)
             i += 1
             continue
         j, flags = best
@@ -197,10 +204,11 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
         if not titled and (flags & (ABBREVIATION | ADJECTIVE) or _has_kind(gazetteer, toks, i, j, WIDE_KINDS)):
             kept.append((i, j, flags))
             continue
-        name_before = (prev is not None and prev.cap and _joinable(text, prev, toks[i])
+        name_before = (prev is not None and prev.cap and prev.text.isalpha() and _joinable(text, prev, toks[i])
                        and (not prev.first or gazetteer.has_key(name_key(prev.text)))
                        and name_key(prev.text) not in STOPWORDS and prev.text.casefold() not in CONNECTORS)
         name_after = (nxt is not None and nxt.cap and _joinable(text, toks[j], nxt) and not nxt.upper
+                      and nxt.text.casefold() not in AREA_WORDS
                       and name_key(nxt.text) not in KIND_WORDS and nxt.text.casefold() not in ORG_WORDS
                       and name_key(nxt.text) not in STOPWORDS)
         org = nxt is not None and nxt.text.casefold() in ORG_WORDS and _joinable(text, toks[j], nxt)
@@ -226,7 +234,32 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
                 break
         mentions.append(Mention(start, end, text[start:end], s, adjective=bool(flags & ADJECTIVE), kind=kind,
                                 within=within))
-    return mentions
+    return sorted(mentions + parts, key=lambda m: m.start)
+
+
+_HYPHEN_PART = re.compile(r"[^\W_]+")
+PART_IMPORTANCE = 2.5  # a place named inside a hyphenated word must be a town of about 100,000 or more
+
+
+def _hyphen_parts(article: Article, tok: Token, gazetteer: Gazetteer) -> list[Mention]:
+    """Places inside a hyphenated word that is not a name itself: "the Moscow-Vladivostok line", "London-based",
+    "la liaison Paris-Lyon". Every capitalised part must be a prominent place ("Jean-Pierre" is a person,
+    "Franco-German" an adjective), lower-case parts are words ("based", "bound")."""
+    from .gazetteer import importance
+
+    if not re.search(r"[-\u2010\u2011]", tok.text):
+        return []
+    found = []
+    for m in _HYPHEN_PART.finditer(tok.text):
+        word = m.group()
+        if not word[:1].isupper():
+            continue
+        hits = [p for p, f in gazetteer.lookup_flags(name_key(word)) if not f & (ABBREVIATION | ADJECTIVE | DOTTED)]
+        if name_key(word) in STOPWORDS or not hits or max(importance(p) for p in hits) < PART_IMPORTANCE:
+            return []
+        found.append((tok.start + m.start(), tok.start + m.end(), word))
+    s = article.sentences[tok.sentence]
+    return [Mention(a, b, w, s) for a, b, w in found]
 
 
 def _small(gazetteer: Gazetteer, word: str) -> bool:
@@ -274,7 +307,8 @@ def _accept(text: str, toks: list[Token], i: int, j: int, key: str, gazetteer: G
     if not hits:
         return None
     span = toks[i:j + 1]
-    upper = all(t.upper for t in span if t.text.casefold() not in CONNECTORS)
+    words = [t for t in span if t.text.casefold() not in CONNECTORS] or span
+    upper = all(t.upper for t in words)  # "LA" is Los Angeles; "La" alone is an article
     lower_start = not span[0].cap
     dot = text[span[-1].end:span[-1].end + 1] == "."
     usable = []
