@@ -187,3 +187,14 @@ def test_abbreviations_do_not_end_sentences():
                   path="test")
     assert [art.text[a:b] for a, b in art.sentences] == [
         "After Moscow, Kim is expected to visit St. Petersburg before returning.", "M. Poutine a dit."]
+
+
+def test_transliterations_in_running_text(gaz):
+    # names no alternate name lists, found up to transliteration where the text says they are places
+    # (after "par", or next in a list after a place); people's names stay out
+    text = ("Le train est passé par Tchita, Oulan-Oude et Naouchki, puis par Zamyn-Üüd et Sainshand. Il a "
+            "aussi traversé Tynda et Sovetskaïa Gavan. Vladimir Poutine et Sergueï Lavrov ont parlé.")
+    got = {r.mention.text: (r.place.name, r.place.country) for r in extract(text, gaz).resolved}
+    assert got == {"Tchita": ("Chita", "RU"), "Oulan-Oude": ("Ulan-Ude", "RU"), "Naouchki": ("Naushki", "RU"),
+                   "Zamyn-Üüd": ("Zamiin Uud", "MN"), "Sainshand": ("Saynshand", "MN"), "Tynda": ("Tynda", "RU"),
+                   "Sovetskaïa Gavan": ("Sovetskaya Gavan’", "RU")}

@@ -117,6 +117,7 @@ class Mention:
     adjective: bool = False  # a demonym ("russe", "North Korean"): names a country, never a stop
     kind: str | None = None  # the kind its wording implies
     within: str | None = None  # a larger place named right after it ("Parkland, Florida")
+    loose: bool = False  # matched only up to transliteration ("Naouchki" for Naushki)
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,13 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
     while i < len(toks):
         best = _longest_match(text, toks, i, gazetteer)
         if best is None:
+            after_place = bool(found) and bool(re.fullmatch(r"\s*(?:,|,?\s*(?:et|and|ou|or))\s*",
+                                                            text[toks[found[-1][1]].end:toks[i].start]))
+            loose = _loose_match(article, toks, i, gazetteer, after_place)
+            if loose is not None:
+                parts.append(loose[1])
+                i = loose[0] + 1
+                continue
             parts += _hyphen_parts(article, toks[i], gazetteer)
             i += 1
             continue
@@ -235,6 +243,33 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
         mentions.append(Mention(start, end, text[start:end], s, adjective=bool(flags & ADJECTIVE), kind=kind,
                                 within=within))
     return sorted(mentions + parts, key=lambda m: m.start)
+
+
+def _loose_match(article: Article, toks: list[Token], i: int, gazetteer: Gazetteer,
+                 after_place: bool = False) -> tuple[int, Mention] | None:
+    """A capitalised name the gazetteer knows only up to transliteration ("Naouchki", "Zamyn-Üüd",
+    "Sovetskaïa Gavan"), where the text says it is a place: after a preposition of place, or next in a list
+    after a place (`after_place`). Not hamlets: a loose key hits many of those by chance."""
+    text = article.text
+    if not toks[i].cap or toks[i].upper:
+        return None
+    if not after_place and not re.search(LOCATIVE, text[max(0, toks[i].start - 80):toks[i].start]):
+        return None
+    for j in range(min(len(toks), i + 3) - 1, i - 1, -1):
+        span = toks[i:j + 1]
+        if any(t.sentence != toks[i].sentence for t in span) or not span[-1].cap:
+            continue
+        if any(not t.cap and t.text.casefold() not in CONNECTORS for t in span):
+            continue
+        if j > i and not all(_joinable(text, a, b) for a, b in zip(span, span[1:])):
+            continue
+        key = name_key(text[span[0].start:span[-1].end])
+        if key in STOPWORDS or key in KIND_WORDS:
+            continue
+        if any(p.kind != "city" or p.population >= 1000 for p in gazetteer.lookup_loose(key)):
+            s = article.sentences[toks[i].sentence]
+            return j, Mention(span[0].start, span[-1].end, text[span[0].start:span[-1].end], s, loose=True)
+    return None
 
 
 _HYPHEN_PART = re.compile(r"[^\W_]+")
@@ -409,7 +444,8 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
                 ctx = ctx or Context()
                 ctx.within = holders[k[2]]
             try:
-                out[k] = gazetteer.geocode(inner.get(k, text), context=ctx, strict=False, kind=k[1])
+                out[k] = gazetteer.geocode(inner.get(k, text), context=ctx, strict=False, kind=k[1],
+                                           loose=any(m.loose for m in groups[k]))
             except GeocodeError:  # a name the index does not know (only possible for spans given from outside)
                 out[k] = None
         return out

