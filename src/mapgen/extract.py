@@ -524,7 +524,7 @@ def _focus(groups, resolved, countries, gazetteer) -> Place | None:
     for k, g in resolved.items():
         if g is None or g.place.kind in WIDE_KINDS or g.confidence < 0.3:
             continue
-        w = len(groups[k]) * g.confidence * (1.2 if g.place.kind == "city" else 1.0)
+        w = len(groups[k]) * g.confidence * (1.2 if g.place.kind == "city" else 1.0) * (0.2 + countries.get(g.place.country, 0.0))
         prev = weight.get(g.place.id, (0.0, g.place))
         weight[g.place.id] = (prev[0] + w, g.place)
     if weight:
