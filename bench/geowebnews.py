@@ -14,7 +14,8 @@ into the repository) and, for the gold toponyms that have coordinates, reports:
     Earth, not GeoNames, and for a large country the two can be more than 161 km apart);
   * the median error in km (unknown names count as infinitely far);
   * extract recall: the share of gold toponyms that `mapgen extract` finds at all (a mention overlapping
-    the gold span), and the share it finds and places within 161 km.
+    the gold span), and the share it finds and places within 161 km;
+  * the wrong ones by cause (see WHY_WRONG), to show where the next gain is.
 
 Splits: articles are split by file number, even = dev (the half the weights were tuned on), odd = test
 (held out). Prints a table; `--json` prints the numbers as JSON. Exits 0 with a message when the file is absent.
@@ -39,6 +40,16 @@ from mapgen.gazetteer import Gazetteer, distance_km  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "eval-data" / "GWN.xml"
 KM = 161.0
+
+
+# Why a toponym counts as wrong (more than 161 km off), as shares of all toponyms
+WHY_WRONG = {
+    "same feature, other point": "the gold's own GeoNames feature, drawn at another point (countries, regions)",
+    "no candidate near": "no candidate within 161 km (a name the gazetteer lacks in that sense)",
+    "unknown, focus far": "a name the gazetteer lacks, placed at the article's focus, which is far",
+    "right place a runner-up": "a candidate within 161 km, but another chosen",
+    "unknown, no focus": "a name the gazetteer lacks, and no focus to place it at",
+}
 
 
 def load(path: Path):
@@ -72,6 +83,7 @@ def sentence_of(article: Article, start: int) -> tuple[int, int]:
 def evaluate(articles, gazetteer: Gazetteer, show_errors: int = 0, fallback: bool = True) -> dict:
     errors, id_errors, found, found_ok, known, focus = [], [], 0, 0, 0, 0
     worst = []
+    why_wrong = {k: 0 for k in WHY_WRONG}
     for fid, text, gold in articles:
         if not gold:
             continue
@@ -98,12 +110,23 @@ def evaluate(articles, gazetteer: Gazetteer, show_errors: int = 0, fallback: boo
                 errors.append(math.inf)
                 id_errors.append(math.inf)
                 worst.append((math.inf, g["name"], "(unknown)", fid))
+                why_wrong["unknown, no focus"] += 1
                 continue
-            if r.confidence <= 0.05 and "focus" in " ".join(r.geocode.candidates[0].why):
+            at_focus = r.confidence <= 0.05 and "focus" in " ".join(r.geocode.candidates[0].why)
+            if at_focus:
                 focus += 1
             else:
                 known += 1
             e = distance_km(g["lat"], g["lon"], r.place.lat, r.place.lon)
+            if e > KM:
+                if at_focus:
+                    why_wrong["unknown, focus far"] += 1
+                elif g["gid"] and r.place.geonameid == g["gid"]:
+                    why_wrong["same feature, other point"] += 1
+                elif any(distance_km(g["lat"], g["lon"], c.place.lat, c.place.lon) <= KM for c in r.geocode.candidates):
+                    why_wrong["right place a runner-up"] += 1
+                else:
+                    why_wrong["no candidate near"] += 1
             errors.append(e)
             id_errors.append(0.0 if g["gid"] and r.place.geonameid == g["gid"] else e)
             if id_errors[-1] > KM:
@@ -120,6 +143,7 @@ def evaluate(articles, gazetteer: Gazetteer, show_errors: int = 0, fallback: boo
         "placed_at_article_focus": round(focus / n, 4) if n else None,
         "extract_recall": round(found / n, 4) if n else None,
         "extract_recall_and_within_161km": round(found_ok / n, 4) if n else None,
+        "wrong_by_cause": {k: round(v / n, 4) for k, v in why_wrong.items()} if n else None,
     }
     if show_errors:
         worst.sort(key=lambda w: (not math.isfinite(w[0]), w[1]))
@@ -165,6 +189,9 @@ def main(argv=None) -> int:
         print(f"  {label:<58} {v * 100:6.1f} %")
     print(f"  {'median error (km)':<58} {res['median_error_km']:8.1f}")
     print(f"  {'median error (km), same feature = 0':<58} {res['median_error_km_same_feature']:8.1f}")
+    print("  wrong (more than 161 km off), by cause:")
+    for k, v in res["wrong_by_cause"].items():
+        print(f"    {WHY_WRONG[k]:<80} {v * 100:5.1f} %")
     for w in res.get("worst", []):
         print("   ", w)
     return 0
