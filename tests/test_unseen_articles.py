@@ -63,11 +63,19 @@ def test_transmongolian_in_french_spellings(gaz):
         ("Novosibirsk", "RU"), ("Yekaterinburg", "RU"), ("Moscow", "RU")]
 
 
+def test_biden_to_kyiv_flight_and_return(gaz):
+    # "flew from Washington": no railway joins it to the other stops, so it is no stop; the article tells
+    # a return ("returned by train to Poland and went on to Warsaw"), which its own order keeps
+    assert journey(gaz, "biden-kyiv-train-en.txt") == [
+        ("Rzeszów", "PL"), ("Przemyśl", "PL"), ("Kyiv", "UA"), ("Warsaw", "PL")]
+
+
 @pytest.mark.parametrize("name, slug, countries, km", [
     ("kim-jong-il-2001-en.txt", "kim-2001", {"KP", "RU"}, (9000, 10500)),
     ("train-de-nuit-alpes-fr.txt", "alpes", {"CH", "IT"}, (850, 1000)),
     ("transmongolien-fr.txt", "transmongolien", {"CN", "MN", "RU"}, (7000, 8000)),
     ("tbilisi-batumi-sleeper-en.txt", "tbilisi-batumi", {"GE"}, (300, 450)),
+    ("biden-kyiv-train-en.txt", "biden-kyiv", {"PL", "UA"}, (1300, 1800)),
 ])
 def test_new_then_build_gives_the_map(tmp_path, name, slug, countries, km):
     runner = CliRunner()

@@ -640,6 +640,7 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=
     sentences = ex.article.sentences
     travelling = [bool(TRAVEL.search(text[a:b])) for a, b in sentences]
     best: dict[str, tuple[float, Resolved, bool]] = {}
+    scores: dict[str, list[tuple[float, int]]] = {}
     mentioned: dict[str, int] = {}
     for r in ex.resolved:
         mentioned[r.place.id] = mentioned.get(r.place.id, 0) + 1
@@ -694,6 +695,10 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=
             best[p.id] = (score, r, departure or (prev[2] if prev else False))
         elif departure:
             best[p.id] = (prev[0], prev[1], True)
+        scores.setdefault(p.id, []).append((score, m.start))
+    # where the narrative reaches each place: its last mention about as well cued as its best (a lede
+    # announces the destination first; the body tells the journey)
+    told_at = {pid: max(pos for sc, pos in ss if sc >= best[pid][0] - 0.25) for pid, ss in scores.items()}
     chosen = [(s, r, dep) for s, r, dep in best.values() if s >= 1.0]
     if not any(r.place.kind in STOP_KINDS for _, r, _ in chosen):
         pass  # nothing finer than regions or countries: keep what there is
@@ -705,9 +710,13 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=
                                                     for _, f, _ in finer):
                 finer.append((s, r, dep))
         chosen = finer
-    chosen.sort(key=lambda x: x[1].mention.start)
+    chosen.sort(key=lambda x: told_at[x[1].place.id])
     chosen = _on_the_way(chosen)
-    ordered = _travel_order(chosen, _rail_km(network))
+    rail = _rail_km(network)
+    if len(chosen) >= 3:
+        # a place no railway joins to any other stop was reached another way ("flew from Washington")
+        chosen = [c for c in chosen if any(rail(c, o) is not None for o in chosen if o is not c)] or chosen
+    ordered = _travel_order(chosen, rail)
     out = []
     for s, r, dep in ordered:
         out.append(_stop(ex, r, s, dep, gazetteer, [x[1] for x in ordered]))
@@ -742,14 +751,14 @@ def _on_the_way(chosen):
 
 def _rail_km(network):
     """Distance between two candidate stops by rail under the border rule (Khasan -> Ussuriysk -> Vladivostok,
-    not Khasan -> Vladivostok -> Ussuriysk, which is shorter as the crow flies), or twice the great-circle
-    distance where the rail network has no path."""
+    not Khasan -> Vladivostok -> Ussuriysk, which is shorter as the crow flies); None where the rail network
+    has no path."""
     from .rail import default_network
 
     network = network or default_network()
-    cache: dict[tuple[str, str], float] = {}
+    cache: dict[tuple[str, str], float | None] = {}
 
-    def km(a, b) -> float:
+    def km(a, b) -> float | None:
         pa, pb = a[1].place, b[1].place
         key = (pa.id, pb.id) if pa.id < pb.id else (pb.id, pa.id)
         if key not in cache:
@@ -757,26 +766,45 @@ def _rail_km(network):
             sa = network.snap(pa.lat, pa.lon, allowed, country=pa.country or None)
             sb = network.snap(pb.lat, pb.lon, allowed, country=pb.country or None)
             path = network.shortest_path(sa, sb, allowed) if sa and sb else None
-            cache[key] = path.km if path else 2 * distance_km(pa.lat, pa.lon, pb.lat, pb.lon)
+            cache[key] = path.km if path else None
         return cache[key]
 
     return km
 
 
-def _travel_order(chosen, d=None):
-    """Departure first, then the shortest path through the rest by `d` (default: great-circle km); exact
-    for up to 8 stops, else greedy."""
+TOLD_ORDER_SLACK = 1.25  # the order the article tells is kept unless it makes the trip this much longer
+
+
+def _travel_order(chosen, rail=None):
+    """Departure first, then the rest in the order the article tells them (`chosen` comes in that order),
+    unless that trip is more than TOLD_ORDER_SLACK times the shortest one through the same stops by `rail`
+    km (great-circle km where `rail` is None or finds no path): then the shortest (exact for up to 8 stops,
+    else greedy). Told order keeps a return ("back to Poland, then on to Warsaw"); the shortest order mends
+    a story told out of order."""
     if len(chosen) <= 2:
         deps = [c for c in chosen if c[2]]
         return deps + [c for c in chosen if c not in deps]
+
+    def d(a, b):
+        crow = distance_km(a[1].place.lat, a[1].place.lon, b[1].place.lat, b[1].place.lon)
+        if rail is None:
+            return crow
+        km = rail(a, b)
+        return km if km is not None else 3 * crow  # no railway between them: an unlikely pair of neighbours
+
     deps = [c for c in chosen if c[2]]
     start = deps[0] if deps else chosen[0]
-    rest = [c for c in chosen if c is not start]
+    told = [start] + [c for c in chosen if c is not start]
+    shortest = _shortest_order(start, [c for c in chosen if c is not start], d)
 
-    if d is None:
-        def d(a, b):
-            return distance_km(a[1].place.lat, a[1].place.lon, b[1].place.lat, b[1].place.lon)
+    def length(order):
+        return sum(d(a, b) for a, b in zip(order, order[1:]))
 
+    return told if length(told) <= TOLD_ORDER_SLACK * length(shortest) else shortest
+
+
+def _shortest_order(start, rest, d):
+    """`start`, then `rest` in the order of least total `d` (exact for up to 7, else nearest next)."""
     if len(rest) <= 7:
         from itertools import permutations
 
