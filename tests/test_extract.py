@@ -171,6 +171,7 @@ def test_focus_is_where_the_article_s_places_cluster(gaz):
     ("The Moscow-Vladivostok line and a London-based firm.", ["Moscow", "Vladivostok", "London"]),
     ("La liaison Paris-Lyon reprend.", ["Paris", "Lyon"]),
     ("Jean-Pierre attended a Franco-German summit.", []),  # a person and an adjective, not places
+    ("Vice-minister Chang Ho-jin spoke.", []),  # a given name, not Ho (Ghana)
     ("La liaison entre Paris et Lyon.", ["Paris", "Lyon"]),  # "La" alone is an article, not Louisiana
     ("He flew to LA on Monday.", ["LA"]),  # in capitals it is Los Angeles
     ("À Milan, les voitures-lits sont accrochées.", ["Milan"]),  # "À" does not make Milan a surname

@@ -70,6 +70,18 @@ def test_biden_to_kyiv_flight_and_return(gaz):
         ("Rzeszów", "PL"), ("Przemyśl", "PL"), ("Kyiv", "UA"), ("Warsaw", "PL")]
 
 
+def test_new_lists_what_it_did_not_propose_and_why(tmp_path):
+    r = CliRunner().invoke(cli, ["new", "biden", "--article", str(ARTICLES / "biden-kyiv-train-en.txt"),
+                                 "--stories", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    text = (tmp_path / "biden" / "story.toml").read_text(encoding="utf-8")
+    tail = text[text.index("# Also named in the article, not proposed as stops"):]
+    assert "#   Washington (city, US): no railway joins it to the other stops" in tail
+    assert "#   Moscow (city, RU): acts in the article rather than being visited" in tail
+    assert "#   Ukraine (country, UA): a country, not a stop" in tail
+    assert tomllib.loads(text)["stops"]  # the list is comments: the story still parses
+
+
 @pytest.mark.parametrize("name, slug, countries, km", [
     ("kim-jong-il-2001-en.txt", "kim-2001", {"KP", "RU"}, (9000, 10500)),
     ("train-de-nuit-alpes-fr.txt", "alpes", {"CH", "IT"}, (850, 1000)),

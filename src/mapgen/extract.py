@@ -272,6 +272,9 @@ def _loose_match(article: Article, toks: list[Token], i: int, gazetteer: Gazette
     return None
 
 
+HYPHEN_WORDS = set("""
+based bound born led run owned made style bred centric wide area region type class linked registered
+""".split())
 _HYPHEN_PART = re.compile(r"[^\W_]+")
 PART_IMPORTANCE = 2.5  # a place named inside a hyphenated word must be a town of about 100,000 or more
 
@@ -279,7 +282,7 @@ PART_IMPORTANCE = 2.5  # a place named inside a hyphenated word must be a town o
 def _hyphen_parts(article: Article, tok: Token, gazetteer: Gazetteer) -> list[Mention]:
     """Places inside a hyphenated word that is not a name itself: "the Moscow-Vladivostok line", "London-based",
     "la liaison Paris-Lyon". Every capitalised part must be a prominent place ("Jean-Pierre" is a person,
-    "Franco-German" an adjective), lower-case parts are words ("based", "bound")."""
+    "Franco-German" an adjective), lower-case parts are words ("based", "bound"; not "Ho-jin")."""
     from .gazetteer import importance
 
     if not re.search(r"[-\u2010\u2011]", tok.text):
@@ -288,6 +291,8 @@ def _hyphen_parts(article: Article, tok: Token, gazetteer: Gazetteer) -> list[Me
     for m in _HYPHEN_PART.finditer(tok.text):
         word = m.group()
         if not word[:1].isupper():
+            if word.casefold() not in HYPHEN_WORDS:
+                return []  # "Chang Ho-jin": a given name, not Ho (Ghana)
             continue
         hits = [p for p, f in gazetteer.lookup_flags(name_key(word)) if not f & (ABBREVIATION | ADJECTIVE | DOTTED)]
         if name_key(word) in STOPWORDS or not hits or max(importance(p) for p in hits) < PART_IMPORTANCE:
@@ -632,15 +637,18 @@ class ProposedStop:
     country: str | None = None  # hint needed for `mapgen build` to pick the same place
 
 
-def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=None) -> list[ProposedStop]:
-    """The stops of the journey the article tells, in travel order (first the place of departure, then the
-    order that makes the shortest trip by rail on `network`, by default the embedded world network)."""
+def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=None,
+                    skipped: list[tuple[Place, str]] | None = None) -> list[ProposedStop]:
+    """The stops of the journey the article tells, in travel order (see `_travel_order`; rail distances on
+    `network`, by default the embedded world network). Places named but not proposed are appended to
+    `skipped`, when given, with the reason, for the editor."""
     gazetteer = gazetteer or Gazetteer.open()
     text = ex.text
     sentences = ex.article.sentences
     travelling = [bool(TRAVEL.search(text[a:b])) for a, b in sentences]
     best: dict[str, tuple[float, Resolved, bool]] = {}
     scores: dict[str, list[tuple[float, int]]] = {}
+    why_not: dict[str, str] = {}
     mentioned: dict[str, int] = {}
     for r in ex.resolved:
         mentioned[r.place.id] = mentioned.get(r.place.id, 0) + 1
@@ -680,7 +688,8 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=
             score += 0.5  # "before reaching Batumi", "arrived in the Russian city of Vladivostok"
         if departure:
             score += 1.0
-        if ACTOR_AFTER.match(after) or ACTOR_BEFORE.search(before):
+        acts = bool(ACTOR_AFTER.match(after) or ACTOR_BEFORE.search(before))
+        if acts:
             score -= 2.5
         if p.kind in WIDE_KINDS:
             score -= 2.0
@@ -693,6 +702,8 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=
         prev = best.get(p.id)
         if prev is None or score > prev[0]:
             best[p.id] = (score, r, departure or (prev[2] if prev else False))
+            why_not[p.id] = ("acts in the article rather than being visited" if acts else
+                             f"a {p.kind}, not a stop" if p.kind in WIDE_KINDS else "no travel cue near it")
         elif departure:
             best[p.id] = (prev[0], prev[1], True)
         scores.setdefault(p.id, []).append((score, m.start))
@@ -711,12 +722,26 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=
                 finer.append((s, r, dep))
         chosen = finer
     chosen.sort(key=lambda x: told_at[x[1].place.id])
-    chosen = _on_the_way(chosen)
+    chosen = after_way = _on_the_way(chosen)
     rail = _rail_km(network)
     if len(chosen) >= 3:
         # a place no railway joins to any other stop was reached another way ("flew from Washington")
         chosen = [c for c in chosen if any(rail(c, o) is not None for o in chosen if o is not c)] or chosen
     ordered = _travel_order(chosen, rail)
+    if skipped is not None:
+        kept = {r.place.id for _, r, _ in ordered}
+        for pid, (score, r, _) in sorted(best.items(), key=lambda kv: kv[1][1].mention.start):
+            if pid in kept:
+                continue
+            if score < 1.0:
+                why = why_not[pid]
+            elif r.place.kind == "region":
+                why = "a region, and a proposed town lies in it"
+            elif any(c[1].place.id == pid for c in after_way):
+                why = "no railway joins it to the other stops"
+            else:
+                why = "weak travel cue, and off the way between the clearly cued stops"
+            skipped.append((r.place, why))
     out = []
     for s, r, dep in ordered:
         out.append(_stop(ex, r, s, dep, gazetteer, [x[1] for x in ordered]))
@@ -915,14 +940,15 @@ def write_story(slug: str, article_path, stories_dir, *, force: bool = False,
     gazetteer = gazetteer or Gazetteer.open()
     article = Article.read(article_path)
     ex = extract(article, gazetteer)
-    stops = propose_journey(ex, gazetteer)
+    skipped: list[tuple[Place, str]] = []
+    stops = propose_journey(ex, gazetteer, skipped=skipped)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "article.txt"
     if not target.exists() or target.resolve() != article_path.resolve():
         shutil.copyfile(article_path, target)
     hints: dict[int, dict] = {}
     for _ in range(2 * len(stops) + 1):
-        toml_path.write_text(story_toml(ex, stops, hints), encoding="utf-8")
+        toml_path.write_text(story_toml(ex, stops, hints, skipped), encoding="utf-8")
         wrong = _build_disagrees(toml_path, stops, gazetteer)
         if not wrong:
             break
@@ -960,8 +986,10 @@ def _toml(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)
 
 
-def story_toml(ex: Extraction, stops: list[ProposedStop], hints: dict[int, dict] | None = None) -> str:
-    """The text of a story.toml for the proposed stops, with review notes as comments."""
+def story_toml(ex: Extraction, stops: list[ProposedStop], hints: dict[int, dict] | None = None,
+               skipped: list[tuple[Place, str]] | None = None) -> str:
+    """The text of a story.toml for the proposed stops, with review notes as comments, and the places the
+    article names that were not proposed, with why."""
     hints = hints or {}
     text = ex.text
     first = text[ex.article.sentences[0][0]:ex.article.sentences[0][1]] if ex.article.sentences else text[:100]
@@ -1000,4 +1028,7 @@ def story_toml(ex: Extraction, stops: list[ProposedStop], hints: dict[int, dict]
             lines.append(f"lat = {h['lat']}")
             lines.append(f"lon = {h['lon']}")
             lines.append(f"source = {_toml(h['source'])}")
+    if skipped:
+        lines += ["", "# Also named in the article, not proposed as stops (add a [[stops]] entry for any that is one):"]
+        lines += [f"#   {p.name} ({p.kind}, {p.country or 'no country'}): {why}" for p, why in skipped]
     return "\n".join(lines) + "\n"
