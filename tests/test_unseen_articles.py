@@ -82,6 +82,29 @@ def test_new_lists_what_it_did_not_propose_and_why(tmp_path):
     assert tomllib.loads(text)["stops"]  # the list is comments: the story still parses
 
 
+def test_new_adds_a_via_where_the_railway_crosses_an_unnamed_country(tmp_path):
+    # Munich -> Venice runs through Austria, which the article never names: without a via point the border
+    # rule finds no path; mapgen new adds Innsbruck as a via point, marked for review
+    r = CliRunner().invoke(cli, ["new", "nightjet", "--article", str(ARTICLES / "munich-venice-night-train-en.txt"),
+                                 "--stories", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    text = (tmp_path / "nightjet" / "story.toml").read_text(encoding="utf-8")
+    stops = tomllib.loads(text)["stops"]
+    assert [(s["place"], s.get("via", False)) for s in stops] == [
+        ("Munich", False), ("Innsbruck", True), ("Venice", False)]
+    assert "# REVIEW: via point added: the railway from Munich to Venice runs through AT" in text
+    r = CliRunner().invoke(cli, ["build", str(tmp_path / "nightjet"), "--out", str(tmp_path / "maps")])
+    assert r.exit_code == 0, r.output
+    html = (tmp_path / "maps" / "nightjet.html").read_text(encoding="utf-8")
+    # the via point is no numbered stop: Venice is stop 2, reached "via Innsbruck", the whole way counted
+    assert 'aria-label="Stop 2: Venice. Show on map"' in html and "via Innsbruck" in html
+    geo = json.loads((tmp_path / "maps" / "nightjet.geojson").read_text(encoding="utf-8"))
+    legs = [f["properties"] for f in geo["features"] if f["properties"]["kind"] == "leg"]
+    assert {c for leg in legs for c in leg["countries"]} == {"DE", "AT", "IT"}
+    assert f'{sum(leg["km"] for leg in legs):,.0f} km via Innsbruck' in html
+    assert len({leg["certainty"] for leg in legs}) == 1  # the leg into the via is as certain as the next
+
+
 @pytest.mark.parametrize("name, slug, countries, km", [
     ("kim-jong-il-2001-en.txt", "kim-2001", {"KP", "RU"}, (9000, 10500)),
     ("train-de-nuit-alpes-fr.txt", "alpes", {"CH", "IT"}, (850, 1000)),

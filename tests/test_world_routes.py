@@ -85,3 +85,20 @@ def test_trans_siberian_proper_with_a_via_stop(net):
     for town in ("Yekaterinburg", "Novosibirsk", "Ulan-Ude", "Chita", "Khabarovsk"):
         p = place(town)
         assert min(distance_km(p.lat, p.lon, la, lo) for lo, la in a.coords + b.coords) < 15, town
+
+
+@pytest.mark.parametrize("a, b, transit, town", [
+    ("Munich", "Venice", "AT", "Innsbruck"), ("London", "Brussels", "FR", "Lille"),
+    ("Paris", "Amsterdam", "BE", "Brussels"),
+])
+def test_no_path_within_the_ends_countries_names_the_transit_and_a_via(net, a, b, transit, town):
+    from mapgen.route import transit_vias
+
+    result, why = route_leg(place(a), place(b), net)
+    assert result is None
+    assert f"runs through {transit}" in why and f"for example {town} ({transit})" in why
+    vias = transit_vias(place(a), place(b), net)
+    assert [(v.name, v.country) for v in vias] == [(town, transit)]
+    # with it as a via stop, both legs exist and stay in their ends' countries
+    first, second = leg(net, a, town), leg(net, town, b)
+    assert set(first.countries) | set(second.countries) == {place(a).country, transit, place(b).country}

@@ -73,6 +73,7 @@ BASEMAP_CSS = f"html .leaflet-container{{background:{WATER_COLOR}}}"  # beats le
 FILE = "ne_10m_admin_0_countries_basemap.npz"
 VIEW_ASPECT = 1.8   # widest viewport (width/height) the default box covers (16:9 screens)
 MIN_MARGIN = 5.0    # degrees of context kept around the route, at the least
+PANEL_ROOM = 1.8    # the view around a route fitted beside the panels is this much wider than the route's
 PIXELS = 600        # view span / PIXELS = the coverage-simplification tolerance wanted
 
 
@@ -109,8 +110,10 @@ def view_box(bounds: tuple[float, float, float, float], margin_deg: float | None
     else:
         w, my0, my1 = x1 - x0, _merc(y0), _merc(y1)
         h = my1 - my0
-        half_w = max(w, VIEW_ASPECT * h, w / 2 + MIN_MARGIN)       # zoomed out once: the half-width is
-        half_h = max(h, w / VIEW_ASPECT)                           # the whole fitted view's width
+        # zoomed out once, the half-width is the whole fitted view's width; the side panel and the legend
+        # take about 45 % of the width and 30 % of the height of the view the route is fitted in
+        half_w = max(w, VIEW_ASPECT * h, w / 2 + MIN_MARGIN) * PANEL_ROOM
+        half_h = max(h, w / VIEW_ASPECT) * PANEL_ROOM * 1.25  # the legend sits below the route
         cx, cy = (x0 + x1) / 2, (my0 + my1) / 2
         box = (cx - half_w, min(_unmerc(cy - half_h), y0 - MIN_MARGIN),
                cx + half_w, max(_unmerc(cy + half_h), y1 + MIN_MARGIN))
@@ -160,7 +163,7 @@ def basemap_geojson(bounds: tuple[float, float, float, float], *, margin_deg: fl
     x0, y0, x1, y1 = (float(v) for v in bounds)
     span = max(x1 - x0, _merc(y1) - _merc(y0))
     arch = _archive()
-    geoms, gb = _level(level_for(span))
+    geoms, gb = _level(level_for(span * PANEL_ROOM))  # fitted beside the panels: fewer pixels a degree
     hit = np.nonzero((gb[:, 0] <= box[2]) & (gb[:, 2] >= box[0]) & (gb[:, 1] <= box[3]) & (gb[:, 3] >= box[1]))[0]
     clipped = shapely.clip_by_rect(geoms[hit], *box)
     features = [

@@ -615,6 +615,15 @@ ACTOR_BEFORE = re.compile(r"(?:avertissements?\s+de|warnings?\s+(?:from|by)|selo
                           r"invasion\s+(?:de|of)|intérêts?\s+de|interests?\s+of|alliés?\s+de|allies\s+of)"
                           r"\s+(?:la\s+|le\s+|l['’]\s*|the\s+)?$", re.IGNORECASE)
 STOP_KINDS = ("city", "station", "spaceport", "port", "landmark")
+# How a place was reached, when the words just before it say it was not by train ("then drove to the border
+# town of Przemyśl"): the leg into it is drawn as that mode, straight, not routed on track.
+LEG_MODES = (
+    ("road", re.compile(r"\b(?:drove|driven|driving|motorcade|by\s+(?:car|road|bus)|en\s+voiture|par\s+la\s+route|"
+                        r"en\s+(?:bus|car)|rejoint\s+en\s+voiture)\b[^.;:!?]{0,40}$", re.IGNORECASE)),
+    ("air", re.compile(r"\b(?:flew|flown|flying|by\s+(?:air|plane)|landed|en\s+avion|a\s+atterri|s['’]est\s+envolé)"
+                       r"\b[^.;:!?]{0,40}$", re.IGNORECASE)),
+    ("sea", re.compile(r"\b(?:sailed|by\s+(?:sea|boat|ferry)|en\s+bateau|en\s+ferry)\b[^.;:!?]{0,40}$", re.IGNORECASE)),
+)
 # A preposition of place before the name, or before a list the name ends ("stops at Gori and Kutaisi").
 _PREP = r"(?:à|au|aux|vers|jusqu['’]à|via|par|in|at|to|into|towards?|through)"
 _ART = r"(?:la\s+|le\s+|l['’]\s*|les\s+|the\s+)?"
@@ -635,6 +644,8 @@ class ProposedStop:
     score: float
     review: tuple[str, ...]  # why an editor should look at it
     country: str | None = None  # hint needed for `mapgen build` to pick the same place
+    via: bool = False  # a waypoint mapgen added where the railway crosses a country the article does not name
+    mode: str = "rail"  # how the journey reaches it, when the article says otherwise ("drove to", "flew to")
 
 
 def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=None,
@@ -728,6 +739,11 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=
         # a place no railway joins to any other stop was reached another way ("flew from Washington")
         chosen = [c for c in chosen if any(rail(c, o) is not None for o in chosen if o is not c)] or chosen
     ordered = _travel_order(chosen, rail)
+    out = []
+    for k, (s, r, dep) in enumerate(ordered):
+        if k and rail(ordered[k - 1], ordered[k]) is None:
+            out += _vias(ordered[k - 1][1].place, r.place, network)
+        out.append(_stop(ex, r, s, dep, gazetteer, [x[1] for x in ordered]))
     if skipped is not None:
         kept = {r.place.id for _, r, _ in ordered}
         for pid, (score, r, _) in sorted(best.items(), key=lambda kv: kv[1][1].mention.start):
@@ -742,9 +758,22 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=
             else:
                 why = "weak travel cue, and off the way between the clearly cued stops"
             skipped.append((r.place, why))
+    return out
+
+
+def _vias(a: Place, b: Place, network) -> list[ProposedStop]:
+    """Waypoints for a leg whose railway runs through a country neither end is in (the border rule would
+    find no path): the biggest town on the line in each such country ("Munich -> Venice": Innsbruck)."""
+    from .rail import default_network
+    from .route import transit_vias
+
     out = []
-    for s, r, dep in ordered:
-        out.append(_stop(ex, r, s, dep, gazetteer, [x[1] for x in ordered]))
+    for town in transit_vias(a, b, network or default_network()):
+        why = (f"via point added: the railway from {a.name} to {b.name} runs through {town.country},"
+               " which the article does not name; keep it, move it, or remove it")
+        cand = Candidate(town, 0.0, ("the biggest town on that line",))
+        res = Resolved(Mention(0, 0, town.name, (0, 0)), Geocode(town.name, town, (cand,), 1.0), 1.0)
+        out.append(ProposedStop(town.name, "", res, "stated", False, 0.0, (why,), town.country, via=True))
     return out
 
 
@@ -881,7 +910,10 @@ def _stop(ex: Extraction, r: Resolved, score: float, departure: bool, gazetteer:
         same = False
     if not same:
         country = r.place.country or None
-    return ProposedStop(r.mention.text, quote, r, certainty, departure, round(score, 2), tuple(review), country)
+    before = text[max(r.mention.sentence[0], r.mention.start - 60):r.mention.start]
+    mode = next((mode for mode, rx in LEG_MODES if rx.search(before)), "rail")
+    return ProposedStop(r.mention.text, quote, r, certainty, departure, round(score, 2), tuple(review), country,
+                        mode=mode)
 
 
 def quote_for(text: str, m: Mention, limit: int = 160) -> str:
@@ -1015,12 +1047,18 @@ def story_toml(ex: Extraction, stops: list[ProposedStop], hints: dict[int, dict]
                      f"confidence {s.resolved.confidence:.2f}; {p.source}")
         for note in s.review:
             lines.append(f"# REVIEW: {note}")
+        if s.via:
+            lines += [f"place = {_toml(s.place)}", "via = true", f"country = {_toml(p.country)}",
+                      f"lat = {p.lat}", f"lon = {p.lon}", f"source = {_toml(p.source)}"]
+            continue
         others = [f"{c.place.name} ({c.place.kind}, {c.place.country})" for c in s.resolved.geocode.candidates[1:4]]
         if others:
             lines.append(f"# other candidates: {', '.join(others)}")
         lines.append(f"place = {_toml(s.place)}")
         lines.append(f"quote = {_toml(s.quote)}")
         lines.append(f"certainty = {_toml(s.certainty)}")
+        if s.mode != "rail" and i > 0:
+            lines.append(f"mode = {_toml(s.mode)}  # the article says it was reached by {s.mode}")
         h = hints.get(i, {})
         if "country" in h:
             lines.append(f"country = {_toml(h['country'])}")

@@ -242,6 +242,26 @@ class Gazetteer:
         r = self._db.execute(f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.id = ?", (place_id,)).fetchone()
         return Place(*r) if r else None
 
+    def biggest_town_near(self, coords, country: str, km: float = 8.0) -> Place | None:
+        """The most populous town of `country` within `km` of the line `coords` [(lon, lat), ...]: a
+        place to name a stretch of railway by ("via Innsbruck")."""
+        import shapely
+
+        line = shapely.LineString(coords)
+        lon0, lat0, lon1, lat1 = line.bounds
+        pad = km / 111.0 * 2
+        rows = self._db.execute(
+            f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.country = ? AND p.kind IN ('city', 'station') "
+            "AND p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ? ORDER BY p.population DESC, p.id LIMIT 500",
+            (country, lat0 - pad, lat1 + pad, lon0 - pad, lon1 + pad),
+        ).fetchall()
+        for r in rows:
+            p = Place(*r)
+            on = line.interpolate(line.project(shapely.Point(p.lon, p.lat)))
+            if distance_km(p.lat, p.lon, on.y, on.x) <= km:
+                return p
+        return None
+
     def suggest(self, text: str, n: int = 5) -> list[str]:
         """Indexed names closest in spelling to `text` (for "unknown place" messages)."""
         key = query_forms(text)[-1][0]

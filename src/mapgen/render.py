@@ -10,13 +10,14 @@ import html
 import itertools
 import json
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from . import __version__
 from .data import ATTRIBUTION, TILE_ATTRIBUTION
 from .dates import StopDate
 from .geocode import Located
 from .rail import RailNetwork
-from .route import Leg, Route
+from .route import Route
 from .story import Story
 
 CERTAINTY_STYLE = {  # leg line style by the certainty of the stop it arrives at
@@ -27,6 +28,8 @@ CERTAINTY_STYLE = {  # leg line style by the certainty of the stop it arrives at
 ROUTE_COLOR = "#c0392b"
 CONNECTOR_COLOR = "#8e44ad"
 FALLBACK_COLOR = "#7f8c8d"
+OTHER_MODE_COLOR = "#34495e"  # legs by road, air or sea: straight, not routed
+OTHER_MODE_DASH = "2 7"
 
 
 def esc(text: object) -> str:
@@ -69,7 +72,45 @@ def _raw(text: str):
     return Raw()
 
 
-def popup_html(story: Story, loc: Located, when: StopDate, leg_in: Leg | None, km_total: float) -> str:
+@dataclass(frozen=True)
+class Arrival:
+    """How the journey reaches a shown stop: its number among shown stops, and the legs since the previous
+    one (several when via points lie between)."""
+
+    number: int
+    km: float | None  # None for the first stop
+    total: float
+    modes: tuple[str, ...]
+    vias: tuple[str, ...]
+    fallback: bool
+
+    def describe(self) -> str:
+        text = f"{self.km:,.0f} km by {' and '.join(self.modes)}"
+        if self.vias:
+            text += f" via {', '.join(self.vias)}"
+        return text + (" (straight-line fallback)" if self.fallback else "")
+
+
+def arrivals(shown: list[Located], route: Route) -> dict[int, Arrival]:
+    """Arrival of each shown stop, by its order in the story."""
+    legs_to = {leg.end.stop.order: leg for leg in route.legs}
+    out: dict[int, Arrival] = {}
+    total = 0.0
+    for n, loc in enumerate(shown, start=1):
+        if n == 1:
+            out[loc.stop.order] = Arrival(1, None, 0.0, (), (), False)
+        else:
+            legs = [legs_to[o] for o in range(prev + 1, loc.stop.order + 1)]
+            km = sum(leg.km for leg in legs)
+            total += km
+            out[loc.stop.order] = Arrival(
+                n, km, total, tuple(dict.fromkeys(leg.mode for leg in legs)),
+                tuple(leg.end.stop.place for leg in legs[:-1]), any(leg.fallback for leg in legs))
+        prev = loc.stop.order
+    return out
+
+
+def popup_html(story: Story, loc: Located, when: StopDate, arrival: Arrival) -> str:
     stop = loc.stop
     m = stop.match
     text = story.article.text
@@ -78,7 +119,7 @@ def popup_html(story: Story, loc: Located, when: StopDate, leg_in: Leg | None, k
         + "<mark>" + esc(text[m.start : m.end]) + "</mark>"
         + esc(text[m.end : m.sentence_end])
     )
-    rows = [f'<h3 class="mg-h">{stop.order}. {esc(stop.place)}</h3>']
+    rows = [f'<h3 class="mg-h">{arrival.number}. {esc(stop.place)}</h3>']
     rows.append(f'<blockquote class="mg-quote" lang="{esc(story.language)}">{sentence}</blockquote>')
     meta = []
     if when.date:
@@ -86,10 +127,9 @@ def popup_html(story: Story, loc: Located, when: StopDate, leg_in: Leg | None, k
     else:
         meta.append(f'<b>Date:</b> not stated <span class="mg-small">({esc(when.how)})</span>')
     meta.append(f'<b>Certainty:</b> {esc(stop.certainty)}')
-    if leg_in is not None:
-        meta.append(f"<b>From previous stop:</b> {leg_in.km:,.0f} km by {esc(leg_in.mode)}"
-                    + (" (straight-line fallback)" if leg_in.fallback else ""))
-        meta.append(f"<b>Cumulative:</b> {km_total:,.0f} km")
+    if arrival.km is not None:
+        meta.append(f"<b>From previous stop:</b> {esc(arrival.describe())}")
+        meta.append(f"<b>Cumulative:</b> {arrival.total:,.0f} km")
     rows.append('<p class="mg-meta">' + "<br>".join(meta) + "</p>")
     if stop.note:
         rows.append(f'<p class="mg-note">{esc(stop.note)}</p>')
@@ -147,14 +187,17 @@ def render_html(story: Story, stops: list[Located], route: Route, network: RailN
         for i, leg in enumerate(route.legs):
             style = CERTAINTY_STYLE[leg.certainty]
             label = f"Leg {i + 1}: {leg.start.stop.place} → {leg.end.stop.place}, {leg.km:,.0f} km by {leg.mode}"
-            if leg.fallback:
+            if leg.mode != "rail":
+                label += " — a straight line: legs not by train are not routed"
+            elif leg.fallback:
                 label += " — no rail path found: straight line"
             elif leg.connectors:
                 label += " — includes a curated connector"
             folium.PolyLine(
                 [(lat, lon) for lon, lat in leg.coords],
-                color=FALLBACK_COLOR if leg.fallback else ROUTE_COLOR, weight=4, opacity=0.9,
-                dash_array="12 8" if leg.fallback else style["dash_array"],
+                color=OTHER_MODE_COLOR if leg.mode != "rail" else FALLBACK_COLOR if leg.fallback else ROUTE_COLOR,
+                weight=3 if leg.mode != "rail" else 4, opacity=0.9,
+                dash_array=OTHER_MODE_DASH if leg.mode != "rail" else "12 8" if leg.fallback else style["dash_array"],
                 tooltip=folium.Tooltip(esc(label)),
             ).add_to(m)
 
@@ -169,19 +212,17 @@ def render_html(story: Story, stops: list[Located], route: Route, network: RailN
                 ).add_to(m)
 
         markers = []
-        km_total = 0.0
-        leg_in = {leg.end.stop.order: leg for leg in route.legs}
+        arrive = arrivals(shown, route)
         for loc in shown:
-            leg = leg_in.get(loc.stop.order)
-            km_total += leg.km if leg else 0.0
+            a = arrive[loc.stop.order]
             icon = folium.DivIcon(
-                html=f'<div class="mg-stop mg-{esc(loc.stop.certainty)}">{loc.stop.order}</div>',
+                html=f'<div class="mg-stop mg-{esc(loc.stop.certainty)}">{a.number}</div>',
                 icon_size=(28, 28), icon_anchor=(14, 14), class_name="mg-icon",
             )
             marker = folium.Marker(
                 [loc.lat, loc.lon], icon=icon,
-                tooltip=folium.Tooltip(esc(f"{loc.stop.order}. {loc.stop.place}")),
-                popup=folium.Popup(popup_html(story, loc, dates[loc.stop.order], leg, km_total), max_width=380),
+                tooltip=folium.Tooltip(esc(f"{a.number}. {loc.stop.place}")),
+                popup=folium.Popup(popup_html(story, loc, dates[loc.stop.order], a), max_width=380),
             ).add_to(m)
             markers.append(marker)
 
@@ -207,7 +248,13 @@ def render_html(story: Story, stops: list[Located], route: Route, network: RailN
 def _distance_line(route: Route) -> str:
     """"2,551 km by rail, 3 km of it on curated connectors": what the total is made of."""
     straight = sum(leg.km for leg in route.legs if leg.fallback)
-    text = f"{route.km:,.0f} km by rail"
+    by_mode: dict[str, float] = {}
+    for leg in route.legs:
+        by_mode[leg.mode] = by_mode.get(leg.mode, 0.0) + leg.km
+    if set(by_mode) == {"rail"}:
+        text = f"{route.km:,.0f} km by rail"
+    else:  # "1,535 km: 1,445 by rail, 90 by road"
+        text = f"{route.km:,.0f} km: " + ", ".join(f"{km:,.0f} by {mode}" for mode, km in by_mode.items())
     if straight:
         text += f", {straight:,.0f} km of it as straight lines where no track was found"
     elif any(leg.connectors for leg in route.legs):
@@ -224,17 +271,15 @@ def _panels(story: Story, shown: list[Located], route: Route, dates: dict[int, S
         "</section>"
     )
     rows = []
-    km_total = 0.0
-    leg_in = {leg.end.stop.order: leg for leg in route.legs}
+    arrive = arrivals(shown, route)
     for n, loc in enumerate(shown):
-        leg = leg_in.get(loc.stop.order)
-        km = leg.km if leg else 0.0
-        km_total += km
-        km_txt = f"{km:,.0f} km · total {km_total:,.0f} km" if leg else "start"
+        a = arrive[loc.stop.order]
+        km_txt = "start" if a.km is None else f"{a.km:,.0f} km" + (
+            f" via {', '.join(a.vias)}" if a.vias else "") + f" · total {a.total:,.0f} km"
         rows.append(
             f'<li><button type="button" class="mg-row" data-stop="{n}" '
-            f'aria-label="Stop {loc.stop.order}: {esc(loc.stop.place)}. Show on map">'
-            f'<span class="mg-num mg-{esc(loc.stop.certainty)}">{loc.stop.order}</span>'
+            f'aria-label="Stop {a.number}: {esc(loc.stop.place)}. Show on map">'
+            f'<span class="mg-num mg-{esc(loc.stop.certainty)}">{a.number}</span>'
             f'<span class="mg-row-body"><b>{esc(loc.stop.place)}</b>'
             f'<span class="mg-small"> {esc(dates[loc.stop.order].date or "date not stated")} · {esc(km_txt)}</span>'
             f'<q class="mg-small">{esc(loc.stop.quote)}</q></span></button></li>'
@@ -250,6 +295,7 @@ def _panels(story: Story, shown: list[Located], route: Route, dates: dict[int, S
         f"{esc(s['label'])}</li>"
         for s in CERTAINTY_STYLE.values()
     )
+    others = list(dict.fromkeys(leg.mode for leg in route.legs if leg.mode != "rail"))
     legend_rows += (
         f'<li><svg width="36" height="8" aria-hidden="true"><line x1="0" y1="4" x2="36" y2="4" '
         f'stroke="{CONNECTOR_COLOR}" stroke-width="6" stroke-dasharray="4 6"/></svg> '
@@ -257,7 +303,10 @@ def _panels(story: Story, shown: list[Located], route: Route, dates: dict[int, S
         f'<li><svg width="36" height="8" aria-hidden="true"><line x1="0" y1="4" x2="36" y2="4" '
         f'stroke="{FALLBACK_COLOR}" stroke-width="4" stroke-dasharray="12 8"/></svg> '
         "no rail path: straight-line fallback</li>"
-        '<li><span class="mg-num">1</span> stop, in travel order</li>'
+        + (f'<li><svg width="36" height="8" aria-hidden="true"><line x1="0" y1="4" x2="36" y2="4" '
+           f'stroke="{OTHER_MODE_COLOR}" stroke-width="3" stroke-dasharray="{OTHER_MODE_DASH}"/></svg> '
+           f"by {' or '.join(others)}: straight line, not routed</li>" if others else "")
+        + '<li><span class="mg-num">1</span> stop, in travel order</li>'
     )
     legend = (
         '<details id="mg-legend" class="mg-panel" open><summary>Legend</summary>'

@@ -1,7 +1,7 @@
 """Stage 3: join consecutive stops with legs along the railway."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .errors import RouteError
 from .geocode import Located
@@ -20,10 +20,12 @@ class Leg:
     connectors: tuple[str, ...]  # curated connector ids used
     fallback: bool = False  # drawn straight because no rail path exists
     snap_km: tuple[float, float] = (0.0, 0.0)  # stop-to-track distance at each end
+    towards: str | None = None  # for a leg ending at a via point: the certainty of the stop it leads to
 
     @property
     def certainty(self) -> str:
-        return self.end.stop.certainty
+        """How sure the article is that the journey took this leg: that of the stop it leads to."""
+        return self.towards or self.end.stop.certainty
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,10 @@ def route_story(story: Story, stops: list[Located], network: RailNetwork) -> Rou
             leg = Leg(a, b, "rail", tuple(coords), geodesic_km(coords),
                       tuple(sorted({c for c in (a.country, b.country) if c})), (), fallback=True)
         legs.append(leg)
+    # a leg into a via point is as certain as the stop the journey goes on to
+    for i in range(len(legs) - 2, -1, -1):
+        if legs[i].end.stop.via:
+            legs[i] = replace(legs[i], towards=legs[i + 1].certainty)
     return Route(tuple(legs), tuple(warnings))
 
 
@@ -71,9 +77,43 @@ def route_leg(a: Located, b: Located, network: RailNetwork) -> tuple[Leg | None,
             return None, f"{p.name} is more than 30 km from railway track in {within}"
     path = network.shortest_path(sa, sb, allowed)
     if path is None:
-        return None, f"the track near them is not connected within {within}"
+        why = f"the track near them is not connected within {within}"
+        vias = transit_vias(a, b, network)
+        if vias:
+            names = ", ".join(f"{p.name} ({p.country})" for p in vias)
+            countries = ", ".join(dict.fromkeys(p.country for p in vias))
+            why += f"; the railway between them runs through {countries}: add a via stop there, for example {names}"
+        return None, why
     return Leg(a, b, "rail", tuple(path.coords), path.km, path.countries, path.connectors,
                snap_km=(round(sa.km, 3), round(sb.km, 3))), ""
 
 
-__all__ = ["Leg", "Route", "route_story", "route_leg", "RouteError"]
+def transit_vias(a: Located, b: Located, network: RailNetwork) -> list:
+    """Where the railway from a to b leaves their countries, when the border rule finds no path within them:
+    for each country the shortest unrestricted path crosses, its biggest town on that line (Munich ->
+    Venice runs through Austria: Innsbruck). Empty when no railway joins them at all."""
+    import numpy as np
+
+    from .gazetteer import Gazetteer
+
+    anywhere = np.ones(len(network.edge_cset), dtype=bool)
+    sa = network.snap(a.lat, a.lon, anywhere, country=a.country)
+    sb = network.snap(b.lat, b.lon, anywhere, country=b.country)
+    path = network.shortest_path(sa, sb, anywhere) if sa and sb else None
+    if path is None:
+        return []
+    gazetteer = Gazetteer.open()
+    vias = []
+    for country in path.countries:
+        if country in (a.country, b.country):
+            continue
+        town = gazetteer.biggest_town_near(path.coords, country)
+        if town is not None:
+            vias.append(town)
+    # in travel order along the path
+    order = {p.id: min(range(len(path.coords)), key=lambda k: (path.coords[k][0] - p.lon) ** 2 +
+                       (path.coords[k][1] - p.lat) ** 2) for p in vias}
+    return sorted(vias, key=lambda p: order[p.id])
+
+
+__all__ = ["Leg", "Route", "route_story", "route_leg", "transit_vias", "RouteError"]

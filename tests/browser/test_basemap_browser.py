@@ -16,7 +16,7 @@ def test_basemap_drawn_offline_in_a_browser(browser, tmp_path: Path):
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(page_file.as_uri())
-        page.wait_for_selector(".leaflet-basemap-pane path")
+        page.wait_for_selector(".leaflet-basemap-pane path", state="attached")  # some lie outside the view
         info = page.evaluate("""() => {
             const pane = document.querySelector('.leaflet-basemap-pane');
             const tiles = document.querySelector('.leaflet-tile-pane');
