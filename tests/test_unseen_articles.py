@@ -68,9 +68,10 @@ def test_biden_to_kyiv_flight_and_return(gaz):
     # a return ("returned by train to Poland and went on to Warsaw"), which its own order keeps
     assert journey(gaz, "biden-kyiv-train-en.txt") == [
         ("Rzeszów", "PL"), ("Przemyśl", "PL"), ("Kyiv", "UA"), ("Warsaw", "PL")]
-    # "then drove to the border town of Przemyśl": that leg is by road, the others by rail
+    # "flew from Washington to Rzeszów" (the start: no leg leads there), "then drove to the border town of
+    # Przemyśl": that leg is by road, the others by rail
     text = (ARTICLES / "biden-kyiv-train-en.txt").read_text(encoding="utf-8")
-    assert [s.mode for s in propose_journey(extract(text, gaz), gaz)] == ["rail", "road", "rail", "rail"]
+    assert [s.mode for s in propose_journey(extract(text, gaz), gaz)] == ["air", "road", "rail", "rail"]
 
 
 def test_new_lists_what_it_did_not_propose_and_why(tmp_path):
