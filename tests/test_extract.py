@@ -2,7 +2,8 @@
 import pytest
 
 from mapgen.article import Article
-from mapgen.extract import extract, find_mentions, propose_journey, quote_for
+from mapgen.extract import extract, find_mentions
+from mapgen.journey import propose_journey, quote_for
 from mapgen.gazetteer import Gazetteer, distance_km, name_key
 
 FR = ("Le train blindé est parti de Pékin mardi pour Oulan-Bator, puis a filé vers Irkoutsk. "

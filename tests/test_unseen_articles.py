@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from mapgen.cli import cli
 from mapgen.countries import country_at
-from mapgen.extract import extract, propose_journey
+from mapgen.extract import extract
+from mapgen.journey import propose_journey
 from mapgen.gazetteer import Gazetteer
 
 ARTICLES = Path(__file__).resolve().parent / "articles"

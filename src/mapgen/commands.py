@@ -96,7 +96,7 @@ def new(slug: str, article_path: Path, stories_dir: Path | None, force: bool) ->
         mapgen build geo/stories/kim-2023
     """
     from .data import geo_dir
-    from .extract import write_story
+    from .journey import write_story
 
     try:
         base = stories_dir or geo_dir() / "stories"

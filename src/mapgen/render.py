@@ -96,8 +96,9 @@ def arrivals(shown: list[Located], route: Route) -> dict[int, Arrival]:
     legs_to = {leg.end.stop.order: leg for leg in route.legs}
     out: dict[int, Arrival] = {}
     total = 0.0
+    prev: int | None = None  # story order of the previous shown stop
     for n, loc in enumerate(shown, start=1):
-        if n == 1:
+        if prev is None:
             out[loc.stop.order] = Arrival(1, None, 0.0, (), (), False)
         else:
             legs = [legs_to[o] for o in range(prev + 1, loc.stop.order + 1)]
