@@ -7,7 +7,7 @@ from . import __version__
 from .data import ATTRIBUTION_TEXT
 from .dates import StopDate
 from .geocode import Located
-from .rail import RailNetwork
+from .rail import RailNetwork, geodesic_km
 from .route import Route
 from .story import Story
 
@@ -82,8 +82,15 @@ def to_geojson(story: Story, stops: list[Located], route: Route, network: RailNe
                 "connectors": list(leg.connectors),
                 "fallback": leg.fallback,
                 "snap_km": list(leg.snap_km),
+                "off_track_km": [round(geodesic_km(piece), 1) for piece in leg.off_track],
             },
         })
+        for piece in leg.off_track:  # where the data has no track up to the stop: drawn straight
+            features.append({
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [_pt(x, y) for x, y in piece]},
+                "properties": {"kind": "off-track", "leg": i + 1, "km": round(geodesic_km(piece), 1)},
+            })
     used = sorted({c for leg in route.legs for c in leg.connectors})
     for conn in network.connectors:
         if conn["id"] in used:

@@ -382,7 +382,7 @@ def _with_kind_words(text: str, toks: list[Token], i: int, j: int) -> tuple[int,
             start, kind = toks[k].start, KIND_WORDS[name_key(toks[k].text)]
     if j + 1 < len(toks) and toks[j + 1].sentence == toks[j].sentence and text[toks[j].end:toks[j + 1].start] == " ":
         w = name_key(toks[j + 1].text)
-        if w in KIND_WORDS and w not in ("city", "ville", "port"):
+        if w in KIND_WORDS and w not in ("city", "ville", "port", "town", "village"):
             end, kind = toks[j + 1].end, kind or KIND_WORDS[w]
     return start, end, kind
 

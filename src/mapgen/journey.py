@@ -124,7 +124,8 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=
             re.search(r"part\w*\s+en\s+train\s+de\s+$|left\s+by\s+train\s+from\s+$", before, re.IGNORECASE)) or bool(
             # "from Beijing to Ulaanbaatar", "de Pékin à Moscou"; not "travellers from Yerevan can connect"
             re.search(r"(?:^|\s)(?:from|de|d['’])\s*$", before, re.IGNORECASE)
-            and re.match(r"\s*(?:,[^,]{0,40},\s*)?(?:to|for|à|au|vers|jusqu['’]à)\s", after, re.IGNORECASE))
+            and re.match(r"\s*(?:,[^,]{0,40},\s*)?(?:[\w'’-]+\s+){0,3}?(?:to|for|à|au|vers|jusqu['’]à)\s", after,
+                         re.IGNORECASE))  # "from New Delhi railway station to Varanasi"
         if re.search(ARRIVAL, before, re.IGNORECASE):
             score += 0.5  # "before reaching Batumi", "arrived in the Russian city of Vladivostok"
         if departure:
@@ -184,7 +185,7 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=
             elif r.place.kind == "region":
                 why = "a region, and a proposed town lies in it"
             elif any(c[1].place.id == pid for c in after_way):
-                why = "no railway joins it to the other stops"
+                why = "no railway in the data joins it to the other stops"
             else:
                 why = "weak travel cue, and off the way between the clearly cued stops"
             skipped.append((r.place, why))
@@ -342,8 +343,10 @@ def _stop(ex: Extraction, r: Resolved, score: float, departure: bool, gazetteer:
         country = r.place.country or None
     before = text[max(r.mention.sentence[0], r.mention.start - 60):r.mention.start]
     mode = next((mode for mode, rx in LEG_MODES if rx.search(before)), "rail")
-    return ProposedStop(r.mention.text, quote, r, certainty, departure, round(score, 2), tuple(review), country,
-                        mode=mode)
+    # "the border town of Nong Khai" is Nong Khai: a town is what a stop is anyway (a station or a
+    # cosmodrome keeps its word, which tells the geocoder what is meant)
+    place = re.sub(r"^(?:town|city|village|ville)\s+(?:of\s+|de\s+|d['’]\s*)?", "", r.mention.text, flags=re.IGNORECASE)
+    return ProposedStop(place, quote, r, certainty, departure, round(score, 2), tuple(review), country, mode=mode)
 
 
 def quote_for(text: str, m: Mention, limit: int = 160) -> str:

@@ -16,7 +16,7 @@ from . import __version__
 from .data import ATTRIBUTION, TILE_ATTRIBUTION
 from .dates import StopDate
 from .geocode import Located
-from .rail import RailNetwork
+from .rail import RailNetwork, geodesic_km
 from .route import Route
 from .story import Story
 
@@ -202,6 +202,14 @@ def render_html(story: Story, stops: list[Located], route: Route, network: RailN
                 tooltip=folium.Tooltip(esc(label)),
             ).add_to(m)
 
+            for (x0, y0), (x1, y1) in leg.off_track:
+                stop = leg.start if (x0, y0) == (leg.start.lon, leg.start.lat) else leg.end
+                folium.PolyLine(
+                    [(y0, x0), (y1, x1)], color=FALLBACK_COLOR, weight=4, opacity=0.9, dash_array="12 8",
+                    tooltip=folium.Tooltip(esc(f"{stop.stop.place} is {geodesic_km(((x0, y0), (x1, y1))):,.1f} km"
+                                               " from the nearest track in the data: straight line")),
+                ).add_to(m)
+
         used = sorted({c for leg in route.legs for c in leg.connectors})
         for conn in network.connectors:
             if conn["id"] in used:
@@ -303,7 +311,7 @@ def _panels(story: Story, shown: list[Located], route: Route, dates: dict[int, S
         "curated connector (gap in the railway data)</li>"
         f'<li><svg width="36" height="8" aria-hidden="true"><line x1="0" y1="4" x2="36" y2="4" '
         f'stroke="{FALLBACK_COLOR}" stroke-width="4" stroke-dasharray="12 8"/></svg> '
-        "no rail path: straight-line fallback</li>"
+        "no track in the data: straight line</li>"
         + (f'<li><svg width="36" height="8" aria-hidden="true"><line x1="0" y1="4" x2="36" y2="4" '
            f'stroke="{OTHER_MODE_COLOR}" stroke-width="3" stroke-dasharray="{OTHER_MODE_DASH}"/></svg> '
            f"by {' or '.join(others)}: straight line, not routed</li>" if others else "")

@@ -21,6 +21,9 @@ class Leg:
     fallback: bool = False  # drawn straight because no rail path exists
     snap_km: tuple[float, float] = (0.0, 0.0)  # stop-to-track distance at each end
     towards: str | None = None  # for a leg ending at a via point: the certainty of the stop it leads to
+    # straight pieces joining a stop to track more than OFF_TRACK_KM away (the data lacks the last stretch:
+    # Vientiane is 16 km past the end of Natural Earth's line at Nong Khai); their km are in `km`
+    off_track: tuple[tuple[tuple[float, float], tuple[float, float]], ...] = ()
 
     @property
     def certainty(self) -> str:
@@ -65,6 +68,9 @@ def route_story(story: Story, stops: list[Located], network: RailNetwork) -> Rou
     return Route(tuple(legs), tuple(warnings))
 
 
+OFF_TRACK_KM = 3.0  # a stop further than this from the track it joins gets a straight piece drawn to it
+
+
 def route_leg(a: Located, b: Located, network: RailNetwork) -> tuple[Leg | None, str]:
     """The shortest rail leg from a to b that stays in their countries; (None, reason) if none."""
     allowed_countries = {c for c in (a.country, b.country) if c}
@@ -84,8 +90,9 @@ def route_leg(a: Located, b: Located, network: RailNetwork) -> tuple[Leg | None,
             countries = ", ".join(dict.fromkeys(p.country for p in vias))
             why += f"; the railway between them runs through {countries}: add a via stop there, for example {names}"
         return None, why
-    return Leg(a, b, "rail", tuple(path.coords), path.km, path.countries, path.connectors,
-               snap_km=(round(sa.km, 3), round(sb.km, 3))), ""
+    off = tuple(((p.lon, p.lat), (s.lon, s.lat)) for s, p in ((sa, a), (sb, b)) if s.km > OFF_TRACK_KM)
+    return Leg(a, b, "rail", tuple(path.coords), path.km + sum(geodesic_km(piece) for piece in off),
+               path.countries, path.connectors, snap_km=(round(sa.km, 3), round(sb.km, 3)), off_track=off), ""
 
 
 def transit_vias(a: Located, b: Located, network: RailNetwork) -> list:
