@@ -125,6 +125,24 @@ def test_held_out_articles(gaz, name, stops):
     assert journey(gaz, name) == stops
 
 
+# A second round, likewise run once before any change: the Madaraka Express and The Canadian came out right;
+# Lyon -> Barcelona lost its departure ("part de Lyon Part-Dieu": a station name read as a surname, and "part
+# de" as no departure) and with it its order. Figueras stays out: the gazetteer knows only the Asturian
+# village of that name (GeoNames spells the Catalan town Figueres), 440 km off the way, and the story's
+# "Also named" list says so.
+@pytest.mark.parametrize("name, stops", [
+    ("madaraka-express-en.txt", [("Nairobi", "KE"), ("Athi River", "KE"), ("Emali", "KE"), ("Voi", "KE"),
+                                 ("Mombasa", "KE")]),
+    ("tgv-lyon-barcelone-fr.txt", [("Lyon", "FR"), ("Valence", "FR"), ("Nîmes", "FR"), ("Montpellier", "FR"),
+                                   ("Béziers", "FR"), ("Perpignan", "FR"), ("Girona", "ES"), ("Barcelona", "ES")]),
+    ("the-canadian-toronto-vancouver-en.txt", [
+        ("Toronto", "CA"), ("Greater Sudbury", "CA"), ("Hornepayne", "CA"), ("Winnipeg", "CA"), ("Saskatoon", "CA"),
+        ("Edmonton", "CA"), ("Jasper", "CA"), ("Vancouver", "CA")]),
+])
+def test_held_out_articles_second_round(gaz, name, stops):
+    assert journey(gaz, name) == stops
+
+
 @pytest.mark.parametrize("name, slug, countries, km", [
     ("kim-jong-il-2001-en.txt", "kim-2001", {"KP", "RU"}, (9000, 10500)),
     ("train-de-nuit-alpes-fr.txt", "alpes", {"CH", "IT"}, (850, 1000)),

@@ -214,6 +214,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
                        and name_key(prev.text) not in STOPWORDS and prev.text.casefold() not in CONNECTORS)
         name_after = (nxt is not None and nxt.cap and _joinable(text, toks[j], nxt) and not nxt.upper
                       and nxt.text.casefold() not in AREA_WORDS
+                      and not (_station_name(nxt.text) and not _small(gazetteer, toks[i].text))
                       and name_key(nxt.text) not in KIND_WORDS and nxt.text.casefold() not in ORG_WORDS
                       and name_key(nxt.text) not in STOPWORDS)
         org = nxt is not None and nxt.text.casefold() in ORG_WORDS and _joinable(text, toks[j], nxt)
@@ -297,6 +298,18 @@ def _hyphen_parts(article: Article, tok: Token, gazetteer: Gazetteer) -> list[Me
         found.append((tok.start + m.start(), tok.start + m.end(), word))
     s = article.sentences[tok.sentence]
     return [Mention(a, b, w, s) for a, b, w in found]
+
+
+# Names of stations after their town's name ("Lyon Part-Dieu", "Berlin Hauptbahnhof", "Milano Centrale"):
+# the town is still a place there, not a person's first name
+STATION_WORDS = set("""
+hauptbahnhof hbf centraal central centrale termini sants nord sud est ouest gare station
+""".split())
+
+
+def _station_name(word: str) -> bool:
+    parts = word.split("-")
+    return (len(parts) > 1 and all(p[:1].isupper() for p in parts)) or word.casefold() in STATION_WORDS
 
 
 def _small(gazetteer: Gazetteer, word: str) -> bool:
@@ -388,7 +401,7 @@ def _with_kind_words(text: str, toks: list[Token], i: int, j: int) -> tuple[int,
 
 
 # A preposition of place before the name, or before a list the name ends ("stops at Gori and Kutaisi").
-_PREP = r"(?:à|au|aux|vers|jusqu['’]à|via|par|in|at|to|into|towards?|through)"
+_PREP = r"(?:à|au|aux|vers|jusqu['’]à|via|par|in|at|to|into|towards?|through|dessert|desservi|serves|served)"
 ARTICLE_BEFORE = r"(?:la\s+|le\s+|l['’]\s*|les\s+|the\s+)?"
 LOCATIVE = (rf"(?:^|\s){_PREP}\s+{ARTICLE_BEFORE}(?:[A-ZÀ-Þ][\w'’.-]*(?:\s+[A-ZÀ-Þ][\w'’.-]*)*\s*,\s*)*"
             rf"(?:[A-ZÀ-Þ][\w'’.-]*(?:\s+[A-ZÀ-Þ][\w'’.-]*)*\s+(?:and|et|or|ou)\s+{ARTICLE_BEFORE})?$")

@@ -409,14 +409,16 @@ class Gazetteer:
                   for c in scored]
         scored.sort(key=lambda c: (-c.score, -c.place.population, c.place.id))
         best = scored[0]
-        gap = best.score - scored[1].score if len(scored) > 1 else 9.0
+        # a city that stands for its region is not in doubt against that region, only against the rest
+        rivals = [c for c in scored[1:] if c.place.id != stands_for.get(best.place.id)]
+        gap = best.score - rivals[0].score if rivals else 9.0
         confidence = round(1 - math.exp(-max(gap, 0.0)), 3)
-        if strict and not (country or near) and len(scored) > 1 and gap < 0.5:
-            rival = scored[1].place
+        if strict and not (country or near) and rivals and gap < 0.5:
+            rival = rivals[0].place
             if distance_km(best.place.lat, best.place.lon, rival.lat, rival.lon) > 50:
                 raise GeocodeError(
                     f"{text!r} is ambiguous: {describe(best.place)} or {describe(rival)}"
-                    f" (and {len(scored) - 2} more); add a country or near hint",
+                    f" (and {len(rivals) - 1} more); add a country or near hint",
                     where=where, field=field,
                 )
         return Geocode(text, best.place, tuple(scored[:6]), confidence)

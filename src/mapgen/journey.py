@@ -22,6 +22,7 @@ from .gazetteer import WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place
 # Travel words, as whole words or word starts (casefolded, accents kept).
 TRAVEL = re.compile(
     r"\b(?:quitt\w*|arriv\w*|parti[est]?\b|part\b|départ\w*|rend\w*|dirige\w*|dirigeait|poursui\w*|rejoin\w*|"
+    r"dessert\w*|desservi\w*|calls?\s+at|called\s+at|serves|served|"
     r"travers\w*|voyag\w*|train\w*|gare\w*|ferroviaire\w*|via|escale\w*|étape\w*|descend\w*|"
     r"left|leav\w*|arriv\w*|depart\w*|head\w*|travel\w*|journey\w*|trip\w*|reach\w*|crossed|cross\w*|"
     r"rail\w*|station\w*|stopp\w*|stops?|halt\w*|border\w*|bound|board\w*|continu\w*|route\w*|visit\w*|visite\w*|"
@@ -119,7 +120,7 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=
                 and not re.match(r"(?:le|la|les|the)\s", p.name, re.IGNORECASE):
             score -= 1.0  # "vers le Tessin": an article before the name says region (Ticino), not the town Tessin
         departure = bool(re.search(
-            r"(?:quitt\w*|left|leaves|leaving|depart\w*\s+from|départ\s+de|parti[est]?\s+(?:de|d['’]))\s+"
+            r"(?:quitt\w*|left|leaves|leaving|depart\w*\s+from|départ\s+de|(?:part|parti[est]?)\s+(?:de|d['’]))\s+"
             r"(?:la\s+|le\s+|l['’]\s*|the\s+)?$", before, re.IGNORECASE)) or bool(
             re.search(r"part\w*\s+en\s+train\s+de\s+$|left\s+by\s+train\s+from\s+$", before, re.IGNORECASE)) or bool(
             # "from Beijing to Ulaanbaatar", "de Pékin à Moscou"; not "travellers from Yerevan can connect"
@@ -322,7 +323,9 @@ def _stop(ex: Extraction, r: Resolved, score: float, departure: bool, gazetteer:
     review = []
     if r.confidence < 0.6:
         review.append(f"low confidence {r.confidence:.2f}")
-    runner = r.geocode.candidates[1] if len(r.geocode.candidates) > 1 else None
+    runner = next((c for c in r.geocode.candidates[1:]  # not the region a city stands for
+                   if "city named like its region" not in r.geocode.candidates[0].why
+                   or not (c.place.kind == "region" and c.place.country == r.place.country)), None)
     if runner is not None and distance_km(r.place.lat, r.place.lon, runner.place.lat, runner.place.lon) > 50 \
             and r.geocode.candidates[0].score - runner.score < 1.5:
         review.append(f"or {runner.place.name} ({runner.place.kind}, {runner.place.country})?")
