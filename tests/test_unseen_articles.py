@@ -143,6 +143,40 @@ def test_held_out_articles_second_round(gaz, name, stops):
     assert journey(gaz, name) == stops
 
 
+# A third round, run once before any change, went 0 for 3: Beijing -> Moscow via Manchuria stopped at the
+# border (nothing past it: "joins", "runs" were no travel words); the California Zephyr took Grand Junction,
+# Iowa and Denver, Iowa (the article names Iowa), and "Area" (of Bay Area) for a town; the Shinkansen lost
+# Yokohama (a list ", puis à Nagoya et Kyoto avant d'arriver à Shin-Osaka, a indiqué" read as Yokohama
+# speaking). Fixed: travel verbs, a region's pull divided among the regions an article names, same-named
+# places chosen by the way between their neighbours, lists are not appositions.
+def test_beijing_moscow_via_manchuria(gaz):
+    assert journey(gaz, "beijing-moscow-manchuria-en.txt") == [
+        ("Beijing", "CN"), ("Shenyang", "CN"), ("Harbin", "CN"), ("Manzhouli", "CN"), ("Zabaykal’sk", "RU"),
+        ("Chita", "RU"), ("Irkutsk", "RU"), ("Novosibirsk", "RU"), ("Moscow", "RU")]
+
+
+def test_california_zephyr(gaz):
+    stops = propose_journey(extract((ARTICLES / "california-zephyr-en.txt").read_text(encoding="utf-8"), gaz), gaz)
+    names = [(s.resolved.place.name, s.resolved.place.admin1) for s in stops]
+    assert names[:9] == [("Chicago", "IL"), ("Omaha", "NE"), ("Denver", "CO"), ("Glenwood Springs", "CO"),
+                         ("Grand Junction", "CO"), ("Salt Lake City", "UT"), ("Reno", "NV"), ("Sacramento", "CA"),
+                         ("Emeryville", "CA")]
+    # still wrong: "across the bay from San Francisco" is kept as a last stop (weakly cued, flagged REVIEW)
+    assert names[9:] == [("San Francisco", "CA")] and "weak travel cue" in stops[9].review
+
+
+@pytest.mark.xfail(strict=True, reason="GeoNames cities500 has Shinagawa (pop. 422,488) at 33.6N 133.0E, in Ehime, "
+                   "not in Tokyo, so it is proposed, and ordered, there")
+def test_shinkansen(gaz):
+    assert journey(gaz, "shinkansen-fr.txt") == [
+        ("Tokyo", "JP"), ("Shinagawa", "JP"), ("Yokohama", "JP"), ("Nagoya", "JP"), ("Kyoto", "JP"), ("Osaka", "JP")]
+
+
+def test_shinkansen_apart_from_shinagawa(gaz):
+    stops = [s for s in journey(gaz, "shinkansen-fr.txt") if s[0] != "Shinagawa"]
+    assert stops == [("Tokyo", "JP"), ("Yokohama", "JP"), ("Nagoya", "JP"), ("Kyoto", "JP"), ("Osaka", "JP")]
+
+
 @pytest.mark.parametrize("name, slug, countries, km", [
     ("kim-jong-il-2001-en.txt", "kim-2001", {"KP", "RU"}, (9000, 10500)),
     ("train-de-nuit-alpes-fr.txt", "alpes", {"CH", "IT"}, (850, 1000)),

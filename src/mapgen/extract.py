@@ -47,7 +47,7 @@ onto upon out up down off per via yes
 monday tuesday wednesday thursday friday saturday sunday january february march april june july august
 september october november december
 police president minister government army navy council court union forum center centre city town village
-hill hills park beach bay lake river station airport port church school college university hospital street
+hill hills park beach bay lake river station airport port church school college university hospital street area
 road avenue square bridge garden gardens hall house home office post times news media press daily star sun
 sea seas ocean mer lac moon mars venus earth paradise eden victory liberty independence freedom hope peace progress unity energy
 commerce industry enterprise success friendship justice welcome harmony concord union summit mission

@@ -487,7 +487,10 @@ class Context:
                 d = distance_km(p.lat, p.lon, r.lat, r.lon)
                 near = math.exp(-d / 250.0)
             if near > 0.05:
-                bonus += self.region_bonus * near
+                # an article naming one region is about it; one naming regions across a continent (a train
+                # crossing Iowa, Nebraska and Utah) is about none of them in particular
+                spread = len({q.id for q in self.regions}) ** 0.5
+                bonus += self.region_bonus * near / spread
                 reasons.append(f"in or near {r.name}")
                 break
         return bonus, "; ".join(reasons)

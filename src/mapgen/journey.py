@@ -22,7 +22,7 @@ from .gazetteer import WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place
 # Travel words, as whole words or word starts (casefolded, accents kept).
 TRAVEL = re.compile(
     r"\b(?:quitt\w*|arriv\w*|parti[est]?\b|part\b|départ\w*|rend\w*|dirige\w*|dirigeait|poursui\w*|rejoin\w*|"
-    r"dessert\w*|desservi\w*|calls?\s+at|called\s+at|serves|served|"
+    r"dessert\w*|desservi\w*|calls?\s+at|called\s+at|serves|served|runs|ran|joins|joined|pulled\s+(?:out|in)|"
     r"travers\w*|voyag\w*|train\w*|gare\w*|ferroviaire\w*|via|escale\w*|étape\w*|descend\w*|"
     r"left|leav\w*|arriv\w*|depart\w*|head\w*|travel\w*|journey\w*|trip\w*|reach\w*|crossed|cross\w*|"
     r"rail\w*|station\w*|stopp\w*|stops?|halt\w*|border\w*|bound|board\w*|continu\w*|route\w*|visit\w*|visite\w*|"
@@ -37,7 +37,7 @@ POSSIBLE = re.compile(r"\b(?:possible|pourrai\w*|probabl\w*|peut-être|éventuel
                       r"may|might|could|would|likely|expected|possibly|plans?\s+to)\b", re.IGNORECASE)
 # A place that acts: followed by a verb of saying or doing ("Washington a renouvelé", "Moscow said").
 ACTOR_AFTER = re.compile(
-    r"^\s*(?:(?:et|and)\s+[^\s,.;]+\s+)?(?:(?:,[^,]{0,60},)\s*)?"
+    r"^\s*(?:(?:et|and)\s+[^\s,.;]+\s+)?(?:(?:,(?![^,]*\b(?:puis|then|à|au|to|vers|via|avant|before)\b)[^,]{0,60},)\s*)?"
     r"(?:a|ont|avait|avaient|aurait|auraient|has|have|had|is|are|was|were|will|would|n'a|ne)\s+"
     r"(?!été\s+(?:accueilli|reçu)|arrivé)"
     r"|^\s*(?:(?:et|and)\s+[^\s,.;]+\s+)?(?:said|says|warned|denied|announced|insisted|accused|claimed|"
@@ -165,6 +165,7 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=
                 finer.append((s, r, dep))
         chosen = finer
     chosen.sort(key=lambda x: told_at[x[1].place.id])
+    chosen = _on_the_way_names(chosen)
     chosen = after_way = _on_the_way(chosen)
     rail = _rail_km(network)
     if len(chosen) >= 3:
@@ -216,17 +217,42 @@ def _same_paragraph(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
     return not re.search(r"\n\s*\n", text[a[1]:b[0]])
 
 
-def _on_the_way(chosen):
+def _on_the_way_names(chosen) -> list:
+    """Between same-named places that score about alike, take the one that lies on the way between the stops
+    told before and after it: a train from Omaha to Glenwood Springs passes Grand Junction, Colorado, not
+    Grand Junction, Iowa."""
+    def d(a: Place, b: Place) -> float:
+        return distance_km(a.lat, a.lon, b.lat, b.lon)
+
+    out = list(chosen)
+    for k, (s, r, dep) in enumerate(out):
+        if k == 0 or k + 1 == len(out):
+            continue  # only a place told between two others is placed by them
+        near = (out[k - 1], out[k + 1])
+        top = r.geocode.candidates[0].score
+        alts = [c for c in r.geocode.candidates if c.place.kind in STOP_KINDS and top - c.score < 1.5]
+        if len(alts) < 2 or max(d(a.place, r.place) for a in alts) < 50:
+            continue
+        best = min(alts, key=lambda c: sum(d(c.place, n[1].place) for n in near))
+        if best.place.id != r.place.id:
+            rest = tuple(c for c in r.geocode.candidates if c.place.id != best.place.id)
+            geo = Geocode(r.geocode.query, best.place, (best, *rest), r.geocode.confidence)
+            out[k] = (s, Resolved(r.mention, geo, r.confidence), dep)
+    return out
+
+
+def _on_the_way(chosen) -> list:
     """Drop weakly cued stops that are off the way between the clearly cued ones: travellers' connections
     ("venus de Paris ou de Berlin"), side trips and misreadings. A weak stop stays when going through it
     lengthens some leg between two strong stops by at most a quarter of it (plus 50 km)."""
     strong = [c for c in chosen if c[0] >= STRONG or c[2]]
     if len(strong) < 2:
         return chosen
-    path = _travel_order(strong)
 
     def d(a, b):
         return distance_km(a[1].place.lat, a[1].place.lon, b[1].place.lat, b[1].place.lon)
+
+    path = _travel_order(strong)
 
     keep = []
     for c in chosen:
