@@ -60,6 +60,9 @@ LEG_MODES = (
                        r"\b[^.;:!?]{0,40}$", re.IGNORECASE)),
     ("sea", re.compile(r"\b(?:sailed|by\s+(?:sea|boat|ferry)|en\s+bateau|en\s+ferry)\b[^.;:!?]{0,40}$", re.IGNORECASE)),
 )
+# A place named only to locate another: "near Chita", "across the bay from San Francisco", "près de Nakhodka".
+NEAR_BY = (r"(?:\bnear|\bclose\s+to|\boutside|\bacross\s+(?:the\s+\w+\s+)?from|\bnorth|\bsouth|\beast|\bwest)"
+           r"(?:\s+of)?\s+$|(?:près|non\s+loin|au\s+nord|au\s+sud|à\s+l['’]est|à\s+l['’]ouest)\s+(?:de|du|d['’])\s*$")
 # Reaching a place: "arrived in", "before reaching", "arrivé à", "l'arrivée à", "bound for".
 ARRIVAL = (r"(?:arriv\w*|reach\w*|bound\s+for|à\s+destination\s+(?:de|du|d['’])|jusqu['’]à|terminus)"
            r"(?:\s+(?:in|at|à|au|en|on|the\s+\w+\s+(?:city|town|port)\s+of|la\s+ville\s+de))*\s+" + ARTICLE_BEFORE + "$")
@@ -119,6 +122,8 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=
         if p.kind == "city" and re.search(r"(?:^|\s)(?:le|la|les|the)\s+$", before, re.IGNORECASE) \
                 and not re.match(r"(?:le|la|les|the)\s", p.name, re.IGNORECASE):
             score -= 1.0  # "vers le Tessin": an article before the name says region (Ticino), not the town Tessin
+        if re.search(NEAR_BY, before, re.IGNORECASE):
+            score -= 1.0  # "across the bay from San Francisco", "near Chita": a landmark for another place
         departure = bool(re.search(
             r"(?:quitt\w*|left|leaves|leaving|depart\w*\s+from|départ\s+de|(?:part|parti[est]?)\s+(?:de|d['’]))\s+"
             r"(?:la\s+|le\s+|l['’]\s*|the\s+)?$", before, re.IGNORECASE)) or bool(
