@@ -161,7 +161,7 @@ def test_california_zephyr(gaz):
     assert names[:9] == [("Chicago", "IL"), ("Omaha", "NE"), ("Denver", "CO"), ("Glenwood Springs", "CO"),
                          ("Grand Junction", "CO"), ("Salt Lake City", "UT"), ("Reno", "NV"), ("Sacramento", "CA"),
                          ("Emeryville", "CA")]
-    # still wrong: "across the bay from San Francisco" is kept as a last stop (weakly cued, flagged REVIEW)
+    # still wrong: "its run to the San Francisco Bay Area" adds San Francisco as a last stop (flagged REVIEW)
     assert names[9:] == [("San Francisco", "CA")] and "weak travel cue" in stops[9].review
 
 
