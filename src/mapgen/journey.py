@@ -29,8 +29,14 @@ TRAVEL = re.compile(
     r"arrêt\w*|franchi\w*|frontière\w*|locomotive\w*|convoi\w*|longe\w*|voitures?-lits|wagons?|sleepers?)",
     re.IGNORECASE,
 )
-DEPARTURE = re.compile(r"\b(?:quitt\w*|parti[est]?\s+(?:de|du|d)|départ\s+(?:de|du|d)|left|depart\w*\s+from|"
-                       r"leaving|set\s+off\s+from|from)\b", re.IGNORECASE)
+# Leaving a place, in the words just before its name ("left Pyongyang", "quitté la gare de", "part de")
+DEPARTURE = re.compile(
+    r"(?:quitt\w*|left|leaves|leaving|depart\w*\s+from|départ\s+de|(?:part|parti[est]?)\s+(?:de|d['’]))\s+"
+    r"(?:la\s+|le\s+|l['’]\s*|the\s+)?$|part\w*\s+en\s+train\s+de\s+$|left\s+by\s+train\s+from\s+$", re.IGNORECASE)
+# "from Beijing to Ulaanbaatar", "de Pékin à Moscou", "from New Delhi railway station to Varanasi"; not
+# "travellers from Yerevan can connect": a "from" before the name, a "to" soon after it
+FROM_BEFORE = re.compile(r"(?:^|\s)(?:from|de|d['’])\s*$", re.IGNORECASE)
+TO_AFTER = re.compile(r"\s*(?:,[^,]{0,40},\s*)?(?:[\w'’-]+\s+){0,3}?(?:to|for|à|au|vers|jusqu['’]à)\s", re.IGNORECASE)
 REPORTED = re.compile(r"\b(?:selon|a\s+déclaré|ont\s+déclaré|ont\s+rapporté|a\s+rapporté|a\s+indiqué|"
                       r"ont\s+indiqué|citant|said|says|reported|according\s+to|told)\b", re.IGNORECASE)
 POSSIBLE = re.compile(r"\b(?:possible|pourrai\w*|probabl\w*|peut-être|éventuel\w*|envisag\w*|prévu\w*|"
@@ -94,9 +100,6 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=
     best: dict[str, tuple[float, Resolved, bool]] = {}
     scores: dict[str, list[tuple[float, int]]] = {}
     why_not: dict[str, str] = {}
-    mentioned: dict[str, int] = {}
-    for r in ex.resolved:
-        mentioned[r.place.id] = mentioned.get(r.place.id, 0) + 1
     for r in ex.resolved:
         m, p = r.mention, r.place
         if m.adjective:
@@ -124,14 +127,7 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=
             score -= 1.0  # "vers le Tessin": an article before the name says region (Ticino), not the town Tessin
         if re.search(NEAR_BY, before, re.IGNORECASE):
             score -= 1.0  # "across the bay from San Francisco", "near Chita": a landmark for another place
-        departure = bool(re.search(
-            r"(?:quitt\w*|left|leaves|leaving|depart\w*\s+from|départ\s+de|(?:part|parti[est]?)\s+(?:de|d['’]))\s+"
-            r"(?:la\s+|le\s+|l['’]\s*|the\s+)?$", before, re.IGNORECASE)) or bool(
-            re.search(r"part\w*\s+en\s+train\s+de\s+$|left\s+by\s+train\s+from\s+$", before, re.IGNORECASE)) or bool(
-            # "from Beijing to Ulaanbaatar", "de Pékin à Moscou"; not "travellers from Yerevan can connect"
-            re.search(r"(?:^|\s)(?:from|de|d['’])\s*$", before, re.IGNORECASE)
-            and re.match(r"\s*(?:,[^,]{0,40},\s*)?(?:[\w'’-]+\s+){0,3}?(?:to|for|à|au|vers|jusqu['’]à)\s", after,
-                         re.IGNORECASE))  # "from New Delhi railway station to Varanasi"
+        departure = bool(DEPARTURE.search(before) or (FROM_BEFORE.search(before) and TO_AFTER.match(after)))
         if re.search(ARRIVAL, before, re.IGNORECASE):
             score += 0.5  # "before reaching Batumi", "arrived in the Russian city of Vladivostok"
         if departure:
@@ -222,6 +218,11 @@ def _same_paragraph(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
     return not re.search(r"\n\s*\n", text[a[1]:b[0]])
 
 
+def _crow(a, b) -> float:
+    """Great-circle km between two candidate stops (score, Resolved, departure)."""
+    return distance_km(a[1].place.lat, a[1].place.lon, b[1].place.lat, b[1].place.lon)
+
+
 def _on_the_way_names(chosen) -> list:
     """Between same-named places that score about alike, take the one that lies on the way between the stops
     told before and after it: a train from Omaha to Glenwood Springs passes Grand Junction, Colorado, not
@@ -254,9 +255,7 @@ def _on_the_way(chosen) -> list:
     if len(strong) < 2:
         return chosen
 
-    def d(a, b):
-        return distance_km(a[1].place.lat, a[1].place.lon, b[1].place.lat, b[1].place.lon)
-
+    d = _crow
     path = _travel_order(strong)
 
     keep = []
@@ -303,7 +302,7 @@ def _travel_order(chosen, rail=None):
         return deps + [c for c in chosen if c not in deps]
 
     def d(a, b):
-        crow = distance_km(a[1].place.lat, a[1].place.lon, b[1].place.lat, b[1].place.lon)
+        crow = _crow(a, b)
         if rail is None:
             return crow
         km = rail(a, b)
