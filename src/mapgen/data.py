@@ -1,4 +1,4 @@
-"""Where mapgen's embedded geodata lives (geo/ at the project root) and the attribution it owes."""
+"""Where mapgen's own geodata lives (geo/ in the package, or in the checkout) and the attribution it owes."""
 from __future__ import annotations
 
 import os
@@ -16,12 +16,30 @@ ATTRIBUTION_TEXT = (
     "(public domain); base map tiles: OpenStreetMap contributors (ODbL)"
 )
 TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+# A map with a stop placed by the station table (ODbL) says so.
+STATIONS_MARK = "trainline-eu/stations"  # in the `source` of every place taken from it
+STATION_ATTRIBUTION = 'stations: <a href="https://github.com/trainline-eu/stations">trainline-eu/stations</a> (ODbL)'
+STATION_ATTRIBUTION_TEXT = "stations: trainline-eu/stations (ODbL)"
+
+
+def attribution(sources, *, html: bool = True) -> str:
+    """ATTRIBUTION (or ATTRIBUTION_TEXT), plus the station table's when one of `sources` (the stops'
+    `source` strings) comes from it."""
+    base, extra = (ATTRIBUTION, STATION_ATTRIBUTION) if html else (ATTRIBUTION_TEXT, STATION_ATTRIBUTION_TEXT)
+    return f"{base}; {extra}" if any(STATIONS_MARK in (s or "") for s in sources) else base
 
 
 def geo_dir() -> Path:
-    """The geo/ folder: $MAPGEN_GEO, else the one beside src/ in this checkout."""
+    """mapgen's geodata: $MAPGEN_GEO, else the copy inside the installed package (mapgen/geo/, put there
+    when the wheel is built), else geo/ beside src/ in a checkout (an editable install)."""
     env = os.environ.get("MAPGEN_GEO")
-    path = Path(env) if env else Path(__file__).resolve().parents[2] / "geo"
+    if env:
+        path = Path(env)
+    else:
+        here = Path(__file__).resolve().parent
+        path = here / "geo"
+        if not (path / "rail").is_dir():
+            path = here.parents[1] / "geo"
     if not (path / "rail").is_dir():
         raise DataError(f"embedded geodata not found in {path} (set MAPGEN_GEO to the geo/ folder)")
     return path

