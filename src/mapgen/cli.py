@@ -28,20 +28,53 @@ def _fail(exc: MapgenError) -> None:
 
 @click.group()
 @click.version_option(__version__, prog_name="mapgen")
-def cli() -> None:
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The project folder (stories in geo/stories/, maps in maps/). Default: the current folder or "
+                   "the nearest one above it holding geo/stories/.")
+def cli(project: Path | None) -> None:
     """Turn a news story about a journey into a cited, routed map.
+
+    A project is a folder with the stories in geo/stories/<slug>/ and the maps in maps/ (`mapgen init`
+    makes one); mapgen works on the one you are in.
 
     \b
     Example:
-        mapgen build                      # every story in geo/stories/ -> maps/
-        mapgen build geo/stories/kim-2023-russia --out /tmp/maps
+        mapgen init my-maps && cd my-maps
+        mapgen new kim-2023 --article article.txt    # geo/stories/kim-2023/story.toml
+        mapgen build                                 # every story in geo/stories/ -> maps/
+        mapgen build geo/stories/kim-2023 --out /tmp/maps
     """
+
+
+@cli.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+def init(folder: Path | None) -> None:
+    """Make FOLDER (default: the current folder, or --project) a mapgen project.
+
+    Creates geo/stories/ (where `mapgen new` puts stories) and a README.md saying what goes where; maps/
+    is made by the first `mapgen build`. Nothing already there is changed.
+
+    \b
+    Example:
+        mapgen init my-maps
+    """
+    from .project import init_project
+
+    folder = folder or click.get_current_context().find_root().params.get("project") or Path(".")
+    try:
+        project, new = init_project(folder)
+    except MapgenError as exc:
+        _fail(exc)
+    if new:
+        click.echo(f"{project.root}: a new mapgen project; stories go in geo/stories/, maps come out in maps/")
+    else:
+        click.echo(f"{project.root}: already a mapgen project")
 
 
 @cli.command()
 @click.argument("stories", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: maps/ beside geo/).")
+              help="Output folder (default: the project's maps/).")
 @click.option("--force", is_flag=True, help="Rebuild even stories whose inputs are unchanged.")
 @click.option("--png", is_flag=True, help="Also render <slug>.png (1200x800) in headless Chromium.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
@@ -49,7 +82,7 @@ def cli() -> None:
 def build(stories: tuple[Path, ...], out_dir: Path | None, force: bool, png: bool, jobs: int | None) -> None:
     """Build story folders into HTML maps, GeoJSON and an index page.
 
-    With no STORIES, builds every folder under geo/stories/. Stories whose inputs (story, article,
+    With no STORIES, builds every folder under the project's geo/stories/. Stories whose inputs (story, article,
     geodata, mapgen itself) are unchanged since the last build are skipped. A story that fails is
     reported at the end; the others are still built, and earlier maps are never damaged.
 
@@ -59,12 +92,12 @@ def build(stories: tuple[Path, ...], out_dir: Path | None, force: bool, png: boo
         mapgen build geo/stories/kim-2023-russia --out build/ --png
     """
     from .build import Built, build_all, find_stories
-    from .data import geo_dir
+    from .project import current
 
     try:
-        root = geo_dir().parent
-        paths = list(stories) or find_stories(root / "geo" / "stories")
-        out = out_dir or root / "maps"
+        project = current(stories[0] if stories else None) if not stories or out_dir is None else None
+        paths = list(stories) or find_stories(project.stories)
+        out = out_dir or project.maps
         with _progress(len(paths)) as bar:
             results = build_all(paths, out, force=force, png=png, jobs=jobs,
                                 progress=lambda result: bar.update(1))

@@ -81,12 +81,13 @@ def extract(article: Path, as_json: bool, show_all: bool) -> None:
 @click.option("--article", "article_path", required=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The article (UTF-8 text).")
 @click.option("--stories", "stories_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder of stories (default: geo/stories/).")
+              help="Folder of stories (default: the project's geo/stories/).")
 @click.option("--force", is_flag=True, help="Overwrite an existing story.toml.")
 def new(slug: str, article_path: Path, stories_dir: Path | None, force: bool) -> None:
     """Start a story from an article: propose its stops in travel order.
 
-    Writes geo/stories/SLUG/story.toml and copies the article beside it as article.txt. Each stop has its
+    Writes geo/stories/SLUG/story.toml in the project (the current folder becomes one if there is none
+    here or above) and copies the article beside it as article.txt. Each stop has its
     quote; choices to check are marked `# REVIEW` in comments. Places that only act in the story
     ("Washington a renouvelé", "le Kremlin a déclaré") and countries are not made stops.
 
@@ -95,12 +96,18 @@ def new(slug: str, article_path: Path, stories_dir: Path | None, force: bool) ->
         mapgen new kim-2023 --article article-fr.txt
         mapgen build geo/stories/kim-2023
     """
-    from .data import geo_dir
     from .journey import write_story
+    from .project import current_or_new, init_project
 
     try:
-        base = stories_dir or geo_dir() / "stories"
-        folder, stops = write_story(slug, article_path, base, force=force)
+        started = False
+        if stories_dir is None:
+            project, started = current_or_new()
+            stories_dir = project.stories
+        folder, stops = write_story(slug, article_path, stories_dir, force=force)
+        if started:
+            init_project(project.root)
+            click.echo(f"{project.root}: a new mapgen project (stories in geo/stories/, maps in maps/)", err=True)
     except MapgenError as exc:
         _fail(exc)
     for s in stops:

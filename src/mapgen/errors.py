@@ -40,3 +40,7 @@ class DataError(MapgenError):
 
 class OutputError(MapgenError):
     """Output could not be written."""
+
+
+class ProjectError(MapgenError):
+    """No project (a folder holding geo/stories/) where one is needed."""
