@@ -59,7 +59,8 @@ def test_new_then_build_in_an_empty_folder(tmp_path, monkeypatch):
     assert (tmp_path / "README.md").read_text() == README
     r = run("build")
     assert r.exit_code == 0, r.output
-    assert (tmp_path / "maps" / "demo.html").is_file() and (tmp_path / "maps" / "index.html").is_file()
+    assert (tmp_path / "maps" / "demo.html").is_file()
+    assert "<p>1 story. " in (tmp_path / "maps" / "index.html").read_text(encoding="utf-8")
     after = sorted(p.name for p in (data / "stories").iterdir()) if (data / "stories").is_dir() else []
     assert after == before
 

@@ -209,10 +209,15 @@ def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: boo
                 built = [done[i] for i in sorted(done)]  # report in the order given
             temps: dict[str, Path] = {}
             stale: list[Path] = []  # a PNG of an earlier version of a story rebuilt without --png
+            notes: dict[str, tuple[str, ...]] = {}
             for r in built:
                 if isinstance(r, Built):
-                    old = entries.get(r.slug, {}).get("outputs", {})
-                    stale += [out_dir / n for n in old if n not in r.entry["outputs"]]
+                    old = entries.get(r.slug, {})
+                    r.entry["outputs"].update(_still_valid_png(old, r.entry, out_dir))
+                    gone = [n for n in old.get("outputs", {}) if n not in r.entry["outputs"]]
+                    stale += [out_dir / n for n in gone]
+                    notes[r.slug] = tuple(f"removed {n}: it shows an earlier version of the story (rebuild with "
+                                          "--png for a new one)" for n in gone if n.endswith(".png"))
                     entries[r.slug] = r.entry
                     temps.update(r.staged)
             entries = {k: entries[k] for k in sorted(entries)}
@@ -232,8 +237,18 @@ def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: boo
                     discard(r.staged)
             raise
     return results + [
-        Built(r.slug, r.files, r.km, r.warnings, entry=r.entry) if isinstance(r, Built) else r for r in built
+        Built(r.slug, r.files, r.km, r.warnings + notes.get(r.slug, ()), entry=r.entry) if isinstance(r, Built)
+        else r for r in built
     ]
+
+
+def _still_valid_png(old: dict, new: dict, out_dir: Path) -> dict[str, str]:
+    """The PNG of an earlier build that a rebuild without --png keeps: made from the same inputs (a --force
+    rebuild gives the same page) and unchanged since. A PNG of an older version of the story is stale."""
+    if not isinstance(old, dict) or old.get("inputs") != new["inputs"] or not isinstance(old.get("outputs"), dict):
+        return {}
+    return {n: sha for n, sha in old["outputs"].items()
+            if n.endswith(".png") and n not in new["outputs"] and _sha(out_dir / n) == sha}
 
 
 def _preload() -> None:
@@ -359,7 +374,7 @@ def index_html(entries: dict, out_dir: Path, pending: set[str] = frozenset()) ->
         rows.append(
             f'<li><h2><a href="{html.escape(slug)}.html">{html.escape(e.get("title", slug))}</a></h2>'
             f'<p>{html.escape(str(e.get("date") or "undated"))} · {e.get("km", 0):,.0f} km · '
-            f'{len(e.get("stops", []))} stops</p><p>{stops}</p><p>{links}</p></li>'
+            f'{_count(len(e.get("stops", [])), "stop")}</p><p>{stops}</p><p>{links}</p></li>'
         )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -368,8 +383,13 @@ def index_html(entries: dict, out_dir: Path, pending: set[str] = frozenset()) ->
         "<title>mapgen: maps</title><style>body{font:16px/1.45 system-ui,sans-serif;max-width:760px;"
         "margin:2em auto;padding:0 1em}li{list-style:none;border-top:1px solid #ddd;padding:.6em 0}"
         "h2{font-size:1.15em;margin:0}p{margin:.2em 0}</style></head><body>"
-        f"<h1>Maps</h1><p>{len(rows)} stories. Built by mapgen from the articles they cite. "
+        f"<h1>Maps</h1><p>{_count(len(rows), 'story', 'stories')}. Built by mapgen from the articles they cite. "
         "Places: GeoNames (CC BY 4.0) and Natural Earth; railways and borders: Natural Earth; "
         "tiles: © OpenStreetMap contributors.</p>"
         f'<ol>{"".join(rows)}</ol></body></html>\n'
     )
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """ "1 story", "3 stories", "1 stop", "0 stops". """
+    return f"{n} {one if n == 1 else many or one + 's'}"
