@@ -1,7 +1,8 @@
-"""Speed and memory benchmarks for mapgen (issue 4). Numbers go into README.md.
+"""Speed and memory benchmarks for mapgen (issues 4 and 10). Numbers go into README.md.
 
-    .venv/bin/python bench/bench.py            # all benchmarks, about 3 minutes on 2 cores
-    .venv/bin/python bench/bench.py --quick    # skip the 200-story runs
+    .venv/bin/python bench/bench.py              # all benchmarks, about 4 minutes on 2 cores
+    .venv/bin/python bench/bench.py --quick      # skip the 200-story runs
+    .venv/bin/python bench/bench.py --no-install # skip the fresh install (it needs PyPI for the dependencies)
 
 Every timing is a fresh process (cold: interpreter start, imports, data loads), the median of N runs,
 and the comparisons are ratios measured in the same run, because this machine is small and noisy.
@@ -60,6 +61,70 @@ def peak_rss_mb(args: list[str]) -> float:
     return int(out.strip().splitlines()[-1]) / 1024
 
 
+def measured(cmd, *, cwd=None, env=None) -> tuple[float, float]:
+    """Wall time (s) and peak memory (max RSS, MB) of one process; its output goes to a log in /tmp."""
+    with tempfile.TemporaryFile() as log:
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t
+        if os.waitstatus_to_exitcode(status) != 0:
+            log.seek(0)
+            raise SystemExit(f"{cmd} failed:\n{log.read().decode()[-2000:]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def site_packages_breakdown(venv: Path) -> list[tuple[str, int]]:
+    """KiB per installed distribution (its package folder, its .libs and its .dist-info together)."""
+    site = next(venv.glob("lib/python*/site-packages"))
+    sizes: dict[str, int] = {}
+    for entry in site.iterdir():
+        kib = int(subprocess.run(["du", "-sk", str(entry)], capture_output=True, text=True).stdout.split()[0])
+        name = entry.name.split("-")[0].removesuffix(".libs").removesuffix(".py").lower()
+        sizes[name] = sizes.get(name, 0) + kib
+    return sorted(sizes.items(), key=lambda kv: -kv[1])
+
+
+def install_and_first_run(tmp: Path, rows: list, article: Path) -> list[tuple[str, int]]:
+    """As a user would: the wheel built from this checkout, installed with no extras into a fresh venv, then
+    the first `mapgen new` in an empty folder with an empty gazetteer cache."""
+    src = tmp / "src"
+    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                           check=True, capture_output=True).stdout.split(b"\0")
+    for f in filter(None, files):
+        (src / f.decode()).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / f.decode(), src / f.decode())
+    venv = tmp / "venv"
+    subprocess.run([PY, "-m", "venv", str(venv)], check=True)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(tmp / "dist"), str(src)], check=True, capture_output=True)
+    wheel = next((tmp / "dist").glob("mapgen-*.whl"))
+    subprocess.run([*pip, "install", str(wheel)], check=True, capture_output=True)
+    venv_kib = int(subprocess.run(["du", "-sk", str(venv)], capture_output=True, text=True).stdout.split()[0])
+    rows.append(("wheel size", f"{wheel.stat().st_size / 1e6:.1f} MB", ""))
+    rows.append(("fresh venv after `pip install` of the wheel, no extras (`du -s`)",
+                 f"{venv_kib / 1024:.0f} MiB ({venv_kib:,} KiB)", "≤ 350 MB"))
+    mapgen = str(venv / "bin" / "mapgen")
+    env = dict(os.environ, MAPGEN_CACHE=str(tmp / "cache-first"))
+    first = tmp / "first"
+    first.mkdir()
+    shutil.copy(article, first / "some.txt")
+    wall, rss = measured([mapgen, "new", "demo", "--article", "some.txt"], cwd=first, env=env)
+    rows.append((f"first `mapgen new` on a fresh install, empty cache ({article.stat().st_size} B article)",
+                 f"{wall:.1f} s, {rss:.0f} MB max RSS", "≤ 10 s, ≤ 400 MB"))
+    again = tmp / "again"
+    again.mkdir()
+    shutil.copy(article, again / "some.txt")
+    wall, rss = measured([mapgen, "new", "demo", "--article", "some.txt"], cwd=again, env=env)
+    rows.append(("the same `mapgen new` again, index cached", f"{wall:.1f} s, {rss:.0f} MB max RSS", ""))
+    env = dict(os.environ, MAPGEN_CACHE=str(tmp / "cache-index"))
+    wall, rss = measured([str(venv / "bin" / "python"), "-c",
+                          "from mapgen.gazetteer import ensure_index; ensure_index()"], env=env)
+    rows.append(("gazetteer index build alone, empty cache (imports included)", f"{wall:.1f} s, {rss:.0f} MB max RSS",
+                 "≤ 5 s, ≤ 400 MB"))
+    return site_packages_breakdown(venv)
+
+
 def generate_stories(folder: Path, n: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     for i in range(n):
@@ -83,10 +148,15 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--no-install", action="store_true", help="skip the fresh install and first run")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="mapgen-bench-"))
     rows = []
+    breakdown = []
     try:
+        # 0. a fresh install and its first run (empty cache)
+        if not args.no_install:
+            breakdown = install_and_first_run(tmp, rows, ROOT / "tests" / "articles" / "tbilisi-batumi-sleeper-en.txt")
         # 1. cold build of the seed story vs. a by-hand folium script
         out = tmp / "seed"
         build_cmd = MAPGEN + ["build", str(SEED), "--out", str(out), "--force"]
@@ -152,6 +222,9 @@ def main() -> None:
     print("| benchmark | measured | goal |\n|---|---|---|")
     for name, value, goal in rows:
         print(f"| {name} | {value} | {goal} |")
+    if breakdown:
+        print("\nfresh venv by distribution (KiB, `du -sk` of its folders in site-packages):")
+        print(", ".join(f"{name} {kib:,}" for name, kib in breakdown if kib >= 500))
 
 
 if __name__ == "__main__":
