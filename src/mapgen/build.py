@@ -216,7 +216,7 @@ def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: boo
                     r.entry["outputs"].update(_still_valid_png(old, r.entry, out_dir))
                     gone = [n for n in old.get("outputs", {}) if n not in r.entry["outputs"]]
                     stale += [out_dir / n for n in gone]
-                    notes[r.slug] = tuple(f"removed {n}: it shows an earlier version of the story (rebuild with "
+                    notes[r.slug] = tuple(f"removed {n}: it shows an earlier version of the map (rebuild with "
                                           "--png for a new one)" for n in gone if n.endswith(".png"))
                     entries[r.slug] = r.entry
                     temps.update(r.staged)
@@ -243,12 +243,15 @@ def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: boo
 
 
 def _still_valid_png(old: dict, new: dict, out_dir: Path) -> dict[str, str]:
-    """The PNG of an earlier build that a rebuild without --png keeps: made from the same inputs (a --force
-    rebuild gives the same page) and unchanged since. A PNG of an older version of the story is stale."""
-    if not isinstance(old, dict) or old.get("inputs") != new["inputs"] or not isinstance(old.get("outputs"), dict):
+    """The PNG of an earlier build that a rebuild without --png keeps: one of the same page (the PNG is a
+    picture of the HTML, which a --force rebuild or a change elsewhere in mapgen may leave byte-identical),
+    unchanged since. The PNG of an earlier version of the page is stale."""
+    page = next((n for n in new["outputs"] if n.endswith(".html")), None)
+    old_outputs = old.get("outputs") if isinstance(old, dict) else None
+    if page is None or not isinstance(old_outputs, dict) or old_outputs.get(page) != new["outputs"][page]:
         return {}
-    return {n: sha for n, sha in old["outputs"].items()
-            if n.endswith(".png") and n not in new["outputs"] and _sha(out_dir / n) == sha}
+    return {n: sha for n, sha in old_outputs.items()
+            if isinstance(n, str) and n.endswith(".png") and n not in new["outputs"] and _sha(out_dir / n) == sha}
 
 
 def _preload() -> None:
