@@ -22,7 +22,7 @@ def one_error_line(r, text):
     assert "Traceback" not in r.output
 
 
-@pytest.mark.parametrize("name", ["extract", "new", "geocode", "route", "build"])
+@pytest.mark.parametrize("name", sorted(cli.commands))
 def test_every_command_has_help_with_an_example(name):
     r = run(name, "--help")
     assert r.exit_code == 0 and "Example" in r.output and "mapgen " + name in r.output

@@ -49,10 +49,11 @@ def cli(project: Path | None) -> None:
 @cli.command()
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 def init(folder: Path | None) -> None:
-    """Make FOLDER (default: the current folder, or --project) a mapgen project.
+    """Make a folder a project: stories in geo/stories/, maps in maps/.
 
-    Creates geo/stories/ (where `mapgen new` puts stories) and a README.md saying what goes where; maps/
-    is made by the first `mapgen build`. Nothing already there is changed.
+    FOLDER defaults to --project, else the current folder. Creates geo/stories/ (where `mapgen new` puts
+    stories) and, if there is none, a README.md saying what goes where; maps/ is made by the first
+    `mapgen build`. Nothing already there is changed.
 
     \b
     Example:
