@@ -46,7 +46,8 @@ def test_route_examples(args, comment):
 
 def test_the_error_format_is_the_one_the_readme_gives(make_story, tmp_path):
     assert "`Error: <file>, field <name>: <what is wrong>`" in README
-    d = make_story('title = "T"\nlanguage = "fr"\n[source]\nname = "N"\ncitation = "C"\n[[stops]]\nplace = "Pyongyang"\n')
+    d = make_story('title = "T"\nlanguage = "fr"\n[source]\nname = "N"\ncitation = "C"\n'
+                   '[[stops]]\nplace = "Pyongyang"\n')
     r = CliRunner().invoke(cli, ["build", str(d), "--out", str(tmp_path / "out")])
     assert r.exit_code == 1
     assert r.output.splitlines()[-1] == f"Error: {d / 'story.toml'}, field stops[0].quote: missing required field"

@@ -37,13 +37,12 @@ sys.path.insert(0, str(ROOT / "src"))
 from mapgen import gazetteer as gz  # noqa: E402
 from mapgen.gazetteer import (  # noqa: E402
     ADMIN1_SOURCE, ADMIN1_TOWNS_SOURCE, AREA_SOURCE, CONTINENT_SOURCE, COUNTRY_LOCALES, COUNTRY_POPULATION,
-    COUNTRY_SOURCE, GEONAMES_SOURCE, NE_FEATURES, NE_PLACE_SOURCE, OCEAN_SOURCE, Place,
+    COUNTRY_SOURCE, GEONAMES_SOURCE, NE_FEATURES, NE_PLACE_SOURCE, OCEAN_SOURCE, Place, _CODE,
     distance_km, loose_key, name_key, name_rows,
 )
 
 STATION_COLUMNS = ("id", "name", "lat", "lon", "country", "admin1", "city", "main", "source", "names")
 STATION_SOURCE = "trainline-eu/stations (id {id}{uic}), ODbL"
-_CODE = re.compile(r"^[A-Z]{2,4}$")  # IATA/ICAO-like codes among GeoNames alternate names
 
 
 def geonames_dir() -> Path:
@@ -368,7 +367,7 @@ def stations(path: Path, idx: Index) -> list[dict]:
                 if split is None:
                     continue
                 for lang in ("en", "fr", "de", "it"):
-                    for v in {r[f"info:{lang}"], city.get(f"info:{lang}", "")}:
+                    for v in dict.fromkeys((r[f"info:{lang}"], city.get(f"info:{lang}", ""))):
                         if v and name_key(v) in tk and name_key(v) != name_key(split[0]):
                             names.append(f"{v} {split[1]}")
         for base in list(names):
@@ -429,7 +428,8 @@ def write_image(idx: Index, path: Path) -> dict[str, int]:
 
 PREPARE_INPUTS = ("geo/gazetteer/ne_10m_populated_places_names.csv", "geo/gazetteer/ne_10m_admin_1_label_points.csv",
                   "geo/gazetteer/factbook_oceans.csv", "geo/gazetteer/macro_regions.csv",
-                  "geo/gazetteer/station_abbreviations.csv", "geo/countries/ne_10m_admin_0_countries.geojson.gz")
+                  "geo/gazetteer/station_abbreviations.csv", "geo/countries/ne_10m_admin_0_countries.geojson.gz",
+                  "tools/prepare_gazetteer.py")  # the merge rules are in this file
 
 
 def main(shared: str) -> None:
@@ -455,5 +455,5 @@ def main(shared: str) -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:
-        raise SystemExit("usage: prepare_gazetteer.py SHARED_DATA_DIR   (the folder holding trainline_stations_europe.csv)")
+        raise SystemExit("usage: prepare_gazetteer.py SHARED_DATA_DIR  (the folder of trainline_stations_europe.csv)")
     main(sys.argv[1])
