@@ -68,8 +68,9 @@ def environment_fingerprint() -> str:
     geo = geo_dir()
     _hash_files(h, geo, [p for p in geo.rglob("*") if p.is_file() and p.suffix != ".md"  # docs change no map
                          and "stories" not in p.relative_to(geo).parts])
-    pkg = Path(__file__).parent
-    _hash_files(h, pkg, [p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts])
+    pkg = Path(__file__).resolve().parent
+    _hash_files(h, pkg, [p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                         and not p.is_relative_to(geo)])  # installed, geo/ is inside the package: hashed above
     return h.hexdigest()
 
 
