@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -183,6 +185,20 @@ CASES["country-lower-case"] = story_case(GOOD + 'country = "ru"\n', "{toml}", "f
 CASES["country-trailing-newline"] = story_case(GOOD + 'country = "RU\\n"\n', "{toml}", "field stops[1].country", "ISO 3166")
 CASES["fallback-unknown"] = story_case(TOP + 'fallback = "curve"\n' + SRC + S1 + S2, "{toml}", "field fallback", "straight")
 CASES["source-url-not-http"] = story_case(GOOD.replace('citation = "C"', 'citation = "C"\nurl = "javascript:alert(1)"'), "{toml}", "field source.url", "http")
+
+# --- limits and control characters (issue 12) ----------------------------------------------------
+CASES["toml-over-1MB"] = story_case(GOOD + 'note = "' + "x" * 1_000_000 + '"\n', "{toml}", "1,000,0", "the limit is 1,000,000")
+CASES["note-over-10000-chars"] = story_case(GOOD + 'note = "' + "é" * 10_001 + '"\n', "{toml}", "field stops[1].note", "10,001 characters long; the limit is 10,000")
+CASES["quote-over-10000-chars"] = story_case(GOOD.replace('quote = "arrivé à Khasan"', 'quote = "' + "arrivé à Khasan " * 700 + '"'), "{toml}", "field stops[1].quote", "the limit is 10,000")
+CASES["note-nul"] = story_case(GOOD + 'note = "a\\u0000b"\n', "{toml}", "field stops[1].note", "control character U+0000 at character 2")
+CASES["note-escape-sequence"] = story_case(GOOD + 'note = "\\u001b[31mred"\n', "{toml}", "field stops[1].note", "U+001B", "only tab and newline")
+CASES["note-c1-control"] = story_case(GOOD + 'note = "a\\u009bb"\n', "{toml}", "field stops[1].note", "U+009B")
+CASES["quote-escape"] = story_case(GOOD.replace('quote = "arrivé à Khasan"', 'quote = "arrivé à\\u001bKhasan"'), "{toml}", "field stops[1].quote", "U+001B")
+CASES["title-bell"] = story_case(GOOD.replace('title = "T"', 'title = "T\\u0007"'), "{toml}", "field title", "U+0007")
+CASES["citation-carriage-return"] = story_case(GOOD.replace('citation = "C"', 'citation = "C\\rD"'), "{toml}", "field source.citation", "U+000D")
+CASES["too-many-stops"] = story_case(HEAD + (S1 + S2) * 501, "{toml}", "field stops", "1,002 stops; the limit is 1,000")
+CASES["slug-index-is-taken"] = Case(lambda ctx: [str(ctx.story(slug="index")), "--out", str(ctx.out)],
+                                    ("{tmp}/stories/index:", "'index' is taken", "index.html"))
 
 # --- quotes ------------------------------------------------------------------------------------
 CASES["quote-absent"] = story_case(GOOD.replace("arrivé à Khasan", "arrivé à Osaka"), "{toml}", "field stops[1].quote", "not in the article", "closest passage: 'arrivé à Khasan")
@@ -534,3 +550,20 @@ def test_story_folder_given_as_dot(tmp_path, seed_dir, monkeypatch):
     r = CliRunner().invoke(cli, ["build", ".", "--out", str(tmp_path / "o")])
     assert r.exit_code == 0, r.output
     assert (tmp_path / "o" / "kim-2023-russia.html").is_file()
+
+
+def test_tab_and_newline_are_allowed_and_an_article_control_character_never_reaches_a_map(make_story, tmp_path):
+    """Only tab and newline pass in story.toml; a stray control character in the article (a form feed
+    from a PDF, an ESC) becomes a space, so the sentences the map quotes never carry one."""
+    article = ARTICLE.replace("Il est arrivé", "Il\x1b[2J est\x0carrivé")
+    d = make_story(GOOD + 'note = "one\\ttwo\\nthree"\n', article, slug=SLUG)
+    r = CliRunner().invoke(cli, ["build", str(d), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 0, r.output
+    page = (tmp_path / "o" / f"{SLUG}.html").read_text(encoding="utf-8")
+    geojson = json.loads((tmp_path / "o" / f"{SLUG}.geojson").read_text(encoding="utf-8"))
+    khasan = geojson["features"][1]["properties"]
+    assert khasan["note"] == "one\ttwo\nthree"
+    assert khasan["sentence"].startswith("Il [2J est arrivé à Khasan")
+    assert "[2J" in page
+    for text in (page, json.dumps(geojson, ensure_ascii=False)):
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)

@@ -27,6 +27,9 @@ av bd fig approx dept est univ""".split())
 _WORD_BEFORE = re.compile(r"(\w+)$")
 _SENTENCE_END = re.compile(r"[.!?\u2026]+(?:\s*[»\"\u201d])?(?=\s+[«\"\u201c(A-Z0-9À-ÖØ-ÞЀ-Я])|\n\s*\n")
 MAX_ARTICLE_BYTES = 5_000_000
+# C0 and C1 control characters but tab and newline: nothing a text means, and some (NUL, ESC) reach a
+# terminal or a parser in the published files
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class Article:
     @classmethod
     def parse(cls, text: str, path: str = "article.txt") -> "Article":
         text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+        text = CONTROL.sub(" ", text)  # a stray form feed or ESC: a space (offsets stay as they are)
         date = None
         m = _META.match(text)
         if m:

@@ -1,26 +1,33 @@
 """Stage 5: build stories into maps/<slug>.html, .geojson (and .png), plus maps/index.html.
 
-* Atomic: everything is computed in memory, written to temporary files in the output folder, then renamed;
-  a failed or killed build leaves earlier maps exactly as they were.
+* Atomic: everything is computed in memory, written to temporary files in the output folder, then
+  published together through a journal (`publish.py`); a failed or killed build leaves the folder one
+  complete set, the earlier one or the new one, once the next build has recovered it.
 * Incremental: `<out>/.mapgen-manifest.json` records, per story, a fingerprint of its inputs (story folder,
   embedded geodata, mapgen's own code, options) and of its outputs. An unchanged story is skipped without
-  importing folium, numpy or the gazetteer.
-* Parallel: several stories are built in a process pool; one failing story does not stop the others.
+  importing folium, numpy or the gazetteer. The manifest is checked when read: one that is not what mapgen
+  writes (hand-edited, from a pull request) is ignored with a warning and every story is rebuilt.
+* Parallel: several stories are built in a process pool; one failing story does not stop the others, and
+  the workers die with the build that started them.
 """
 from __future__ import annotations
 
 import hashlib
 import html
 import json
+import math
 import os
-import tempfile
+import re
+import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import __version__
+from . import __version__, publish
 from .errors import MapgenError, OutputError
+from .publish import discard, stage_files
 
 MANIFEST = ".mapgen-manifest.json"
 INDEX = "index.html"
@@ -80,12 +87,59 @@ def story_fingerprint(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_manifest(out_dir: Path) -> dict:
+def read_manifest(out_dir: Path, notice=lambda message: None) -> dict:
+    """The manifest, checked: with anything in it that mapgen would not have written (an entry of the
+    wrong shape, an output name that is not `<slug>.html/.geojson/.png`), it is ignored as a whole, with
+    a `notice`, so every story is rebuilt and no name in it is ever used as a path."""
+    path = out_dir / MANIFEST
     try:
-        doc = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return doc if isinstance(doc, dict) and isinstance(doc.get("stories"), dict) else {"stories": {}}
-    except (OSError, ValueError):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
         return {"stories": {}}
+    except (OSError, ValueError) as exc:
+        problem = f"unreadable ({exc.strerror if isinstance(exc, OSError) else 'not JSON'})"
+    else:
+        problem = manifest_problem(doc)
+        if problem is None:
+            return doc
+    notice(f"{path}: {problem}; ignoring it and rebuilding every story")
+    return {"stories": {}}
+
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def manifest_problem(doc) -> str | None:
+    """What is wrong with a manifest's contents, or None."""
+    from .story import CONTROL, RESERVED_SLUGS, SLUG
+
+    def text(value, limit: int = 10_000) -> bool:
+        return isinstance(value, str) and len(value) <= limit and not CONTROL.search(value)
+
+    if not isinstance(doc, dict) or not isinstance(doc.get("stories"), dict):
+        return "not a manifest (no \"stories\" table)"
+    for slug, e in doc["stories"].items():
+        if not SLUG.fullmatch(slug) or slug in RESERVED_SLUGS:
+            return f"story name {slug[:80]!r} is not a slug"
+        if not isinstance(e, dict):
+            return f"stories.{slug} is not a table"
+        outputs = e.get("outputs")
+        if not isinstance(e.get("inputs"), str) or not isinstance(outputs, dict):
+            return f"stories.{slug} lacks inputs or outputs"
+        for name, sha in outputs.items():
+            if name not in (f"{slug}.html", f"{slug}.geojson", f"{slug}.png"):
+                return f"stories.{slug}.outputs names {name[:80]!r}, not one of {slug}'s files"
+            if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
+                return f"stories.{slug}.outputs.{name} is not a sha256"
+        if not text(e.get("title")) or not (e.get("date") is None or text(e["date"], 10)):
+            return f"stories.{slug}: title or date is not a short string"
+        stops = e.get("stops")
+        if not isinstance(stops, list) or not all(text(s) for s in stops):
+            return f"stories.{slug}.stops is not a list of names"
+        km = e.get("km")
+        if isinstance(km, bool) or not isinstance(km, (int, float)) or not math.isfinite(km) or km < 0:
+            return f"stories.{slug}.km is not a distance"
+    return None
 
 
 def _sha(path: Path) -> str | None:
@@ -134,7 +188,7 @@ def build_story(path: Path, out_dir: Path, *, png: bool = False, fingerprint: st
             from .png import render_png
 
             name = f"{story.slug}.png"
-            temps[name] = _temp(out_dir, name)
+            temps[name] = publish.temp_path(out_dir, name)
             render_png(temps[f"{story.slug}.html"], temps[name])
             contents[name] = temps[name].read_bytes()
     except BaseException:
@@ -150,7 +204,7 @@ def build_story(path: Path, out_dir: Path, *, png: bool = False, fingerprint: st
     }
     files = tuple(out_dir / n for n in contents)
     if commit:
-        commit_files(out_dir, temps)
+        publish.commit(out_dir, temps)
         temps = {}
     return Built(story.slug, files, route.km, route.warnings, entry=entry, staged=temps)
 
@@ -164,20 +218,59 @@ def _worker(path: str, out_dir: str, png: bool, fingerprint: str) -> Built | Fai
         return Failed(Path(path), f"{path}: internal error ({type(exc).__name__}: {exc}); please report it")
 
 
+def _worker_start(parent: int, lock_fd: int) -> None:
+    """In each pool worker, first: die with the build that forked it (a parent killed by the OOM killer
+    or a CI timeout must not leave workers writing into the output folder), and let go of its lock."""
+    try:
+        os.close(lock_fd)  # inherited by fork; the lock is the parent's alone
+    except OSError:
+        pass
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    else:  # no death signal: watch the parent instead
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the death signal was armed
+        os._exit(1)
+    publish.start_worker_role()
+
+
+def _stderr_notice(message: str) -> None:
+    print(f"Warning: {message}", file=sys.stderr, flush=True)
+
+
 def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: bool = False,
-              jobs: int | None = None, progress=lambda result: None) -> list[Built | Failed]:
+              jobs: int | None = None, progress=lambda result: None, notice=_stderr_notice) -> list[Built | Failed]:
     """Build many stories, each in a worker process; skip those that are up to date.
 
-    All the new maps, the manifest and the index are committed together at the end (renamed into place,
-    rolled back if any rename fails), so the folder always holds one build's files or the next's. A story
-    that fails is returned as a Failed; the others are still built."""
+    All the new maps, the manifest and the index are published together at the end (`publish.commit`):
+    the folder holds one build's files or the next's, even after a kill, once the next build has run
+    `publish.recover`. A story that fails is returned as a Failed; the others are still built.
+    `notice` gets what the user should know that is not a story's result (a manifest ignored, a wait
+    for another build's lock, a killed build recovered)."""
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create output folder: {exc.strerror or exc}", where=str(out_dir)) from None
-    with _locked(out_dir):
-        manifest = read_manifest(out_dir)
+    with publish.OutputLock(out_dir, notice) as lock:
+        try:
+            publish.recover(out_dir, notice)
+        except OSError as exc:
+            raise OutputError(f"cannot recover from a killed build: {exc.strerror or exc}",
+                              where=str(out_dir)) from None
+        manifest = read_manifest(out_dir, notice)
         entries = dict(manifest["stories"])
         results: list[Built | Failed] = []
         todo = []
@@ -200,23 +293,29 @@ def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: boo
                 _preload()
                 import multiprocessing
 
-                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                         initializer=_worker_start, initargs=(os.getpid(), lock.fd)) as pool:
                     futures = {pool.submit(_worker, str(p), str(out_dir), png, fp): i
                                for i, (p, fp) in enumerate(todo)}
                     done = {}
                     for fut in as_completed(futures):
-                        done[futures[fut]] = fut.result()
-                        progress(done[futures[fut]])
+                        i = futures[fut]
+                        try:
+                            done[i] = fut.result()
+                        except BrokenProcessPool:  # a worker was killed (the OOM killer, say)
+                            done[i] = Failed(todo[i][0], f"{todo[i][0]}: the process building it died; "
+                                                         "nothing of it was written")
+                        progress(done[i])
                 built = [done[i] for i in sorted(done)]  # report in the order given
             temps: dict[str, Path] = {}
-            stale: list[Path] = []  # a PNG of an earlier version of a story rebuilt without --png
+            stale: list[str] = []  # a PNG of an earlier version of a story rebuilt without --png
             notes: dict[str, tuple[str, ...]] = {}
             for r in built:
                 if isinstance(r, Built):
                     old = entries.get(r.slug, {})
                     r.entry["outputs"].update(_still_valid_png(old, r.entry, out_dir))
                     gone = [n for n in old.get("outputs", {}) if n not in r.entry["outputs"]]
-                    stale += [out_dir / n for n in gone]
+                    stale += gone
                     notes[r.slug] = tuple(f"removed {n}: it shows an earlier version of the map (rebuild with "
                                           "--png for a new one)" for n in gone if n.endswith(".png"))
                     entries[r.slug] = r.entry
@@ -229,9 +328,7 @@ def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: boo
             }
             changed = {n: b for n, b in extra.items() if _sha(out_dir / n) != hashlib.sha256(b).hexdigest()}
             temps.update(stage_files(out_dir, changed))
-            commit_files(out_dir, temps)
-            for path in stale:
-                path.unlink(missing_ok=True)
+            publish.commit(out_dir, temps, remove=stale)
         except BaseException:
             for r in built:
                 if isinstance(r, Built):
@@ -263,105 +360,6 @@ def _preload() -> None:
 
     default_network()
     ensure_index()
-
-
-# --- writing -------------------------------------------------------------------------------------------
-
-LOCK = ".mapgen.lock"
-
-
-class _locked:
-    """One build at a time per output folder; the holder clears temporaries a killed build left."""
-
-    def __init__(self, out_dir: Path):
-        self.out_dir = out_dir
-
-    def __enter__(self):
-        import fcntl
-
-        try:
-            self.fd = os.open(self.out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise OutputError(f"cannot write output: {exc.strerror or exc}", where=str(self.out_dir)) from None
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
-        for p in self.out_dir.iterdir():
-            if p.name.startswith(".") and (".tmp." in p.name or p.name.endswith(".bak")):
-                try:
-                    p.unlink()
-                except OSError:
-                    pass
-        return self
-
-    def __exit__(self, *exc) -> None:
-        os.close(self.fd)  # releases the lock
-
-
-def _temp(out_dir: Path, name: str) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp" + Path(name).suffix)
-    os.close(fd)
-    return Path(tmp)
-
-
-def stage_files(out_dir: Path, contents: dict[str, bytes | str]) -> dict[str, Path]:
-    """Write each file to a temporary in `out_dir`; returns name -> temporary path."""
-    temps: dict[str, Path] = {}
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for name, body in contents.items():
-            fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp" + Path(name).suffix)
-            temps[name] = Path(tmp)
-            os.fchmod(fd, 0o644)  # published files: readable by all
-            with os.fdopen(fd, "wb") as f:
-                f.write(body.encode("utf-8") if isinstance(body, str) else body)
-                f.flush()
-                os.fsync(f.fileno())
-    except OSError as exc:
-        discard(temps)
-        raise OutputError(f"cannot write output: {exc.strerror or exc}", where=str(out_dir)) from None
-    return temps
-
-
-def discard(temps: dict[str, Path]) -> None:
-    for tmp in temps.values():
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-
-
-def commit_files(out_dir: Path, temps: dict[str, Path]) -> None:
-    """Rename temporaries into place. A hard link keeps each replaced file until all renames succeeded,
-    so a failure rolls the whole set back: readers see all old files or all new ones."""
-    done: list[tuple[Path, Path | None]] = []
-    try:
-        for name, tmp in temps.items():
-            final = out_dir / name
-            backup = None
-            if final.exists():
-                backup = final.with_name(f".{name}.{os.getpid()}.bak")
-                if backup.exists():
-                    backup.unlink()
-                os.link(final, backup)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, final)
-            done.append((final, backup))
-    except OSError as exc:
-        for final, backup in reversed(done):
-            try:
-                if backup is not None:
-                    os.replace(backup, final)
-                else:
-                    final.unlink()
-            except OSError:
-                pass
-        discard(temps)
-        for name in temps:
-            for b in out_dir.glob(f".{name}.{os.getpid()}.bak"):
-                b.unlink(missing_ok=True)
-        raise OutputError(f"cannot write output: {exc.strerror or exc}", where=str(out_dir)) from None
-    for _, backup in done:
-        if backup is not None:
-            backup.unlink(missing_ok=True)
 
 
 def index_html(entries: dict, out_dir: Path, pending: set[str] = frozenset()) -> str:

@@ -14,15 +14,20 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .article import Article, Match, normalize
+from .article import CONTROL, Article, Match, normalize
 from .errors import StoryError
 
 CERTAINTIES = ("stated", "reported", "possible")
 MODES = ("rail", "road", "air", "sea")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+RESERVED_SLUGS = {"index"}  # maps/index.html
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 _ISO2 = re.compile(r"^[A-Z]{2}$")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+MAX_STORY_BYTES = 1_000_000  # story.toml, checked before it is parsed
+MAX_TEXT = 10_000  # characters in any one string (a note, a quote): a page is not a place for a book
+MAX_STOPS = 1_000
 
 STORY_KEYS = {"title", "language", "date", "source", "article", "stops", "fallback"}
 SOURCE_KEYS = {"name", "citation", "url", "published"}
@@ -83,12 +88,23 @@ def load_story(path: Path) -> Story:
             f"story folder name {slug!r} is not a valid slug (lower-case letters, digits and -)",
             where=str(folder),
         )
+    if slug in RESERVED_SLUGS:
+        raise StoryError(f"story folder name {slug!r} is taken: {slug}.html is the page listing the maps",
+                         where=str(folder))
+    if toml_path.exists() and not toml_path.is_file():  # a folder, or a FIFO that would block the read
+        raise StoryError("cannot read: not a regular file", where=where)
     try:
-        raw = toml_path.read_bytes()
+        with open(toml_path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > MAX_STORY_BYTES:  # before reading: a huge file is never parsed
+                raise StoryError(f"story.toml is {size:,} bytes; the limit is {MAX_STORY_BYTES:,}", where=where)
+            raw = f.read(MAX_STORY_BYTES + 1)
     except FileNotFoundError:
         raise StoryError("no story.toml here", where=where) from None
     except OSError as exc:
         raise StoryError(f"cannot read: {exc.strerror}", where=where) from None
+    if len(raw) > MAX_STORY_BYTES:  # it grew while we read it
+        raise StoryError(f"story.toml is over the limit of {MAX_STORY_BYTES:,} bytes", where=where)
     try:
         doc = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -130,6 +146,8 @@ def load_story(path: Path) -> Story:
     article = Article.read(article_path)
 
     stops_raw = _get(doc, "stops", list, where, required=True)
+    if len(stops_raw) > MAX_STOPS:
+        raise StoryError(f"{len(stops_raw):,} stops; the limit is {MAX_STOPS:,}", where=where, field="stops")
     stops = []
     for i, raw_stop in enumerate(stops_raw):
         stops.append(_stop(raw_stop, i, article, where))
@@ -274,4 +292,13 @@ def _get(table: dict, key: str, kind, where: str, *, required: bool = False, pre
         raise StoryError(
             f"must be {want}, not {type(value).__name__} {value!r}"[:200], where=where, field=prefix + key
         )
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise StoryError(f"is {len(value):,} characters long; the limit is {MAX_TEXT:,}", where=where,
+                             field=prefix + key)
+        bad_char = CONTROL.search(value)
+        if bad_char:
+            raise StoryError(
+                f"contains the control character U+{ord(bad_char.group()):04X} at character {bad_char.start() + 1};"
+                " only tab and newline are allowed", where=where, field=prefix + key)
     return value
