@@ -6,6 +6,8 @@ Heavy modules (the gazetteer index, numpy, scipy) are imported inside the comman
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -82,14 +84,16 @@ def extract(article: Path, as_json: bool, show_all: bool) -> None:
               type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The article (UTF-8 text).")
 @click.option("--stories", "stories_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of stories (default: the project's geo/stories/).")
-@click.option("--force", is_flag=True, help="Overwrite an existing story.toml.")
+@click.option("--force", is_flag=True, help="Overwrite an existing story.toml (never article.txt).")
 def new(slug: str, article_path: Path, stories_dir: Path | None, force: bool) -> None:
     """Start a story from an article: propose its stops in travel order.
 
     Writes geo/stories/SLUG/story.toml in the project (the current folder becomes one if there is none
     here or above) and copies the article beside it as article.txt. Each stop has its
     quote; choices to check are marked `# REVIEW` in comments. Places that only act in the story
-    ("Washington a renouvelé", "le Kremlin a déclaré") and countries are not made stops.
+    ("Washington a renouvelé", "le Kremlin a déclaré") and countries are not made stops. An article.txt
+    already in the folder is never overwritten, not even with --force (it may have been edited by hand,
+    and the quotes of story.toml are checked against it): it must hold the same text as ARTICLE.
 
     \b
     Example:
@@ -104,6 +108,7 @@ def new(slug: str, article_path: Path, stories_dir: Path | None, force: bool) ->
         if stories_dir is None:
             project, started = current_or_new()
             stories_dir = project.stories
+        _keep_article(stories_dir, slug, article_path)
         folder, stops = write_story(slug, article_path, stories_dir, force=force)
         if started:
             init_project(project.root)
@@ -116,6 +121,23 @@ def new(slug: str, article_path: Path, stories_dir: Path | None, force: bool) ->
     click.echo(f"{folder / 'story.toml'}: {len(stops)} stops proposed; review it, then `mapgen build {folder}`")
     if len(stops) < 2:
         click.echo("Warning: fewer than two stops found; add them by hand before building", err=True)
+
+
+def _keep_article(base: Path, slug: str, article_path: Path) -> None:
+    """Refuse to go on when the story folder holds another article.txt than the one given."""
+    from .errors import StoryError
+    from .story import SLUG
+
+    target = base / slug / "article.txt"
+    if not SLUG.fullmatch(slug) or not os.path.lexists(target):
+        return
+    try:
+        same = target.is_file() and target.read_bytes() == article_path.read_bytes()
+    except OSError:
+        same = False
+    if not same:
+        raise StoryError(f"already exists and is not {article_path}; it is never overwritten (--force replaces "
+                         "story.toml only): remove it, or give it as --article", where=str(target))
 
 
 @click.command()
@@ -148,8 +170,10 @@ def geocode(names: tuple[str, ...], country: str | None, near: str | None) -> No
     except MapgenError as exc:
         _fail(exc)
     for name in todo:
+        bare, named_country = split_country(name)
         try:
-            g = gaz.geocode(name, country=country and country.upper(), near=near, strict=False, loose=True)
+            g = gaz.geocode(bare, country=named_country or (country and country.upper()), near=near, strict=False,
+                            loose=True)
         except GeocodeError as exc:
             missing += 1
             click.echo(json.dumps({"name": name, "error": exc.msg}, ensure_ascii=False))
@@ -208,28 +232,74 @@ def route(start: str, end: str, via: tuple[str, ...], as_json: bool) -> None:
         click.echo(f"total: {sum(leg.km for leg in legs):,.0f} km via {', '.join(countries)}")
 
 
+OBVIOUS = 0.6  # a name read alone with this confidence has an obvious reading (Paris: Paris, FR)
+_WITH_COUNTRY = re.compile(r"^(?P<name>.*\S)\s*\((?P<country>[A-Z]{2})\)$")  # "Paris (US)"
+
+
+def split_country(text: str) -> tuple[str, str | None]:
+    """'Paris (US)' -> ('Paris', 'US'): a country named the way route errors name readings."""
+    m = _WITH_COUNTRY.match(text.strip())
+    return (m.group("name"), m.group("country")) if m else (text, None)
+
+
 def _route_places(names: list[str]):
     """Geocode each name (with the others as context) and route leg by leg under the border rule: a leg
-    may use track only in the countries of its two ends, so a via stop is how a route enters a third one."""
+    may use track only in the countries of its two ends, so a via stop is how a route enters a third one.
+
+    The others' context may change a reading (Khasan next to Vladivostok is not Hassan, India), but it
+    never replaces a name's obvious reading by a namesake just because the namesake has a rail path:
+    "Paris" to "New York" is an error naming both Parises, not 640 km from Paris, Texas."""
+    from .errors import RouteError
+    from .gazetteer import WIDE_KINDS, Context, Gazetteer, describe
+
+    gaz = Gazetteer.open()
+    asked = [split_country(n) for n in names]
+    alone = [gaz.geocode(n, country=cc, strict=False, loose=True) for n, cc in asked]
+    chosen = []
+    for i, (name, cc) in enumerate(asked):
+        others = [g.place for j, g in enumerate(alone) if j != i and g.confidence >= OBVIOUS]
+        ctx = Context(countries={p.country for p in others if p.country},
+                      points=[(p.lat, p.lon) for p in others if p.kind not in WIDE_KINDS])
+        chosen.append(gaz.geocode(name, country=cc, context=ctx, strict=False, loose=True))
+    swapped = [i for i, (a, c) in enumerate(zip(alone, chosen))
+               if a.place.id != c.place.id and a.confidence >= OBVIOUS]
+    try:
+        legs = _route_legs(names, chosen)
+    except RouteError:
+        if not swapped:
+            raise
+        return _route_legs(names, alone)  # the context broke a route the obvious readings make
+    if not swapped:
+        return legs
+    try:
+        _route_legs(names, alone)
+    except RouteError as exc:
+        i = swapped[0]
+        other = chosen[i].place
+        raise RouteError(f"{exc.msg}. {names[i]!r} is read as {describe(alone[i].place)}; it also names "
+                         f"{describe(other)}, which has a rail path: write \"{asked[i][0]} ({other.country})\" "
+                         "if that is the place you mean") from None
+    return legs
+
+
+def _route_legs(names: list[str], geocodes):
+    """The rail legs between consecutive places; two consecutive names for one place are an error."""
     from .article import Match
     from .errors import RouteError
-    from .gazetteer import WIDE_KINDS, Context, Gazetteer
     from .geocode import Located
     from .rail import default_network
     from .route import route_leg
     from .story import Stop
 
-    gaz = Gazetteer.open()
-    first = [gaz.geocode(n, strict=False, loose=True) for n in names]
     located = []
-    for i, name in enumerate(names):
-        others = [g.place for j, g in enumerate(first) if j != i and g.confidence >= 0.6]
-        ctx = Context(countries={p.country for p in others if p.country},
-                      points=[(p.lat, p.lon) for p in others if p.kind not in WIDE_KINDS])
-        g = gaz.geocode(name, context=ctx, strict=False, loose=True)
+    for i, (name, g) in enumerate(zip(names, geocodes)):
         stop = Stop(order=i + 1, place=name, quote="", match=Match(0, 0, 0, 0))
         located.append(Located(stop, g.place.lat, g.place.lon, g.place.country or None, g.place.name,
                                g.place.source, g))
+    for a, b in zip(located, located[1:]):
+        if a.geocode.place.id == b.geocode.place.id:
+            raise RouteError(f"{a.stop.place!r} and {b.stop.place!r} are the same place, {a.name} ({a.country}): "
+                             "a route needs two different places")
     network = default_network()
     legs = []
     for a, b in zip(located, located[1:]):
