@@ -20,7 +20,6 @@ stations and the overlay added, so a lookup is a few indexed queries.
 from __future__ import annotations
 
 import csv
-import difflib
 import gzip
 import hashlib
 import json
@@ -276,18 +275,29 @@ class Gazetteer:
         return None
 
     def suggest(self, text: str, n: int = 5) -> list[str]:
-        """Indexed names closest in spelling to `text` (for "unknown place" messages)."""
+        """Indexed names closest in spelling to `text` (for "unknown place" messages): names sharing its
+        first three letters, and only if none of those is one slip away, its first two. Similarity is
+        difflib's ratio (2 x matching characters / total length, at least 0.6) computed by rapidfuzz.
+        (Scanning the two-letter range with difflib made an unknown name cost 30 times a known one.)"""
+        from rapidfuzz import fuzz, process
+
         key = query_forms(text)[-1][0]
         if not key:
             return []
-        prefix = key[:2]
-        rows = self._db.execute(
-            "SELECT DISTINCT key FROM names WHERE key >= ? AND key < ? LIMIT 20000",
-            (prefix, prefix + "\uffff"),
-        ).fetchall()
-        keys = difflib.get_close_matches(key, [r[0] for r in rows], n=n, cutoff=0.6)
+        close: list[tuple[str, float]] = []
+        for size in (3, 2):
+            prefix = key[:size]
+            rows = self._db.execute(
+                "SELECT DISTINCT key FROM names WHERE key >= ? AND key < ? LIMIT 20000",
+                (prefix, prefix + "\uffff"),
+            ).fetchall()
+            found = process.extract(key, [r[0] for r in rows], scorer=fuzz.ratio, score_cutoff=60, limit=None)
+            close = sorted({(k, score) for k, score, _ in [*found, *((k, s, 0) for k, s in close)]},
+                           key=lambda c: (-c[1], c[0]))
+            if close and close[0][1] >= 80 or len(key) < 3:  # a near miss among the three-letter names
+                break
         out = []
-        for k in keys:
+        for k, _ in close[:n]:
             places = self.lookup(k)
             if places:
                 best = max(places, key=lambda p: p.population)
