@@ -64,6 +64,7 @@ def extract(article: Path, as_json: bool, show_all: bool) -> None:
                 "place": _place_json(p), "confidence": r.confidence,
                 "candidates": [dict(_place_json(c.place), score=c.score, why=list(c.why))
                                for c in r.geocode.candidates],
+                "reading": list(ex.reading(m).cues),  # what its sentence says of it (lang/reader.py)
             }, ensure_ascii=False))
         return
     rows = [r for r in ex.resolved if show_all or not r.mention.adjective]

@@ -17,6 +17,7 @@ The journey an article tells is proposed from what this finds in `journey.py`.
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, field
@@ -135,10 +136,17 @@ class Extraction:
     resolved: list[Resolved]
     language: str
     countries: dict[str, float] = field(default_factory=dict)  # how much the article is about each country
+    readings: dict[tuple[int, int], "Reading"] = field(default_factory=dict)  # what the sentence says of each mention
 
     def sentence(self, r: Resolved) -> str:
         a, b = r.mention.sentence
         return self.text[a:b]
+
+    def reading(self, m: Mention):
+        """What the sentence says about a mention (lang.reader.Reading; a neutral one when not parsed)."""
+        from .lang.reader import Reading
+
+        return self.readings.get((m.start, m.end)) or Reading()
 
 
 # --- tokens and mentions -------------------------------------------------------------------------------
@@ -163,13 +171,6 @@ def _joinable(text: str, a: Token, b: Token) -> bool:
     if gap in (" ", "-", "'", "\u2019", "\u2010", "\u2011"):
         return True
     return gap in (". ", ".") and a.text.casefold() in _ABBREV_DOT
-
-
-def _language(text: str) -> str:
-    words = re.findall(r"[a-zà-ÿ]+", text.casefold())
-    fr = sum(w in {"le", "la", "les", "des", "est", "et", "une", "dans", "pour", "qui", "du", "au", "à"} for w in words)
-    en = sum(w in {"the", "and", "is", "was", "of", "to", "in", "that", "for", "on", "with", "by"} for w in words)
-    return "fr" if fr > en else "en"
 
 
 def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
@@ -224,6 +225,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
             continue
         kept.append((i, j, flags))
     mentions = []
+    kept_at = {i: (i, j, f) for i, j, f in kept}
     for i, j, flags in kept:
         if i == j and toks[i].text in person_words and not flags & (ABBREVIATION | ADJECTIVE):
             continue
@@ -234,10 +236,9 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
             end += 1  # "Calif."
         s = article.sentences[toks[i].sentence]
         within = None
-        for i2, j2, f2 in kept:  # "Parkland, Florida", "Portland, Ore.": the place after the comma holds it
-            if i2 == j + 1 and text[toks[j].end:toks[i2].start] == ", " and not f2 & ADJECTIVE:
-                within = text[toks[i2].start:toks[j2].end]
-                break
+        nxt = kept_at.get(j + 1)  # "Parkland, Florida", "Portland, Ore.": the place after the comma holds it
+        if nxt is not None and text[toks[j].end:toks[nxt[0]].start] == ", " and not nxt[2] & ADJECTIVE:
+            within = text[toks[nxt[0]].start:toks[nxt[1]].end]
         mentions.append(Mention(start, end, text[start:end], s, adjective=bool(flags & ADJECTIVE), kind=kind,
                                 within=within))
     return sorted(mentions + parts, key=lambda m: m.start)
@@ -246,12 +247,16 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
 def _loose_match(article: Article, toks: list[Token], i: int, gazetteer: Gazetteer,
                  after_place: bool = False) -> tuple[int, Mention] | None:
     """A capitalised name the gazetteer knows only up to transliteration ("Naouchki", "Zamyn-Üüd",
-    "Sovetskaïa Gavan"), where the text says it is a place: after a preposition of place, or next in a list
-    after a place (`after_place`). Not hamlets: a loose key hits many of those by chance."""
+    "Sovetskaïa Gavan"), where the text says it is a place: after a preposition of place or an arrow, or next
+    in a list after a place (`after_place`). Not hamlets: a loose key hits many of those by chance."""
+    from .lang import route_marks
+
     text = article.text
     if not toks[i].cap or toks[i].upper:
         return None
-    if not after_place and not re.search(LOCATIVE, text[max(0, toks[i].start - 80):toks[i].start]):
+    before = text[max(0, toks[i].start - 80):toks[i].start]
+    arrow = before.rstrip().endswith(route_marks())  # "Tomsk –> Iurga"
+    if not after_place and not arrow and not re.search(LOCATIVE, before):
         return None
     for j in range(min(len(toks), i + 3) - 1, i - 1, -1):
         span = toks[i:j + 1]
@@ -303,7 +308,7 @@ def _hyphen_parts(article: Article, tok: Token, gazetteer: Gazetteer) -> list[Me
 # Names of stations after their town's name ("Lyon Part-Dieu", "Berlin Hauptbahnhof", "Milano Centrale"):
 # the town is still a place there, not a person's first name
 STATION_WORDS = set("""
-hauptbahnhof hbf centraal central centrale termini sants nord sud est ouest gare station
+hauptbahnhof hbf centraal central centrale termini sants nord sud est ouest midi zuid noord gare station
 """.split())
 
 
@@ -421,6 +426,7 @@ class Weights:
 
 
 WEIGHTS = Weights()
+MAX_POINTS = 200  # other places used as context for each name
 
 
 def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, weights: Weights = WEIGHTS,
@@ -484,14 +490,19 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
     countries = _country_weights(groups, second)
     regions = [g.place for k, g in second.items() if g and g.place.kind == "region" and g.confidence >= weights.confident]
 
+    # the other places named, the most confident first (at most MAX_POINTS each: time stays linear in the
+    # number of names on a very long article; a news article names far fewer)
+    confident = sorted(((g.confidence, k2, g) for k2, g in second.items() if g is not None
+                        and g.place.kind not in WIDE_KINDS and g.confidence >= weights.confident),
+                       key=lambda x: -x[0])[:MAX_POINTS + 1]
+
     def ctx2(k):
         pts, ws = [], []
-        for k2, g in second.items():
-            if k2 == k or g is None or g.place.kind in WIDE_KINDS:
+        for conf, k2, g in confident:
+            if k2 == k or len(pts) >= MAX_POINTS:
                 continue
-            if g.confidence >= weights.confident:
-                pts.append((g.place.lat, g.place.lon))
-                ws.append(min(1.0, g.confidence))
+            pts.append((g.place.lat, g.place.lon))
+            ws.append(min(1.0, g.confidence))
         return Context(country_weight=countries, regions=[r for r in regions if names[k] != r.name],
                        points=pts, point_weight=ws, country_bonus=weights.country_bonus,
                        point_bonus=weights.point_bonus, point_km=weights.point_km, region_bonus=weights.region_bonus)
@@ -584,19 +595,84 @@ def _country_weights(groups, resolved) -> dict[str, float]:
     return {c: round(v / top, 3) for c, v in count.items() if v / top >= 0.05}
 
 
-def extract(article: Article | str, gazetteer: Gazetteer | None = None) -> Extraction:
-    """Find and resolve every place the article names."""
+# Parsing budget: every sentence of the first PARSE_ALL_CHARS (where spaCy's entities may add places the
+# dictionary missed), then only sentences holding a mention, up to PARSE_MAX_CHARS in all; mentions beyond it
+# are read as neutral. Time stays linear in the article's length and bounded for multi-megabyte ones.
+PARSE_ALL_CHARS = 50_000
+PARSE_MAX_CHARS = 300_000
+
+
+def extract(article: Article | str, gazetteer: Gazetteer | None = None, *, read: bool = True) -> Extraction:
+    """Find and resolve every place the article names; with `read`, also parse the sentences that name
+    places (spaCy, in the article's language) for what they say about each (`Extraction.readings`), and
+    add the places spaCy's named entities find that the dictionary lookup missed (`entity_mentions`)."""
+    from . import lang
+
     if isinstance(article, str):
         article = Article.parse(article)
     gazetteer = gazetteer or Gazetteer.open()
+    language = lang.detect(article.text)
     mentions = find_mentions(article, gazetteer)
+    parsed = None
+    if read:
+        from .lang.reader import reader
+
+        rd = reader(language)
+        holding = {m.sentence for m in mentions}
+        budget = [PARSE_MAX_CHARS]
+
+        def keep(sent: tuple[int, int]) -> bool:
+            if budget[0] <= 0 or not (sent in holding or sent[1] <= PARSE_ALL_CHARS):
+                return False
+            budget[0] -= sent[1] - sent[0]
+            return True
+
+        parsed = rd.parse(article.text, article.sentences, keep)
+        mentions = sorted(mentions + entity_mentions(article, parsed, mentions, gazetteer, rd),
+                          key=lambda m: m.start)
     resolved = resolve(article, mentions, gazetteer)
     countries: dict[str, float] = {}
     for r in resolved:
         if r.place.country:
             countries[r.place.country] = countries.get(r.place.country, 0) + 1
-    return Extraction(article.text, article, resolved, _language(article.text),
-                      dict(sorted(countries.items(), key=lambda kv: -kv[1])))
+    readings = {}
+    if parsed is not None:
+        # towns and regions as subjects ("Madrid remains linked to Paris"); not "The Canadian" (a train)
+        parsed.mark_places((r.mention.start, r.mention.end) for r in resolved
+                           if not r.mention.adjective and r.place.kind not in WIDE_KINDS)
+        readings = {(r.mention.start, r.mention.end): rd.read(parsed, r.mention.start, r.mention.end)
+                    for r in resolved}
+    return Extraction(article.text, article, resolved, language,
+                      dict(sorted(countries.items(), key=lambda kv: -kv[1])), readings)
+
+
+def entity_mentions(article: Article, parsed, mentions: list[Mention], gazetteer: Gazetteer, rd) -> list[Mention]:
+    """Places spaCy's entity recogniser finds that the dictionary lookup did not (a name it left out by its
+    case rules, or a place written with its kind word), when the gazetteer knows the name."""
+    taken = sorted((m.start, m.end) for m in mentions)
+    starts = [a for a, _ in taken]
+    out = []
+    sentence_at = article.sentences
+    sentence_starts = [s for s, _ in sentence_at]
+    for off, doc in parsed.blocks:
+        for ent in doc.ents:
+            if ent.label_ not in rd.place_labels:
+                continue
+            a, b = off + ent.start_char, off + ent.end_char
+            k = bisect.bisect_right(starts, b)
+            if any(s < b and a < e for s, e in taken[max(0, k - 3):k]):
+                continue  # the dictionary found a place there already
+            text = article.text[a:b]
+            forms = query_forms(text)
+            key, kind = forms[-1]
+            if kind == SITE or key in STOPWORDS or len(key) < 3 or not text[:1].isupper():
+                continue
+            if not any(gazetteer.has_key(k2) for k2, _ in forms):
+                continue
+            j = bisect.bisect_right(sentence_starts, a) - 1
+            sent = sentence_at[j] if j >= 0 else (0, len(article.text))
+            out.append(Mention(a, b, text, sent, kind=kind if kind != SITE else None))
+    return out
 
 
 __all__ = ["Mention", "Resolved", "Extraction", "extract", "find_mentions", "resolve", "Weights", "WEIGHTS",

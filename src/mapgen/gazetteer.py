@@ -156,6 +156,18 @@ def loose_key(key: str) -> str:
     return re.sub(r"(.)\1+", r"\1", k)
 
 
+# Letters of Latin alphabets with diacritics that English and French write with two letters ("Čita", "Šilka",
+# "Žytomyr"): name_key would drop the diacritic ("cita"); these give the usual rendering instead.
+_TRANSLIT = str.maketrans({"č": "ch", "Č": "Ch", "š": "sh", "Š": "Sh", "ž": "zh", "Ž": "Zh", "ć": "ch", "Ć": "Ch",
+                           "ś": "sh", "Ś": "Sh", "ź": "zh", "Ź": "Zh", "ř": "rzh", "Ř": "Rzh", "ł": "l", "Ł": "L"})
+VARIANT_POPULATION = 10_000  # a spelling variant beside an exact name: only towns of this size or more
+
+
+def translit(text: str) -> str:
+    """`text` with háček and acute consonants written as digraphs ("Čita" -> "Chita")."""
+    return text.translate(_TRANSLIT)
+
+
 def query_forms(text: str) -> list[tuple[str, str | None]]:
     """Keys to try for a name as an article writes it, with the kind its wording implies.
 
@@ -197,6 +209,7 @@ def importance(p: Place) -> float:
     return score
 
 
+CACHE_KEYS = 200_000  # lookups kept per gazetteer
 _PLACE_COLUMNS = "p.id, p.name, p.lat, p.lon, p.country, p.kind, p.population, p.source, p.feature, p.gid, p.admin1"
 
 
@@ -206,6 +219,9 @@ class Gazetteer:
     def __init__(self, db_path: Path):
         self.db_path = db_path
         self._db = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        # a long article asks for the same few thousand keys again and again: answers are kept (bounded)
+        self._flags_cache: dict[str, list[tuple[Place, int]]] = {}
+        self._prefix_cache: dict[str, bool] = {}
 
     @classmethod
     def open(cls) -> "Gazetteer":
@@ -217,12 +233,19 @@ class Gazetteer:
     def lookup_flags(self, key: str) -> list[tuple[Place, int]]:
         """Places indexed under `key`, each with the flags of that name (ABBREVIATION, ADJECTIVE); a place
         indexed under the key both as a plain name and as a flagged one gets the plain one (flags 0)."""
+        hit = self._flags_cache.get(key)
+        if hit is not None:
+            return list(hit)
         rows = self._db.execute(
             f"SELECT {_PLACE_COLUMNS}, MIN(n.flags) FROM names n JOIN places p ON p.rowid = n.place "
             "WHERE n.key = ? GROUP BY p.id ORDER BY p.id",
             (key,),
         ).fetchall()
-        return [(Place(*r[:11]), r[11]) for r in rows]
+        out = [(Place(*r[:11]), r[11]) for r in rows]
+        if len(self._flags_cache) >= CACHE_KEYS:
+            self._flags_cache.clear()
+        self._flags_cache[key] = out
+        return list(out)
 
     def lookup_loose(self, key: str) -> list[Place]:
         """Places whose name matches `key` up to transliteration (see `loose_key`)."""
@@ -240,9 +263,15 @@ class Gazetteer:
 
     def has_prefix(self, prefix: str) -> bool:
         """Is some indexed name `prefix` followed by a space and more words?"""
-        p = prefix + " "
-        return self._db.execute("SELECT 1 FROM names WHERE key >= ? AND key < ? LIMIT 1",
-                                (p, p + "\uffff")).fetchone() is not None
+        hit = self._prefix_cache.get(prefix)
+        if hit is None:
+            p = prefix + " "
+            hit = self._db.execute("SELECT 1 FROM names WHERE key >= ? AND key < ? LIMIT 1",
+                                   (p, p + "\uffff")).fetchone() is not None
+            if len(self._prefix_cache) >= CACHE_KEYS:
+                self._prefix_cache.clear()
+            self._prefix_cache[prefix] = hit
+        return hit
 
     def get(self, place_id: str) -> Place | None:
         r = self._db.execute(f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.id = ?", (place_id,)).fetchone()
@@ -347,12 +376,17 @@ class Gazetteer:
             for p, _ in hits:
                 if p.id not in found:
                     found[p.id] = (p, ["whole name" if i == 0 else f"name {key!r}"])
-        if not found and loose:  # a transliteration no alternate name lists ("Zamyn-Üüd" for "Zamiin Uud")
-            for i, (key, form_kind) in enumerate(forms):
+        if loose:
+            # transliterations no alternate name lists ("Zamyn-Üüd" for "Zamiin Uud", "Čita" for "Chita"),
+            # as candidates even when the spelling names another place exactly: the context may prefer them
+            exact = bool(found)
+            variants = [(k, kind) for k, kind in forms] + [(k, kind) for k, kind in query_forms(translit(text))
+                                                            if k not in keys]
+            for key, form_kind in variants:
                 if form_kind == SITE:
                     continue
                 for p in self.lookup_loose(key):  # not hamlets: a loose key hits many of those by chance
-                    if p.id not in found and (p.kind != "city" or p.population >= 1000):
+                    if p.id not in found and (p.kind != "city" or p.population >= (VARIANT_POPULATION if exact else 1000)):
                         found[p.id] = (p, [f"spelling variant of {p.name!r}"])
         if not found:
             hint = self.suggest(text)
@@ -369,12 +403,13 @@ class Gazetteer:
                     where=where, field=field,
                 )
             found = in_country
+        exact_found = any(not w[0].startswith("spelling variant") for _, w in found.values())
         near_place = None
         if near:
             near_place = self.geocode(near, where=where, field=field and field.replace(".place", ".near"), loose=loose,
                                       strict=False).place
         scored = []
-        stands_for: dict[str, str] = {}  # city id -> id of the region it stands for
+        stands_for: dict[str, set[str]] = {}  # city id -> ids of the regions it stands for
         for p, why in found.values():
             score = 0.0
             why = list(why)
@@ -390,6 +425,8 @@ class Gazetteer:
             if wanted_kind and p.kind == wanted_kind:
                 score += 4.0
                 why.append(f"is a {p.kind}")
+            if why[0].startswith("spelling variant") and exact_found:
+                score -= 0.5  # another place is spelt exactly so
             if p.source and p.id.startswith("overlay:"):
                 score += 0.5
                 why.append("curated")
@@ -414,25 +451,27 @@ class Gazetteer:
             if p.kind == "country" and any(q.country == p.country and q.kind == "city" for q, _ in found.values()):
                 score += 1.5  # "Mexico", "Panama": in the news, the country rather than its city of that name
                 why.append("country named like its city")
-            region = next((q for q, _ in found.values() if q.kind == "region" and q.country == p.country
-                           and (not q.admin1 or q.admin1 == p.admin1)), None) if p.kind == "city" else None
-            if region is not None and (p.population >= 100_000 or p.feature == "PPLA") and (
-                    name_key(p.name) in keys or p.population >= region.population // 4):
-                # "Zurich", "Novosibirsk", "New York", "Nong Khai": the city stands for the region named like
-                # it, when the city is big or the region's capital and the name is its own, or the city is a
-                # big part of the region ("Oklahoma" is the state: Oklahoma City is neither)
-                stands_for[p.id] = region.id
+            # (every region named like it: "Kiev" names Kyiv city's own region and Kyiv Oblast)
+            regions = [q for q, _ in found.values() if q.kind == "region" and q.country == p.country
+                       and (not q.admin1 or q.admin1 == p.admin1)] if p.kind == "city" else []
+            for region in regions:
+                if (p.population >= 100_000 or p.feature == "PPLA") and (
+                        name_key(p.name) in keys or p.population >= region.population // 4):
+                    # "Zurich", "Novosibirsk", "New York", "Nong Khai": the city stands for the region named
+                    # like it, when the city is big or the region's capital and the name is its own, or the
+                    # city is a big part of the region ("Oklahoma" is the state: Oklahoma City is neither)
+                    stands_for.setdefault(p.id, set()).add(region.id)
             scored.append(Candidate(p, round(score, 3), tuple(why)))
         # ... ranked just ahead of that region, not ahead of anything else: Florida (Uruguay)'s capital
         # does not outrank the US state
         by_id = {c.place.id: c.score for c in scored}
-        scored = [Candidate(c.place, round(max(c.score, by_id[stands_for[c.place.id]] + 0.5), 3),
+        scored = [Candidate(c.place, round(max(c.score, max(by_id[i] for i in stands_for[c.place.id]) + 0.5), 3),
                             c.why + ("city named like its region",)) if c.place.id in stands_for else c
                   for c in scored]
         scored.sort(key=lambda c: (-c.score, -c.place.population, c.place.id))
         best = scored[0]
         # a city that stands for its region is not in doubt against that region, only against the rest
-        rivals = [c for c in scored[1:] if c.place.id != stands_for.get(best.place.id)]
+        rivals = [c for c in scored[1:] if c.place.id not in stands_for.get(best.place.id, ())]
         gap = best.score - rivals[0].score if rivals else 9.0
         confidence = round(1 - math.exp(-max(gap, 0.0)), 3)
         if strict and not (country or near) and rivals and gap < 0.5:

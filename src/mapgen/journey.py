@@ -12,66 +12,28 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .article import Article
 from .errors import GeocodeError
-from .extract import ARTICLE_BEFORE, LOCATIVE, Extraction, Mention, Resolved, extract
+from .extract import Extraction, Mention, Resolved, extract
 from .gazetteer import WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place, distance_km
 
-# Travel words, as whole words or word starts (casefolded, accents kept).
-TRAVEL = re.compile(
-    r"\b(?:quitt\w*|arriv\w*|parti[est]?\b|part\b|départ\w*|rend\w*|dirige\w*|dirigeait|poursui\w*|rejoin\w*|"
-    r"dessert\w*|desservi\w*|calls?\s+at|called\s+at|serves|served|runs|ran|joins|joined|pulled\s+(?:out|in)|"
-    r"travers\w*|voyag\w*|train\w*|gare\w*|ferroviaire\w*|via|escale\w*|étape\w*|descend\w*|"
-    r"left|leav\w*|arriv\w*|depart\w*|head\w*|travel\w*|journey\w*|trip\w*|reach\w*|crossed|cross\w*|"
-    r"rail\w*|station\w*|stopp\w*|stops?|halt\w*|border\w*|bound|board\w*|continu\w*|route\w*|visit\w*|visite\w*|"
-    r"arrêt\w*|franchi\w*|frontière\w*|locomotive\w*|convoi\w*|longe\w*|voitures?-lits|wagons?|sleepers?)",
-    re.IGNORECASE,
-)
-# Leaving a place, in the words just before its name ("left Pyongyang", "quitté la gare de", "part de")
-DEPARTURE = re.compile(
-    r"(?:quitt\w*|left|leaves|leaving|depart\w*\s+from|départ\s+de|(?:part|parti[est]?)\s+(?:de|d['’]))\s+"
-    r"(?:la\s+|le\s+|l['’]\s*|the\s+)?$|part\w*\s+en\s+train\s+de\s+$|left\s+by\s+train\s+from\s+$", re.IGNORECASE)
-# "from Beijing to Ulaanbaatar", "de Pékin à Moscou", "from New Delhi railway station to Varanasi"; not
-# "travellers from Yerevan can connect": a "from" before the name, a "to" soon after it
-FROM_BEFORE = re.compile(r"(?:^|\s)(?:from|de|d['’])\s*$", re.IGNORECASE)
-TO_AFTER = re.compile(r"\s*(?:,[^,]{0,40},\s*)?(?:[\w'’-]+\s+){0,3}?(?:to|for|à|au|vers|jusqu['’]à)\s", re.IGNORECASE)
-REPORTED = re.compile(r"\b(?:selon|a\s+déclaré|ont\s+déclaré|ont\s+rapporté|a\s+rapporté|a\s+indiqué|"
-                      r"ont\s+indiqué|citant|said|says|reported|according\s+to|told)\b", re.IGNORECASE)
-POSSIBLE = re.compile(r"\b(?:possible|pourrai\w*|probabl\w*|peut-être|éventuel\w*|envisag\w*|prévu\w*|"
-                      r"may|might|could|would|likely|expected|possibly|plans?\s+to)\b", re.IGNORECASE)
-# A place that acts: followed by a verb of saying or doing ("Washington a renouvelé", "Moscow said").
-ACTOR_AFTER = re.compile(
-    r"^\s*(?:(?:et|and)\s+[^\s,.;]+\s+)?(?:(?:,(?![^,]*\b(?:puis|then|à|au|to|vers|via|avant|before)\b)[^,]{0,60},)\s*)?"
-    r"(?:a|ont|avait|avaient|aurait|auraient|has|have|had|is|are|was|were|will|would|n'a|ne)\s+"
-    r"(?!été\s+(?:accueilli|reçu)|arrivé)"
-    r"|^\s*(?:(?:et|and)\s+[^\s,.;]+\s+)?(?:said|says|warned|denied|announced|insisted|accused|claimed|"
-    r"declared|urged|called|refused|rejected|sanctioned|condemned|nie\w*|dément\w*|déclare\w*|affirme\w*|"
-    r"annonce\w*|accuse\w*|exhorte\w*|renouvel\w*|estime\w*)\b",
-    re.IGNORECASE,
-)
-ACTOR_BEFORE = re.compile(r"(?:avertissements?\s+de|warnings?\s+(?:from|by)|selon|according\s+to|"
-                          r"porte-parole\s+(?:de|du)|spokesman\s+for|relations?\s+avec|ties\s+with|"
-                          r"sanctions?\s+(?:contre|against)|guerre\s+(?:en|contre)|war\s+(?:in|on|against)|"
-                          r"invasion\s+(?:de|of)|intérêts?\s+de|interests?\s+of|alliés?\s+de|allies\s+of)"
-                          r"\s+(?:la\s+|le\s+|l['’]\s*|the\s+)?$", re.IGNORECASE)
 STOP_KINDS = ("city", "station", "spaceport", "port", "landmark")
-# How a place was reached, when the words just before it say it was not by train ("then drove to the border
-# town of Przemyśl"): the leg into it is drawn as that mode, straight, not routed on track.
-LEG_MODES = (
-    ("road", re.compile(r"\b(?:drove|driven|driving|motorcade|by\s+(?:car|road|bus)|en\s+voiture|par\s+la\s+route|"
-                        r"en\s+(?:bus|car)|rejoint\s+en\s+voiture)\b[^.;:!?]{0,40}$", re.IGNORECASE)),
-    ("air", re.compile(r"\b(?:flew|flown|flying|by\s+(?:air|plane)|landed|en\s+avion|a\s+atterri|s['’]est\s+envolé)"
-                       r"\b[^.;:!?]{0,40}$", re.IGNORECASE)),
-    ("sea", re.compile(r"\b(?:sailed|by\s+(?:sea|boat|ferry)|en\s+bateau|en\s+ferry)\b[^.;:!?]{0,40}$", re.IGNORECASE)),
-)
-# A place named only to locate another: "near Chita", "across the bay from San Francisco", "près de Nakhodka".
-NEAR_BY = (r"(?:\bnear|\bclose\s+to|\boutside|\bacross\s+(?:the\s+\w+\s+)?from|\bnorth|\bsouth|\beast|\bwest)"
-           r"(?:\s+of)?\s+$|(?:près|non\s+loin|au\s+nord|au\s+sud|à\s+l['’]est|à\s+l['’]ouest)\s+(?:de|du|d['’])\s*$")
-# Reaching a place: "arrived in", "before reaching", "arrivé à", "l'arrivée à", "bound for".
-ARRIVAL = (r"(?:arriv\w*|reach\w*|bound\s+for|à\s+destination\s+(?:de|du|d['’])|jusqu['’]à|terminus)"
-           r"(?:\s+(?:in|at|à|au|en|on|the\s+\w+\s+(?:city|town|port)\s+of|la\s+ville\s+de))*\s+" + ARTICLE_BEFORE + "$")
+MAX_STOPS = 40  # stops proposed at most (rail distances are computed between pairs of them)
+
+# What a mention's reading (lang/reader.py) is worth as evidence that the journey stopped there.
+ROLE_SCORE = {
+    "depart": 2.0, "arrive": 2.0, "stop": 2.0, "dest": 1.75, "via": 1.25, "ends": 1.5, "at": 0.75,
+    "object": 0.75, "none": 0.0, "attribute": -0.5, "subject": -0.5, "locate": -1.5, "origin": -2.5, "part": -2.5,
+    "feature": -3.0,
+}
+TRAVELLER_SCORE = {"self": 0.5, "vehicle": 0.5, "person": 0.25, "others": -2.0, "you": -0.5, "line": -0.5,
+                   "place": -1.0}  # "Madrid remains linked to Paris": a connection described, not travelled
+UNREAL = -3.0  # negated, counterfactual, another trip, a line described
+WEAK_FLOOR = 1.25  # a place in a sentence that tells the journey, with nothing against it
+UNCERTAIN = -2.0  # planned, rumoured, conditional, "you can"
+PERSON_TOWN = 100_000  # a one-word town smaller than this that spaCy reads as a person's name loses
 
 
 @dataclass(frozen=True)
@@ -86,71 +48,86 @@ class ProposedStop:
     country: str | None = None  # hint needed for `mapgen build` to pick the same place
     via: bool = False  # a waypoint mapgen added where the railway crosses a country the article does not name
     mode: str = "rail"  # how the journey reaches it, when the article says otherwise ("drove to", "flew to")
+    straight: bool = False  # no railway in the data joins it to the stop before: the leg is drawn straight
+    notes: tuple[str, ...] = ()  # why this place was chosen, for the story's comments
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A place the article names that was not proposed, with why, and the mention to cite if it is a stop."""
+
+    place: Place
+    why: str
+    resolved: Resolved
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """A country the article says the journey crossed ("the train crossed Austria"): `transit` in the story."""
+
+    country: str
+    quote: str
+    name: str
+
+
+@dataclass
+class Journey:
+    stops: list[ProposedStop]
+    skipped: list[Skipped]
+    transit: list[Crossing]
 
 
 def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=None,
-                    skipped: list[tuple[Place, str]] | None = None) -> list[ProposedStop]:
-    """The stops of the journey the article tells, in travel order (see `_travel_order`; rail distances on
-    `network`, by default the embedded world network). Places named but not proposed are appended to
-    `skipped`, when given, with the reason, for the editor."""
+                    skipped: list | None = None) -> list[ProposedStop]:
+    """The stops of the journey the article tells, in travel order (see `read_journey`). Places named but
+    not proposed are appended to `skipped`, when given, as (place, why)."""
+    journey = read_journey(ex, gazetteer, network)
+    if skipped is not None:
+        skipped.extend((sk.place, sk.why) for sk in journey.skipped)
+    return journey.stops
+
+
+def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=None) -> Journey:
+    """The journey the article tells: its stops in travel order (rail distances on `network`, by default the
+    embedded world network), the countries it says were crossed, and the places named but not proposed."""
     gazetteer = gazetteer or Gazetteer.open()
     text = ex.text
     sentences = ex.article.sentences
-    travelling = [bool(TRAVEL.search(text[a:b])) for a, b in sentences]
+    index = {sent: k for k, sent in enumerate(sentences)}
+    travelling = [False] * len(sentences)
+    for r in ex.resolved:
+        k = index.get(r.mention.sentence)
+        if k is not None and ex.reading(r.mention).sentence_travel:
+            travelling[k] = True
     best: dict[str, tuple[float, Resolved, bool]] = {}
     scores: dict[str, list[tuple[float, int]]] = {}
     why_not: dict[str, str] = {}
+    reached: dict[str, str] = {}  # place id -> how a leg into it was travelled, when not by rail
+    crossed: dict[str, Crossing] = {}  # countries the journey crossed, by what the article says
     for r in ex.resolved:
-        m, p = r.mention, r.place
-        if m.adjective:
+        if r.mention.adjective:
             continue
-        sent_a, sent_b = m.sentence
-        sentence = text[sent_a:sent_b]
-        before = text[max(sent_a, m.start - 60):m.start]
-        after = text[m.end:min(sent_b, m.end + 60)]
-        score = 0.0
-        travel = TRAVEL.findall(sentence)
-        if travel:
-            score += 1.0 + 0.25 * min(len(travel), 2)
-        if re.search(r"\b(?:photo|AFP|Reuters/)", sentence):
-            score -= 0.25  # a caption
-        locative = re.search(LOCATIVE, before, re.IGNORECASE)
-        if locative:
-            score += 0.5
-            k = sentences.index(m.sentence) if m.sentence in sentences else -1
-            if not travel and k >= 0 and any(0 <= k + d < len(sentences) and travelling[k + d] and
-                                             _same_paragraph(text, sentences[min(k, k + d)], sentences[max(k, k + d)])
-                                             for d in (-1, 1)):
-                score += 0.5  # told as part of the journey: "His train followed the Trans-Siberian. At Khabarovsk..."
-        if p.kind == "city" and re.search(r"(?:^|\s)(?:le|la|les|the)\s+$", before, re.IGNORECASE) \
-                and not re.match(r"(?:le|la|les|the)\s", p.name, re.IGNORECASE):
-            score -= 1.0  # "vers le Tessin": an article before the name says region (Ticino), not the town Tessin
-        if re.search(NEAR_BY, before, re.IGNORECASE):
-            score -= 1.0  # "across the bay from San Francisco", "near Chita": a landmark for another place
-        departure = bool(DEPARTURE.search(before) or (FROM_BEFORE.search(before) and TO_AFTER.match(after)))
-        if re.search(ARRIVAL, before, re.IGNORECASE):
-            score += 0.5  # "before reaching Batumi", "arrived in the Russian city of Vladivostok"
-        if departure:
-            score += 1.0
-        acts = bool(ACTOR_AFTER.match(after) or ACTOR_BEFORE.search(before))
-        if acts:
-            score -= 2.5
-        if p.kind in WIDE_KINDS:
-            score -= 2.0
-        elif p.kind == "region":
-            score -= 0.75
-        if p.kind == "landmark" and p.name.casefold().endswith("kremlin"):
-            score -= 1.0
-        if m.kind in ("spaceport", "station", "port"):
-            score += 0.5
+        rd = ex.reading(r.mention)
+        r = _as_town(r, rd)
+        m, p = r.mention, r.place
+        score, departure = mention_score(rd, p, m)
+        k = index.get(m.sentence, -1)
+        if rd.role in ("at", "none", "object") and not rd.travel and k >= 0 and any(
+                0 <= k + d < len(sentences) and travelling[k + d] and
+                _same_paragraph(text, sentences[min(k, k + d)], sentences[max(k, k + d)]) for d in (-1, 1)):
+            score += 0.5  # told as part of the journey: "His train followed the Trans-Siberian. At Khabarovsk..."
         prev = best.get(p.id)
         if prev is None or score > prev[0]:
             best[p.id] = (score, r, departure or (prev[2] if prev else False))
-            why_not[p.id] = ("acts in the article rather than being visited" if acts else
-                             f"a {p.kind}, not a stop" if p.kind in WIDE_KINDS else "no travel cue near it")
+            why_not[p.id] = _why_not(rd, p)
         elif departure:
             best[p.id] = (prev[0], prev[1], True)
         scores.setdefault(p.id, []).append((score, m.start))
+        if rd.mode in ("road", "air", "sea") and rd.role in ("dest", "arrive") and not rd.unreal and not rd.uncertain:
+            reached.setdefault(p.id, rd.mode)  # "took the bus down to Lhasa", told in any of its mentions
+        if p.kind == "country" and p.country and rd.role == "via" and rd.travel \
+                and not rd.unreal and not rd.uncertain and rd.traveller not in ("others", "line", "place"):
+            crossed.setdefault(p.country, Crossing(p.country, quote_for(text, m), p.name))  # "crossed Austria"
     # where the narrative reaches each place: its last mention about as well cued as its best (a lede
     # announces the destination first; the body tells the journey)
     told_at = {pid: max(pos for sc, pos in ss if sc >= best[pid][0] - 0.25) for pid, ss in scores.items()}
@@ -165,63 +142,208 @@ def propose_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=
                                                     for _, f, _ in finer):
                 finer.append((s, r, dep))
         chosen = finer
-    chosen = _town_for_station(chosen, best, gazetteer)
+    chosen = merge_stations(chosen, gazetteer)
+    # the best-cued places only (time: every pair may be routed by rail); the rest are listed for the editor
+    beyond = sorted(chosen, key=lambda c: (-c[0], c[1].mention.start))[MAX_STOPS:]
+    chosen = [c for c in chosen if c not in beyond]
     chosen.sort(key=lambda x: told_at[x[1].place.id])
     chosen = _on_the_way_names(chosen)
-    chosen = after_way = _on_the_way(chosen)
-    rail = _rail_km(network)
+    # a country crossed that holds no stop: legs may use its railways (Munich -> Venice "through Austria")
+    transit = [c for code, c in crossed.items() if not any(r.place.country == code for _, r, _ in chosen)]
+    rail = _rail_km(network, frozenset(c.country for c in transit))
+    notes: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # place id -> (comments, review notes)
+    chosen = _by_the_railway(chosen, rail, notes)
+    chosen = after_way = _on_the_way(chosen, rail)
+    far = _isolated(chosen)
+    chosen = [c for c in chosen if c not in far]
     if len(chosen) >= 3:
-        # a place no railway joins to any other stop was reached another way ("flew from Washington")
-        chosen = [c for c in chosen if any(rail(c, o) is not None for o in chosen if o is not c)] or chosen
+        # a place no railway joins to any other stop, in a country no other stop is in, was reached another way
+        # ("flew from Washington"); within the country of another stop the data may just lack the line
+        # (Hanoi - Saigon), unless the article says it was flown or sailed to
+        def joined(c) -> bool:
+            if any(rail(c, o) is not None for o in chosen if o is not c):
+                return True
+            return ex.reading(c[1].mention).mode not in ("air", "sea") and \
+                any(o[1].place.country == c[1].place.country for o in chosen if o is not c)
+        chosen = [c for c in chosen if joined(c)] or chosen
     ordered = _travel_order(chosen, rail)
     out = []
     for k, (s, r, dep) in enumerate(ordered):
-        if k and rail(ordered[k - 1], ordered[k]) is None:
-            out += _vias(ordered[k - 1][1].place, r.place, network)
-        out.append(_stop(ex, r, s, dep, gazetteer, [x[1] for x in ordered]))
-    if skipped is not None:
-        kept = {r.place.id for _, r, _ in ordered}
-        for pid, (score, r, _) in sorted(best.items(), key=lambda kv: kv[1][1].mention.start):
-            if pid in kept:
-                continue
-            town = gazetteer.town_of(pid) if r.place.kind == "station" else None
-            if town is not None and town.id in kept:
-                why = f"a station in {town.name}, which is a stop"
-            elif score < 1.0:
-                why = why_not[pid]
-            elif r.place.kind == "region":
-                why = "a region, and a proposed town lies in it"
-            elif any(c[1].place.id == pid for c in after_way):
-                why = "no railway in the data joins it to the other stops"
-            else:
-                why = "weak travel cue, and off the way between the clearly cued stops"
-            skipped.append((r.place, why))
-    return out
+        stop = _stop(ex, r, s, dep, gazetteer, [x[1] for x in ordered], reached.get(r.place.id))
+        said, review = notes.get(r.place.id, ((), ()))
+        stop = replace(stop, notes=stop.notes + said, review=stop.review + review)
+        if k and stop.mode == "rail" and rail(ordered[k - 1], ordered[k]) is None:
+            vias = _vias(ordered[k - 1][1].place, r.place, network, {c.country for c in transit})
+            out += vias
+            if not vias:  # no railway in the data joins them at all: a labelled straight line, for review
+                why = f"no railway in the data joins {ordered[k - 1][1].place.name} to {r.place.name}: " \
+                      "drawn as a straight line"
+                stop = replace(stop, straight=True, notes=stop.notes + (why,))
+        if 0 < k < len(ordered) - 1:
+            a, b = ordered[k - 1], ordered[k + 1]
+            legs = [rail(a, b), rail(a, ordered[k]), rail(ordered[k], b)]
+            if None in legs:  # compare like with like: all by rail, or all as the crow flies
+                legs = [_crow(a, b), _crow(a, ordered[k]), _crow(ordered[k], b)]
+            ab = legs[0]
+            extra = legs[1] + legs[2] - ab
+            if extra > max(DETOUR_REVIEW * ab, 100):
+                stop = replace(stop, review=stop.review + (
+                    f"going through it makes the way from {a[1].place.name} to {b[1].place.name} "
+                    f"{extra:,.0f} km longer: a branch the journey did not take?",))
+        out.append(stop)
+    kept = {r.place.id for _, r, _ in ordered}
+    skipped = []
+    for pid, (score, r, _) in sorted(best.items(), key=lambda kv: kv[1][1].mention.start):
+        if pid in kept:
+            continue
+        town = _town_of(gazetteer, r.place) if r.place.kind == "station" else None
+        if town is not None and town.id in kept:
+            why = f"a station in {town.name}, which is a stop"
+        elif score < 1.0:
+            why = why_not[pid]
+        elif any(c[1].place.id == pid for c in beyond):
+            why = f"beyond the {MAX_STOPS} best-cued places"
+        elif r.place.kind == "region":
+            why = "a region, and a proposed town lies in it"
+        elif any(c[1].place.id == pid for c in far):
+            why = "far from all the other stops: maybe another place of that name, which the gazetteer lacks"
+        elif any(c[1].place.id == pid for c in after_way):
+            why = "no railway in the data joins it to the other stops"
+        else:
+            why = "weak travel cue, and off the way between the clearly cued stops"
+        skipped.append(Skipped(r.place, why, r))
+    return Journey(out, skipped, transit)
 
 
-def _town_for_station(chosen, named: dict, gazetteer: Gazetteer):
-    """A station and its town are one stop, the town's, when the article names the town too ("part de Lyon
-    Part-Dieu" and "relie Lyon à Barcelone"): with the better score and either's departure cue."""
+def mention_score(rd, p: Place, m: Mention) -> tuple[float, bool]:
+    """How clearly one mention says the journey stopped at place `p`, and whether it left from there."""
+    score = ROLE_SCORE.get(rd.role, 0.0)
+    if rd.sentence_travel and rd.role not in ("locate", "origin", "subject"):
+        score += 0.5
+    if rd.travel and rd.role in ("at", "object"):
+        score += 0.5
+    score += TRAVELLER_SCORE.get(rd.traveller, 0.0) if rd.role not in ("locate", "origin") else 0.0
+    if rd.sentence_travel and rd.role in ("none", "at", "object") and not (
+            rd.unreal or rd.uncertain or rd.actor or rd.traveller in ("others", "line", "place")):
+        # the parse gives no role, but the sentence tells the journey: a weak stop, kept only on the way
+        # between the clearly cued ones (see _on_the_way)
+        score = max(score, WEAK_FLOOR)
+    if rd.unreal:
+        score += UNREAL
+    elif rd.uncertain:
+        score += UNCERTAIN
+    if rd.actor:
+        score -= 2.0
+    if p.kind in WIDE_KINDS:
+        score -= 2.0
+    elif p.kind == "region":
+        score -= 0.75
+    if p.kind == "landmark" and p.name.casefold().endswith("kremlin"):
+        score -= 1.0
+    if rd.person and p.kind == "city" and p.population < PERSON_TOWN and " " not in m.text:
+        score -= 1.0  # spaCy reads a person ("Cooper", "Laurent"); see bench/entities.py
+    if m.kind in ("spaceport", "station", "port") or rd.station:
+        score += 0.5
+    elif rd.determiner and p.kind == "city" and not m.text[:1].islower():
+        score -= 1.5  # "crossed the Tumen", "vers le Tessin": a river, a region, a train, not the town
+    # "left Pyongyang", "from Xining to Golmud"; and the first end of "between Vancouver and Toronto"
+    departure = (rd.role == "depart" or (rd.role == "ends" and not rd.conjunct)) and not rd.unreal and \
+        not rd.uncertain and rd.traveller not in ("others", "line")
+    return score, departure
+
+
+STATION_TOWN_KM = 15.0
+
+
+def merge_stations(chosen, gazetteer) -> list:
+    """A station and its town are one stop ("part de Lyon Part-Dieu" ... "arrive à Lyon"): the town's, with the
+    better score and either's departure. The town is the gazetteer's (`town_of`, for railway stations from
+    trainline-eu/stations), else a chosen town of the same country within STATION_TOWN_KM whose name begins
+    the station's ("Lyon" for "Lyon Part-Dieu")."""
+    from .gazetteer import name_key
+
+    towns = {r.place.id: (s, r, dep) for s, r, dep in chosen if r.place.kind == "city"}
     out: dict[str, tuple] = {}
     for s, r, dep in chosen:
-        town = gazetteer.town_of(r.place.id) if r.place.kind == "station" else None
-        if town is not None and town.id in named:
-            r = named[town.id][1]
-        if r.place.id in out:
-            ps, _, pdep = out[r.place.id]
-            s, dep = max(s, ps), dep or pdep
+        if r.place.kind == "station":
+            town = None
+            known = _town_of(gazetteer, r.place)
+            if known is not None and known.id in towns:
+                town = towns[known.id]
+            else:
+                key = name_key(r.place.name)
+                town = next((t for t in towns.values() if t[1].place.country == r.place.country
+                             and key.startswith(name_key(t[1].place.name))
+                             and distance_km(r.place.lat, r.place.lon, t[1].place.lat, t[1].place.lon)
+                             < STATION_TOWN_KM), None)
+            if town is not None:
+                s, dep, r = max(s, town[0]), dep or town[2], town[1]
+        prev = out.get(r.place.id)
+        if prev is not None:
+            s, dep = max(s, prev[0]), dep or prev[2]
         out[r.place.id] = (s, r, dep)
     return list(out.values())
 
 
-def _vias(a: Place, b: Place, network) -> list[ProposedStop]:
-    """Waypoints for a leg whose railway runs through a country neither end is in (the border rule would
-    find no path): the biggest town on the line in each such country ("Munich -> Venice": Innsbruck)."""
+def _town_of(gazetteer, station: Place) -> Place | None:
+    """The town a railway station is in, as the index knows it (trainline-eu/stations), if it does."""
+    town_of = getattr(gazetteer, "town_of", None)
+    return town_of(station.id) if town_of is not None else None
+
+
+def _as_town(r: Resolved, rd) -> Resolved:
+    """A stop is a town: a country the journey goes to, with its capital or a big town of the same name among
+    its candidates, is that town ("departed Singapore", "arrived in Luxembourg")."""
+    from .gazetteer import name_key
+
+    if r.place.kind != "country" or rd.role not in ("depart", "arrive", "stop", "dest", "via", "ends"):
+        return r
+    key = name_key(r.place.name)
+    town = next((c for c in r.geocode.candidates if c.place.kind == "city" and name_key(c.place.name) == key
+                 and c.place.country == r.place.country and (c.place.feature == "PPLC" or c.place.population >= 100_000)),
+                None)
+    if town is None:
+        return r
+    rest = tuple(c for c in r.geocode.candidates if c is not town)
+    return Resolved(r.mention, Geocode(r.geocode.query, town.place, (town, *rest), r.geocode.confidence), r.confidence)
+
+
+def _why_not(rd, p: Place) -> str:
+    """Why a place is not a stop, from the reading of its best mention."""
+    if rd.actor:
+        return "acts in the article rather than being visited"
+    if p.kind in WIDE_KINDS:
+        return f"a {p.kind}, not a stop"
+    if rd.negated:
+        return "the article says the journey did not go there"
+    if rd.counterfactual:
+        return "named as what the journey did instead of going there"
+    if rd.hypothetical or rd.conditional or rd.modal:
+        return "only planned, expected or possible"
+    if rd.other_trip:
+        return "named for another trip"
+    if rd.extension:
+        return "where the line or service goes, not the journey"
+    if rd.traveller == "others":
+        return "where other people or trains go"
+    if rd.role == "origin":
+        return "where someone comes from"
+    if rd.role == "locate":
+        return "named only to locate another place"
+    return "no travel cue near it"
+
+
+def _vias(a: Place, b: Place, network, transit: set[str] = frozenset()) -> list[ProposedStop]:
+    """Waypoints for a leg whose railway runs through a country neither end is in nor the article says was
+    crossed (the border rule would find no path): the biggest town on the line in each such country
+    ("Munich -> Venice": Innsbruck)."""
     from .rail import default_network
     from .route import transit_vias
 
     out = []
     for town in transit_vias(a, b, network or default_network()):
+        if town.country in transit:
+            continue
         why = (f"via point added: the railway from {a.name} to {b.name} runs through {town.country},"
                " which the article does not name; keep it, move it, or remove it")
         cand = Candidate(town, 0.0, ("the biggest town on that line",))
@@ -231,6 +353,7 @@ def _vias(a: Place, b: Place, network) -> list[ProposedStop]:
 
 
 STRONG = 1.75  # a stop with a clear travel cue; below it, a stop must lie on the way between such stops
+DETOUR_KM = 450.0
 
 
 def _same_paragraph(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -240,6 +363,39 @@ def _same_paragraph(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
 def _crow(a, b) -> float:
     """Great-circle km between two candidate stops (score, Resolved, departure)."""
     return distance_km(a[1].place.lat, a[1].place.lon, b[1].place.lat, b[1].place.lon)
+
+
+NAMESAKE_REVIEW = 10  # a namesake chosen by the railway over a place this many times bigger is marked REVIEW
+NAMESAKE_NEIGHBOURS = 5
+
+
+def _by_the_railway(chosen, rail, notes: dict) -> list:
+    """Namesakes chosen by the journey: a stop the railway joins to none of the other stops, when another
+    reading of its name is joined to them, takes that reading (Venice, Italy rather than Venice, Florida in
+    a trip from London). The story says why, and marks it REVIEW when the place set aside is much bigger."""
+    out = list(chosen)
+    for k, (s, r, dep) in enumerate(out):
+        # (the nearest few stops are enough to tell whether the railway joins it to the journey)
+        others = sorted((c for j, c in enumerate(out) if j != k), key=lambda c: _crow(out[k], c))[:NAMESAKE_NEIGHBOURS]
+        if not others or any(rail(out[k], o) is not None for o in others):
+            continue
+        for cand in r.geocode.candidates:
+            if cand.place.id == r.place.id or cand.place.kind not in STOP_KINDS:
+                continue
+            rest = tuple(c for c in r.geocode.candidates if c is not cand)
+            alt = (s, Resolved(r.mention, Geocode(r.geocode.query, cand.place, (cand, *rest), r.geocode.confidence),
+                               r.confidence), dep)
+            if not any(rail(alt, o) is not None for o in others):
+                continue
+            was = r.place
+            said = (f"{cand.place.name} ({cand.place.country}) rather than {was.name} ({was.kind}, "
+                    f"{was.country or 'no country'}): the railway joins it to the other stops",)
+            review = (f"chosen over {was.name} ({was.country or was.kind}), a much bigger place",) \
+                if max(was.population, 1) > NAMESAKE_REVIEW * max(cand.place.population, 1) else ()
+            notes[cand.place.id] = (said, review)
+            out[k] = alt
+            break
+    return out
 
 
 def _on_the_way_names(chosen) -> list:
@@ -266,25 +422,57 @@ def _on_the_way_names(chosen) -> list:
     return out
 
 
-def _on_the_way(chosen) -> list:
+def _on_the_way(chosen, rail=None) -> list:
     """Drop weakly cued stops that are off the way between the clearly cued ones: travellers' connections
     ("venus de Paris ou de Berlin"), side trips and misreadings. A weak stop stays when going through it
-    lengthens some leg between two strong stops by at most a quarter of it (plus 50 km)."""
+    lengthens some leg between two strong stops by at most a quarter of it, and at most DETOUR_KM (plus 50
+    km): on a 3,000 km leg a place 600 km off the line is no stop of it. Lengths are by rail where the
+    network joins the places (the Trans-Siberian from Khasan to Novosibirsk passes Khabarovsk, which the
+    straight line does not), as the crow flies where it does not."""
     strong = [c for c in chosen if c[0] >= STRONG or c[2]]
     if len(strong) < 2:
         return chosen
 
-    d = _crow
+    def d(a, b) -> float:
+        km = rail(a, b) if rail is not None else None
+        return km if km is not None else _crow(a, b)
+
     path = _travel_order(strong)
 
     keep = []
     for c in chosen:
-        if c in strong or any(d(a, c) + d(c, b) - d(a, b) <= 0.25 * d(a, b) + 50 for a, b in zip(path, path[1:])):
+        if c in strong or any(d(a, c) + d(c, b) - d(a, b) <= min(0.25 * d(a, b), DETOUR_KM) + 50
+                              for a, b in zip(path, path[1:])):
             keep.append(c)
     return keep
 
 
-def _rail_km(network):
+DETOUR_REVIEW = 0.5  # a stop that lengthens the way between its neighbours by half of it is marked REVIEW
+
+
+ISOLATED_KM = 300.0
+ISOLATED_POPULATION = 50_000
+
+
+def _isolated(chosen) -> list:
+    """Small towns told as stops but far from every other stop, when the others lie close together: most
+    likely another place of that name that the gazetteer lacks (it knows Figueras, Asturias, not the
+    Catalan town GeoNames spells Figueres)."""
+    if len(chosen) < 4:
+        return []
+    nearest = {id(c): min(_crow(c, o) for o in chosen if o is not c) for c in chosen}
+    out = []
+    for c in chosen:
+        others = sorted(nearest[id(o)] for o in chosen if o is not c)
+        typical = others[len(others) // 2]
+        p = c[1].place
+        if not c[2] and p.kind == "city" and p.population < ISOLATED_POPULATION and \
+                nearest[id(c)] > max(ISOLATED_KM, 3 * typical):
+            out.append(c)
+    return out
+
+
+def _rail_km(network, transit: frozenset[str] = frozenset()):
     """Distance between two candidate stops by rail under the border rule (Khasan -> Ussuriysk -> Vladivostok,
     not Khasan -> Vladivostok -> Ussuriysk, which is shorter as the crow flies); None where the rail network
     has no path."""
@@ -292,21 +480,30 @@ def _rail_km(network):
 
     network = network or default_network()
     cache: dict[tuple[str, str], float | None] = {}
+    edges: dict[frozenset, object] = {}
+    snaps: dict[tuple[str, frozenset], object] = {}
+
+    def snap(p: Place, countries: frozenset):
+        if (p.id, countries) not in snaps:
+            snaps[p.id, countries] = network.snap(p.lat, p.lon, edges[countries], country=p.country or None)
+        return snaps[p.id, countries]
 
     def km(a, b) -> float | None:
         pa, pb = a[1].place, b[1].place
         key = (pa.id, pb.id) if pa.id < pb.id else (pb.id, pa.id)
         if key not in cache:
-            allowed = network.allowed_edges({c for c in (pa.country, pb.country) if c})
-            sa = network.snap(pa.lat, pa.lon, allowed, country=pa.country or None)
-            sb = network.snap(pb.lat, pb.lon, allowed, country=pb.country or None)
-            path = network.shortest_path(sa, sb, allowed) if sa and sb else None
+            countries = frozenset({c for c in (pa.country, pb.country) if c} | transit)
+            if countries not in edges:
+                edges[countries] = network.allowed_edges(set(countries))
+            sa, sb = snap(pa, countries), snap(pb, countries)
+            path = network.shortest_path(sa, sb, edges[countries]) if sa and sb else None
             cache[key] = path.km if path else None
         return cache[key]
 
     return km
 
 
+RAIL_ORDER_STOPS = 12  # up to this many stops, the order is judged by rail distances
 TOLD_ORDER_SLACK = 1.25  # the order the article tells is kept unless it makes the trip this much longer
 
 
@@ -320,12 +517,19 @@ def _travel_order(chosen, rail=None):
         deps = [c for c in chosen if c[2]]
         return deps + [c for c in chosen if c not in deps]
 
+    if len(chosen) > RAIL_ORDER_STOPS:
+        rail = None  # many stops: every pair by rail would take long; as the crow flies
+
     def d(a, b):
         crow = _crow(a, b)
         if rail is None:
             return crow
         km = rail(a, b)
-        return km if km is not None else 3 * crow  # no railway between them: an unlikely pair of neighbours
+        if km is not None:
+            return km
+        # no railway between them in the data: within one country most likely a line the data lacks (a
+        # railway is about 1.3 times the straight line); across a border, an unlikely pair of neighbours
+        return (1.3 if a[1].place.country == b[1].place.country else 3) * crow
 
     deps = [c for c in chosen if c[2]]
     start = deps[0] if deps else chosen[0]
@@ -364,24 +568,26 @@ def _shortest_order(start, rest, d):
 
 
 def _stop(ex: Extraction, r: Resolved, score: float, departure: bool, gazetteer: Gazetteer,
-          others: list[Resolved]) -> ProposedStop:
+          others: list[Resolved], reached: str | None = None) -> ProposedStop:
     text = ex.text
     quote = quote_for(text, r.mention)
-    sentence = ex.sentence(r)
-    certainty = "possible" if POSSIBLE.search(sentence) else "reported" if REPORTED.search(sentence) else "stated"
-    review = []
-    if r.confidence < 0.6:
-        review.append(f"low confidence {r.confidence:.2f}")
+    rd = ex.reading(r.mention)
+    certainty = "possible" if rd.possible else "reported" if rd.reported else "stated"
+    # REVIEW only where the choice is really close: a runner-up scored about as well that would fit the
+    # journey as well (in the country of another stop, or near one); a runner-up far off the journey is no
+    # doubt (Venice, Florida in a trip from London)
+    review, notes = [], []
     runner = next((c for c in r.geocode.candidates[1:]  # not the region a city stands for
                    if "city named like its region" not in r.geocode.candidates[0].why
                    or not (c.place.kind == "region" and c.place.country == r.place.country)), None)
     if runner is not None and distance_km(r.place.lat, r.place.lon, runner.place.lat, runner.place.lon) > 50 \
-            and r.geocode.candidates[0].score - runner.score < 1.5:
-        review.append(f"or {runner.place.name} ({runner.place.kind}, {runner.place.country})?")
+            and r.geocode.candidates[0].score - runner.score < 1.5 and _fits(runner.place, r, others):
+        review.append(f"or {runner.place.name} ({runner.place.kind}, {runner.place.country})? "
+                      f"(confidence {r.confidence:.2f})")
     if r.place.kind in ("region", "country"):
         review.append(f"a {r.place.kind}, not a town")
-    if score < 1.75:
-        review.append("weak travel cue")
+    if score < STRONG:
+        notes.append("weakly cued, and on the way between the clearly cued stops")
     # Would `mapgen build` (which sees only the stops) pick the same place? If not, give it a country hint.
     country = None
     ctx = Context(countries={o.place.country for o in others if o is not r and o.place.country},
@@ -393,12 +599,21 @@ def _stop(ex: Extraction, r: Resolved, score: float, departure: bool, gazetteer:
         same = False
     if not same:
         country = r.place.country or None
-    before = text[max(r.mention.sentence[0], r.mention.start - 60):r.mention.start]
-    mode = next((mode for mode, rx in LEG_MODES if rx.search(before)), "rail")
-    # "the border town of Nong Khai" is Nong Khai: a town is what a stop is anyway (a station or a
-    # cosmodrome keeps its word, which tells the geocoder what is meant)
-    place = re.sub(r"^(?:town|city|village|ville)\s+(?:of\s+|de\s+|d['’]\s*)?", "", r.mention.text, flags=re.IGNORECASE)
-    return ProposedStop(place, quote, r, certainty, departure, round(score, 2), tuple(review), country, mode=mode)
+    mode = reached or (rd.mode if rd.mode in ("road", "air", "sea") and not rd.unreal else "rail")
+    place = _as_written(r.mention)  # "the border town of Nong Khai" is Nong Khai
+    return ProposedStop(place, quote, r, certainty, departure, round(score, 2), tuple(review), country, mode=mode,
+                        notes=tuple(notes))
+
+
+def _fits(p: Place, r: Resolved, others: list[Resolved]) -> bool:
+    """Would place `p` fit the journey as well as the choice: in the country of another stop, or within
+    FIT_KM of one?"""
+    rest = [o.place for o in others if o is not r]
+    return any(o.country == p.country for o in rest) or any(
+        distance_km(p.lat, p.lon, o.lat, o.lon) < FIT_KM for o in rest)
+
+
+FIT_KM = 500.0
 
 
 def quote_for(text: str, m: Mention, limit: int = 160) -> str:
@@ -453,15 +668,15 @@ def write_story(slug: str, article_path, stories_dir, *, force: bool = False,
     gazetteer = gazetteer or Gazetteer.open()
     article = Article.read(article_path)
     ex = extract(article, gazetteer)
-    skipped: list[tuple[Place, str]] = []
-    stops = propose_journey(ex, gazetteer, skipped=skipped)
+    journey = read_journey(ex, gazetteer)
+    stops = journey.stops
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "article.txt"
     if not target.exists() or target.resolve() != article_path.resolve():
         shutil.copyfile(article_path, target)
     hints: dict[int, dict] = {}
     for _ in range(2 * len(stops) + 1):
-        toml_path.write_text(story_toml(ex, stops, hints, skipped), encoding="utf-8")
+        toml_path.write_text(story_toml(ex, stops, hints, journey.skipped, journey.transit), encoding="utf-8")
         wrong = _build_disagrees(toml_path, stops, gazetteer)
         if not wrong:
             break
@@ -500,9 +715,10 @@ def _toml(s: str) -> str:
 
 
 def story_toml(ex: Extraction, stops: list[ProposedStop], hints: dict[int, dict] | None = None,
-               skipped: list[tuple[Place, str]] | None = None) -> str:
-    """The text of a story.toml for the proposed stops, with review notes as comments, and the places the
-    article names that were not proposed, with why."""
+               skipped: list | None = None, transit: list[Crossing] | None = None) -> str:
+    """The text of a story.toml for the proposed stops, with review notes as comments, the countries the
+    article says were crossed (`transit`), and the places it names that were not proposed, with why: each
+    town as a commented-out [[stops]] block with its quote, ready to uncomment."""
     hints = hints or {}
     text = ex.text
     first = text[ex.article.sentences[0][0]:ex.article.sentences[0][1]] if ex.article.sentences else text[:100]
@@ -515,6 +731,14 @@ def story_toml(ex: Extraction, stops: list[ProposedStop], hints: dict[int, dict]
     ]
     if ex.article.date:
         lines.append(f"date = {_toml(ex.article.date)}")
+    if any(st.straight for st in stops):
+        lines += ["# REVIEW: no railway in the embedded data joins some stops (see below): those legs are drawn",
+                  "# as labelled straight lines", 'fallback = "straight"']
+    if transit:
+        lines.append("# countries the article says the journey crossed: legs may use their railways")
+        lines.append("transit = [")
+        lines += [f"    {{ country = {_toml(c.country)}, quote = {_toml(c.quote)} }},  # {c.name}" for c in transit]
+        lines.append("]")
     lines += [
         "",
         "[source]",
@@ -532,6 +756,8 @@ def story_toml(ex: Extraction, stops: list[ProposedStop], hints: dict[int, dict]
             lines += [f"place = {_toml(s.place)}", "via = true", f"country = {_toml(p.country)}",
                       f"lat = {p.lat}", f"lon = {p.lon}", f"source = {_toml(p.source)}"]
             continue
+        for note in s.notes:
+            lines.append(f"# {note}")
         others = [f"{c.place.name} ({c.place.kind}, {c.place.country})" for c in s.resolved.geocode.candidates[1:4]]
         if others:
             lines.append(f"# other candidates: {', '.join(others)}")
@@ -548,6 +774,36 @@ def story_toml(ex: Extraction, stops: list[ProposedStop], hints: dict[int, dict]
             lines.append(f"lon = {h['lon']}")
             lines.append(f"source = {_toml(h['source'])}")
     if skipped:
-        lines += ["", "# Also named in the article, not proposed as stops (add a [[stops]] entry for any that is one):"]
-        lines += [f"#   {p.name} ({p.kind}, {p.country or 'no country'}): {why}" for p, why in skipped]
+        lines += ["", "# Also named in the article, not proposed as stops. A town that is one: uncomment its block",
+                  "# and move it to its place in travel order."]
+        for sk in skipped:
+            p = sk.place
+            lines += ["", f"# {p.name} ({p.kind}, {p.country or 'no country'}): {sk.why}"]
+            if p.kind not in STOP_KINDS or isinstance(sk, tuple):
+                continue
+            lines += ["# [[stops]]", f"# place = {_toml(_as_written(sk.resolved.mention))}",
+                      f"# quote = {_toml(quote_for(text, sk.resolved.mention))}"]
+            if p.country:
+                lines.append(f"# country = {_toml(p.country)}")
     return "\n".join(lines) + "\n"
+
+
+def _as_written(m: Mention) -> str:
+    """The place as the article writes it, without a leading kind word for a town ("the border town of
+    Nong Khai" is Nong Khai; a station or a cosmodrome keeps its word, which tells the geocoder what is meant)."""
+    from .extract import CONNECTORS
+    from .gazetteer import KIND_WORDS, name_key
+
+    if m.kind != "city":
+        return m.text
+    words = m.text.split()
+    k = 0
+    while k < len(words) - 1 and (KIND_WORDS.get(name_key(words[k])) == "city" or
+                                  name_key(words[k]).split(" ")[0] in CONNECTORS):
+        k += 1
+    rest = " ".join(words[k:])
+    for ap in ("'", "\u2019"):  # "ville d'Irkoutsk"
+        head, sep, tail = rest.partition(ap)
+        if sep and name_key(head) in CONNECTORS:
+            rest = tail
+    return rest or m.text

@@ -50,7 +50,7 @@ def route_story(story: Story, stops: list[Located], network: RailNetwork) -> Rou
             legs.append(Leg(a, b, b.stop.mode, tuple(coords), geodesic_km(coords),
                             tuple(sorted({c for c in (a.country, b.country) if c})), ()))
             continue
-        leg, why = route_leg(a, b, network)
+        leg, why = route_leg(a, b, network, transit=story.transit_countries)
         if leg is None:
             msg = f"no rail path from {a.name} to {b.name}: {why}"
             if not story.fallback:
@@ -71,9 +71,11 @@ def route_story(story: Story, stops: list[Located], network: RailNetwork) -> Rou
 OFF_TRACK_KM = 3.0  # a stop further than this from the track it joins gets a straight piece drawn to it
 
 
-def route_leg(a: Located, b: Located, network: RailNetwork) -> tuple[Leg | None, str]:
-    """The shortest rail leg from a to b that stays in their countries; (None, reason) if none."""
-    allowed_countries = {c for c in (a.country, b.country) if c}
+def route_leg(a: Located, b: Located, network: RailNetwork, *,
+              transit: frozenset[str] = frozenset()) -> tuple[Leg | None, str]:
+    """The shortest rail leg from a to b that stays in their countries and the countries the story says the
+    journey crossed (`transit`); (None, reason) if none."""
+    allowed_countries = {c for c in (a.country, b.country) if c} | set(transit)
     allowed = network.allowed_edges(allowed_countries)
     sa = network.snap(a.lat, a.lon, allowed, country=a.country)
     sb = network.snap(b.lat, b.lon, allowed, country=b.country)
@@ -88,7 +90,9 @@ def route_leg(a: Located, b: Located, network: RailNetwork) -> tuple[Leg | None,
         if vias:
             names = ", ".join(f"{p.name} ({p.country})" for p in vias)
             countries = ", ".join(dict.fromkeys(p.country for p in vias))
-            why += f"; the railway between them runs through {countries}: add a via stop there, for example {names}"
+            codes = ", ".join(f'"{c}"' for c in dict.fromkeys(p.country for p in vias))
+            why += (f"; the railway between them runs through {countries}: add a via stop there, for example "
+                    f"{names}, or, if the article says the journey crossed it, transit = [{codes}]")
         return None, why
     off = tuple(((p.lon, p.lat), (s.lon, s.lat)) for s, p in ((sa, a), (sb, b)) if s.km > OFF_TRACK_KM)
     return Leg(a, b, "rail", tuple(path.coords), path.km + sum(geodesic_km(piece) for piece in off),

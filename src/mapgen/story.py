@@ -29,7 +29,8 @@ MAX_STORY_BYTES = 1_000_000  # story.toml, checked before it is parsed
 MAX_TEXT = 10_000  # characters in any one string (a note, a quote): a page is not a place for a book
 MAX_STOPS = 1_000
 
-STORY_KEYS = {"title", "language", "date", "source", "article", "stops", "fallback"}
+STORY_KEYS = {"title", "language", "date", "source", "article", "stops", "fallback", "transit"}
+TRANSIT_KEYS = {"country", "quote"}
 SOURCE_KEYS = {"name", "citation", "url", "published"}
 STOP_KEYS = {
     "place", "quote", "date", "certainty", "country", "near", "lat", "lon", "source", "mode",
@@ -56,6 +57,15 @@ class Stop:
 
 
 @dataclass(frozen=True)
+class Transit:
+    """A country the article says the journey crossed: legs may use its railways (`transit = ["AT"]`)."""
+
+    country: str  # ISO 3166 alpha-2
+    quote: str = ""  # where the article says so (checked like a stop's quote)
+    match: Match | None = None
+
+
+@dataclass(frozen=True)
 class Story:
     slug: str
     title: str
@@ -69,6 +79,11 @@ class Story:
     date: str | None = None
     fallback: bool = False  # may a leg with no rail path be drawn as a labelled straight line?
     extra: dict = field(default_factory=dict)
+    transit: tuple[Transit, ...] = ()  # countries crossed: every leg may use their railways
+
+    @property
+    def transit_countries(self) -> frozenset[str]:
+        return frozenset(t.country for t in self.transit)
 
 
 def load_story(path: Path) -> Story:
@@ -144,6 +159,7 @@ def load_story(path: Path) -> Story:
     if article_path == toml_path.resolve():  # its quotes would all be "found" in itself
         raise StoryError("the article cannot be story.toml itself", where=where, field="article")
     article = Article.read(article_path)
+    transit = _transit(doc, article, where)
 
     stops_raw = _get(doc, "stops", list, where, required=True)
     if len(stops_raw) > MAX_STOPS:
@@ -182,8 +198,72 @@ def load_story(path: Path) -> Story:
     return Story(
         slug=slug, title=title, language=language, source_name=source_name, citation=citation,
         article=article, stops=tuple(stops), path=toml_path, url=url,
-        date=date or article.date, fallback=fallback == "straight",
+        date=date or article.date, fallback=fallback == "straight", transit=transit,
     )
+
+
+def _transit(doc: dict, article: Article, where: str) -> tuple[Transit, ...]:
+    """`transit = ["AT", { country = "CH", quote = "..." }]`: countries the journey crossed, each a code or
+    a table with its code and the article's words for it."""
+    items = _get(doc, "transit", list, where)
+    if items is not None and len(items) > len(ISO_COUNTRIES):
+        raise StoryError(f"{len(items):,} countries; there are {len(ISO_COUNTRIES)}", where=where, field="transit")
+    out = []
+    for i, item in enumerate(items or []):
+        field = f"transit[{i}]"
+        if isinstance(item, str):
+            code, quote = item, None
+        elif isinstance(item, dict):
+            _check_keys(item, TRANSIT_KEYS, where, field + ".")
+            code = _get(item, "country", str, where, required=True, prefix=field + ".")
+            quote = _get(item, "quote", str, where, prefix=field + ".")
+            field += ".country"
+        else:
+            raise StoryError(f"must be a country code such as \"AT\" or a table {{ country = \"AT\", quote = \"...\" }}, "
+                             f"not {type(item).__name__}"[:200], where=where, field=field)
+        if not _ISO2.fullmatch(code) or code not in _country_codes():
+            hint = _country_code_for(code)
+            raise StoryError(f"{code!r} is not an ISO 3166 alpha-2 country code"[:120]
+                             + (f"; did you mean {hint!r}?" if hint else " such as \"AT\""), where=where, field=field)
+        match = None
+        if quote is not None:
+            if len(quote.strip()) < 3:
+                raise StoryError("quote is too short to cite", where=where, field=f"transit[{i}].quote")
+            match = article.locate(quote, where=where, field=f"transit[{i}].quote")
+        if any(t.country == code for t in out):
+            raise StoryError(f"{code} is listed twice", where=where, field=field)
+        out.append(Transit(code, quote or "", match))
+    return tuple(out)
+
+
+def _country_codes() -> frozenset[str]:
+    return ISO_COUNTRIES
+
+
+def _country_code_for(text: str) -> str | None:
+    """The code of a country written by name ("Austria", "Autriche"), for the error message (the gazetteer's
+    country names, in many languages)."""
+    from .gazetteer import Gazetteer, name_key
+
+    if text.upper() in ISO_COUNTRIES:
+        return text.upper()
+    try:
+        places = Gazetteer.open().lookup(name_key(text))
+    except Exception:  # no index at hand: no suggestion
+        return None
+    return next((p.country for p in places if p.kind == "country" and p.country in ISO_COUNTRIES), None)
+
+
+ISO_COUNTRIES = frozenset("""
+AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT
+BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH
+ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT
+HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS
+LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI
+NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG
+SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG
+UM US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW
+""".split())  # ISO 3166-1 alpha-2, and XK (Kosovo)
 
 
 def _valid_date(text: str, *, month_ok: bool) -> bool:

@@ -1,0 +1,597 @@
+"""What a sentence says about a place it names, from its dependency parse and the language's cue data.
+
+For each place mention, `Reader.read` finds the word it hangs on (a preposition, a noun such as "journey"
+or "station", and above them the verb that governs it), and reads off:
+
+  * its role in the journey: depart ("left Pyongyang", "the train from Xining"), arrive ("arrived in
+    Irkutsk"), stop ("stopped in Ulan Ude", "a halt at Tver"), via ("through the DMZ"), dest ("heading to
+    Saigon", "the journey to Berlin"), ends ("between Vancouver and Toronto"), at (a place where something
+    happens), locate ("north of Vancouver"), origin ("a couple of Pasadena"), subject (the place acts);
+  * whether the verb is negated, modal, conditional, future, or governed by a plan, a rumour or an
+    expectation; whether a counterfactual ("instead of") or another trip ("an earlier visit") frames it;
+  * who travels (the subject: first person, the train, a person, other people, "you", a line);
+  * how (a road, air or sea word in the clause: "board a coach to cross to Calais").
+
+The cues come from `lang/<code>/cues.toml` and the dependency labels from `lang/<code>/language.toml`;
+nothing here names a word of any language.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from . import load, pipeline, BLOCK_CHARS
+
+# What the reader says of a place (identifiers of this module, not words of a language):
+ROLES = ("depart", "arrive", "stop", "via", "dest", "ends", "at", "object", "none", "subject", "locate", "origin",
+         "part", "feature", "attribute")
+TRAVELLERS = ("self", "vehicle", "person", "passengers", "others", "you", "line", "place", "unknown")
+PREPOSITIONS = ("from", "to", "at", "via", "between", "of", "near", "after")  # the prep_* kinds of cues.toml
+MOTION = ("depart", "arrive", "stop", "pass", "travel")
+JOURNEY_NOUNS = ("journey", "vehicle", "station")
+MODES = (("mode_road", "road"), ("mode_air", "air"), ("mode_sea", "sea"), ("mode_rail", "rail"))
+CLIMB = 8  # words climbed at most from a place to its verb
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the sentence says about one place mention (see the module docstring)."""
+
+    role: str = "none"
+    governor: str = ""  # lemma of the governing verb (or motion noun)
+    travel: bool = False  # a travel verb or a journey, vehicle or station noun governs the place
+    sentence_travel: bool = False  # a travel word anywhere in the sentence
+    traveller: str = "unknown"  # self, vehicle, person, passengers, others, you, line, place, unknown
+    negated: bool = False
+    modal: bool = False
+    conditional: bool = False
+    future: bool = False
+    hypothetical: bool = False
+    counterfactual: bool = False
+    compared: bool = False  # named in a comparison ("faster than the hours between Paris and Grenoble")
+    other_trip: bool = False
+    extension: bool = False  # a line or service described or extended, not travelled
+    actor: bool = False  # the place acts: subject of a verb of saying or doing
+    mode: str | None = None
+    station: bool = False  # named with a station word ("Chicago's Union Station")
+    reported: bool = False
+    possible: bool = False
+    determiner: bool = False  # a definite article right before the name ("the Tumen", "le Tessin")
+    conjunct: bool = False  # a later member of a list ("Prague" in "Dresden and Prague")
+    entity: str = ""  # spaCy's entity label over the mention
+    person: bool = False  # spaCy reads the name as a person's ("Cooper", "Laurent")
+    cues: tuple[str, ...] = ()
+
+    @property
+    def unreal(self) -> bool:
+        """The sentence says the journey did not go there, or tells another trip or the line."""
+        return self.negated or self.counterfactual or self.compared or self.other_trip or self.extension
+
+    @property
+    def uncertain(self) -> bool:
+        """The sentence says the journey only might go there: planned, rumoured, conditional, or "you can"."""
+        return self.hypothetical or self.conditional or (self.modal and self.traveller not in ("self", "vehicle", "person"))
+
+
+class Parsed:
+    """An article parsed in blocks of whole sentences (spaCy refuses very long texts); char offsets map to
+    the tokens of the block holding them."""
+
+    def __init__(self, blocks: list[tuple[int, object]]):
+        self.blocks = blocks
+        self._starts = [off for off, _ in blocks]
+        self._places: list[tuple[int, int]] = []
+
+    def mark_places(self, spans) -> None:
+        """The char spans of the place mentions found in the text (a subject that is one of them is a place)."""
+        self._places = sorted(spans)
+
+    def is_place(self, tok) -> bool:
+        off = self.offset(tok.doc) + tok.idx
+        k = bisect_right(self._places, (off, float("inf"))) - 1
+        return k >= 0 and self._places[k][0] <= off < self._places[k][1]
+
+    def span(self, start: int, end: int):
+        k = bisect_right(self._starts, start) - 1
+        if k < 0:
+            return None
+        off, doc = self.blocks[k]
+        if end - off > len(doc.text):
+            return None
+        return doc.char_span(start - off, end - off, alignment_mode="expand")
+
+    def offset(self, doc) -> int:
+        return doc.user_data["mapgen_offset"]
+
+
+class Reader:
+    """One language's parse and cues."""
+
+    def __init__(self, code: str):
+        from spacy.matcher import Matcher
+
+        self.data = load(code)
+        self.nlp = pipeline(code)
+        self.code = code
+        lab = self.data.labels
+        self.subject, self.object = lab("subject"), lab("object")
+        self.pobj, self.case = lab("prepositional_object"), lab("case_marker")
+        self.neg, self.aux = lab("negation"), lab("auxiliary")
+        self.conj, self.appos = lab("conjunct"), lab("apposition")
+        self.compound, self.poss = lab("compound"), lab("possessive")
+        self.relcl = lab("relative_clause")
+        ents = self.data.entities
+        self.place_labels = frozenset(ents.get("places", ()))
+        self.people_labels = frozenset(ents.get("people", ()))
+        self.org_labels = frozenset(ents.get("organisations", ()))
+        self.by_lemma: dict[str, set[str]] = {}
+        self.by_word: dict[str, set[str]] = {}
+        self.matcher = Matcher(self.nlp.vocab)
+        for kind, cue in self.data.cues.items():
+            for lemma in cue.lemmas:
+                self.by_lemma.setdefault(lemma, set()).add(kind)
+            patterns = [list(p) for p in cue.patterns]
+            for word in cue.words:
+                if " " in word:
+                    patterns.append([{"LOWER": w} for w in word.split()])
+                else:
+                    self.by_word.setdefault(word, set()).add(kind)
+            if patterns:
+                self.matcher.add(kind, patterns)
+        self.conditional = tuple(self.data.suffixes.get("conditional", ()))
+        # verbs the lemmatizer leaves as written: found by the stem of a cue lemma (data: infinitive endings)
+        self.by_stem: dict[str, set[str]] = {}
+        for ending in self.data.suffixes.get("infinitive", ()):
+            for lemma, ks in self.by_lemma.items():
+                if lemma.endswith(ending) and len(lemma) - len(ending) >= 4 and " " not in lemma:
+                    self.by_stem.setdefault(lemma[: -len(ending)], set()).update(ks)
+        self.stem_lengths = sorted({len(k) for k in self.by_stem}, reverse=True)
+        self.plural = tuple(self.data.suffixes.get("plural", ()))
+        self._parsed: Parsed | None = None
+
+    # --- parsing -----------------------------------------------------------------------------------------
+
+    def parse(self, text: str, sentences: list[tuple[int, int]] | None = None, keep=None) -> Parsed:
+        """Parse `text` sentence by sentence (the article's `sentences`; one longer than BLOCK_CHARS in
+        pieces); with `keep` (a predicate on a sentence's (start, end)), only kept sentences are parsed, so
+        time is linear in what is kept."""
+        sentences = sentences or [(0, len(text))]
+        cut = []
+        for s, e in sentences:  # one doc per sentence (the article's own split); a huge one in pieces
+            if keep is not None and not keep((s, e)):
+                continue
+            while e - s > BLOCK_CHARS:
+                cut.append((s, s + BLOCK_CHARS))
+                s += BLOCK_CHARS
+            cut.append((s, e))
+        out = []
+        docs = self.nlp.pipe((text[s:e] for s, e in cut), batch_size=64)
+        for (s, _), doc in zip(cut, docs):
+            doc.user_data["mapgen_kinds"] = self._kinds(doc)
+            doc.user_data["mapgen_offset"] = s
+            out.append((s, doc))
+        return Parsed(out)
+
+    def _kinds(self, doc) -> list[frozenset[str]]:
+        kinds = [set() for _ in doc]
+        for t in doc:
+            k = kinds[t.i]
+            k.update(self.by_lemma.get(t.lemma_.casefold(), ()))
+            k.update(self.by_word.get(t.lower_, ()))
+            if k or t.lemma_.casefold() not in ("", t.lower_):
+                continue  # found, or lemmatized by the model
+            if self.by_stem and t.pos_ in ("VERB", "AUX", "NOUN", "ADJ"):
+                for n in self.stem_lengths:
+                    if n < len(t.lower_) <= n + 5 and t.lower_[:n] in self.by_stem:
+                        k.update(self.by_stem[t.lower_[:n]])
+                        break
+            for ending in self.plural:
+                if not k and t.lower_.endswith(ending) and len(t.lower_) > len(ending) + 2:
+                    k.update(self.by_lemma.get(t.lower_[: -len(ending)], ()))
+                    k.update(self.by_word.get(t.lower_[: -len(ending)], ()))
+        for match_id, a, b in self.matcher(doc):
+            name = self.nlp.vocab.strings[match_id]
+            for i in range(a, b):
+                kinds[i].add(name)
+        return [frozenset(k) for k in kinds]
+
+    # --- reading one mention -----------------------------------------------------------------------------
+
+    def read(self, parsed: Parsed, start: int, end: int) -> Reading:
+        self._parsed = parsed
+        span = parsed.span(start, end)
+        if span is None or not len(span):
+            return Reading()
+        doc = span.doc
+        kinds = doc.user_data["mapgen_kinds"]
+        inside = set(range(span.start, span.end))
+        root = span.root
+        cues: list[str] = []
+        sent = root.sent
+        sentence_travel = any(kinds[t.i] & {*MOTION, *JOURNEY_NOUNS} for t in sent)
+        entity = next((e.label_ for e in doc.ents if e.start <= root.i < e.end), "")
+
+        # climb over conjuncts, appositions, compounds and possessives to the word the place hangs on
+        node = root
+        path: list = []  # nouns passed on the way up to the verb
+        station = False
+        attribute = False  # the name qualifies a noun ("Pullman service", "the Moscow line"): no place visited
+        conjunct = False  # a later member of a list ("Dresden and Prague"): it shares the first one's attachment
+        for _ in range(CLIMB):
+            if node.head is node:
+                break
+            if node.dep_ in self.conj | self.appos and node.head.pos_ in ("PROPN", "NOUN", "NUM", "X", "ADJ"):
+                conjunct = conjunct or node.dep_ in self.conj
+                node = node.head
+                continue
+            if node.dep_ in self.compound | self.poss and node.head.i not in inside:
+                head = node.head
+                if kinds[head.i] & {"station"}:
+                    station = True
+                elif head.pos_ == "NOUN" and node.dep_ in self.compound:
+                    attribute = True
+                path.append(head)
+                node = head
+                continue
+            break
+        anchor = node
+        prep = next((c for c in anchor.children if c.dep_ in self.case and c.i < anchor.i and
+                     any(k.startswith("prep_") for k in kinds[c.i])), None)
+        up = anchor.head
+        if prep is None and anchor.dep_ in self.pobj:
+            prep = anchor.head
+            up = prep.head
+            while up.pos_ in ("ADP", "ADV", "PART") and up.head is not up and not kinds[up.i] & set(MOTION):
+                up = up.head  # "up to", "back to", "instead of"
+        if prep is None:  # a preposition the parse hung elsewhere: the word just before the name
+            k = span.start - 1
+            while k >= sent.start and doc[k].pos_ == "DET":
+                k -= 1
+            if k >= sent.start and any(x.startswith("prep_") for x in kinds[k]):
+                prep = doc[k]
+        preps = {x[5:] for x in kinds[prep.i] if x.startswith("prep_")} if prep is not None else set()
+        # an arrow between two names: "Tomsk -> Iurga" (the tokenizer may cut the arrow in pieces)
+        marks = self.data.cues["route_mark"].words if "route_mark" in self.data.cues else ()
+        before = doc.text[max(0, span.start_char - 6):span.start_char].rstrip()
+        after = doc.text[span.end_char:span.end_char + 6].lstrip()
+        if any(before.endswith(m) for m in marks):
+            preps.add("to")
+            cues.append("after an arrow")
+        if any(after.startswith(m) for m in marks):
+            preps.add("from")
+            cues.append("before an arrow")
+        rel = ("subject" if anchor.dep_ in self.subject else "object" if anchor.dep_ in self.object and not preps
+               else "prep" if preps else "other")
+
+        # up to the governing verb, through nouns ("the journey to", "a halt at", "Union Station in")
+        gov = None
+        locates = False
+        event = None  # the motion word the place hangs on: the verb, or a noun such as "halt", "departure"
+        node = up if anchor.head is not anchor else None
+        for _ in range(CLIMB):
+            if node is None:
+                break
+            if node.i in inside:
+                break
+            if node.pos_ in ("VERB", "AUX"):
+                gov = node
+                break
+            if node.pos_ == "PROPN" and node.ent_type_ in self.place_labels and not kinds[node.i] & {"station"}:
+                locates = True  # "San Jose, the largest city in Northern California": it places San Jose
+            path.append(node)
+            if event is None and kinds[node.i] & {"depart", "arrive", "stop", "pass"} and node.pos_ == "NOUN":
+                event = node
+            if kinds[node.i] & {"station"} and (not preps or preps & {"at", "of", "from"}):
+                # "Union Station in Los Angeles": the place is where the station is; the station's own
+                # preposition says what the journey does there
+                station = True
+                p2 = next((c for c in node.children if c.dep_ in self.case and any(
+                    k.startswith("prep_") for k in kinds[c.i])), None)
+                if p2 is None and node.dep_ in self.pobj:
+                    p2 = node.head
+                if p2 is not None:
+                    preps = {x[5:] for x in kinds[p2.i] if x.startswith("prep_")}
+                    rel = "prep"
+                elif node.dep_ in self.object:
+                    preps, rel = set(), "object"
+            if node.head is node:
+                break
+            node = node.head
+        event = event or gov
+        ek = kinds[event.i] if event is not None else frozenset()
+        path_kinds = set().union(*(kinds[n.i] for n in path)) if path else set()
+        travel = bool(ek & set(MOTION)) or bool(path_kinds & set(JOURNEY_NOUNS)) or (
+            gov is not None and any(kinds[c.i] & {"vehicle", "journey"} for c in gov.children if c.dep_ in self.object))
+
+        # the clause: the governing verb, what hangs on it, and the verbs above it
+        chain = []
+        node = gov
+        while node is not None and len(chain) < CLIMB:
+            chain.append(node)
+            if node.head is node:
+                break
+            node = node.head
+        traveller = self._traveller(gov, kinds, inside) if gov is not None else "unknown"
+        if traveller == "unknown" and path:
+            traveller = self._who(path[0], kinds, inside, fallback="unknown") if path[0].pos_ == "NOUN" and \
+                path[0].dep_ in self.subject else traveller
+
+        def has(tok, kind):
+            return kind in kinds[tok.i]
+
+        negated = modal = conditional = future = False
+        if gov is not None:
+            for c in [gov, *gov.children]:
+                if c is not gov and (c.dep_ in self.neg or "Polarity=Neg" in str(c.morph) or has(c, "negation")):
+                    negated = True
+                if c is gov or c.dep_ in self.aux:
+                    if has(c, "modal") and "Tense=Past" not in str(c.morph):  # "ont pu": were able to, did
+                        modal = True
+                    if has(c, "future") or "Tense=Fut" in str(c.morph):
+                        future = True
+                    if "Mood=Cnd" in str(c.morph) or (self.conditional and c.pos_ in ("VERB", "AUX")
+                                                       and c.lower_.endswith(self.conditional)):
+                        conditional = True
+                if c is not gov and has(c, "future"):
+                    future = True
+            if gov.head is not gov and has(gov.head, "modal") and gov.head.pos_ in ("VERB", "AUX") and \
+                    "Tense=Past" not in str(gov.head.morph):
+                modal = True  # "vous pouvez continuer jusqu'à Rabat"
+        hypothetical = any(kinds[t.i] & {"plan", "hedge"} for t in chain[1:]) or \
+            bool(path_kinds & {"hedge", "plan"}) or (gov is not None and bool(kinds[gov.i] & {"plan"})) or \
+            (gov is not None and any(kinds[c.i] & {"hedge"} for c in gov.children))
+        ancestors = set()
+        node = root
+        for _ in range(3 * CLIMB):
+            if node.head is node:
+                break
+            node = node.head
+            ancestors.add(node.i)
+        counterfactual = any("counterfactual" in kinds[i] for i in ancestors)
+        compared = any("comparison" in kinds[i] for i in ancestors) or any(
+            "comparison" in kinds[c.i] for n in path for c in n.children)
+        other_trip = False
+        if gov is not None:
+            near = [gov, *path]
+            for n in list(near):
+                for c in n.children:
+                    if c.i in inside:
+                        continue
+                    near.append(c)
+                    for g in c.children:  # "in a previous life", "on an earlier visit": through the preposition
+                        if g.i in inside or g.dep_ in self.relcl:
+                            continue
+                        near.append(g)
+                        if c.pos_ == "ADP" or g.pos_ == "ADP":
+                            near.extend(x for x in g.children if x.i not in inside)
+            words = [t for t in near if not (t.ent_type_ in self.place_labels | self.people_labels and t.pos_ == "PROPN")]
+            other_trip = any(has(t, "other_trip") for t in words) or any(
+                has(t, "other_trip_journey") and kinds[t.head.i] & {"journey", "vehicle", "infrastructure"}
+                for t in words)
+        # "will extend its service to Dresden" (whoever extends); "the line continues to Murmansk" (a line as
+        # subject; "the train continued west" is a journey)
+        extension = gov is not None and ((has(gov, "extend") and traveller != "self") or
+                                         (has(gov, "describe") and traveller == "line"))
+        actor = rel == "subject" and gov is not None and (has(gov, "speech") or not kinds[gov.i] & set(MOTION))
+        mode = self._mode(gov, path, kinds, inside)
+
+        owned = any(c.i not in inside and c.pos_ == "PROPN" and c.dep_ in self.poss | self.compound
+                    for c in root.children) or any(
+            c.i not in inside and any(k == "prep_at" for k in kinds[c.i]) and
+            any(g.ent_type_ in self.place_labels and g.pos_ == "PROPN" for g in c.children)
+            for c in root.children if c.i > root.i)
+        # the role the place plays
+        ev = ek
+        # "Lyon was our first stop" (a copula: the noun hangs on "was"), "Lyon, notre dernier arrêt" (the noun
+        # heads the clause)
+        stop_noun = next((n for n in path[:2] if n.pos_ == "NOUN" and kinds[n.i] & {"stop", "station", "destination_word"}),
+                         None) or (gov is not None and gov.pos_ == "AUX" and next(
+                             (c for c in gov.children if c.pos_ == "NOUN" and c.i not in inside and
+                              c.dep_ not in self.subject and kinds[c.i] & {"stop", "station", "destination_word"}), None))
+        if owned and kinds[root.i] & {"station"}:
+            role = "part"  # the town it is in is the stop
+        elif rel == "subject" and stop_noun and not kinds[stop_noun.i] & {"station"}:
+            # "Lyon was our first stop", "Budapest, notre destination": the place is what the noun names
+            role = "dest" if "destination_word" in kinds[stop_noun.i] else "stop"
+        elif rel == "subject":
+            role = "subject"
+        elif "between" in preps:
+            role = "ends" if travel else "at"  # "the 2,775 miles between Vancouver and Toronto"
+        elif "near" in preps or (path and self._locating(path[0], kinds) and (not preps or preps & {"of", "from"})) \
+                or (locates and not preps & {"to", "from"}):
+            role = "locate"  # "north of Vancouver", "across the bay from San Francisco", "near Chita"
+        elif path[:1] and kinds[path[0].i] & {"people", "home", "passengers"} and preps & {"from", "of"} or \
+                any(n.ent_type_ in self.people_labels for n in path[:1]) and preps & {"from", "of"} or \
+                (gov is not None and gov.dep_ in self.relcl and kinds[gov.head.i] & {"people", "passengers"}
+                 and "from" in preps):
+            role = "origin"
+        elif path[:1] and "destination_word" in kinds[path[0].i]:
+            role = "dest"  # "à destination de Barcelone", "bound for Seattle", "destination: Budapest"
+        elif "depart" in ev and (rel == "object" or "from" in preps or ("at" in preps and "to" not in preps)):
+            # "left Pyongyang", "departs from Euston", "began at Union Station"; not "partir à Lyon" (to Lyon)
+            role = "depart"
+        elif "from" in preps and (travel or gov is None):
+            role = "depart"
+        elif "arrive" in ev and (rel == "object" or preps & {"at", "to"}):
+            role = "arrive"
+        elif "stop" in ev and (rel == "object" or preps & {"at", "to"}):
+            role = "stop"
+        elif "via" in preps or ("pass" in ev and (rel == "object" or preps & {"at", "to"})) or \
+                ("after" in preps and travel):
+            role = "via"  # "through the DMZ", "crossed Austria", "After Reno and Sacramento, the train reached"
+        elif "to" in preps and (travel or gov is None):
+            role = "dest"
+        elif "at" in preps:
+            role = "at"
+        elif rel == "object":
+            role = "object"
+        else:
+            role = "none"
+        if role in ("none", "subject", "object", "at"):
+            # "The train departs Nairobi Terminus": a motion word right before the name, whatever the parse
+            # (for a later member of a short list, the words before its first member: "dessert Figueras et Gérone")
+            k = (anchor.i if span.start - 4 <= anchor.i < span.start else span.start) - 1
+            while k > 0 and doc[k].pos_ in ("DET", "ADP", "ADV", "PUNCT"):
+                k -= 1
+            near_kind = kinds[k] if 0 <= k < span.start else frozenset()
+            if "destination_word" in near_kind:
+                role = "dest"  # "Destination: Budapest!", "à destination de Barcelone"
+                cues.append(f"after '{doc[k].text}'")
+            for kind, r in (("depart", "depart"), ("arrive", "arrive"), ("stop", "stop"), ("pass", "via")):
+                if role == "dest":
+                    break
+                if kind in near_kind and doc[k].pos_ in ("VERB", "NOUN", "AUX"):
+                    role = r
+                    travel = True
+                    cues.append(f"after '{doc[k].text}'")
+                    break
+        if role in ("none", "at") and "to" in preps and prep is not None:
+            # "from X to Y", "de Jasper à Prince Rupert": a "from" and a name just before the "to"
+            for k in range(prep.i - 1, max(prep.i - 8, 0) - 1, -1):
+                if any(x == "prep_from" for x in kinds[k]) and k + 1 < prep.i and (
+                        doc[k + 1].pos_ == "PROPN" or self._parsed.is_place(doc[k + 1])):
+                    role = "dest"
+                    cues.append("'from X to Y'")
+                    break
+        if attribute and role not in ("part", "subject"):
+            role = "attribute"
+        # a natural feature named after a place: "the Tumen River", "Lake Baikal", "le lac Baïkal"
+        if any(0 <= k < len(doc) and "feature" in kinds[k] and doc[k].sent == sent
+               for k in (span.start - 1, span.end)):
+            role = "feature"
+        # "the Tumen", "vers le Tessin": a definite article before a town's name says it is something else
+        determiner = span.start > sent.start and doc[span.start - 1].pos_ == "DET" and \
+            "Definite=Def" in str(doc[span.start - 1].morph)
+        # a headline or a list written "X to Y": X is where the trip starts
+        if role == "none" or (gov is None and role == "object"):
+            for c in anchor.children:
+                if c.i > anchor.i and any(k == "prep_to" for k in kinds[c.i]) and \
+                        any(g.pos_ == "PROPN" for g in c.children):
+                    role = "depart"
+                    cues.append("'X to Y'")
+                    break
+        if station:
+            cues.append("named with a station")
+        reported = any(kinds[t.i] & {"report"} for t in sent)
+        possible = any(kinds[t.i] & {"possible"} for t in sent) or modal or conditional
+        words = [f"role {role}"]
+        if gov is not None:
+            words.append(f"verb {gov.lemma_ or gov.lower_}")
+        for flag, name in ((negated, "negated"), (modal, "modal"), (conditional, "conditional"), (future, "future"),
+                           (hypothetical, "planned or rumoured"), (counterfactual, "counterfactual"), (compared, "compared"),
+                           (other_trip, "another trip"), (extension, "line described"), (actor, "acts")):
+            if flag:
+                words.append(name)
+        words.append(f"traveller {traveller}")
+        return Reading(
+            role=role, governor=(event.lemma_ or event.lower_) if event is not None else "", travel=travel,
+            sentence_travel=sentence_travel, traveller=traveller, negated=negated, modal=modal,
+            conditional=conditional, future=future, hypothetical=hypothetical, counterfactual=counterfactual,
+            compared=compared,
+            other_trip=other_trip, extension=extension, actor=actor, mode=mode, station=station,
+            reported=reported, possible=possible, determiner=determiner, conjunct=conjunct, entity=entity,
+            person=entity in self.people_labels,
+            cues=tuple(words + cues),
+        )
+
+    @staticmethod
+    def _locating(noun, kinds) -> bool:
+        """A word that places something relative to the place after it: "north (of)", "the bay (from)" under
+        "across", "outskirts (of)"."""
+        if kinds[noun.i] & {"locate"}:
+            return True
+        head = noun.head
+        return bool(kinds[noun.i] & {"feature"}) and head is not noun and bool(kinds[head.i] & {"locate", "prep_near"})
+
+    def _who(self, s, kinds, inside, fallback="unknown") -> str:
+        k = kinds[s.i]
+        morph = str(s.morph)
+        if s.i in inside:
+            return "place"
+        if any(c.dep_ in self.conj and ("first_person" in kinds[c.i] or "Person=1" in str(c.morph))
+               for c in s.children):
+            return "self"  # "my son and I"
+        if "first_person" in k or "Person=1" in morph:
+            return "self"
+        if "second_person" in k or "Person=2" in morph:
+            return "you"
+        if "people" in k:
+            return "others"
+        if "passengers" in k:
+            return "passengers"
+        if "vehicle" in k:
+            return "others" if "Number=Plur" in morph else "vehicle"
+        if "infrastructure" in k:
+            return "line"
+        if s.ent_type_ in self.people_labels:
+            return "person"
+        if self._parsed is not None and self._parsed.is_place(s) and not (s.is_upper and s.i - s.sent.start < 3):
+            return "place"  # (not a dateline: "NEW DELHI, India — Prime Minister ... flagged off")
+        # "Kim's train", "our train": the noun's owner
+        for c in s.children:
+            if c.dep_ in self.poss and ("first_person" in kinds[c.i] or "Person=1" in str(c.morph)):
+                return "self"
+        return fallback
+
+    def _traveller(self, gov, kinds, inside) -> str:
+        if gov.dep_ in self.relcl and kinds[gov.head.i] & {"people", "passengers"}:
+            return "others"  # "travellers coming from Paris", "people arriving in Lhasa": particular people
+        node = gov
+        for _ in range(4):
+            subj = next((c for c in node.children if c.dep_ in self.subject), None)
+            if subj is not None:
+                relative = "PronType=Rel" in str(subj.morph) or (subj.pos_ == "PRON" and "Person=" not in str(subj.morph))
+                if relative and node.dep_ in self.relcl:
+                    return self._who(node.head, kinds, inside)
+                return self._who(subj, kinds, inside)
+            if node.dep_ in self.relcl:  # "the trains originating in Beijing"
+                return self._who(node.head, kinds, inside)
+            if node.head is node:
+                break
+            node = node.head
+        return "unknown"
+
+    def _mode(self, gov, path, kinds, inside) -> str | None:
+        """How the place was reached, from the nearest words that say it: the nouns it hangs on, then the
+        verb and what hangs on it ("took the bus down to Lhasa"), then the verbs above and their objects ("board a coach to cross the Channel to Calais"). Another clause joined by "and" is another
+        leg; names ("Keppel Road") do not count."""
+        if gov is None:
+            return None
+
+        def nouns(tok):
+            out = []
+            for c in tok.children:
+                if c.i in inside or c.dep_ in self.conj:
+                    continue
+                if c.pos_ == "NOUN":
+                    out.append(c)  # "made the last stretch by car": the noun and what qualifies it
+                    out.extend(g for g in c.children if g.pos_ == "NOUN" and g.i not in inside)
+                if c.pos_ == "ADP":
+                    out.extend(g for g in c.children if g.pos_ == "NOUN" and g.i not in inside)
+            return out
+
+        levels = [list(path), [gov, *nouns(gov)]]  # what the place hangs on first: "puis le bus jusqu'à Lhassa"
+        node = gov
+        for _ in range(2):
+            if node.head is node or node.head.pos_ not in ("VERB", "AUX") or node.dep_ in self.conj:
+                break
+            node = node.head
+            levels.append([node, *nouns(node)])
+        for level in levels:
+            found = [mode for t in level if t.pos_ in ("NOUN", "VERB") for kind, mode in MODES if kind in kinds[t.i]]
+            if found:
+                return next((m for m in found if m != "rail"), "rail")
+        return None
+
+
+_readers: dict[str, Reader] = {}
+
+
+def reader(code: str) -> Reader:
+    """The Reader of a language, made once per process."""
+    if code not in _readers:
+        _readers[code] = Reader(code)
+    return _readers[code]
+
+
+__all__ = ["Reading", "Reader", "Parsed", "reader"]

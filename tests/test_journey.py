@@ -1,0 +1,133 @@
+"""The journey's choices that do not depend on wording: stations and their towns, namesakes chosen by the
+railway, the `transit` key of a story."""
+from __future__ import annotations
+
+import pytest
+
+from mapgen.extract import Mention, Resolved
+from mapgen.gazetteer import Candidate, Gazetteer, Geocode, Place
+from mapgen.journey import merge_stations, read_journey
+
+
+def resolved(place: Place, *others: Place) -> Resolved:
+    cands = tuple(Candidate(p, 5.0 - k) for k, p in enumerate((place, *others)))
+    return Resolved(Mention(0, len(place.name), place.name, (0, 0)), Geocode(place.name, place, cands, 0.9), 0.9)
+
+
+LYON = Place("geonames:2996944", "Lyon", 45.748, 4.847, "FR", "city", 472317, "test")
+PART_DIEU = Place("trainline:4718", "Lyon Part-Dieu", 45.760, 4.859, "FR", "station", 0, "test")
+VALENCE = Place("geonames:2971053", "Valence", 44.933, 4.892, "FR", "city", 66568, "test")
+
+
+class FakeGazetteer:
+    """Knows which town a railway station is in, as the index built from trainline-eu/stations does."""
+
+    def town_of(self, place_id):
+        return LYON if place_id == PART_DIEU.id else None
+
+
+@pytest.mark.parametrize("gazetteer", [FakeGazetteer(), object()])
+def test_a_station_and_its_town_are_one_stop(gazetteer):
+    # with the index's station -> town table, and without it (same country, close, the town's name first)
+    chosen = [(3.0, resolved(PART_DIEU), True), (2.0, resolved(LYON), False), (2.5, resolved(VALENCE), False)]
+    merged = merge_stations(chosen, gazetteer)
+    assert [(r.place.name, s, dep) for s, r, dep in merged] == [("Lyon", 3.0, True), ("Valence", 2.5, False)]
+
+
+def test_a_station_alone_stays_a_station():
+    chosen = [(3.0, resolved(PART_DIEU), True), (2.5, resolved(VALENCE), False)]
+    assert [r.place.kind for _, r, _ in merge_stations(chosen, FakeGazetteer())] == ["station", "city"]
+
+
+def test_station_names_from_the_article_are_stops(tmp_path):
+    # "Khasan" is a station in the overlay: a station is a stop like a town
+    from mapgen.extract import extract
+
+    gaz = Gazetteer.open()
+    text = ("Kim's train left Pyongyang on Sunday and stopped at the border station of Khasan, before "
+            "reaching Vladivostok on Tuesday.")
+    j = read_journey(extract(text, gaz), gaz)
+    assert [(s.resolved.place.name, s.resolved.place.kind) for s in j.stops] == [
+        ("Pyongyang", "city"), ("Khasan", "station"), ("Vladivostok", "city")]
+
+
+def test_namesakes_are_chosen_by_the_railway():
+    # Venice (Florida) is the bigger-scored reading here, but no railway joins it to London and Paris:
+    # the journey takes Venice, Italy, and the story says why
+    from mapgen.extract import extract
+
+    gaz = Gazetteer.open()
+    text = ("We left London on the Orient Express, had dinner as we left Paris, and the next evening the "
+            "train arrived in Venice.")
+    j = read_journey(extract(text, gaz), gaz)
+    venice = j.stops[-1]
+    assert (venice.resolved.place.name, venice.resolved.place.country) == ("Venice", "IT")
+
+
+# --- the transit key ---------------------------------------------------------------------------------
+
+STORY = """title = "t"
+language = "en"
+{transit}
+[source]
+name = "n"
+citation = "c"
+
+[[stops]]
+place = "Munich"
+quote = "left Munich"
+
+[[stops]]
+place = "Venice"
+quote = "reached Venice"
+"""
+ARTICLE = "The train left Munich at eight, crossed Austria at night and reached Venice at dawn."
+
+
+@pytest.mark.parametrize("transit, codes", [
+    ('transit = ["AT"]', ("AT",)),
+    ('transit = [{ country = "AT", quote = "crossed Austria" }, "SI"]', ("AT", "SI")),
+])
+def test_transit_is_read(make_story, transit, codes):
+    from mapgen.story import load_story
+
+    story = load_story(make_story(STORY.format(transit=transit), ARTICLE))
+    assert tuple(t.country for t in story.transit) == codes
+    assert story.transit_countries == frozenset(codes)
+
+
+@pytest.mark.parametrize("transit, field, message", [
+    ('transit = "AT"', "transit", "must be an array"),
+    ('transit = ["Austria"]', "transit[0]", "'Austria' is not an ISO 3166 alpha-2 country code; did you mean 'AT'?"),
+    ('transit = ["XX"]', "transit[0]", "'XX' is not an ISO 3166 alpha-2 country code"),
+    ('transit = [3]', "transit[0]", "must be a country code such as \"AT\""),
+    ('transit = [{ country = "AT", quote = "crossed Hungary" }]', "transit[0].quote", "is not in the article; closest passage: 'crossed Austria'"),
+    ('transit = [{ code = "AT" }]', "transit[0].code", "unknown key 'code'"),
+    ('transit = ["AT", "AT"]', "transit[1]", "AT is listed twice"),
+])
+def test_transit_errors_name_the_field(make_story, transit, field, message):
+    from mapgen.errors import StoryError
+    from mapgen.story import load_story
+
+    with pytest.raises(StoryError) as exc:
+        load_story(make_story(STORY.format(transit=transit), ARTICLE))
+    assert exc.value.field == field
+    assert message in str(exc.value)
+
+
+def test_build_routes_through_a_transit_country(make_story, tmp_path):
+    from mapgen.build import build_story
+
+    with_transit = make_story(STORY.format(transit='transit = ["AT"]'), ARTICLE, slug="with")
+    build_story(with_transit, tmp_path / "maps")
+    import json
+
+    geo = json.loads((tmp_path / "maps" / "with.geojson").read_text(encoding="utf-8"))
+    legs = [f["properties"] for f in geo["features"] if f["properties"]["kind"] == "leg"]
+    assert legs[0]["countries"] == ["AT", "DE", "IT"]
+    # without it, the border rule finds no path, and the error says how to let the leg through
+    from mapgen.errors import RouteError
+
+    without = make_story(STORY.format(transit=""), ARTICLE, slug="without")
+    with pytest.raises(RouteError, match=r'transit = \["AT"\]'):
+        build_story(without, tmp_path / "maps2")
