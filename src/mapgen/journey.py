@@ -112,7 +112,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         m, p = r.mention, r.place
         score, departure = mention_score(rd, p, m)
         k = index.get(m.sentence, -1)
-        if rd.role in ("at", "none", "object") and not rd.travel and k >= 0 and any(
+        if rd.role in ("at", "none", "object") and not rd.travel and not rd.sentence_travel and k >= 0 and any(
                 0 <= k + d < len(sentences) and travelling[k + d] and
                 _same_paragraph(text, sentences[min(k, k + d)], sentences[max(k, k + d)]) for d in (-1, 1)):
             score += 0.5  # told as part of the journey: "His train followed the Trans-Siberian. At Khabarovsk..."
@@ -155,7 +155,11 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     chosen = _by_the_railway(chosen, rail, notes)
     chosen = after_way = _on_the_way(chosen, rail)
     far = _isolated(chosen)
-    chosen = [c for c in chosen if c not in far]
+    # a weakly cued place a few km from a clearly cued stop is that stop on this map (another station or
+    # district of the same town: "my Denmark Hill commute" beside "begins at London Euston")
+    close = [c for c in chosen if c[0] < STRONG and not c[2] and any(
+        o[0] >= STRONG and o is not c and _crow(c, o) < SAME_PLACE_KM for o in chosen)]
+    chosen = [c for c in chosen if c not in far and c not in close]
     if len(chosen) >= 3:
         # a place no railway joins to any other stop, in a country no other stop is in, was reached another way
         # ("flew from Washington"); within the country of another stop the data may just lack the line
@@ -205,6 +209,8 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
             why = f"beyond the {MAX_STOPS} best-cued places"
         elif r.place.kind == "region":
             why = "a region, and a proposed town lies in it"
+        elif any(c[1].place.id == pid for c in close):
+            why = f"weakly cued, and within {SAME_PLACE_KM:.0f} km of a clearer stop"
         elif any(c[1].place.id == pid for c in far):
             why = "far from all the other stops: maybe another place of that name, which the gazetteer lacks"
         elif any(c[1].place.id == pid for c in after_way):
@@ -223,6 +229,8 @@ def mention_score(rd, p: Place, m: Mention) -> tuple[float, bool]:
     if rd.travel and rd.role in ("at", "object"):
         score += 0.5
     score += TRAVELLER_SCORE.get(rd.traveller, 0.0) if rd.role not in ("locate", "origin") else 0.0
+    if m.kind in ("spaceport", "station", "port") or rd.station:
+        score += 0.5
     if rd.sentence_travel and rd.role in ("none", "at", "object") and not (
             rd.unreal or rd.uncertain or rd.actor or rd.traveller in ("others", "line", "place")):
         # the parse gives no role, but the sentence tells the journey: a weak stop, kept only on the way
@@ -242,9 +250,7 @@ def mention_score(rd, p: Place, m: Mention) -> tuple[float, bool]:
         score -= 1.0
     if rd.person and p.kind == "city" and p.population < PERSON_TOWN and " " not in m.text:
         score -= 1.0  # spaCy reads a person ("Cooper", "Laurent"); see bench/entities.py
-    if m.kind in ("spaceport", "station", "port") or rd.station:
-        score += 0.5
-    elif rd.determiner and p.kind == "city" and not m.text[:1].islower():
+    if rd.determiner and p.kind == "city" and not m.text[:1].islower() and not rd.station:
         score -= 1.5  # "crossed the Tumen", "vers le Tessin": a river, a region, a train, not the town
     # "left Pyongyang", "from Xining to Golmud"; and the first end of "between Vancouver and Toronto"
     departure = (rd.role == "depart" or (rd.role == "ends" and not rd.conjunct)) and not rd.unreal and \
@@ -259,17 +265,23 @@ def merge_stations(chosen, gazetteer) -> list:
     """A station and its town are one stop ("part de Lyon Part-Dieu" ... "arrive à Lyon"): the town's, with the
     better score and either's departure. The town is the gazetteer's (`town_of`, for railway stations from
     trainline-eu/stations), else a chosen town of the same country within STATION_TOWN_KM whose name begins
-    the station's ("Lyon" for "Lyon Part-Dieu")."""
+    the station's ("Lyon" for "Lyon Part-Dieu"). Two stations of one town are one stop too."""
     from .gazetteer import name_key
 
     towns = {r.place.id: (s, r, dep) for s, r, dep in chosen if r.place.kind == "city"}
     out: dict[str, tuple] = {}
+    station_of_town: dict[str, str] = {}  # town id -> the key its first station stands under
     for s, r, dep in chosen:
+        key_id = None
         if r.place.kind == "station":
             town = None
             known = _town_of(gazetteer, r.place)
             if known is not None and known.id in towns:
                 town = towns[known.id]
+            elif known is not None:
+                # two stations of one town that is not itself named as a stop: one stop, the better cued
+                # ("from my Denmark Hill commute" beside "the journey begins at London Euston")
+                key_id = station_of_town.setdefault(known.id, r.place.id)
             else:
                 key = name_key(r.place.name)
                 town = next((t for t in towns.values() if t[1].place.country == r.place.country
@@ -278,10 +290,13 @@ def merge_stations(chosen, gazetteer) -> list:
                              < STATION_TOWN_KM), None)
             if town is not None:
                 s, dep, r = max(s, town[0]), dep or town[2], town[1]
-        prev = out.get(r.place.id)
+        key_id = key_id or r.place.id
+        prev = out.get(key_id)
         if prev is not None:
+            if prev[0] > s:
+                r = prev[1]
             s, dep = max(s, prev[0]), dep or prev[2]
-        out[r.place.id] = (s, r, dep)
+        out[key_id] = (s, r, dep)
     return list(out.values())
 
 
@@ -450,6 +465,7 @@ def _on_the_way(chosen, rail=None) -> list:
 DETOUR_REVIEW = 0.5  # a stop that lengthens the way between its neighbours by half of it is marked REVIEW
 
 
+SAME_PLACE_KM = 15.0
 ISOLATED_KM = 300.0
 ISOLATED_POPULATION = 50_000
 
