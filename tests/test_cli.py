@@ -29,7 +29,8 @@ def built(tmp_path, seed_dir):
 
 def test_build_writes_html_and_geojson(built):
     assert sorted(p.name for p in built.iterdir()) == [
-        ".mapgen-manifest.json", ".mapgen.lock", "index.html", "kim-2023-russia.geojson", "kim-2023-russia.html"]
+        ".mapgen-manifest.json", ".mapgen.lock", "index.html", "kim-2023-russia.geojson", "kim-2023-russia.html",
+        "kim-2023-russia.thumb.svg"]
     html = (built / "kim-2023-russia.html").read_text()
     assert "GeoNames" in html and "Natural Earth" in html and "OpenStreetMap" in html
     assert "<mark>Kim a quitté Pyongyang pour la Russie dimanche à bord de son train privé</mark>" in html

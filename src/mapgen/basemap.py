@@ -150,16 +150,19 @@ def level_for(span: float) -> int:
     return min(range(len(levels)), key=lambda k: (abs(math.log(levels[k] / want)), -k))
 
 
-def basemap_geojson(bounds: tuple[float, float, float, float], *, margin_deg: float | None = None) -> dict:
+def basemap_geojson(bounds: tuple[float, float, float, float], *, margin_deg: float | None = None,
+                    box: tuple[float, float, float, float] | None = None) -> dict:
     """Country polygons (land) for a route's view, as a GeoJSON FeatureCollection.
 
     ``bounds`` = (min_lon, min_lat, max_lon, max_lat) of the route; the polygons are clipped to
     :func:`view_box` (``margin_deg`` as there), taken from the pre-simplified level that suits the view's
     size, rounded to 1e-3 degree. Features are sorted by ``iso_a2`` and carry only ``iso_a2`` and ``name``.
+    ``box`` (min_lon, min_lat, max_lon, max_lat) replaces the default view box: the map page passes what
+    a large screen shows at the lowest zoom it prepares labels for.
     """
     import shapely
 
-    box = view_box(bounds, margin_deg)
+    box = box or view_box(bounds, margin_deg)
     x0, y0, x1, y1 = (float(v) for v in bounds)
     span = max(x1 - x0, _merc(y1) - _merc(y0))
     arch = _archive()
@@ -239,3 +242,72 @@ def add_to_map(m, bounds: tuple[float, float, float, float], *, margin_deg: floa
     layer.add_to(m)
     m.get_root().header.add_child(Element(f"<style>{BASEMAP_CSS}</style>"), name="mapgen_basemap_css")
     return layer
+
+
+# --- compact page encoding -------------------------------------------------------------------------
+# The page carries geometry as integer deltas (1e-3 degree), decoded by a few lines of script (render.py,
+# `mgDecode`): about a third of the size of GeoJSON text. Each ring or line is [x0, y0, dx1, dy1, ...].
+
+def encode_line(coords, scale: int = 1000) -> list[int]:
+    q = np.rint(np.asarray(coords, dtype=float) * scale).astype(np.int64)
+    if len(q) > 1:
+        keep = np.r_[True, np.any(q[1:] != q[:-1], axis=1)]
+        q = q[keep]
+    d = np.vstack([q[:1], np.diff(q, axis=0)])
+    return d.ravel().tolist()
+
+
+def encode_basemap(doc: dict) -> list[list]:
+    """[[iso_a2, [[ring, ...], ...]], ...]: each country's polygons as encoded rings (see encode_line)."""
+    out = []
+    for f in doc["features"]:
+        g = f["geometry"]
+        polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+        out.append([f["properties"]["iso_a2"], [[encode_line(r) for r in poly] for poly in polys]])
+    return out
+
+
+def land_geometry(doc: dict):
+    """The land of a base-map FeatureCollection as one shapely geometry (lon/lat)."""
+    import shapely
+    from shapely.geometry import shape
+
+    return shapely.union_all([shape(f["geometry"]) for f in doc["features"]]) if doc["features"] else None
+
+
+RAIL_CONTEXT_COLOR = "#8c8c8c"
+
+
+@lru_cache(maxsize=1)
+def _rail_ranks() -> np.ndarray:
+    with np.load(data.geo_file("rail", "ne_10m_railroads_graph.npz"), allow_pickle=False) as z:
+        return z["edge_rank"].copy()
+
+
+def context_railways(network, box: tuple[float, float, float, float], *, span: float) -> list[np.ndarray]:
+    """The railway lines (Natural Earth) inside `box`, simplified for a view `span` degrees across, as
+    lon/lat arrays: the faint network drawn under the route. Minor lines are left out of wide views."""
+    import shapely
+
+    ranks = _rail_ranks()
+    n = len(ranks)  # edges beyond these are curated connectors
+    a, b = network.edge_a[:n], network.edge_b[:n]
+    xy = network.vert_xy
+    x0, y0, x1, y1 = (int(round(v * 100_000)) for v in box)
+    mn = np.minimum.reduceat(xy[: b[-1]], a, axis=0)
+    mx = np.maximum.reduceat(xy[: b[-1]], a, axis=0)
+    max_rank = 10 if span < 6 else 8 if span < 12 else 7 if span < 30 else 6
+    hit = np.nonzero((mn[:, 0] <= x1) & (mx[:, 0] >= x0) & (mn[:, 1] <= y1) & (mx[:, 1] >= y0)
+                     & (ranks <= max_rank) & ~network.edge_ferry[:n].astype(bool))[0]
+    if not len(hit):
+        return []
+    idx = np.concatenate([np.arange(a[i], b[i]) for i in hit.tolist()])
+    owner = np.repeat(np.arange(len(hit)), (b[hit] - a[hit]))
+    lines = shapely.linestrings(xy[idx] / 100_000, indices=owner)
+    lines = shapely.simplify(shapely.clip_by_rect(lines, *box), span / 800)
+    out = []
+    for g in lines:
+        for part in getattr(g, "geoms", [g]):
+            if part.geom_type == "LineString" and not part.is_empty and part.length > span / 400:
+                out.append(np.asarray(part.coords))
+    return out

@@ -1,4 +1,5 @@
-"""Stage 5: build stories into maps/<slug>.html, .geojson (and .png), plus maps/index.html.
+"""Stage 5: build stories into maps/<slug>.html, .geojson, .thumb.svg (and the print .svg, .png), plus
+maps/index.html.
 
 * Atomic: everything is computed in memory, written to temporary files in the output folder, then
   published together through a journal (`publish.py`); a failed or killed build leaves the folder one
@@ -127,7 +128,7 @@ def manifest_problem(doc) -> str | None:
         if not isinstance(e.get("inputs"), str) or not isinstance(outputs, dict):
             return f"stories.{slug} lacks inputs or outputs"
         for name, sha in outputs.items():
-            if name not in (f"{slug}.html", f"{slug}.geojson", f"{slug}.png"):
+            if name not in (f"{slug}.html", f"{slug}.geojson", f"{slug}.png", f"{slug}.svg", f"{slug}.thumb.svg"):
                 return f"stories.{slug}.outputs names {name[:80]!r}, not one of {slug}'s files"
             if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
                 return f"stories.{slug}.outputs.{name} is not a sha256"
@@ -149,23 +150,26 @@ def _sha(path: Path) -> str | None:
         return None
 
 
-def up_to_date(entry: dict | None, fingerprint: str, out_dir: Path, *, png: bool = False) -> bool:
-    """True if the manifest entry matches the inputs, every output is still as written, and a PNG
+def up_to_date(entry: dict | None, fingerprint: str, out_dir: Path, *, png: bool = False,
+               svg: bool = False) -> bool:
+    """True if the manifest entry matches the inputs, every output is still as written, and a PNG (SVG)
     exists if one is asked for. (A PNG made earlier from the same inputs stays valid without --png.)"""
     if not entry or entry.get("inputs") != fingerprint:
         return False
-    if png and not any(n.endswith(".png") for n in entry.get("outputs", {})):
-        return False
+    kinds = {".png": png, ".svg": svg}  # the print SVG, not the index thumbnail (.thumb.svg)
+    for ext, wanted in kinds.items():
+        if wanted and not any(n.endswith(ext) and not n.endswith(".thumb.svg") for n in entry.get("outputs", {})):
+            return False
     return all(_sha(out_dir / name) == sha for name, sha in entry.get("outputs", {}).items())
 
 
 # --- building ------------------------------------------------------------------------------------------
 
-def build_story(path: Path, out_dir: Path, *, png: bool = False, fingerprint: str | None = None,
-                commit: bool = True) -> Built:
+def build_story(path: Path, out_dir: Path, *, png: bool = False, svg: bool = False,
+                fingerprint: str | None = None, commit: bool = True) -> Built:
     """Build one story (heavy: imports the whole pipeline). With `commit=False` the outputs are left
     as temporaries in `out_dir` (in `Built.staged`) for the caller to commit together with others."""
-    from . import export, render
+    from . import export, printmap, render
     from .dates import stop_dates
     from .gazetteer import Gazetteer
     from .geocode import geocode_story
@@ -180,16 +184,27 @@ def build_story(path: Path, out_dir: Path, *, png: bool = False, fingerprint: st
     route = route_story(story, stops, network)
     dates = stop_dates(story)
     geojson = export.dumps(export.to_geojson(story, stops, route, network, dates))
-    page = render.render_html(story, stops, route, network, dates)
-    contents: dict[str, bytes] = {f"{story.slug}.html": page.encode(), f"{story.slug}.geojson": geojson.encode()}
+    scene = render.build_scene(story, stops, route, network, dates)
+    page = render.render_html(story, stops, route, network, dates, scene=scene)
+    contents: dict[str, bytes] = {f"{story.slug}.html": page.encode(), f"{story.slug}.geojson": geojson.encode(),
+                                  f"{story.slug}.thumb.svg": printmap.thumbnail_svg(scene).encode()}
+    print_svg = printmap.render_svg(scene).encode() if png or svg else b""
+    if svg:
+        contents[f"{story.slug}.svg"] = print_svg
     temps = stage_files(out_dir, contents)
     try:
-        if png:
+        if png:  # the print SVG rasterised in Chromium
             from .png import render_png
 
             name = f"{story.slug}.png"
+            src = temps.get(f"{story.slug}.svg") or stage_files(out_dir, {f"{story.slug}.svg": print_svg})[
+                f"{story.slug}.svg"]
             temps[name] = publish.temp_path(out_dir, name)
-            render_png(temps[f"{story.slug}.html"], temps[name])
+            try:
+                render_png(src, temps[name])
+            finally:
+                if not svg:
+                    os.unlink(src)
             contents[name] = temps[name].read_bytes()
     except BaseException:
         discard(temps)
@@ -201,6 +216,7 @@ def build_story(path: Path, out_dir: Path, *, png: bool = False, fingerprint: st
         "date": story.date,
         "stops": [s.place for s in story.stops if not s.via],
         "km": round(route.km, 1),
+        "thumbnail": f"{story.slug}.thumb.svg",
     }
     files = tuple(out_dir / n for n in contents)
     if commit:
@@ -209,9 +225,9 @@ def build_story(path: Path, out_dir: Path, *, png: bool = False, fingerprint: st
     return Built(story.slug, files, route.km, route.warnings, entry=entry, staged=temps)
 
 
-def _worker(path: str, out_dir: str, png: bool, fingerprint: str) -> Built | Failed:
+def _worker(path: str, out_dir: str, png: bool, fingerprint: str, svg: bool = False) -> Built | Failed:
     try:
-        return build_story(Path(path), Path(out_dir), png=png, fingerprint=fingerprint, commit=False)
+        return build_story(Path(path), Path(out_dir), png=png, svg=svg, fingerprint=fingerprint, commit=False)
     except MapgenError as exc:
         return Failed(Path(path), str(exc))
     except Exception as exc:  # a bug: report it as one line and keep building the others
@@ -250,7 +266,7 @@ def _stderr_notice(message: str) -> None:
     print(f"Warning: {message}", file=sys.stderr, flush=True)
 
 
-def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: bool = False,
+def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: bool = False, svg: bool = False,
               jobs: int | None = None, progress=lambda result: None, notice=_stderr_notice) -> list[Built | Failed]:
     """Build many stories, each in a worker process; skip those that are up to date.
 
@@ -277,7 +293,7 @@ def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: boo
         for path in map(Path, paths):
             fp = story_fingerprint(path) if (path / "story.toml").is_file() else ""
             entry = entries.get(path.resolve().name)
-            if not force and fp and up_to_date(entry, fp, out_dir, png=png):
+            if not force and fp and up_to_date(entry, fp, out_dir, png=png, svg=svg):
                 results.append(Built(path.resolve().name, (), entry.get("km", 0.0), skipped=True, entry=entry))
                 progress(results[-1])
             else:
@@ -287,7 +303,7 @@ def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: boo
         try:
             if workers <= 1:
                 for path, fp in todo:
-                    built.append(_worker(str(path), str(out_dir), png, fp))
+                    built.append(_worker(str(path), str(out_dir), png, fp, svg))
                     progress(built[-1])
             else:
                 _preload()
@@ -295,7 +311,7 @@ def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: boo
 
                 with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                          initializer=_worker_start, initargs=(os.getpid(), lock.fd)) as pool:
-                    futures = {pool.submit(_worker, str(p), str(out_dir), png, fp): i
+                    futures = {pool.submit(_worker, str(p), str(out_dir), png, fp, svg): i
                                for i, (p, fp) in enumerate(todo)}
                     done = {}
                     for fut in as_completed(futures):
@@ -308,16 +324,16 @@ def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: boo
                         progress(done[i])
                 built = [done[i] for i in sorted(done)]  # report in the order given
             temps: dict[str, Path] = {}
-            stale: list[str] = []  # a PNG of an earlier version of a story rebuilt without --png
+            stale: list[str] = []  # a print PNG or SVG of an earlier version of a story rebuilt without them
             notes: dict[str, tuple[str, ...]] = {}
             for r in built:
                 if isinstance(r, Built):
                     old = entries.get(r.slug, {})
-                    r.entry["outputs"].update(_still_valid_png(old, r.entry, out_dir))
+                    r.entry["outputs"].update(_still_valid_print(old, r.entry, out_dir))
                     gone = [n for n in old.get("outputs", {}) if n not in r.entry["outputs"]]
                     stale += gone
                     notes[r.slug] = tuple(f"removed {n}: it shows an earlier version of the map (rebuild with "
-                                          "--png for a new one)" for n in gone if n.endswith(".png"))
+                                          f"--{_print_kind(n)} for a new one)" for n in gone if _print_kind(n))
                     entries[r.slug] = r.entry
                     temps.update(r.staged)
             entries = {k: entries[k] for k in sorted(entries)}
@@ -340,16 +356,23 @@ def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: boo
     ]
 
 
-def _still_valid_png(old: dict, new: dict, out_dir: Path) -> dict[str, str]:
-    """The PNG of an earlier build that a rebuild without --png keeps: one of the same page (the PNG is a
-    picture of the HTML, which a --force rebuild or a change elsewhere in mapgen may leave byte-identical),
-    unchanged since. The PNG of an earlier version of the page is stale."""
+def _print_kind(name: str) -> str | None:
+    """"png" or "svg" for a story's print graphic (the option that makes it), None for its other files."""
+    if name.endswith(".thumb.svg"):
+        return None
+    return next((k for k in ("png", "svg") if name.endswith(f".{k}")), None)
+
+
+def _still_valid_print(old: dict, new: dict, out_dir: Path) -> dict[str, str]:
+    """The print PNG and SVG of an earlier build that a rebuild without --png/--svg keeps: those of the same
+    page (they draw the same Scene as the HTML, which a --force rebuild or a change elsewhere in mapgen may
+    leave byte-identical), unchanged since. Those of an earlier version of the page are stale."""
     page = next((n for n in new["outputs"] if n.endswith(".html")), None)
     old_outputs = old.get("outputs") if isinstance(old, dict) else None
     if page is None or not isinstance(old_outputs, dict) or old_outputs.get(page) != new["outputs"][page]:
         return {}
     return {n: sha for n, sha in old_outputs.items()
-            if isinstance(n, str) and n.endswith(".png") and n not in new["outputs"] and _sha(out_dir / n) == sha}
+            if isinstance(n, str) and _print_kind(n) and n not in new["outputs"] and _sha(out_dir / n) == sha}
 
 
 def _preload() -> None:
@@ -363,32 +386,42 @@ def _preload() -> None:
 
 
 def index_html(entries: dict, out_dir: Path, pending: set[str] = frozenset()) -> str:
-    """maps/index.html: every built story with its title, date, stops and links."""
-    rows = []
+    """maps/index.html: every built story as a card: thumbnail, title, date, distance, stops and links."""
+    esc = html.escape
+    cards = []
     for slug, e in entries.items():
         outs = e.get("outputs", {})
         if not all(n in pending or (out_dir / n).exists() for n in outs):
             continue
+        kinds = {"html": "Map", "geojson": "GeoJSON", "svg": "SVG (print)", "png": "PNG (print)"}
         links = " · ".join(
-            f'<a href="{html.escape(n)}">{html.escape(n.rsplit(".", 1)[1].upper())}</a>' for n in sorted(outs)
+            f'<a href="{esc(n)}">{esc(kinds.get(n.rsplit(".", 1)[1], n.rsplit(".", 1)[1].upper()))}</a>'
+            for n in sorted(outs) if not n.endswith(".thumb.svg"))
+        stops = " → ".join(esc(s) for s in e.get("stops", []))
+        thumb = e.get("thumbnail")
+        picture = (f'<a href="{esc(slug)}.html" tabindex="-1" aria-hidden="true"><img src="{esc(thumb)}" alt="" '
+                   'width="320" height="200"></a>' if thumb and thumb in outs else "")
+        cards.append(
+            f'<li>{picture}<div><h2><a href="{esc(slug)}.html">{esc(e.get("title", slug))}</a></h2>'
+            f'<p>{esc(str(e.get("date") or "undated"))} · {e.get("km", 0):,.0f} km · '
+            f'{_count(len(e.get("stops", [])), "stop")}</p><p>{stops}</p><p>{links}</p></div></li>'
         )
-        stops = " → ".join(html.escape(s) for s in e.get("stops", []))
-        rows.append(
-            f'<li><h2><a href="{html.escape(slug)}.html">{html.escape(e.get("title", slug))}</a></h2>'
-            f'<p>{html.escape(str(e.get("date") or "undated"))} · {e.get("km", 0):,.0f} km · '
-            f'{_count(len(e.get("stops", [])), "stop")}</p><p>{stops}</p><p>{links}</p></li>'
-        )
+    n = len(cards)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta name="generator" content="mapgen {html.escape(__version__)}">'
-        "<title>mapgen: maps</title><style>body{font:16px/1.45 system-ui,sans-serif;max-width:760px;"
-        "margin:2em auto;padding:0 1em}li{list-style:none;border-top:1px solid #ddd;padding:.6em 0}"
-        "h2{font-size:1.15em;margin:0}p{margin:.2em 0}</style></head><body>"
-        f"<h1>Maps</h1><p>{_count(len(rows), 'story', 'stories')}. Built by mapgen from the articles they cite. "
-        "Places: GeoNames (CC BY 4.0) and Natural Earth; railways and borders: Natural Earth; "
-        "tiles: © OpenStreetMap contributors.</p>"
-        f'<ol>{"".join(rows)}</ol></body></html>\n'
+        f'<meta name="generator" content="mapgen {esc(__version__)}">'
+        "<title>mapgen: maps</title><style>body{font:16px/1.45 system-ui,sans-serif;max-width:900px;"
+        "margin:2em auto;padding:0 1em;color:#1a1a1a}ol{padding:0}li{list-style:none;border-top:1px solid #ddd;"
+        "padding:.8em 0;display:flex;gap:1em;align-items:flex-start;flex-wrap:wrap}li img{display:block;"
+        "border:1px solid #ccc;border-radius:4px;max-width:100%;height:auto}h2{font-size:1.15em;margin:0}"
+        "p{margin:.2em 0}a{color:#00557a}footer{font-size:.85em;color:#404040;border-top:1px solid #ddd;"
+        "padding-top:.6em}</style></head><body>"
+        f"<header><h1>Maps</h1><p>{_count(n, 'story', 'stories')}. Built by mapgen from the articles they cite."
+        "</p></header>"
+        f'<main><ol>{"".join(cards)}</ol></main>'
+        "<footer>Places: GeoNames (CC BY 4.0) and Natural Earth; railways and borders: Natural Earth; "
+        "tiles: © OpenStreetMap contributors.</footer></body></html>\n"
     )
 
 

@@ -77,10 +77,12 @@ def init(folder: Path | None) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: the project's maps/).")
 @click.option("--force", is_flag=True, help="Rebuild even stories whose inputs are unchanged.")
-@click.option("--png", is_flag=True, help="Also render <slug>.png (1200x800) in headless Chromium.")
+@click.option("--png", is_flag=True, help="Also render the print graphic as <slug>.png (1200x800, headless Chromium).")
+@click.option("--svg", is_flag=True, help="Also write the print graphic as <slug>.svg, vector, editable.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Stories built in parallel (default: one per core).")
-def build(stories: tuple[Path, ...], out_dir: Path | None, force: bool, png: bool, jobs: int | None) -> None:
+def build(stories: tuple[Path, ...], out_dir: Path | None, force: bool, png: bool, svg: bool,
+          jobs: int | None) -> None:
     """Build story folders into HTML maps, GeoJSON and an index page.
 
     With no STORIES, builds every folder under the project's geo/stories/. Stories whose inputs (story, article,
@@ -100,7 +102,7 @@ def build(stories: tuple[Path, ...], out_dir: Path | None, force: bool, png: boo
         paths = list(stories) or find_stories(project.stories)
         out = out_dir or project.maps
         with _progress(len(paths)) as bar:
-            results = build_all(paths, out, force=force, png=png, jobs=jobs,
+            results = build_all(paths, out, force=force, png=png, svg=svg, jobs=jobs,
                                 progress=lambda result: bar.update(1))
         failures = [r for r in results if not isinstance(r, Built)]
         for result in results:

@@ -19,6 +19,8 @@ def _pt(lon: float, lat: float) -> list[float]:
 
 
 def stop_properties(story: Story, loc: Located, when: StopDate) -> dict:
+    from .render import display_name
+
     stop = loc.stop
     m = stop.match
     text = story.article.text
@@ -28,6 +30,7 @@ def stop_properties(story: Story, loc: Located, when: StopDate) -> dict:
         "order": stop.order,
         "name": stop.place,
         "place_name": loc.name,
+        "display_name": display_name(loc, story.map_language),
         "country": loc.country,
         "quote": stop.quote,
         "quote_start": m.start,

@@ -1,10 +1,9 @@
-"""A PNG snapshot of a built map, taken with headless Chromium through Playwright.
+"""The print PNG: the print SVG (printmap.py) rasterised by headless Chromium through Playwright.
 
-The page is opened from disk with every http(s) request aborted, so the picture never depends on the
-network: base-map tiles fail (the map background stays blank), while the inlined Leaflet draws the route,
-the numbered stops and the panels exactly as a reader would see them before tiles arrive. Nothing on the
-page is hidden or restyled. We wait until Leaflet has drawn its markers and route and the map has stopped
-moving (fitBounds may start a zoom animation), then take the screenshot with CSS animations disabled.
+The SVG is opened from disk with every http(s) request aborted (it needs none) in a window of its own size,
+and screenshotted once fonts are ready: title, legend, labels, scale and credit line, no zoom buttons or
+toggles, and credits only for what it shows. The same SVG gives the same pixels on one machine.
+(`MAP_READY_JS`/`SETTLE_JS` are for tests that drive the interactive page.)
 
 Playwright and Chromium are optional: without them `render_png` raises `OutputError` with one line
 saying what to install.
@@ -69,14 +68,14 @@ def _missing_chromium(path: str) -> OutputError:
     )
 
 
-def render_png(html_path: Path, png_path: Path, *, width: int = 1200, height: int = 800,
+def render_png(svg_path: Path, png_path: Path, *, width: int = 1200, height: int = 800,
                timeout_ms: int = 30000) -> float:
-    """Screenshot the map page `html_path` at `width`x`height` CSS px into `png_path`; returns seconds.
+    """Rasterise the print SVG `svg_path` at `width`x`height` CSS px into `png_path`; returns seconds.
 
     The PNG is written atomically (temporary file in the same folder, then rename).
     """
     start = time.monotonic()
-    html_path = Path(html_path)
+    html_path = Path(svg_path)
     png_path = Path(png_path)
     chromium = chromium_path()
     try:
@@ -90,7 +89,7 @@ def render_png(html_path: Path, png_path: Path, *, width: int = 1200, height: in
     if not os.path.isfile(chromium) or not os.access(chromium, os.X_OK):
         raise _missing_chromium(chromium)
     if not html_path.is_file():
-        raise OutputError("map page not found", where=str(html_path))
+        raise OutputError("print SVG not found", where=str(html_path))
 
     def shoot() -> bytes:
         try:
@@ -133,11 +132,8 @@ def _screenshot(browser, html_path: Path, width: int, height: int, timeout_ms: i
     page = context.new_page()
     page.set_default_timeout(timeout_ms)
     page.goto(html_path.resolve().as_uri(), wait_until="load")
-    page.wait_for_selector(".mg-stop", state="attached")
-    page.wait_for_selector("path.leaflet-interactive", state="attached")
-    page.wait_for_function(MAP_READY_JS, polling=50)
+    page.wait_for_selector("svg #route", state="attached")
     page.evaluate(SETTLE_JS)
-    page.wait_for_function(MAP_READY_JS, polling=50)  # nothing restarted while settling
     return page.screenshot(type="png", animations="disabled", caret="hide")
 
 

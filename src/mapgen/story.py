@@ -29,8 +29,9 @@ MAX_STORY_BYTES = 1_000_000  # story.toml, checked before it is parsed
 MAX_TEXT = 10_000  # characters in any one string (a note, a quote): a page is not a place for a book
 MAX_STOPS = 1_000
 
-STORY_KEYS = {"title", "language", "date", "source", "article", "stops", "fallback", "transit"}
+STORY_KEYS = {"title", "language", "date", "source", "article", "stops", "fallback", "transit", "map_language"}
 TRANSIT_KEYS = {"country", "quote"}
+MAP_LANGUAGES = ("en", "fr", "ru", "de", "es", "pt", "zh")  # the languages of the label data (geo/labels/)
 SOURCE_KEYS = {"name", "citation", "url", "published"}
 STOP_KEYS = {
     "place", "quote", "date", "certainty", "country", "near", "lat", "lon", "source", "mode",
@@ -78,6 +79,7 @@ class Story:
     url: str | None = None
     date: str | None = None
     fallback: bool = False  # may a leg with no rail path be drawn as a labelled straight line?
+    map_language: str = "en"  # the language of the map's labels and place names
     extra: dict = field(default_factory=dict)
     transit: tuple[Transit, ...] = ()  # countries crossed: every leg may use their railways
 
@@ -140,6 +142,10 @@ def load_story(path: Path) -> Story:
     fallback = _get(doc, "fallback", str, where)
     if fallback not in (None, "straight"):
         raise StoryError(f"fallback must be \"straight\", not {fallback!r}", where=where, field="fallback")
+    map_language = _get(doc, "map_language", str, where) or "en"
+    if map_language not in MAP_LANGUAGES:
+        raise StoryError(f"map_language {map_language!r} is not one of {', '.join(MAP_LANGUAGES)}", where=where,
+                         field="map_language")
     source = _get(doc, "source", dict, where, required=True)
     _check_keys(source, SOURCE_KEYS, where, "source.")
     source_name = _get(source, "name", str, where, required=True, prefix="source.")
@@ -198,7 +204,7 @@ def load_story(path: Path) -> Story:
     return Story(
         slug=slug, title=title, language=language, source_name=source_name, citation=citation,
         article=article, stops=tuple(stops), path=toml_path, url=url,
-        date=date or article.date, fallback=fallback == "straight", transit=transit,
+        date=date or article.date, fallback=fallback == "straight", transit=transit, map_language=map_language,
     )
 
 

@@ -1,0 +1,478 @@
+"""Map labels: what is named on the map (stops, countries, seas, towns along the legs) and where.
+
+Placement happens here, at build time, once per zoom level a reader is likely to use, in Leaflet's own
+pixel space (Web Mercator, 256 px tiles): at an integer zoom the distance in pixels between any two points
+is fixed, whatever the screen, so a layout free of overlaps at zoom z is free of them on every screen at z.
+The interactive page shows the layout of its current zoom; the print SVG uses the layout of its zoom.
+
+Rules, checked in the browser by tests/browser/test_labels.py: no label box overlaps a stop marker, the
+route or another label; every stop and every country a stop is in is labelled at every computed zoom
+(their candidates are searched until one is free, and never given up for a lesser label); seas, other
+countries and towns are added greedily in priority order where they fit.
+
+Label widths come from font metrics (`assets/label_font.json`: the wider of DejaVu Sans and Liberation
+Sans per character), so a box computed here is never narrower than the text a browser draws in the label
+fonts. Obstacles (route, markers) are rasterised on a 2 px grid and tested with a summed-area table.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+
+import numpy as np
+
+from . import data
+
+TILE = 256
+CELL = 3  # obstacle grid cell, px
+PAD = 3  # clearance kept around every label box, px
+MARKER_D = 24  # stop marker diameter, px
+MARKER_GAP = 4  # markers closer than MARKER_D + MARKER_GAP are pushed apart (with a leader line)
+TOWN_DOT = 6
+
+
+@dataclass(frozen=True)
+class LabelStyle:
+    css: str  # class on the page and in the SVG
+    size: float  # font size, px
+    font: str  # regular, bold, italic (label_font.json)
+    upper: bool = False
+    spacing: float = 0.0  # letter spacing, em
+    line: float = 1.25  # box height = size * line
+
+    def box(self, text: str) -> tuple[float, float]:
+        shown = text.upper() if self.upper else text
+        w = text_width(shown, self.font) * self.size + self.spacing * self.size * len(shown)
+        return math.ceil(w + 4), math.ceil(self.size * self.line)
+
+
+STYLES = {
+    "stop": LabelStyle("mg-l-stop", 13, "bold"),
+    "country": LabelStyle("mg-l-country", 12, "bold", upper=True, spacing=0.12),
+    "sea": LabelStyle("mg-l-sea", 12, "italic"),
+    "town": LabelStyle("mg-l-town", 11, "regular"),
+}
+
+
+@lru_cache(maxsize=1)
+def _font() -> dict:
+    doc = json.loads((files("mapgen") / "assets" / "label_font.json").read_text(encoding="utf-8"))
+    return {k: {int(c): w for c, w in v.items()} for k, v in doc.items() if isinstance(v, dict)} | {
+        "fallback": float(doc["fallback"])}
+
+
+def text_width(text: str, font: str) -> float:
+    """Width of `text` in em, with kerning off (the label CSS turns it off too)."""
+    table, fallback = _font()[font], _font()["fallback"]
+    return sum(table.get(ord(ch), fallback) for ch in text)
+
+
+# --- Web Mercator pixels, as Leaflet computes them ---------------------------------------------------
+
+MAX_LAT = 85.0511287798
+
+
+def world_px(lon, lat, zoom: float):
+    """Leaflet's pixel coordinates at `zoom` (EPSG:3857, 256 px tiles) of lon/lat (scalars or arrays)."""
+    lat = np.clip(np.asarray(lat, dtype=float), -MAX_LAT, MAX_LAT)
+    scale = TILE * 2.0 ** zoom
+    x = scale * (0.5 + np.asarray(lon, dtype=float) / 360.0)
+    y = scale * (0.5 - np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)) / (2 * np.pi))
+    return x, y
+
+
+def lonlat(x, y, zoom: float):
+    scale = TILE * 2.0 ** zoom
+    lon = (np.asarray(x, dtype=float) / scale - 0.5) * 360.0
+    lat = np.degrees(2 * np.arctan(np.exp((0.5 - np.asarray(y, dtype=float) / scale) * 2 * np.pi)) - np.pi / 2)
+    return lon, lat
+
+
+def fit_zoom(bounds, size: tuple[int, int], pad_tl=(0, 0), pad_br=(0, 0), zmax: int = 18) -> int:
+    """The zoom Leaflet's fitBounds picks (zoomSnap 1) for bounds (min_lon, min_lat, max_lon, max_lat)."""
+    x0, y1 = world_px(bounds[0], bounds[1], 0)
+    x1, y0 = world_px(bounds[2], bounds[3], 0)
+    w = max(size[0] - pad_tl[0] - pad_br[0], 1)
+    h = max(size[1] - pad_tl[1] - pad_br[1], 1)
+    scale = min(w / max(float(x1 - x0), 1e-9), h / max(float(y1 - y0), 1e-9))
+    return int(max(0, min(zmax, math.floor(round(math.log2(scale) * 100) / 100))))
+
+
+def fit_center(bounds, zoom: int, pad_tl=(0, 0), pad_br=(0, 0)) -> tuple[float, float]:
+    """World pixel at `zoom` that fitBounds puts at the centre of the map container."""
+    x0, y1 = world_px(bounds[0], bounds[1], zoom)
+    x1, y0 = world_px(bounds[2], bounds[3], zoom)
+    return (float(x0 + x1) / 2 + (pad_br[0] - pad_tl[0]) / 2, float(y0 + y1) / 2 + (pad_br[1] - pad_tl[1]) / 2)
+
+
+# --- what can be named ---------------------------------------------------------------------------------
+
+@dataclass
+class Label:
+    key: str  # "stop:2", "country:RU", "sea:Sea of Japan", "town:2013348"
+    text: str
+    kind: str  # stop, country, sea, town
+    must: bool = False
+    anchor: tuple[float, float] | None = None  # lon, lat of the point named (stops, towns)
+    area: object = None  # shapely geometry (lon/lat) the label should lie in (countries, seas)
+    min_zoom: float = 0.0
+    rank: float = 0.0  # lower first, among labels of the same kind
+
+    @property
+    def style(self) -> LabelStyle:
+        return STYLES[self.kind]
+
+
+@dataclass
+class Placed:
+    key: str
+    x: float  # top-left of the box, world px at the layout's zoom
+    y: float
+    w: float
+    h: float
+    anchor: tuple[float, float]  # world px of the point the label belongs to (box centre for areas)
+    leader: bool = False  # draw a line from the box to the anchor (a stop label pushed away)
+
+
+@dataclass
+class Layout:
+    zoom: int
+    placed: list[Placed]
+    marker_offsets: list[tuple[float, float]]  # px from each stop's point to its marker's centre
+
+
+@lru_cache(maxsize=1)
+def country_rows() -> dict[str, dict]:
+    with open(data.geo_file("labels", "countries.csv"), encoding="utf-8", newline="") as f:
+        return {r["iso_a2"]: r for r in csv.DictReader(f)}
+
+
+def country_name(code: str, language: str) -> str:
+    row = country_rows().get(code)
+    return (row.get(f"name_{language}") or row["name_en"]) if row else code
+
+
+@lru_cache(maxsize=1)
+def _seas():
+    import shapely
+
+    doc = json.loads(data.geo_file("labels", "ne_10m_marine_labels.json").read_text(encoding="utf-8"))
+    seas = doc["seas"]
+    geoms = [shapely.MultiPolygon([shapely.Polygon(p[0]) for p in s["polygons"]]) for s in seas]
+    return seas, geoms, shapely.bounds(np.array(geoms, dtype=object)) if geoms else np.zeros((0, 4))
+
+
+def seas_in(box: tuple[float, float, float, float], language: str) -> list[Label]:
+    import shapely
+
+    seas, geoms, b = _seas()
+    hit = np.nonzero((b[:, 0] <= box[2]) & (b[:, 2] >= box[0]) & (b[:, 1] <= box[3]) & (b[:, 3] >= box[1]))[0]
+    out = []
+    for i in hit.tolist():
+        s = seas[i]
+        area = shapely.clip_by_rect(geoms[i], *box)
+        if area.is_empty:
+            continue
+        out.append(Label(f"sea:{s['name_en']}", s.get(f"name_{language}") or s["name_en"], "sea", area=area,
+                         min_zoom=s["min_label"] - 1, rank=s["scalerank"]))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _towns():
+    rows = []
+    with open(data.geo_file("gazetteer", "ne_10m_populated_places_names.csv"), encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            rows.append(r)
+    lon = np.array([float(r["longitude"]) for r in rows])
+    lat = np.array([float(r["latitude"]) for r in rows])
+    rank = np.array([int(r["scalerank"]) for r in rows])
+    return rows, lon, lat, rank
+
+
+@lru_cache(maxsize=4)
+def town_names_by_geonameid(language: str) -> dict[int, str]:
+    rows = _towns()[0]
+    return {int(r["geonameid"]): r.get(f"name_{language}") or r["name"] for r in rows if r["geonameid"] not in ("", "0")}
+
+
+def towns_along(lines: list[np.ndarray], box, language: str, *, km: float = 12.0, max_rank: int = 8,
+                skip_points: list[tuple[float, float]] = ()) -> list[Label]:
+    """Natural Earth populated places within `km` of the route lines (lon/lat arrays) and inside `box`,
+    best-known first; places within 15 km of a stop are left to the stop's own label."""
+    import shapely
+
+    rows, lon, lat, rank = _towns()
+    inside = (lon >= box[0]) & (lon <= box[2]) & (lat >= box[1]) & (lat <= box[3]) & (rank <= max_rank)
+    idx = np.nonzero(inside)[0]
+    if not len(idx) or not lines:
+        return []
+    route = shapely.MultiLineString([ln for ln in lines if len(ln) >= 2])
+    deg = km / 111.0
+    near = shapely.dwithin(route, shapely.points(lon[idx], lat[idx]), deg)
+    out = []
+    for i in idx[near].tolist():
+        if any(abs(lon[i] - x) * math.cos(math.radians(y)) < 0.14 and abs(lat[i] - y) < 0.14 for x, y in skip_points):
+            continue
+        r = rows[i]
+        out.append(Label(f"town:{i}", r.get(f"name_{language}") or r["name"], "town",
+                         anchor=(float(lon[i]), float(lat[i])), min_zoom=max(0, rank[i] - 3),
+                         rank=rank[i] - math.log10(max(float(r["pop_max"] or 1), 1)) / 10))
+    return out
+
+
+# --- placement -----------------------------------------------------------------------------------------
+
+class Grid:
+    """Occupied cells (route, markers) of a window of world pixels, queried through a summed-area table."""
+
+    def __init__(self, x0: float, y0: float, x1: float, y1: float):
+        self.x0, self.y0 = math.floor(x0), math.floor(y0)
+        self.nx = max(1, int(math.ceil((x1 - self.x0) / CELL)) + 1)
+        self.ny = max(1, int(math.ceil((y1 - self.y0) / CELL)) + 1)
+        self.cells = np.zeros((self.ny, self.nx), dtype=bool)
+        self.sat = None
+
+    def mark_line(self, xs: np.ndarray, ys: np.ndarray, width: float) -> None:
+        if len(xs) < 2:
+            return
+        seg = np.hypot(np.diff(xs), np.diff(ys))
+        n = np.maximum(np.ceil(seg / (CELL / 2)).astype(int), 1)
+        t = np.concatenate([np.arange(k) / k for k in n.tolist()]) if len(n) else np.zeros(0)
+        i = np.repeat(np.arange(len(seg)), n)
+        px = np.append(xs[i] + (xs[i + 1] - xs[i]) * t, xs[-1])
+        py = np.append(ys[i] + (ys[i + 1] - ys[i]) * t, ys[-1])
+        r = max(width / 2, 1)
+        for dx in (-r, 0, r):
+            for dy in (-r, 0, r):
+                self._mark_points(px + dx, py + dy)
+
+    def _mark_points(self, px, py) -> None:
+        cx = np.floor((px - self.x0) / CELL).astype(int)
+        cy = np.floor((py - self.y0) / CELL).astype(int)
+        ok = (cx >= 0) & (cx < self.nx) & (cy >= 0) & (cy < self.ny)
+        self.cells[cy[ok], cx[ok]] = True
+
+    def mark_box(self, x0, y0, x1, y1) -> None:
+        a, b = self._cell(x0, y0, math.floor), self._cell(x1, y1, math.ceil)
+        self.cells[max(a[1], 0):max(min(b[1], self.ny), 0), max(a[0], 0):max(min(b[0], self.nx), 0)] = True
+
+    def _cell(self, x, y, rnd):
+        return int(rnd((x - self.x0) / CELL)), int(rnd((y - self.y0) / CELL))
+
+    def freeze(self) -> None:
+        self.sat = np.zeros((self.ny + 1, self.nx + 1), dtype=np.int32)
+        np.cumsum(self.cells, axis=0, dtype=np.int32, out=self.sat[1:, 1:])
+        np.cumsum(self.sat[1:, 1:], axis=1, out=self.sat[1:, 1:])
+
+    def free(self, x0, y0, x1, y1) -> np.ndarray:
+        """For arrays of boxes: True where no occupied cell touches the box (boxes off the grid: False)."""
+        cx0 = np.floor((np.asarray(x0) - self.x0) / CELL).astype(int)
+        cy0 = np.floor((np.asarray(y0) - self.y0) / CELL).astype(int)
+        cx1 = np.ceil((np.asarray(x1) - self.x0) / CELL).astype(int)
+        cy1 = np.ceil((np.asarray(y1) - self.y0) / CELL).astype(int)
+        on = (cx0 >= 0) & (cy0 >= 0) & (cx1 <= self.nx) & (cy1 <= self.ny)
+        cx0, cx1 = np.clip(cx0, 0, self.nx), np.clip(cx1, 0, self.nx)
+        cy0, cy1 = np.clip(cy0, 0, self.ny), np.clip(cy1, 0, self.ny)
+        s = self.sat
+        count = s[cy1, cx1] - s[cy0, cx1] - s[cy1, cx0] + s[cy0, cx0]
+        return on & (count == 0)
+
+
+def spread_markers(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Offsets (n, 2) that move marker centres apart until none are closer than MARKER_D + MARKER_GAP."""
+    p = np.column_stack([xs, ys]).astype(float)
+    base = p.copy()
+    need = MARKER_D + MARKER_GAP
+    for _ in range(200):
+        moved = False
+        for i in range(len(p)):
+            for j in range(i + 1, len(p)):
+                d = p[j] - p[i]
+                dist = float(np.hypot(*d))
+                if dist < need - 1e-6:
+                    u = d / dist if dist > 1e-6 else np.array([math.cos(j), math.sin(j)])
+                    push = (need - dist) / 2 + 0.01
+                    p[i] -= u * push
+                    p[j] += u * push
+                    moved = True
+        if not moved:
+            break
+    return np.round(p - base, 1)
+
+
+# candidate directions around a point: E, W, NE, SE, NW, SW, N, S (unit box offsets)
+_DIRS = [(1, 0), (-1, 0), (1, -1), (1, 1), (-1, -1), (-1, 1), (0, -1), (0, 1)]
+
+
+def _around(cx: float, cy: float, r: float, w: float, h: float, gaps) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Box top-left candidates around a circle of radius r at (cx, cy); and the gap of each."""
+    xs, ys, gs = [], [], []
+    for g in gaps:
+        for dx, dy in _DIRS:
+            d = r + g
+            bx = cx + (d if dx > 0 else -d - w if dx < 0 else -w / 2)
+            by = cy + (d * 0.7 - h / 2 if dx and dy > 0 else -d * 0.7 - h / 2 if dx and dy < 0 else
+                       d if dy > 0 else -d - h if dy < 0 else -h / 2)
+            xs.append(bx)
+            ys.append(by)
+            gs.append(g)
+    return np.array(xs), np.array(ys), np.array(gs)
+
+
+def _area_candidates(label: Label, zoom: int, w: float, h: float, window, prefer_box, land):
+    """Box top-left candidates for a country or sea label inside its area, best first."""
+    import shapely
+
+    area = shapely.transform(label.area, lambda c: np.column_stack(world_px(c[:, 0], c[:, 1], zoom)))
+    area = shapely.clip_by_rect(area, *window)
+    if area.is_empty:
+        return np.zeros(0), np.zeros(0), np.zeros(0, dtype=bool)
+    bx0, by0, bx1, by1 = area.bounds
+    step = max(6.0, min(w, h * 2) / 2)
+    gx = np.arange(bx0, bx1 - w + step, step)
+    gy = np.arange(by0, by1 - h + step, step)
+    if not len(gx) or not len(gy):
+        gx, gy = np.array([(bx0 + bx1 - w) / 2]), np.array([(by0 + by1 - h) / 2])
+    X, Y = (a.ravel() for a in np.meshgrid(gx, gy))
+    shapely.prepare(area)
+    inside = np.ones(len(X), dtype=bool)
+    for fx, fy in ((0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0.5), (0.5, 0), (0.5, 1)):
+        inside &= shapely.contains_xy(area, X + fx * w, Y + fy * h)
+    if land is not None and label.kind == "sea":
+        for fx, fy in ((0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0.5)):
+            inside &= ~shapely.contains_xy(land, X + fx * w, Y + fy * h)
+    centre_in = shapely.contains_xy(area, X + w / 2, Y + h / 2)
+    # preferred point: the middle of the area's part inside the route's box (always on screen once fitted)
+    part = shapely.clip_by_rect(area, *prefer_box) if prefer_box else area
+    target = part if not part.is_empty and part.area > w * h else area
+    pole = polylabel(_largest(target), tolerance=2.0) if target.area else None
+    px, py = (pole.x, pole.y) if pole is not None else ((bx0 + bx1) / 2, (by0 + by1) / 2)
+    dist = np.hypot(X + w / 2 - px, Y + h / 2 - py)
+    in_pref = np.ones(len(X), dtype=bool)
+    if prefer_box:
+        in_pref = (X >= prefer_box[0]) & (Y >= prefer_box[1]) & (X + w <= prefer_box[2]) & (Y + h <= prefer_box[3])
+    order = np.lexsort((dist, ~in_pref, ~inside, ~centre_in))
+    return X[order], Y[order], (inside & centre_in)[order]
+
+
+def polylabel(polygon, tolerance: float):
+    from shapely.ops import polylabel as _polylabel
+
+    return _polylabel(polygon, tolerance=tolerance)
+
+
+def _largest(geom):
+    parts = getattr(geom, "geoms", [geom])
+    return max((g for g in parts if g.geom_type == "Polygon"), key=lambda g: g.area)
+
+
+def layout(labels: list[Label], stops: list[tuple[float, float]], route: list[np.ndarray], zoom: int,
+           route_box: tuple[float, float, float, float], land=None, margin: float = 800.0) -> Layout:
+    """Place `labels` at `zoom`: stops (lon, lat) get markers (spread apart where they would touch), the
+    route lines (lon/lat arrays) are obstacles. Labels come in priority order; `must` ones are always
+    placed (the best free candidate found by widening the search)."""
+    import shapely
+
+    rx0, ry1 = world_px(route_box[0], route_box[1], zoom)
+    rx1, ry0 = world_px(route_box[2], route_box[3], zoom)
+    prefer = (float(rx0), float(ry0), float(rx1), float(ry1))
+    window = (prefer[0] - margin, prefer[1] - margin, prefer[2] + margin, prefer[3] + margin)
+    grid = Grid(*window)
+    for line in route:
+        x, y = world_px(line[:, 0], line[:, 1], zoom)
+        grid.mark_line(np.asarray(x), np.asarray(y), 5)
+    sx, sy = world_px([p[0] for p in stops], [p[1] for p in stops], zoom)
+    sx, sy = np.atleast_1d(sx), np.atleast_1d(sy)
+    offsets = spread_markers(sx, sy) if len(stops) else np.zeros((0, 2))
+    mx, my = sx + offsets[:, 0], sy + offsets[:, 1]
+    r = MARKER_D / 2
+    for x, y, (ox, oy) in zip(mx.tolist(), my.tolist(), offsets.tolist()):
+        grid.mark_box(x - r, y - r, x + r, y + r)
+        if ox or oy:  # the leader from the true point to a pushed marker
+            grid.mark_line(np.array([x - ox, x]), np.array([y - oy, y]), 2)
+    grid.freeze()
+    land_px = None
+    if land is not None:
+        land_px = shapely.transform(land, lambda c: np.column_stack(world_px(c[:, 0], c[:, 1], zoom)))
+        land_px = shapely.clip_by_rect(land_px, *window)
+        shapely.prepare(land_px)
+    boxes = np.zeros((0, 4))
+    placed: list[Placed] = []
+    stop_index = {f"stop:{i + 1}": i for i in range(len(stops))}
+
+    def clear_of_placed(X, Y, w, h):
+        if not len(boxes):
+            return np.ones(len(X), dtype=bool)
+        hit = ((X[:, None] - PAD < boxes[None, :, 2]) & (X[:, None] + w + PAD > boxes[None, :, 0])
+               & (Y[:, None] - PAD < boxes[None, :, 3]) & (Y[:, None] + h + PAD > boxes[None, :, 1]))
+        return ~hit.any(axis=1)
+
+    for label in labels:
+        if not label.must and zoom < label.min_zoom:
+            continue
+        w, h = label.style.box(label.text)
+        leader = None
+        if label.kind in ("stop", "town"):
+            if label.kind == "stop":
+                i = stop_index[label.key]
+                cx, cy, rad = float(mx[i]), float(my[i]), r
+                gaps = (3, 8, 16, 28, 44, 64) if label.must else (3,)
+            else:
+                cx, cy = (float(v) for v in world_px(*label.anchor, zoom))
+                rad, gaps = TOWN_DOT / 2, (2, 5)
+            X, Y, G = _around(cx, cy, rad, w, h, gaps)
+            ok = grid.free(X - PAD, Y - PAD, X + w + PAD, Y + h + PAD) & clear_of_placed(X, Y, w, h)
+            if label.kind == "town":  # the town's own dot must not sit on another label either
+                ok &= clear_of_placed(np.array([cx - rad]), np.array([cy - rad]), 2 * rad, 2 * rad)[0]
+            k = np.nonzero(ok)[0]
+            if not len(k):
+                continue
+            # nearest first, but a box that sticks out of the route's box (where panels may cover it once
+            # the route is fitted to the screen) counts as further away
+            out_px = (np.maximum(prefer[0] - X, 0) + np.maximum(X + w - prefer[2], 0)
+                      + np.maximum(prefer[1] - Y, 0) + np.maximum(Y + h - prefer[3], 0))
+            j = int(k[np.lexsort((k, G[k] + 2 * out_px[k]))][0])
+            leader = bool(G[j] > 10)
+            anchor = (cx, cy)
+            bx, by = float(X[j]), float(Y[j])
+        else:
+            X, Y, strict = _area_candidates(label, zoom, w, h, window, prefer if label.must else None, land_px)
+            if not len(X):
+                continue
+            ok = grid.free(X - PAD, Y - PAD, X + w + PAD, Y + h + PAD) & clear_of_placed(X, Y, w, h)
+            k = np.nonzero(ok & strict)[0]
+            if not len(k) and label.must:
+                k = np.nonzero(ok)[0]
+            if not len(k):
+                continue
+            bx, by = float(X[k[0]]), float(Y[k[0]])
+            anchor = (bx + w / 2, by + h / 2)
+        placed.append(Placed(label.key, round(bx, 1), round(by, 1), w, h, (round(anchor[0], 1), round(anchor[1], 1)),
+                             bool(leader)))
+        boxes = np.vstack([boxes, [bx, by, bx + w, by + h]])
+    return Layout(zoom, placed, [tuple(o) for o in offsets.tolist()])
+
+
+@dataclass
+class LabelSet:
+    """Everything named on one map and its layout at each zoom a reader is likely to use."""
+
+    labels: list[Label]
+    stops: list[tuple[float, float]]  # lon, lat of each stop, in order
+    route: list[np.ndarray]  # obstacle lines, lon/lat
+    bounds: tuple[float, float, float, float]
+    land: object = None
+    layouts: dict[int, Layout] = field(default_factory=dict)
+
+    def at(self, zoom: int) -> Layout:
+        if zoom not in self.layouts:
+            self.layouts[zoom] = layout(self.labels, self.stops, self.route, zoom, self.bounds, self.land)
+        return self.layouts[zoom]
+
+    def by_key(self) -> dict[str, Label]:
+        return {lb.key: lb for lb in self.labels}
