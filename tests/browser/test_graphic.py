@@ -1,0 +1,235 @@
+"""The map as a graphics desk would run it, in Chromium with no network: axe-core finds no accessibility
+violation (desktop, two phones, popup open; and the index page); labels never overlap markers, the route or
+each other, and every stop and every country a stop is in is labelled; country and sea labels show at
+1200x800; every popup fits a phone screen clear of the panels and controls; the keyboard flow works.
+
+Three maps: the seed and two stories written for these tests (tests/stories/: 8 stops each, two countries,
+a curated connector; one with its labels in French).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .conftest import open_map_in
+
+ROOT = Path(__file__).resolve().parents[2]
+STORIES = [ROOT / "geo" / "stories" / "kim-2023-russia", ROOT / "tests" / "stories" / "delegation-pyongyang-khabarovsk",
+           ROOT / "tests" / "stories" / "train-harbin-vostochny"]
+SCREENS = {"desktop": (1200, 800), "phone-360": (360, 740), "phone-390": (390, 844)}
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+MAP_JS = "window[Object.keys(window).find(k => /^map_[0-9a-f]+$/.test(k))]"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    from mapgen.build import build_all
+
+    out = tmp_path_factory.mktemp("graphic")
+    results = build_all(STORIES, out, jobs=1)
+    assert all(getattr(r, "slug", None) for r in results), results
+    return out
+
+
+def slugs():
+    return [p.name for p in STORIES]
+
+
+@pytest.fixture(params=slugs())
+def story(request, built):
+    doc = json.loads((built / f"{request.param}.geojson").read_text(encoding="utf-8"))
+    return built / f"{request.param}.html", [f["properties"] for f in doc["features"] if f["properties"]["kind"] == "stop"]
+
+
+@pytest.fixture(params=list(SCREENS))
+def screen(request):
+    return SCREENS[request.param]
+
+
+def run_axe(page) -> list[dict]:
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
+                           " return r.violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length,"
+                           " where: v.nodes.slice(0, 3).map(n => n.target.join(' '))})); }")
+    return result
+
+
+def test_axe_finds_nothing_on_the_map(browser, story, screen):
+    html, stops = story
+    mp, ctx = open_map_in(browser, html, *screen)
+    try:
+        assert run_axe(mp.page) == []
+        mp.page.locator(".mg-stop").nth(1).click()  # and with a popup open
+        mp.wait_idle()
+        mp.page.wait_for_selector(".leaflet-popup-content h2")
+        assert run_axe(mp.page) == []
+        mp.page.locator(".leaflet-popup-content .mg-how summary").click()  # its details unfolded
+        assert run_axe(mp.page) == []
+        assert mp.real_errors() == []
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("size", [SCREENS["desktop"], SCREENS["phone-390"]], ids=["desktop", "phone"])
+def test_axe_finds_nothing_on_the_index(browser, built, size):
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    try:
+        page.route("http*://**/*", lambda r: r.abort())
+        page.goto((built / "index.html").as_uri())
+        assert page.locator("li img[src$='.thumb.svg']").count() == len(STORIES)
+        assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+        assert run_axe(page) == []
+    finally:
+        page.close()
+
+
+LABEL_BOXES_JS = """() => {
+  const rect = r => ({x0: r.left, y0: r.top, x1: r.right, y1: r.bottom});
+  const labels = [...document.querySelectorAll('.mg-label')].map(el => {
+    const t = el.querySelector('.mg-t'); const range = document.createRange(); range.selectNodeContents(t);
+    return {text: t.textContent, kind: el.className.match(/mg-l-(\\w+)/)[1], box: rect(range.getBoundingClientRect())};});
+  const markers = [...document.querySelectorAll('.mg-stop')].map(el => rect(el.getBoundingClientRect()));
+  const route = [];
+  document.querySelectorAll('.leaflet-overlay-pane path.leaflet-interactive').forEach(p => {
+    const m = p.getScreenCTM(), len = p.getTotalLength();
+    for (let l = 0; l <= len; l += 2) { const q = p.getPointAtLength(l).matrixTransform(m); route.push([q.x, q.y]); }});
+  const panels = ['mg-title', 'mg-side', 'mg-legend-box'].map(id => rect(document.getElementById(id).getBoundingClientRect()));
+  return {labels, markers, route, panels, w: innerWidth, h: innerHeight};
+}"""
+
+
+def overlaps(a, b, slack=0.5):
+    return a["x0"] + slack < b["x1"] and b["x0"] + slack < a["x1"] and a["y0"] + slack < b["y1"] and b["y0"] + slack < a["y1"]
+
+
+def test_labels_do_not_overlap_and_name_every_stop_and_its_country(browser, story, screen):
+    html, stops = story
+    mp, ctx = open_map_in(browser, html, *screen)
+    try:
+        zooms = [mp.page.evaluate(f"{MAP_JS}.getZoom()")]
+        for step in (1, -2):  # the fitted zoom, one closer, one further out
+            mp.page.evaluate(f"{MAP_JS}.setZoom({MAP_JS}.getZoom() + {step}, {{animate: false}})")
+            mp.wait_idle()
+            zooms.append(mp.page.evaluate(f"{MAP_JS}.getZoom()"))
+            check_labels(mp.page.evaluate(LABEL_BOXES_JS), stops, zooms[-1])
+        mp.page.evaluate(f"{MAP_JS}.setZoom({zooms[0]}, {{animate: false}})")
+        mp.wait_idle()
+        check_labels(mp.page.evaluate(LABEL_BOXES_JS), stops, zooms[0])
+    finally:
+        ctx.close()
+
+
+def check_labels(d, stops, zoom):
+    labels = d["labels"]
+    assert labels, "no labels"
+    for i, a in enumerate(labels):
+        assert a["box"]["x1"] - a["box"]["x0"] > 4, a
+        for b in labels[i + 1:]:
+            assert not overlaps(a["box"], b["box"]), f"zoom {zoom}: {a['text']!r} overlaps {b['text']!r}"
+        for k, m in enumerate(d["markers"]):
+            assert not overlaps(a["box"], m), f"zoom {zoom}: {a['text']!r} overlaps marker {k + 1}"
+        b = a["box"]
+        hits = [p for p in d["route"] if b["x0"] + 0.5 < p[0] < b["x1"] - 0.5 and b["y0"] + 0.5 < p[1] < b["y1"] - 0.5]
+        assert not hits, f"zoom {zoom}: {a['text']!r} lies on the route at {hits[:3]}"
+    names = [x["text"] for x in labels if x["kind"] == "stop"]
+    assert names == [s["display_name"] for s in stops], f"zoom {zoom}: stop labels {names}"
+    countries = {x["text"].upper() for x in labels if x["kind"] == "country"}
+    from mapgen.labels import country_name
+
+    lang = "fr" if "Tsiolkovski" in json.dumps(stops, ensure_ascii=False) else "en"
+    for code in {s["country"] for s in stops}:
+        assert country_name(code, lang).upper() in countries, f"zoom {zoom}: {code} not labelled; {countries}"
+
+
+def test_country_and_sea_labels_visible_at_1200x800(browser, story):
+    html, _ = story
+    mp, ctx = open_map_in(browser, html, 1200, 800)
+    try:
+        d = mp.page.evaluate(LABEL_BOXES_JS)
+    finally:
+        ctx.close()
+
+    def visible(b):
+        return (b["x0"] >= 0 and b["y0"] >= 0 and b["x1"] <= d["w"] and b["y1"] <= d["h"]
+                and not any(overlaps(b, p) for p in d["panels"]))
+
+    shown = {k: [x["text"] for x in d["labels"] if x["kind"] == k and visible(x["box"])] for k in ("country", "sea")}
+    assert len(shown["country"]) >= 2 and len(shown["sea"]) >= 1, shown
+
+
+CONTROLS = ["#mg-title", "#mg-side", "#mg-legend-box", ".leaflet-control-zoom", ".leaflet-control-scale",
+            ".leaflet-control-attribution"]
+
+
+@pytest.mark.parametrize("size", [SCREENS["phone-360"], SCREENS["phone-390"]], ids=["360x740", "390x844"])
+def test_every_popup_fits_a_phone(browser, story, size):
+    html, stops = story
+    mp, ctx = open_map_in(browser, html, *size)
+    page = mp.page
+    try:
+        for i in range(len(stops)):
+            page.evaluate(f"{MAP_JS}.closePopup()")
+            page.locator(".mg-icon").nth(i).dispatch_event("click")
+            mp.wait_idle()
+            page.wait_for_selector(".leaflet-popup", state="visible")
+            pop = page.locator(".leaflet-popup").bounding_box()
+            assert pop["x"] >= 0 and pop["y"] >= 0 and pop["x"] + pop["width"] <= size[0] \
+                and pop["y"] + pop["height"] <= size[1], f"popup {i + 1} off screen: {pop}"
+            for sel in CONTROLS:
+                box = page.locator(sel).first.bounding_box()
+                if box and box["width"] and box["height"]:
+                    a = {"x0": pop["x"], "y0": pop["y"], "x1": pop["x"] + pop["width"], "y1": pop["y"] + pop["height"]}
+                    b = {"x0": box["x"], "y0": box["y"], "x1": box["x"] + box["width"], "y1": box["y"] + box["height"]}
+                    assert not overlaps(a, b), f"popup {i + 1} is under {sel}: {pop} / {box}"
+            hit = page.evaluate("""() => {const c = document.querySelector('.leaflet-popup-close-button');
+                const r = c.getBoundingClientRect(); const e = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                return !!e && (e === c || c.contains(e));}""")
+            assert hit, f"popup {i + 1}: close button covered"
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("size", [SCREENS["desktop"], SCREENS["phone-390"]], ids=["desktop", "phone"])
+def test_keyboard_flow(browser, built, size):
+    mp, ctx = open_map_in(browser, built / "kim-2023-russia.html", *size)
+    page = mp.page
+    try:
+        page.locator("body").focus()
+        seen = []
+        for _ in range(3):
+            page.keyboard.press("Tab")
+            seen.append(page.evaluate("document.activeElement.className + ' ' + (document.activeElement.title || '')"))
+        assert any("leaflet-control-zoom-in" in s for s in seen), f"zoom-in is not among the first tabs: {seen}"
+        for _ in range(8):  # on to the first marker, named "1. Pyongyang"
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.classList.contains('mg-icon')"):
+                break
+        assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "1. Pyongyang"
+        page.keyboard.press("Enter")
+        mp.wait_idle()
+        page.wait_for_selector(".leaflet-popup-content h2")
+        assert page.evaluate("!!document.activeElement.closest('.leaflet-popup')"), "focus stayed behind"
+        page.keyboard.press("Escape")
+        page.wait_for_selector(".leaflet-popup", state="detached")
+        assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "1. Pyongyang"
+        # the same from an itinerary row
+        page.evaluate("document.getElementById('mg-itinerary').open = true")
+        row = page.locator("#mg-itinerary .mg-row").nth(2)
+        row.focus()
+        page.keyboard.press("Enter")
+        mp.wait_idle()
+        page.wait_for_selector(".leaflet-popup-content h2")
+        assert page.evaluate("document.activeElement.closest('.leaflet-popup') !== null")
+        assert page.locator(".leaflet-popup-content h2").inner_text().startswith("3. ")
+        page.keyboard.press("Escape")
+        page.wait_for_selector(".leaflet-popup", state="detached")
+        assert page.evaluate("document.activeElement.dataset.stop") == "2"
+    finally:
+        ctx.close()
+
+
+def test_pages_stay_under_1_mb(built):
+    for html in built.glob("*.html"):
+        assert html.stat().st_size < 1_000_000, html
