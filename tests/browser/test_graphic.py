@@ -159,6 +159,17 @@ def test_country_and_sea_labels_visible_at_1200x800(browser, story):
     assert len(shown["country"]) >= 2 and len(shown["sea"]) >= 1, shown
 
 
+POPUP_JS = """sels => {
+  const rect = el => { const r = el.getBoundingClientRect(); return {x0: r.left, y0: r.top, x1: r.right, y1: r.bottom}; };
+  const pop = document.querySelector('.leaflet-popup');
+  const controls = {};
+  for (const s of sels) { const el = document.querySelector(s); const r = el && el.getBoundingClientRect();
+    if (r && r.width && r.height) controls[s] = rect(el); }
+  const c = document.querySelector('.leaflet-popup-close-button'); const r = c.getBoundingClientRect();
+  const e = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+  return {popup: rect(pop), controls, close_hit: !!e && (e === c || c.contains(e))};
+}"""
+
 CONTROLS = ["#mg-title", "#mg-side", "#mg-legend-box", ".leaflet-control-zoom", ".leaflet-control-scale",
             ".leaflet-control-attribution"]
 
@@ -171,22 +182,15 @@ def test_every_popup_fits_a_phone(browser, story, size):
     try:
         for i in range(len(stops)):
             page.evaluate(f"{MAP_JS}.closePopup()")
-            page.locator(".mg-icon").nth(i).dispatch_event("click")
+            page.evaluate("i => document.querySelectorAll('.mg-icon')[i].click()", i)
             mp.wait_idle()
-            page.wait_for_selector(".leaflet-popup", state="visible")
-            pop = page.locator(".leaflet-popup").bounding_box()
-            assert pop["x"] >= 0 and pop["y"] >= 0 and pop["x"] + pop["width"] <= size[0] \
-                and pop["y"] + pop["height"] <= size[1], f"popup {i + 1} off screen: {pop}"
-            for sel in CONTROLS:
-                box = page.locator(sel).first.bounding_box()
-                if box and box["width"] and box["height"]:
-                    a = {"x0": pop["x"], "y0": pop["y"], "x1": pop["x"] + pop["width"], "y1": pop["y"] + pop["height"]}
-                    b = {"x0": box["x"], "y0": box["y"], "x1": box["x"] + box["width"], "y1": box["y"] + box["height"]}
-                    assert not overlaps(a, b), f"popup {i + 1} is under {sel}: {pop} / {box}"
-            hit = page.evaluate("""() => {const c = document.querySelector('.leaflet-popup-close-button');
-                const r = c.getBoundingClientRect(); const e = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
-                return !!e && (e === c || c.contains(e));}""")
-            assert hit, f"popup {i + 1}: close button covered"
+            d = page.evaluate(POPUP_JS, CONTROLS)
+            pop = d["popup"]
+            assert pop["x0"] >= 0 and pop["y0"] >= 0 and pop["x1"] <= size[0] and pop["y1"] <= size[1], \
+                f"popup {i + 1} off screen: {pop}"
+            for sel, box in d["controls"].items():
+                assert not overlaps(pop, box), f"popup {i + 1} is under {sel}: {pop} / {box}"
+            assert d["close_hit"], f"popup {i + 1}: close button covered"
     finally:
         ctx.close()
 
