@@ -15,12 +15,12 @@ $(VENV)/.test-deps: $(BIN)/mapgen
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
-# --png (maps/<slug>.png) when Debian's chromium and the playwright package (a test extra) are installed;
-# without them a committed PNG stays while it is valid for its story
+# --svg: the print graphic; --png (maps/<slug>.png, the print graphic rasterised) when Debian's chromium and
+# the playwright package (a test extra) are installed; without them a committed PNG stays while it is valid
 PNG = $(shell command -v chromium >/dev/null 2>&1 && $(BIN)/python -c "import playwright" 2>/dev/null && echo --png)
 
 maps: $(BIN)/mapgen
-	$(BIN)/mapgen build $(PNG)
+	$(BIN)/mapgen build --svg $(PNG)
 
 test: $(VENV)/.test-deps
 	$(BIN)/python -m pytest
