@@ -400,8 +400,7 @@ def render_html(story: Story, stops: list[Located], route: Route, network: RailN
             _raw(f'<meta name="generator" content="mapgen {esc(__version__)}"><title>{esc(story.title)}</title>'),
             name="mapgen_meta")
         title, side, legend = _panels(scene, route)
-        root.html.add_child(_raw(title + '<main id="mg-main">'), name="mapgen_open", index=0)
-        root.html.add_child(_raw("</main>" + side + legend + '<script type="application/json" id="mg-data">'
+        root.html.add_child(_raw(title + side + legend + '<script type="application/json" id="mg-data">'
                                  + page_data(scene) + "</script>"), name="mapgen_panels")
         ui = MacroElement()
         ui._template = Template(
@@ -410,6 +409,11 @@ def render_html(story: Story, stops: list[Located], route: Route, network: RailN
         m.add_child(ui, name="mapgen_ui")
         make_offline(m)
         page = root.render()
+    # the map is the page's main content, after the title and before the itinerary in reading and tab order
+    div = f'<div class="folium-map" id="{m.get_name()}" ></div>'
+    if page.count(div) != 1 or page.count('<aside id="mg-side"') != 1:
+        raise RuntimeError("folium page template changed: map element not found once")
+    page = page.replace(div, "").replace('<aside id="mg-side"', f'<main id="mg-main">{div}</main><aside id="mg-side"')
     page = _fix_page(page, "en")  # the page's own words are English; the labels carry their language
     assert_offline(page)
     return page
@@ -615,7 +619,7 @@ map.on('zoomend',drawLabels);drawLabels();
 // markers: named for screen readers as "1. Pyongyang"
 markers.forEach(function(mk){var el=mk.getElement();var t=mk.getTooltip();
   if(el&&t){el.setAttribute('aria-label',t.getContent().replace(/<[^>]*>/g,'').replace(/&amp;/g,'&')
-    .replace(/&#x27;|&#39;/g,"'").replace(/&quot;/g,'"').replace(/&lt;/g,'<').replace(/&gt;/g,'>'));}});
+    .replace(/&#x27;|&#39;/g,"'").replace(/&quot;/g,'"').replace(/&lt;/g,'<').replace(/&gt;/g,'>').trim());}});
 // popups: fit the screen beside or below the panels, take the focus, Escape closes and gives it back
 function popupRoom(pop){
   var W=innerWidth,H=innerHeight,t=box(title),s=box(side),g=box(legendBox);
@@ -634,8 +638,10 @@ map.on('popupopen',function(e){var el=e.popup.getElement(),a=document.activeElem
   if(narrow()){itin.open=false;legend.open=false;layoutPanels();}
   popupRoom(e.popup);e.popup.update();
   var h=el.querySelector('.mg-h');if(h)h.focus({preventScroll:true});});
-map.on('popupclose',function(){var a=document.activeElement;
-  if(trigger&&(!a||a===document.body||a===C)){trigger.focus({preventScroll:true});}trigger=null;});
+map.on('popupclose',function(e){var a=document.activeElement,el=e.popup.getElement();
+  if(trigger&&(!a||a===document.body||a===C||(el&&el.contains(a)))){var d=trigger.closest('details');
+    if(d&&!d.open)trigger=d.querySelector('summary');  // a phone closed the itinerary: back to its toggle
+    trigger.focus({preventScroll:true});}trigger=null;});
 document.addEventListener('keydown',function(e){if(e.key==='Escape'&&map._popup&&map.hasLayer(map._popup)){
   map.closePopup();e.preventDefault();}});
 // itinerary rows fly to their stop, then open its popup
@@ -650,6 +656,7 @@ window.addEventListener('resize',layoutPanels);
 
 
 CSS = """
+#mg-main{position:absolute;top:0;left:0;right:0;bottom:0}
 html .leaflet-container{background:#aad3df}
 .mg-icon{background:none;border:none;overflow:visible}
 .mg-icon .mg-lead{position:absolute;left:0;top:0;overflow:visible;display:none}
