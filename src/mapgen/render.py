@@ -363,7 +363,10 @@ def render_html(story: Story, stops: list[Located], route: Route, network: RailN
     b = scene.bounds
     bounds = [[b[1], b[0]], [b[3], b[2]]]
     with deterministic_ids():
-        m = folium.Map(location=[shown[0].lat, shown[0].lon], zoom_start=5, tiles=None, control_scale=True)
+        # the view is set once, by the UI script's fitBounds beside the panels: a folium fit_bounds here would
+        # start an animated zoom that swallows that fit (Leaflet ignores setView while a zoom animates)
+        m = folium.Map(location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2], zoom_start=min(scene.zooms),
+                       tiles=None, control_scale=True)
         credit = attribution(s.source for s in stops)  # names the station table (ODbL) when a stop is from it
         credits = "".join(f" | {c}" for c in scene.credits)
         folium.TileLayer(
@@ -392,7 +395,6 @@ def render_html(story: Story, stops: list[Located], route: Route, network: RailN
                 popup=folium.Popup(popup_html(story, loc, scene.dates[loc.stop.order], a, name), max_width=320),
             ).add_to(m)
             markers.append(marker)
-        m.fit_bounds(bounds)  # refined by the UI script to leave room for the panels
 
         root = m.get_root()
         root.header.add_child(_raw(f"<style>{CSS}</style>"), name="mapgen_css")
@@ -586,9 +588,10 @@ if(narrow()){itin.open=false;legend.open=false;}
 function box(el){return el?el.getBoundingClientRect():{top:innerHeight,bottom:0,left:innerWidth,right:0,height:0};}
 function layoutPanels(){
   var t=box(title);side.style.top=Math.round(t.bottom+8)+'px';
-  side.style.maxHeight=Math.max(80,innerHeight-t.bottom-48)+'px';
   var att=box(C.querySelector('.leaflet-control-attribution'));
   var bl=map._controlCorners.bottomleft;bl.style.bottom=narrow()?Math.round(innerHeight-att.top)+'px':'';
+  var sc=box(C.querySelector('.leaflet-control-scale'));  // the itinerary ends above the scale bar
+  side.style.maxHeight=Math.max(80,Math.min(innerHeight-40,sc.top-8)-t.bottom-8)+'px';
   legendBox.style.maxWidth=narrow()?Math.max(160,innerWidth-box(C.querySelector('.leaflet-control-scale')).right-24)+'px':'';
 }
 function pads(){
