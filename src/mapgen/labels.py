@@ -158,23 +158,27 @@ def country_name(code: str, language: str) -> str:
 
 @lru_cache(maxsize=1)
 def _seas():
-    import shapely
-
+    """The marine areas and their bounds; the polygons are built only for the seas a map shows."""
     doc = json.loads(data.geo_file("labels", "ne_10m_marine_labels.json").read_text(encoding="utf-8"))
     seas = doc["seas"]
-    geoms = [shapely.MultiPolygon([shapely.Polygon(p[0]) for p in s["polygons"]]) for s in seas]
-    return seas, geoms, shapely.bounds(np.array(geoms, dtype=object)) if geoms else np.zeros((0, 4))
+    bounds = []
+    for s in seas:  # plain Python: faster than arrays for these short lists
+        xs = [c[0] for p in s["polygons"] for c in p[0]]
+        ys = [c[1] for p in s["polygons"] for c in p[0]]
+        bounds.append((min(xs), min(ys), max(xs), max(ys)))
+    return seas, np.array(bounds, dtype=float).reshape(-1, 4)
 
 
 def seas_in(box: tuple[float, float, float, float], language: str) -> list[Label]:
     import shapely
 
-    seas, geoms, b = _seas()
+    seas, b = _seas()
     hit = np.nonzero((b[:, 0] <= box[2]) & (b[:, 2] >= box[0]) & (b[:, 1] <= box[3]) & (b[:, 3] >= box[1]))[0]
     out = []
     for i in hit.tolist():
         s = seas[i]
-        area = shapely.clip_by_rect(geoms[i], *box)
+        geom = shapely.multipolygons([shapely.polygons(np.asarray(p[0], dtype=float)) for p in s["polygons"]])
+        area = shapely.clip_by_rect(geom, *box)
         if area.is_empty:
             continue
         out.append(Label(f"sea:{s['name_en']}", s.get(f"name_{language}") or s["name_en"], "sea", area=area,
@@ -183,21 +187,31 @@ def seas_in(box: tuple[float, float, float, float], language: str) -> list[Label
 
 
 @lru_cache(maxsize=1)
-def _towns():
-    rows = []
-    with open(data.geo_file("gazetteer", "ne_10m_populated_places_names.csv"), encoding="utf-8", newline="") as f:
-        for r in csv.DictReader(f):
-            rows.append(r)
-    lon = np.array([float(r["longitude"]) for r in rows])
-    lat = np.array([float(r["latitude"]) for r in rows])
-    rank = np.array([int(r["scalerank"]) for r in rows])
-    return rows, lon, lat, rank
+def _towns() -> dict:
+    """geo/labels/towns.npz (tools/prepare_labels.py): Natural Earth's populated places, names undecoded."""
+    with np.load(data.geo_file("labels", "towns.npz"), allow_pickle=False) as z:
+        t = {k: z[k] for k in z.files}
+    t["lon"], t["lat"] = t["lon"] / 1e5, t["lat"] / 1e5
+    t["languages"] = [str(x) for x in t["languages"]]
+    return t
 
 
-@lru_cache(maxsize=4)
-def town_names_by_geonameid(language: str) -> dict[int, str]:
-    rows = _towns()[0]
-    return {int(r["geonameid"]): r.get(f"name_{language}") or r["name"] for r in rows if r["geonameid"] not in ("", "0")}
+def town_name(i: int, language: str) -> str:
+    """Row i's name in `language` (Natural Earth's name_<language>), else its plain name."""
+    t = _towns()
+    off = t["name_offsets"]
+    fields = t["names"][off[i]:off[i + 1]].tobytes().decode("utf-8").split("\t")
+    k = t["languages"].index(language) if language in t["languages"] else 0
+    return fields[k] or fields[0]
+
+
+def town_name_by_geonameid(geonameid: int, language: str) -> str | None:
+    t = _towns()
+    gids = t["gid_sorted"]
+    j = int(np.searchsorted(gids, geonameid))
+    if not geonameid or j >= len(gids) or gids[j] != geonameid:
+        return None
+    return town_name(int(t["gid_row"][j]), language)
 
 
 def towns_along(lines: list[np.ndarray], box, language: str, *, km: float = 12.0, max_rank: int = 8,
@@ -206,7 +220,8 @@ def towns_along(lines: list[np.ndarray], box, language: str, *, km: float = 12.0
     best-known first; places within 15 km of a stop are left to the stop's own label."""
     import shapely
 
-    rows, lon, lat, rank = _towns()
+    t = _towns()
+    lon, lat, rank = t["lon"], t["lat"], t["scalerank"]
     inside = (lon >= box[0]) & (lon <= box[2]) & (lat >= box[1]) & (lat <= box[3]) & (rank <= max_rank)
     idx = np.nonzero(inside)[0]
     if not len(idx) or not lines:
@@ -218,10 +233,9 @@ def towns_along(lines: list[np.ndarray], box, language: str, *, km: float = 12.0
     for i in idx[near].tolist():
         if any(abs(lon[i] - x) * math.cos(math.radians(y)) < 0.14 and abs(lat[i] - y) < 0.14 for x, y in skip_points):
             continue
-        r = rows[i]
-        out.append(Label(f"town:{i}", r.get(f"name_{language}") or r["name"], "town",
-                         anchor=(float(lon[i]), float(lat[i])), min_zoom=max(0, rank[i] - 3),
-                         rank=rank[i] - math.log10(max(float(r["pop_max"] or 1), 1)) / 10))
+        out.append(Label(f"town:{i}", town_name(i, language), "town",
+                         anchor=(float(lon[i]), float(lat[i])), min_zoom=max(0, int(rank[i]) - 3),
+                         rank=int(rank[i]) - math.log10(max(float(t["pop_max"][i]), 1)) / 10))
     return out
 
 

@@ -177,10 +177,10 @@ def arrivals(shown: list[Located], route: Route) -> dict[int, Arrival]:
 def display_name(loc: Located, language: str) -> str:
     """The place's name for the map: Natural Earth's name in the map language for a GeoNames place it
     knows, else the gazetteer's name (the article's own wording only for a stop given by coordinates)."""
-    from .labels import town_names_by_geonameid
+    from .labels import town_name_by_geonameid
 
     gid = loc.geocode.place.geonameid if loc.geocode else 0
-    return town_names_by_geonameid(language).get(gid) or loc.name
+    return town_name_by_geonameid(gid, language) or loc.name
 
 
 def popup_html(story: Story, loc: Located, when: StopDate, arrival: Arrival, name: str) -> str:
