@@ -5,14 +5,19 @@ pixel space (Web Mercator, 256 px tiles): at an integer zoom the distance in pix
 is fixed, whatever the screen, so a layout free of overlaps at zoom z is free of them on every screen at z.
 The interactive page shows the layout of its current zoom; the print SVG uses the layout of its zoom.
 
-Rules, checked in the browser by tests/browser/test_labels.py: no label box overlaps a stop marker, the
+Rules, checked in the browser by tests/browser/test_graphic.py: no label box overlaps a stop marker, the
 route or another label; every stop and every country a stop is in is labelled at every computed zoom
 (their candidates are searched until one is free, and never given up for a lesser label); seas, other
-countries and towns are added greedily in priority order where they fit.
+countries and towns are added greedily in priority order where they fit. A country or sea label goes
+where the screens fitted at that zoom (render.SCREENS, their panels modelled by render.page_view) show it
+clear of the page's panels, near the route, at the best point of the area's visible part, in that order.
 
 Label widths come from font metrics (`assets/label_font.json`: the wider of DejaVu Sans and Liberation
 Sans per character), so a box computed here is never narrower than the text a browser draws in the label
-fonts. Obstacles (route, markers) are rasterised on a 2 px grid and tested with a summed-area table.
+fonts. Obstacles (route, markers) are rasterised on a 3 px grid and tested with a summed-area table.
+Areas are projected once, to zoom 0 pixels (`Label.area0`), and tested at any zoom by scaling the
+candidate boxes; candidates are tested cheapest first and in order of preference, stopping at the first
+that fits.
 """
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ import csv
 import json
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.resources import files
 
 import numpy as np
@@ -69,6 +74,19 @@ def text_width(text: str, font: str) -> float:
     """Width of `text` in em, with kerning off (the label CSS turns it off too)."""
     table, fallback = _font()[font], _font()["fallback"]
     return sum(table.get(ord(ch), fallback) for ch in text)
+
+
+def wrap(text: str, size: float, font: str, width: float) -> list[str]:
+    """`text` broken at spaces into lines no wider than `width` px at `size` (a long word stays whole)."""
+    lines, cur = [], ""
+    for word in text.split():
+        trial = f"{cur} {word}".strip()
+        if cur and text_width(trial, font) * size > width:
+            lines.append(cur)
+            cur = word
+        else:
+            cur = trial
+    return lines + ([cur] if cur else [])
 
 
 # --- Web Mercator pixels, as Leaflet computes them ---------------------------------------------------
@@ -125,6 +143,20 @@ class Label:
     @property
     def style(self) -> LabelStyle:
         return STYLES[self.kind]
+
+    @cached_property
+    def area0(self):
+        """The area in Leaflet's pixels at zoom 0, prepared. At zoom z a pixel position is this one times
+        2**z, exactly (a power of two), so one projection serves every zoom."""
+        return to_zoom0(self.area)
+
+
+def to_zoom0(geom):
+    import shapely
+
+    g = shapely.transform(geom, lambda c: np.column_stack(world_px(c[:, 0], c[:, 1], 0)))
+    shapely.prepare(g)
+    return g
 
 
 @dataclass
@@ -256,8 +288,8 @@ class Grid:
             return
         seg = np.hypot(np.diff(xs), np.diff(ys))
         n = np.maximum(np.ceil(seg / (CELL / 2)).astype(int), 1)
-        t = np.concatenate([np.arange(k) / k for k in n.tolist()]) if len(n) else np.zeros(0)
         i = np.repeat(np.arange(len(seg)), n)
+        t = (np.arange(len(i)) - np.repeat(np.cumsum(n) - n, n)) / np.repeat(n, n)  # 0, 1/k, ... per segment
         px = np.append(xs[i] + (xs[i + 1] - xs[i]) * t, xs[-1])
         py = np.append(ys[i] + (ys[i + 1] - ys[i]) * t, ys[-1])
         r = max(width / 2, 1)
@@ -338,42 +370,91 @@ def _around(cx: float, cy: float, r: float, w: float, h: float, gaps) -> tuple[n
     return np.array(xs), np.array(ys), np.array(gs)
 
 
-def _area_candidates(label: Label, zoom: int, w: float, h: float, window, prefer_box, land, usable):
-    """Box top-left candidates for a country or sea label inside its area, best first."""
+def _inside_any(X, Y, w, h, rects) -> np.ndarray:
+    """For arrays of box top-lefts: True where the box lies wholly inside one of `rects`."""
+    hit = np.zeros(len(X), dtype=bool)
+    for r in rects:
+        hit |= (X >= r[0]) & (Y >= r[1]) & (X + w <= r[2]) & (Y + h <= r[3])
+    return hit
+
+
+def _target(area0, s: float, w: float, h: float, regions) -> tuple[float, float]:
+    """Where an area's label would best sit (px at scale s): the pole of inaccessibility of the area's part
+    inside the first of `regions` (px boxes) that holds a good share of it, else of the whole area."""
     import shapely
 
-    area = shapely.transform(label.area, lambda c: np.column_stack(world_px(c[:, 0], c[:, 1], zoom)))
-    area = shapely.clip_by_rect(area, *window)
-    if area.is_empty:
-        return np.zeros(0), np.zeros(0), np.zeros(0, dtype=bool)
-    bx0, by0, bx1, by1 = area.bounds
+    for r in regions:
+        part = shapely.clip_by_rect(area0, *(v / s for v in r))
+        if not part.is_empty and part.area * s * s > 2 * w * h:
+            break
+    else:
+        part = area0
+    p = polylabel(_largest(part), tolerance=2.0 / s)
+    return p.x * s, p.y * s
+
+
+def _area_spot(label: Label, zoom: int, w: float, h: float, window, near, views, land0, usable):
+    """The box top-left for a country or sea label inside its area, or None.
+
+    Candidates lie on a grid over the area's part of the window, ordered by how many of the screens
+    fitted at this zoom show the box clear of the page's panels (`views`), then whether the box is near
+    the route (`near`), then distance from the area's best point. They are tested in that order, in growing
+    batches, until one is clear of the route, markers and placed labels (`usable`) and lies in the area
+    (five corners and middles; seas also off land); a `must` label takes the best usable box whose middle
+    is in the area if none lies wholly in it."""
+    import shapely
+
+    s = 2.0 ** zoom
+    bx0, by0, bx1, by1 = (v * s for v in label.area0.bounds)
+    bx0, by0, bx1, by1 = max(bx0, window[0]), max(by0, window[1]), min(bx1, window[2]), min(by1, window[3])
+    if bx0 >= bx1 or by0 >= by1:
+        return None
     step = max(8.0, h * 0.8)
     gx = np.arange(bx0, bx1 - w + step, step)
     gy = np.arange(by0, by1 - h + step, step)
     if not len(gx) or not len(gy):
         gx, gy = np.array([(bx0 + bx1 - w) / 2]), np.array([(by0 + by1 - h) / 2])
     X, Y = (a.ravel() for a in np.meshgrid(gx, gy))
-    keep = usable(X, Y)  # clear of the route, markers and labels placed so far: the cheap test first
-    X, Y = X[keep], Y[keep]
-    shapely.prepare(area)
-    inside = np.ones(len(X), dtype=bool)
-    for fx, fy in ((0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0.5), (0.5, 0), (0.5, 1)):
-        inside &= shapely.contains_xy(area, X + fx * w, Y + fy * h)
-    if land is not None and label.kind == "sea":
-        for fx, fy in ((0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0.5)):
-            inside &= ~shapely.contains_xy(land, X + fx * w, Y + fy * h)
-    centre_in = shapely.contains_xy(area, X + w / 2, Y + h / 2)
-    # preferred point: the middle of the area's part inside the route's box (always on screen once fitted)
-    part = shapely.clip_by_rect(area, *prefer_box) if prefer_box else area
-    target = part if not part.is_empty and part.area > w * h else area
-    pole = polylabel(_largest(target), tolerance=2.0) if target.area else None
-    px, py = (pole.x, pole.y) if pole is not None else ((bx0 + bx1) / 2, (by0 + by1) / 2)
-    dist = np.hypot(X + w / 2 - px, Y + h / 2 - py)
-    in_pref = np.ones(len(X), dtype=bool)
-    if prefer_box:
-        in_pref = (X >= prefer_box[0]) & (Y >= prefer_box[1]) & (X + w <= prefer_box[2]) & (Y + h <= prefer_box[3])
-    order = np.lexsort((dist, ~in_pref, ~inside, ~centre_in))
-    return X[order], Y[order], (inside & centre_in)[order]
+    seen = sum((_inside_any(X, Y, w, h, rects).astype(int) for rects in views), np.zeros(len(X), dtype=int))
+    in_near = _inside_any(X, Y, w, h, [near])
+    core = [_common(views)] if views and _common(views) else []
+    tx, ty = _target(label.area0, s, w, h, core + [near])
+    order = np.lexsort((np.hypot(X + w / 2 - tx, Y + h / 2 - ty), ~in_near, -seen))
+    X, Y = X[order], Y[order]
+    first_mid = first_any = None
+    start, size = 0, 256
+    while start < len(X):
+        cx, cy = X[start:start + size], Y[start:start + size]
+        start, size = start + size, size * 4
+        ok = usable(cx, cy)
+        cx, cy = cx[ok], cy[ok]
+        if not len(cx):
+            continue
+        inside = np.ones(len(cx), dtype=bool)
+        for fx, fy in ((0.5, 0.5), (0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0), (0.5, 1)):
+            inside &= shapely.contains_xy(label.area0, (cx + fx * w) / s, (cy + fy * h) / s)
+        if land0 is not None and label.kind == "sea":
+            for fx, fy in ((0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0.5)):
+                inside &= ~shapely.contains_xy(land0, (cx + fx * w) / s, (cy + fy * h) / s)
+        k = np.nonzero(inside)[0]
+        if len(k):
+            return float(cx[k[0]]), float(cy[k[0]])
+        if label.must and first_mid is None:
+            mid = np.nonzero(shapely.contains_xy(label.area0, (cx + w / 2) / s, (cy + h / 2) / s))[0]
+            if len(mid):
+                first_mid = float(cx[mid[0]]), float(cy[mid[0]])
+            if first_any is None:
+                first_any = float(cx[0]), float(cy[0])
+    return (first_mid or first_any) if label.must else None
+
+
+def _common(views):
+    """The part of the screen every view shows clear of panels: the intersection of each view's first rect."""
+    r = views[0][0]
+    for rects in views[1:]:
+        q = rects[0]
+        r = (max(r[0], q[0]), max(r[1], q[1]), min(r[2], q[2]), min(r[3], q[3]))
+    return r if r[0] < r[2] and r[1] < r[3] else None
 
 
 def _beside(label: Label, zoom: int, w: float, h: float, near) -> tuple[np.ndarray, np.ndarray]:
@@ -381,13 +462,14 @@ def _beside(label: Label, zoom: int, w: float, h: float, near) -> tuple[np.ndarr
     size, nearest the area first (inside the route's box first)."""
     import shapely
 
-    area = shapely.transform(label.area, lambda c: np.column_stack(world_px(c[:, 0], c[:, 1], zoom)))
-    area = shapely.clip_by_rect(area, *near) if not shapely.clip_by_rect(area, *near).is_empty else area
-    x0, y0, x1, y1 = area.bounds
+    s = 2.0 ** zoom
+    part = shapely.clip_by_rect(label.area0, *(v / s for v in near))
+    area = part if not part.is_empty else label.area0
+    x0, y0, x1, y1 = (v * s for v in area.bounds)
     gx = np.arange(x0 - w * 1.5, x1 + w * 0.5, 4.0)
     gy = np.arange(y0 - h * 3, y1 + h * 2, 4.0)
     X, Y = (a.ravel() for a in np.meshgrid(gx, gy))
-    d = shapely.distance(area, shapely.points(X + w / 2, Y + h / 2))
+    d = shapely.distance(area, shapely.points((X + w / 2) / s, (Y + h / 2) / s)) * s
     inside = (X >= near[0]) & (Y >= near[1]) & (X + w <= near[2]) & (Y + h <= near[3])
     order = np.lexsort((d, ~inside))
     return X[order], Y[order]
@@ -405,12 +487,12 @@ def _largest(geom):
 
 
 def layout(labels: list[Label], stops: list[tuple[float, float]], route: list[np.ndarray], zoom: int,
-           route_box: tuple[float, float, float, float], land=None, margin: float = 800.0) -> Layout:
+           route_box: tuple[float, float, float, float], land0=None, views=(), margin: float = 800.0) -> Layout:
     """Place `labels` at `zoom`: stops (lon, lat) get markers (spread apart where they would touch), the
     route lines (lon/lat arrays) are obstacles. Labels come in priority order; `must` ones are always
-    placed (the best free candidate found by widening the search)."""
-    import shapely
-
+    placed (the best free candidate found by widening the search). `land0` is the land at zoom 0 (see
+    `Label.area0`); `views` the screens fitted at this zoom, each as rects (world px) clear of the page's
+    panels, where area labels are best put."""
     rx0, ry1 = world_px(route_box[0], route_box[1], zoom)
     rx1, ry0 = world_px(route_box[2], route_box[3], zoom)
     prefer = (float(rx0), float(ry0), float(rx1), float(ry1))
@@ -429,11 +511,6 @@ def layout(labels: list[Label], stops: list[tuple[float, float]], route: list[np
         if ox or oy:  # the leader from the true point to a pushed marker
             grid.mark_line(np.array([x - ox, x]), np.array([y - oy, y]), 2)
     grid.freeze()
-    land_px = None
-    if land is not None:
-        land_px = shapely.transform(land, lambda c: np.column_stack(world_px(c[:, 0], c[:, 1], zoom)))
-        land_px = shapely.clip_by_rect(land_px, *window)
-        shapely.prepare(land_px)
     boxes = np.zeros((0, 4))
     placed: list[Placed] = []
     stop_index = {f"stop:{i + 1}": i for i in range(len(stops))}
@@ -475,21 +552,18 @@ def layout(labels: list[Label], stops: list[tuple[float, float]], route: list[np
             bx, by = float(X[j]), float(Y[j])
         else:
             near = prefer if label.must else (prefer[0] - 120, prefer[1] - 120, prefer[2] + 120, prefer[3] + 120)
+
             def usable(X, Y, w=w, h=h):
                 return grid.free(X - PAD, Y - PAD, X + w + PAD, Y + h + PAD) & clear_of_placed(X, Y, w, h)
 
-            X, Y, strict = _area_candidates(label, zoom, w, h, window, near, land_px, usable)
-            ok = np.ones(len(X), dtype=bool)
-            k = np.nonzero(ok & strict)[0]
-            if not len(k) and label.must:
-                k = np.nonzero(ok)[0]
-            if not len(k) and label.must:  # no room inside: beside the area, as close to it as is free
+            spot = _area_spot(label, zoom, w, h, window, near, views, land0, usable)
+            if spot is None and label.must:  # no room inside: beside the area, as close to it as is free
                 X, Y = _beside(label, zoom, w, h, near)
-                ok = grid.free(X - PAD, Y - PAD, X + w + PAD, Y + h + PAD) & clear_of_placed(X, Y, w, h)
-                k = np.nonzero(ok)[0]
-            if not len(k):
+                k = np.nonzero(usable(X, Y))[0]
+                spot = (float(X[k[0]]), float(Y[k[0]])) if len(k) else None
+            if spot is None:
                 continue
-            bx, by = float(X[k[0]]), float(Y[k[0]])
+            bx, by = spot
             anchor = (bx + w / 2, by + h / 2)
         placed.append(Placed(label.key, round(bx, 1), round(by, 1), w, h, (round(anchor[0], 1), round(anchor[1], 1)),
                              bool(leader)))
@@ -506,11 +580,17 @@ class LabelSet:
     route: list[np.ndarray]  # obstacle lines, lon/lat
     bounds: tuple[float, float, float, float]
     land: object = None
+    views: dict[int, list] = field(default_factory=dict)  # zoom -> screens fitted at it (see `layout`)
     layouts: dict[int, Layout] = field(default_factory=dict)
+
+    @cached_property
+    def land0(self):
+        return None if self.land is None else to_zoom0(self.land)
 
     def at(self, zoom: int) -> Layout:
         if zoom not in self.layouts:
-            self.layouts[zoom] = layout(self.labels, self.stops, self.route, zoom, self.bounds, self.land)
+            self.layouts[zoom] = layout(self.labels, self.stops, self.route, zoom, self.bounds, self.land0,
+                                        self.views.get(zoom, ()))
         return self.layouts[zoom]
 
     def by_key(self) -> dict[str, Label]:

@@ -55,18 +55,6 @@ def _path(frame: Frame, coords, close: bool = False, decimals: int = 1) -> str:
     return "M" + "L".join(f"{_f(a)} {_f(b)}" for a, b in q.tolist()) + ("Z" if close else "")
 
 
-def _wrap(text: str, size: float, font: str, width: float) -> list[str]:
-    lines, cur = [], ""
-    for word in text.split():
-        trial = f"{cur} {word}".strip()
-        if cur and lb.text_width(trial, font) * size > width:
-            lines.append(cur)
-            cur = word
-        else:
-            cur = trial
-    return lines + ([cur] if cur else [])
-
-
 def _text(x: float, y: float, text: str, size: float, *, weight: str = "normal", style: str = "normal",
           fill: str = "#1a1a1a", anchor: str = "start", extra: str = "") -> str:
     return (f'<text x="{_f(x)}" y="{_f(y)}" font-size="{_f(size)}" font-weight="{weight}" font-style="{style}" '
@@ -154,10 +142,10 @@ def _labels(frame: Frame, scene: Scene, layout: lb.Layout, keep_out: list[tuple[
 
 def _title_block(scene: Scene, width: float) -> tuple[str, float]:
     story = scene.story
-    lines = _wrap(story.title, 20, "bold", width - 24)
+    lines = lb.wrap(story.title, 20, "bold", width - 24)
     sub = story.source_name + (f" · {story.date}" if story.date else "")
-    sub_lines = _wrap(sub, 13, "regular", width - 24)
-    dist = _wrap(f"{scene.distance}, {len(scene.shown)} stops", 12, "regular", width - 24)
+    sub_lines = lb.wrap(sub, 13, "regular", width - 24)
+    dist = lb.wrap(f"{scene.distance}, {len(scene.shown)} stops", 12, "regular", width - 24)
     y, body = 16 + 24, []
     for t in lines:
         body.append(_text(28, y, t, 20, weight="bold"))
@@ -182,11 +170,11 @@ def _legend_block(scene: Scene, width: float) -> tuple[list[str], float]:
         sym = (f'<line x1="0" y1="0" x2="34" y2="0" stroke="{st.color}" stroke-width="{_f(st.weight)}"{dash}/>'
                + (f'<circle cx="17" cy="0" r="5.5" fill="none" stroke="{st.color}" stroke-width="2.5"/>'
                   if k == "connector" else ""))
-        rows.append((sym, _wrap(st.legend, 12, "regular", width - 70)))
+        rows.append((sym, lb.wrap(st.legend, 12, "regular", width - 70)))
     for c in scene.certainties_used:
         sym = (f'<circle cx="17" cy="0" r="9" fill="{MARKER_COLORS[c]}" stroke="#fff" stroke-width="2"/>'
                + _text(17, 4, "1", 11, weight="bold", fill="#fff", anchor="middle"))
-        rows.append((sym, _wrap(f"stop, in travel order: {MARKER_LEGEND[c]}", 12, "regular", width - 70)))
+        rows.append((sym, lb.wrap(f"stop, in travel order: {MARKER_LEGEND[c]}", 12, "regular", width - 70)))
     if scene.railways:
         rows.append((f'<line x1="0" y1="0" x2="34" y2="0" stroke="{RAIL_CONTEXT}" stroke-width="1.5"/>',
                      ["other railways (Natural Earth)"]))
@@ -197,7 +185,7 @@ def render_svg(scene: Scene, width: int = 1200, height: int = 800) -> str:
     title, title_h = _title_block(scene, 440)
     rows, legend_w = _legend_block(scene, 330)
     legend_h = 36 + sum(max(20, 16 * len(t)) + 4 for _, t in rows)
-    credit_lines = _wrap(" · ".join([PRINT_CREDIT, *scene.credits, "Map: mapgen"]), 11, "regular", width - 40)
+    credit_lines = lb.wrap(" · ".join([PRINT_CREDIT, *scene.credits, "Map: mapgen"]), 11, "regular", width - 40)
     credit_h = 8 + 14 * len(credit_lines)
     b = scene.bounds
     options = [((24, 16 + title_h + 24), (24, legend_h + credit_h + 40)),
@@ -295,7 +283,7 @@ def thumbnail_svg(scene: Scene, width: int = 320, height: int = 200) -> str:
 
     (x0, x1), (y1, y0) = lb.lonlat([frame.ox, frame.ox + width], [frame.oy, frame.oy + height], zoom)
     box = (max(-180.0, float(x0)), max(-85.0, float(y0)), min(180.0, float(x1)), min(85.0, float(y1)))
-    small = {"basemap": basemap.basemap_geojson(box, box=box)}
+    small = {"basemap": basemap.basemap_geojson(b, box=box)}  # the page's level: loaded already
     stops = []
     for loc in scene.shown:
         x, y = (float(v) for v in frame.xy(loc.lon, loc.lat))

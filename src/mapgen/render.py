@@ -241,12 +241,42 @@ def _import_folium():
     return folium
 
 
-# Screens the labels are laid out for: (width, height, padding top-left, padding bottom-right) as the page
-# fits the route beside its panels (phones: title above, controls below; desktop: panel on the left).
-REFERENCE_VIEWS = (
-    (360, 740, (16, 110), (16, 90)), (390, 844, (16, 110), (16, 90)),
-    (1200, 800, (400, 20), (30, 230)), (1920, 1080, (400, 20), (30, 230)),
-)
+# Screens the labels are laid out for. At each screen's fitted zoom, area labels (countries, seas) go where
+# that screen shows the map clear of the page's panels, as `page_view` models them from the CSS and UI_JS
+# below: on a desktop the title and itinerary (330 px wide, from 54 px) on the left and the legend in the
+# bottom-right corner; on a phone (<= 600 px, UI_JS `narrow()`) the title across the top above the closed
+# itinerary, and the closed legend, scale and credits along the bottom.
+SCREENS = ((360, 740), (390, 844), (1200, 800), (1920, 1080))
+PHONE_MAX_W = 600
+
+
+def page_view(size: tuple[int, int], title_h: float, legend_h: float):
+    """(padding top-left, padding bottom-right, rects clear of the panels) of a screen: the paddings are
+    those the page's `fit()` gives fitBounds; the rects are in screen px, the first the widest."""
+    w, h = size
+    if w <= PHONE_MAX_W:
+        top = 8 + title_h + 8 + 30  # the title's bottom, then the closed itinerary below it
+        return (16, top + 16), (16, 80), [(8, top + 4, w - 8, h - 68)]
+    legend_top = h - 28 - legend_h  # above the credits line
+    return (408, 24), (24, legend_h + 44), [(392, 8, w - 338, h - 30), (392, 8, w - 8, legend_top - 8)]
+
+
+def title_height(width: int, texts: tuple[str, str, str]) -> float:
+    """Height of the title panel on a phone (CSS: 14 px bold title, two 11 px lines, line height 1.35)."""
+    from .labels import wrap
+
+    inner = width - 54 - 8 - 16
+    lines = [len(wrap(texts[0], 14, "bold", inner)) * 14, len(wrap(texts[1], 11, "regular", inner)) * 11,
+             len(wrap(texts[2], 11, "regular", inner)) * 11]
+    return 8 + 2 + sum(lines) * 1.35
+
+
+def legend_height(rows: list[tuple[str, str, int]]) -> float:
+    """Height of the open legend on a desktop (CSS: 13 px text, line height 1.35, 254 px beside a symbol)."""
+    from .labels import wrap
+
+    body = sum(max(sym_h, len(wrap(html.unescape(text), 13, "regular", 254)) * 13 * 1.35) for _, text, sym_h in rows)
+    return 12 + 13 * 1.35 + 4 + body + 3 * len(rows)
 
 
 @dataclass
@@ -298,10 +328,23 @@ def build_scene(story: Story, stops: list[Located], route: Route, network: RailN
     xs = [x for p in pieces for x, _ in p.coords] + [s.lon for s in shown]
     ys = [y for p in pieces for _, y in p.coords] + [s.lat for s in shown]
     bounds = (round(min(xs), 5), round(min(ys), 5), round(max(xs), 5), round(max(ys), 5))
-    fits = [lb.fit_zoom(bounds, (w, h), tl, br, zmax=14) for w, h, tl, br in REFERENCE_VIEWS]
-    zooms = tuple(range(max(1, min(fits) - 1), min(15, max(fits) + 2)))
+    # the screens' fitted zooms, estimated with every legend row (towns and railways) the map may show
+    used = {p.style for p in pieces}
+    legend_h = legend_height(_legend_rows([k for k in LINE_STYLES if k in used],
+                                          [c for c in MARKER_COLORS if c in {s.stop.certainty for s in shown}],
+                                          True, True))
+    title = (story.title, story.source_name + (f" · {story.date}" if story.date else ""),
+             f"{_distance_line(route)}, {len(shown)} stops")
+    views: dict[int, list] = {}
+    for w, h in SCREENS:
+        tl, br, rects = page_view((w, h), title_height(w, title), legend_h)
+        z = lb.fit_zoom(bounds, (w, h), tl, br, zmax=14)
+        cx, cy = lb.fit_center(bounds, z, tl, br)
+        ox, oy = cx - w / 2, cy - h / 2
+        views.setdefault(z, []).append([(ox + r[0], oy + r[1], ox + r[2], oy + r[3]) for r in rects])
+    zooms = tuple(range(max(1, min(views) - 1), min(15, max(views) + 2)))
     # base map and context: what a 1600 x 1000 screen shows around the route at the lowest fitted zoom
-    z0 = min(fits)
+    z0 = min(views)
     cx, cy = lb.fit_center(bounds, z0)
     (bx0, bx1), (by1, by0) = lb.lonlat([cx - 800, cx + 800], [cy - 500, cy + 500], z0)
     box = (max(-180.0, math.floor(min(float(bx0), bounds[0] - 1) * 100) / 100),
@@ -311,11 +354,8 @@ def build_scene(story: Story, stops: list[Located], route: Route, network: RailN
     base = basemap.basemap_geojson(bounds, box=box)
     span = max(bounds[2] - bounds[0], bounds[3] - bounds[1])
     railways = basemap.context_railways(network, box, span=max(span, 1.0))
-    land = basemap.land_geometry(base)
-
-    from shapely.geometry import shape
-
-    areas = {f["properties"]["iso_a2"]: shape(f["geometry"]) for f in base["features"]}
+    areas = basemap.country_areas(bounds, box)
+    land = basemap.land_geometry(areas)
     stop_countries = list(dict.fromkeys(loc.country for loc in shown if loc.country in areas))
     items = [lb.Label(f"stop:{arrive_n}", names[loc.stop.order], "stop", must=True, anchor=(loc.lon, loc.lat))
              for arrive_n, loc in enumerate(shown, start=1)]
@@ -331,7 +371,7 @@ def build_scene(story: Story, stops: list[Located], route: Route, network: RailN
     items += sorted(lb.towns_along(lines, box, language, skip_points=[(s.lon, s.lat) for s in shown]),
                     key=lambda x: x.rank)
     obstacles = lines + [_ring(p.coords) for p in pieces if p.kind == "connector"]
-    label_set = lb.LabelSet(items, [(s.lon, s.lat) for s in shown], obstacles, bounds, land)
+    label_set = lb.LabelSet(items, [(s.lon, s.lat) for s in shown], obstacles, bounds, land, views)
     for z in zooms:
         label_set.at(z)
     return Scene(story, language, shown, names, arrivals(shown, route), dates, pieces, bounds, box, base,
@@ -459,18 +499,23 @@ def _line_sample(style: LineStyle, ring: bool = False) -> str:
 
 def legend_entries(scene: Scene) -> list[tuple[str, str]]:
     """(symbol HTML, text) for each thing this map draws, and nothing it does not."""
-    rows = [(_line_sample(LINE_STYLES[k], ring=k == "connector"), esc(LINE_STYLES[k].legend))
-            for k in scene.styles_used]
-    for c in scene.certainties_used:
-        rows.append((f'<span class="mg-num mg-{c}" aria-hidden="true">1</span>',
-                     f"stop, numbered in travel order: {esc(MARKER_LEGEND[c])}"))
     placed = {p.key.split(":")[0] for lay in scene.labels.layouts.values() for p in lay.placed}
-    if "town" in placed:
+    return [(sym, text) for sym, text, _ in
+            _legend_rows(scene.styles_used, scene.certainties_used, "town" in placed, bool(scene.railways))]
+
+
+def _legend_rows(styles: list[str], certainties: list[str], towns: bool, railways: bool):
+    """(symbol HTML, text HTML, symbol height in px) for the legend's rows."""
+    rows = [(_line_sample(LINE_STYLES[k], ring=k == "connector"), esc(LINE_STYLES[k].legend), 14) for k in styles]
+    for c in certainties:
+        rows.append((f'<span class="mg-num mg-{c}" aria-hidden="true">1</span>',
+                     f"stop, numbered in travel order: {esc(MARKER_LEGEND[c])}", 22))
+    if towns:
         rows.append(('<svg width="40" height="14" aria-hidden="true"><circle cx="20" cy="7" r="3" fill="#fff" '
-                     'stroke="#333" stroke-width="1.5"/></svg>', "town on the way (Natural Earth)"))
-    if scene.railways:
+                     'stroke="#333" stroke-width="1.5"/></svg>', "town on the way (Natural Earth)", 14))
+    if railways:
         rows.append(('<svg width="40" height="14" aria-hidden="true"><line x1="2" y1="7" x2="38" y2="7" '
-                     f'stroke="{RAIL_CONTEXT}" stroke-width="1.5"/></svg>', "other railways (Natural Earth)"))
+                     f'stroke="{RAIL_CONTEXT}" stroke-width="1.5"/></svg>', "other railways (Natural Earth)", 14))
     return rows
 
 
@@ -545,10 +590,10 @@ def _label_extra(p, dx: float, dy: float) -> str:
 
 def page_data(scene: Scene) -> str:
     """The map's data for the page script, as JSON safe inside a <script> element."""
-    from .basemap import encode_basemap, encode_line
+    from .basemap import encode_basemap, encode_lines
 
-    data = {"lang": scene.language, "base": encode_basemap(scene.basemap),
-            "rail": [encode_line(r) for r in scene.railways], **label_data(scene)}
+    data = {"lang": scene.language, "base": encode_basemap(scene.basemap), "rail": encode_lines(scene.railways),
+            **label_data(scene)}
     # article text reaches the labels HTML-escaped; "</" is escaped too so nothing can close the script
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
