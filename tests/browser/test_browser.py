@@ -185,7 +185,7 @@ def test_itinerary_is_keyboard_operable(seed_page, seed_stops):
     page = mp.page
     page.locator("body").focus()
     active = ""
-    for _ in range(12):
+    for _ in range(40):  # past the map (zoom buttons, route pieces, markers, legend, credits) to the itinerary
         page.keyboard.press("Tab")
         active = page.evaluate(
             """() => {const a = document.activeElement;
