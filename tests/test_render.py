@@ -172,3 +172,27 @@ def test_map_language_key(make_story, tmp_path):
     page = (tmp_path / "out" / "test-story.html").read_text()
     assert '"lang":"fr"' in page and "CORÉE DU NORD" not in page  # the country name is data, upper-cased by CSS
     assert "Corée du Nord" in page or "Russie" in page
+
+
+def test_print_svg_is_an_output_the_manifest_keeps(seed_dir, tmp_path):
+    """--svg writes <slug>.svg and the thumbnail through the journal; the manifest naming them is accepted
+    (no rebuild of everything next time); a rebuild without --svg keeps the SVG while the page is the same."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from mapgen.cli import cli
+
+    story = tmp_path / "stories" / "kim-2023-russia"
+    shutil.copytree(seed_dir, story)
+    out = tmp_path / "maps"
+    run = CliRunner().invoke
+    r = run(cli, ["build", str(story), "--out", str(out), "--svg"])
+    assert r.exit_code == 0, r.output
+    outputs = json.loads((out / ".mapgen-manifest.json").read_text())["stories"]["kim-2023-russia"]["outputs"]
+    assert {"kim-2023-russia.svg", "kim-2023-russia.thumb.svg"} <= set(outputs)
+    r = run(cli, ["build", str(story), "--out", str(out), "--svg"])
+    assert r.exit_code == 0 and "up to date" in r.output and "Warning" not in r.output, r.output
+    r = run(cli, ["build", str(story), "--out", str(out), "--force"])
+    assert r.exit_code == 0 and "removed" not in r.output, r.output
+    assert (out / "kim-2023-russia.svg").is_file()

@@ -16,14 +16,19 @@ import math
 import numpy as np
 
 from . import labels as lb
-from .data import ATTRIBUTION_TEXT
+from .data import ATTRIBUTION_TEXT, attribution
 from .render import LINE_STYLES, MARKER_COLORS, MARKER_LEGEND, RAIL_CONTEXT, Scene, esc
 
 FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
 LAND, WATER, BORDER = "#f2efe9", "#aad3df", "#9e9e9e"
 INSET_BELOW_DEG = 10.0  # a route spanning less than this (either way) gets an inset locator
-# What the graphic credits: never the OpenStreetMap tiles the page loads when online.
-PRINT_CREDIT = ATTRIBUTION_TEXT.split("; base map tiles")[0]
+# What the graphic credits: never the OpenStreetMap tiles the page loads when online (the station table,
+# ODbL, when a stop was placed by it).
+TILE_CREDIT = "; base map tiles" + ATTRIBUTION_TEXT.split("; base map tiles")[1]
+
+
+def print_credit(scene: Scene) -> str:
+    return attribution(scene.sources, html=False).replace(TILE_CREDIT, "")
 
 
 def _f(v: float) -> str:
@@ -185,7 +190,7 @@ def render_svg(scene: Scene, width: int = 1200, height: int = 800) -> str:
     title, title_h = _title_block(scene, 440)
     rows, legend_w = _legend_block(scene, 330)
     legend_h = 36 + sum(max(20, 16 * len(t)) + 4 for _, t in rows)
-    credit_lines = lb.wrap(" · ".join([PRINT_CREDIT, *scene.credits, "Map: mapgen"]), 11, "regular", width - 40)
+    credit_lines = lb.wrap(" · ".join([print_credit(scene), *scene.credits, "Map: mapgen"]), 11, "regular", width - 40)
     credit_h = 8 + 14 * len(credit_lines)
     b = scene.bounds
     options = [((24, 16 + title_h + 24), (24, legend_h + credit_h + 40)),

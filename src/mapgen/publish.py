@@ -39,8 +39,8 @@ JOURNAL = ".mapgen-journal.json"
 # (a PNG's own writer adds one more ".<random>.tmp"), and backups of replaced files
 TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp(\.[a-z0-9]+)?$")
 BACKUP = re.compile(r"^\..+\.bak$")
-# every name a build may publish: <slug>.html/.geojson/.png, the index page and the manifest
-OUTPUT = re.compile(r"^(?:[a-z0-9][a-z0-9-]{0,79}\.(?:html|geojson|png)|\.mapgen-manifest\.json)$")
+# every name a build may publish: <slug>.html/.geojson/.png/.svg/.thumb.svg, the index page and the manifest
+OUTPUT = re.compile(r"^(?:[a-z0-9][a-z0-9-]{0,79}\.(?:html|geojson|png|svg|thumb\.svg)|\.mapgen-manifest\.json)$")
 
 
 # --- fault injection (tests and bench/soak.py) ----------------------------------------------------------

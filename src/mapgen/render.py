@@ -297,6 +297,7 @@ class Scene:
     labels: object  # labels.LabelSet
     zooms: tuple[int, ...]
     distance: str  # "2,551 km by rail, with curated connectors where the railway data has gaps"
+    sources: tuple[str, ...] = ()  # where each stop's place came from (the credits depend on it)
 
     @property
     def styles_used(self) -> list[str]:
@@ -375,7 +376,7 @@ def build_scene(story: Story, stops: list[Located], route: Route, network: RailN
     for z in zooms:
         label_set.at(z)
     return Scene(story, language, shown, names, arrivals(shown, route), dates, pieces, bounds, box, base,
-                 railways, label_set, zooms, _distance_line(route))
+                 railways, label_set, zooms, _distance_line(route), tuple(s.source or "" for s in stops))
 
 
 CONNECTOR_RING_PX = 8  # a connector is a few km: a ring marks where it is at any zoom
