@@ -1,8 +1,11 @@
 """Rail routing on Natural Earth 10m railroads, with curated connectors and a border rule.
 
-The network (geo/rail/ne_10m_railroads_graph.npz, built by tools/prepare_geo.py) is a graph whose nodes are
-line ends and junctions and whose edges are runs of track with their full geometry kept aside. Known gaps
-are bridged only by the curated connectors in geo/rail/connectors.geojson, never automatically.
+The network (geo/rail/world_railways_graph.npz, built by tools/prepare_rail.py) is a graph whose nodes are
+line ends and junctions and whose edges are runs of track with their full geometry kept aside. Most of it
+is Natural Earth; where Natural Earth has no path at all between two places that an OpenStreetMap-derived
+routing graph joins (Alice Springs - Darwin, Golmud - Lhasa), that graph's coarse piece was added when the
+data was prepared, flagged (`edge_source`), and every route says how many km it drew from such pieces.
+Other known gaps are bridged only by the curated connectors in geo/rail/connectors.geojson.
 
 Border rule: a leg may only use track in the countries of its endpoints (and of any `via` stops), so
 Rajin -> Tumangang cannot cut through China even though that is shorter on the raw network.
@@ -30,6 +33,14 @@ SNAP_KM = 30.0  # a stop further than this from usable track has no rail path
 RANK_PENALTY = 0.05  # per Natural Earth scalerank step above 4
 SINGLE_TRACK_PENALTY = 0.05
 GEOD = Geod(ellps="WGS84")
+# edge_source: drawn track (Natural Earth, and the curated connectors, which also have edge_connector >= 0)
+# or an approximate piece of the OSM routing graph
+NATURAL_EARTH, OSM_GRAPH = 0, 1
+# Attribution owed by a map that draws a piece of the OSM-derived graph.
+OSM_ATTRIBUTION = "railway links: OpenStreetMap contributors (ODbL), via the scgraph-data routing graph"
+# A stop joins drawn track (Natural Earth or a curated connector) within this distance even when a vertex
+# of an approximate OSM piece is nearer: the coarse geometry is used only where nothing better is near.
+DRAWN_SNAP_KM = 3.0
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,10 @@ class Path_:
     countries: tuple[str, ...]
     connectors: tuple[str, ...]  # ids of curated connectors used
     ferry: bool = False
+    # runs of the path on approximate OSM-graph pieces, (lon, lat) each; their km are in `km`
+    approximate: tuple[tuple[tuple[float, float], ...], ...] = ()
+    # km of the path on each kind of track: "natural_earth", "osm_graph", "connector"
+    km_by_source: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -63,6 +78,7 @@ class RailNetwork:
     edge_ferry: np.ndarray
     edge_factor: np.ndarray  # route-choice weight per km: 1.0 on main lines, a little more on minor ones
     edge_connector: np.ndarray  # -1, or index into connectors
+    edge_source: np.ndarray  # NATURAL_EARTH or OSM_GRAPH
     vert_xy: np.ndarray  # (V, 2) int32
     vert_km: np.ndarray  # km from the start of the vertex's edge
     vert_edge: np.ndarray  # which edge each vertex belongs to
@@ -78,17 +94,21 @@ class RailNetwork:
     # --- loading ---------------------------------------------------------------------------------
     @classmethod
     def load(cls, graph: Path | None = None, connectors: Path | None = None) -> "RailNetwork":
-        graph = graph or data.geo_file("rail", "ne_10m_railroads_graph.npz")
+        graph = graph or data.geo_file("rail", "world_railways_graph.npz")
         connectors = connectors or data.geo_file("rail", "connectors.geojson")
         try:
             z = np.load(graph)
             ptr = z["edge_ptr"]
+            source = z["edge_source"] if "edge_source" in z.files else np.zeros(len(ptr) - 1, np.uint8)
             net = cls(
                 node_xy=z["node_xy"], edge_u=z["edge_u"], edge_v=z["edge_v"],
                 edge_a=ptr[:-1].copy(), edge_b=ptr[1:].copy(), edge_cset=z["edge_cset"],
                 edge_ferry=z["edge_ferry"], edge_connector=np.full(len(ptr) - 1, -1, dtype=np.int32),
-                edge_factor=(1.0 + RANK_PENALTY * np.maximum(z["edge_rank"].astype(np.float64) - 4, 0)
-                             + SINGLE_TRACK_PENALTY * ~z["edge_multi"]),
+                # OSM-graph pieces join what Natural Earth does not: no main-line preference applies
+                edge_factor=np.where(source == OSM_GRAPH, 1.0,
+                                     1.0 + RANK_PENALTY * np.maximum(z["edge_rank"].astype(np.float64) - 4, 0)
+                                     + SINGLE_TRACK_PENALTY * ~z["edge_multi"]),
+                edge_source=source,
                 vert_xy=z["vert_xy"], vert_km=z["vert_km"],
                 vert_edge=np.repeat(np.arange(len(ptr) - 1, dtype=np.int32), np.diff(ptr)),
                 vert_country=z["vert_country"],
@@ -108,10 +128,11 @@ class RailNetwork:
         # Connector vertices go after the railway's, appended in one go (the vertex arrays are large).
         blocks, kms, owners = [], [], []
         first = len(self.vert_xy)
+        free: dict[tuple[int, int], int] = {}  # connector ends on no track, shared by connectors that meet there
         for feat in features:
             props = feat["properties"]
             coords = np.rint(np.asarray(feat["geometry"]["coordinates"], dtype=float) * SCALE).astype(np.int32)
-            ends = [self._attach(coords[0]), self._attach(coords[-1])]  # connectors attach to railway track
+            ends = [self._attach(coords[0], free), self._attach(coords[-1], free)]  # connectors attach to track
             lon, lat = coords[:, 0] / SCALE, coords[:, 1] / SCALE
             seg = GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])[2] / 1000.0
             a = first + sum(len(b) for b in blocks)
@@ -130,7 +151,7 @@ class RailNetwork:
             self.vert_edge = np.concatenate([self.vert_edge, *owners])
             self.vert_country = np.concatenate([self.vert_country, np.full(sum(map(len, blocks)), -1, np.int16)])
 
-    def _append_edge(self, u, v, a, b, cset, ferry, connector=-1, factor=1.0) -> int:
+    def _append_edge(self, u, v, a, b, cset, ferry, connector=-1, factor=1.0, source=NATURAL_EARTH) -> int:
         self.edge_u = np.append(self.edge_u, np.int32(u))
         self.edge_v = np.append(self.edge_v, np.int32(v))
         self.edge_a = np.append(self.edge_a, a)
@@ -139,14 +160,19 @@ class RailNetwork:
         self.edge_ferry = np.append(self.edge_ferry, ferry)
         self.edge_factor = np.append(self.edge_factor, factor)
         self.edge_connector = np.append(self.edge_connector, np.int32(connector))
+        self.edge_source = np.append(self.edge_source, np.uint8(source))
         return len(self.edge_u) - 1
 
-    def _attach(self, xy: np.ndarray) -> int:
-        """The node at `xy` (within ~50 m), splitting an edge there if needed; else a new node."""
+    def _attach(self, xy: np.ndarray, free: dict) -> int:
+        """The node at `xy` (within ~50 m), splitting an edge there if needed; else the free end another
+        connector left there, or a new node."""
         near = np.flatnonzero(np.abs(self.vert_xy[:, 1] - xy[1]) <= 50)  # 50 units = 0.0005 degree, ~50 m
         d = np.abs(self.vert_xy[near, 0] - xy[0]) + np.abs(self.vert_xy[near, 1] - xy[1])
         if not len(near) or d.min() > 50:  # a free end
-            return self._new_node(xy)
+            key = (int(xy[0]), int(xy[1]))
+            if key not in free:
+                free[key] = self._new_node(xy)
+            return free[key]
         return self._node_at_vertex(int(near[np.argmin(d)]))
 
     def _new_node(self, xy) -> int:
@@ -165,7 +191,8 @@ class RailNetwork:
         v = int(self.edge_v[e])
         self.edge_b[e] = i + 1
         self.edge_v[e] = n
-        e2 = self._append_edge(n, v, i, b, self.edge_cset[e], self.edge_ferry[e], factor=self.edge_factor[e])
+        e2 = self._append_edge(n, v, i, b, self.edge_cset[e], self.edge_ferry[e], factor=self.edge_factor[e],
+                               source=self.edge_source[e])
         self.vert_edge[i + 1 : b] = e2
         return n
 
@@ -192,6 +219,9 @@ class RailNetwork:
             return None
         vx, vy = x[sel] / SCALE, y[sel] / SCALE
         d = np.hypot(((vx - lon + 180) % 360 - 180) * cos, vy - lat) * 111.2
+        drawn = self.edge_source[self.vert_edge[sel]] == NATURAL_EARTH
+        if not drawn.all() and drawn.any() and d[drawn].min() <= DRAWN_SNAP_KM:
+            sel, vx, vy, d = sel[drawn], vx[drawn], vy[drawn], d[drawn]
         j = int(np.argmin(d))
         if country in self.country_codes:
             own = self.vert_country[sel] == self.country_codes.index(country)
@@ -204,6 +234,17 @@ class RailNetwork:
         if km > max_km:
             return None
         return Snap(edge=int(self.vert_edge[i]), vertex=i, km=km, lon=float(vx[j]), lat=float(vy[j]))
+
+    def joined_edges(self, s: Snap, allowed: np.ndarray) -> np.ndarray:
+        """The allowed edges that allowed track joins to the edge `s` is on."""
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        n = len(self.node_xy)
+        eids = np.nonzero(allowed)[0]
+        graph = csr_matrix((np.ones(len(eids)), (self.edge_u[eids], self.edge_v[eids])), shape=(n, n))
+        label = connected_components(graph, directed=False)[1]
+        return allowed & (label[self.edge_u] == label[self.edge_u[s.edge]])
 
     def shortest_path(self, a: Snap, b: Snap, allowed: np.ndarray, *, main_lines: bool = True) -> Path_ | None:
         """Shortest path between two snapped points over allowed edges, by geodesic length (with
@@ -277,15 +318,36 @@ class RailNetwork:
         line = np.concatenate([c if i == 0 else c[1:] for i, c in enumerate(coords)]) / SCALE
         keep = np.ones(len(line), bool)
         keep[1:] = np.any(line[1:] != line[:-1], axis=1)
-        line = line[keep]
         countries = sorted(set().union(*(self.csets[self.edge_cset[e]] for e in used_edges)))
         conn = sorted({self.connectors[c]["id"] for c in self.edge_connector[used_edges] if c >= 0})
+        # what each step of the path runs on, and the km of each kind
+        kinds = ["connector" if self.edge_connector[e] >= 0 else
+                 "osm_graph" if self.edge_source[e] == OSM_GRAPH else "natural_earth" for e in used_edges]
+        seg_km = GEOD.inv(line[:-1, 0], line[:-1, 1], line[1:, 0], line[1:, 1])[2] / 1000.0
+        seg_kind = np.repeat(np.arange(len(coords)), [len(c) - 1 for c in coords])
+        km_by_source: dict[str, float] = {}
+        for k, kind in enumerate(kinds):
+            km_by_source[kind] = km_by_source.get(kind, 0.0) + float(seg_km[seg_kind == k].sum())
+        approximate, run = [], None
+        for k, kind in enumerate(kinds):
+            if kind != "osm_graph":
+                run = None
+                continue
+            piece = (coords[k] / SCALE).tolist()
+            if run is None:
+                run = piece
+                approximate.append(run)
+            else:
+                run.extend(piece[1:])
+        line = line[keep]
         return Path_(
             coords=list(map(tuple, line.tolist())),
             km=geodesic_km(line),
             countries=tuple(countries),
             connectors=tuple(conn),
             ferry=bool(self.edge_ferry[used_edges].any()),
+            approximate=tuple(tuple(map(tuple, r)) for r in approximate),
+            km_by_source=km_by_source,
         )
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 
 from .errors import RouteError
 from .geocode import Located
-from .rail import RailNetwork, geodesic_km, great_circle
+from .rail import OSM_ATTRIBUTION, RailNetwork, geodesic_km, great_circle
 from .story import Story
 
 
@@ -24,6 +24,10 @@ class Leg:
     # straight pieces joining a stop to track more than OFF_TRACK_KM away (the data lacks the last stretch:
     # Vientiane is 16 km past the end of Natural Earth's line at Nong Khai); their km are in `km`
     off_track: tuple[tuple[tuple[float, float], tuple[float, float]], ...] = ()
+    # runs of the leg on approximate pieces of the OpenStreetMap routing graph (see rail.py); their km are in `km`
+    approximate: tuple[tuple[tuple[float, float], ...], ...] = ()
+    # km of the leg's track by where it comes from: ("natural_earth", km), ("osm_graph", km), ("connector", km)
+    source_km: tuple[tuple[str, float], ...] = ()
 
     @property
     def certainty(self) -> str:
@@ -39,6 +43,14 @@ class Route:
     @property
     def km(self) -> float:
         return sum(leg.km for leg in self.legs)
+
+    def credits(self, network: RailNetwork) -> tuple[str, ...]:
+        """Attribution owed by a map of this route beyond the usual: OpenStreetMap (ODbL) where a leg runs
+        on a piece of the OSM routing graph, and whatever a curated connector it uses asks for."""
+        used = {c for leg in self.legs for c in leg.connectors}
+        out = [OSM_ATTRIBUTION] if any(leg.approximate for leg in self.legs) else []
+        out += [c["attribution"] for c in network.connectors if c["id"] in used and c.get("attribution")]
+        return tuple(dict.fromkeys(out))
 
 
 def route_story(story: Story, stops: list[Located], network: RailNetwork) -> Route:
@@ -77,32 +89,73 @@ def route_leg(a: Located, b: Located, network: RailNetwork, *,
     journey crossed (`transit`); (None, reason) if none."""
     allowed_countries = {c for c in (a.country, b.country) if c} | set(transit)
     allowed = network.allowed_edges(allowed_countries)
-    sa = network.snap(a.lat, a.lon, allowed, country=a.country)
-    sb = network.snap(b.lat, b.lon, allowed, country=b.country)
+    sa, sb, path = rail_path(a, b, network, allowed)
     within = ", ".join(sorted(allowed_countries)) or "no country"
     for s, p in ((sa, a), (sb, b)):
         if s is None:
             return None, f"{p.name} is more than 30 km from railway track in {within}"
-    path = network.shortest_path(sa, sb, allowed)
     if path is None:
-        why = f"the track near them is not connected within {within}"
-        vias = transit_vias(a, b, network)
-        if vias:
-            names = ", ".join(f"{p.name} ({p.country})" for p in vias)
-            countries = ", ".join(dict.fromkeys(p.country for p in vias))
-            codes = ", ".join(f'"{c}"' for c in dict.fromkeys(p.country for p in vias))
-            why += (f"; the railway between them runs through {countries}: add a via stop there, for example "
-                    f"{names}, or, if the article says the journey crossed it, transit = [{codes}]")
-        return None, why
+        return None, no_path_reason(a, b, network, within)
     off = tuple(((p.lon, p.lat), (s.lon, s.lat)) for s, p in ((sa, a), (sb, b)) if s.km > OFF_TRACK_KM)
     return Leg(a, b, "rail", tuple(path.coords), path.km + sum(geodesic_km(piece) for piece in off),
-               path.countries, path.connectors, snap_km=(round(sa.km, 3), round(sb.km, 3)), off_track=off), ""
+               path.countries, path.connectors, snap_km=(round(sa.km, 3), round(sb.km, 3)), off_track=off,
+               approximate=path.approximate, source_km=tuple(sorted(path.km_by_source.items()))), ""
+
+
+def rail_path(a, b, network: RailNetwork, allowed):
+    """Where a and b (anything with lat, lon and country) join the `allowed` track, and the shortest path
+    between them (None if none). The nearest track to one end may be a piece the other end's track does not
+    join (Vientiane's nearest is the line from Thailand, not the one from Kunming): then the nearest track
+    that does join it is taken, if it is about as near (not across the Bosphorus from Istanbul)."""
+    sa = network.snap(a.lat, a.lon, allowed, country=a.country or None)
+    sb = network.snap(b.lat, b.lon, allowed, country=b.country or None)
+    if sa is None or sb is None:
+        return sa, sb, None
+    path = network.shortest_path(sa, sb, allowed)
+    if path is None:
+        for fixed, p, nearest in ((sa, b, sb), (sb, a, sa)):
+            other = network.snap(p.lat, p.lon, network.joined_edges(fixed, allowed), country=p.country or None)
+            if other is not None and other.km <= 2 * nearest.km + 2.0:
+                sa, sb = (sa, other) if p is b else (other, sb)
+                return sa, sb, network.shortest_path(sa, sb, allowed)
+    return sa, sb, path
+
+
+# A railway that leaves the ends' countries is worth a via stop only when it is a plausible way between them:
+# at most this many times the distance as the crow flies. Istanbul -> Ankara joined only round the Black Sea
+# is a gap in the data, not a route to take.
+TRANSIT_DETOUR = 2.0
+
+
+def no_path_reason(a: Located, b: Located, network: RailNetwork, within: str) -> str:
+    """Why no leg joins a and b: first that the track in their countries is not connected, then where the
+    railway runs instead, when that is a sensible way to go."""
+    why = f"the track near them is not connected within {within}"
+    vias, path = _transit(a, b, network)
+    if vias:
+        names = ", ".join(f"{p.name} ({p.country})" for p in vias)
+        countries = ", ".join(dict.fromkeys(p.country for p in vias))
+        codes = ", ".join(f'"{c}"' for c in dict.fromkeys(p.country for p in vias))
+        why += (f"; the railway between them runs through {countries}: add a via stop there, for example "
+                f"{names}, or, if the article says the journey crossed it, transit = [{codes}]")
+    elif path is not None and set(path.countries) - {a.country, b.country}:
+        others = sorted(set(path.countries) - {a.country, b.country})
+        why += (f" (the data joins them only by a {path.km:,.0f} km detour through {len(others)} other "
+                f"{'country' if len(others) == 1 else 'countries'}, {', '.join(others)}: probably a gap in the "
+                "railway data there, not a route to take)")
+    return why
 
 
 def transit_vias(a: Located, b: Located, network: RailNetwork) -> list:
     """Where the railway from a to b leaves their countries, when the border rule finds no path within them:
     for each country the shortest unrestricted path crosses, its biggest town on that line (Munich ->
-    Venice runs through Austria: Innsbruck). Empty when no railway joins them at all."""
+    Venice runs through Austria: Innsbruck). Empty when no railway joins them at all, or only by a detour
+    of more than TRANSIT_DETOUR times the distance between them."""
+    return _transit(a, b, network)[0]
+
+
+def _transit(a: Located, b: Located, network: RailNetwork):
+    """(via towns, the unrestricted path) for transit_vias and no_path_reason."""
     import numpy as np
 
     from .gazetteer import Gazetteer
@@ -111,8 +164,8 @@ def transit_vias(a: Located, b: Located, network: RailNetwork) -> list:
     sa = network.snap(a.lat, a.lon, anywhere, country=a.country)
     sb = network.snap(b.lat, b.lon, anywhere, country=b.country)
     path = network.shortest_path(sa, sb, anywhere) if sa and sb else None
-    if path is None:
-        return []
+    if path is None or path.km > TRANSIT_DETOUR * geodesic_km(((a.lon, a.lat), (b.lon, b.lat))):
+        return [], path
     gazetteer = Gazetteer.open()
     vias = []
     for country in path.countries:
@@ -124,7 +177,8 @@ def transit_vias(a: Located, b: Located, network: RailNetwork) -> list:
     # in travel order along the path
     order = {p.id: min(range(len(path.coords)), key=lambda k: (path.coords[k][0] - p.lon) ** 2 +
                        (path.coords[k][1] - p.lat) ** 2) for p in vias}
-    return sorted(vias, key=lambda p: order[p.id])
+    return sorted(vias, key=lambda p: order[p.id]), path
 
 
-__all__ = ["Leg", "Route", "route_story", "route_leg", "transit_vias", "RouteError"]
+__all__ = ["Leg", "Route", "route_story", "route_leg", "rail_path", "transit_vias", "no_path_reason",
+           "RouteError"]
