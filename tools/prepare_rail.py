@@ -29,6 +29,8 @@ import numpy as np
 import shapely
 from pyproj import Geod
 
+from mapgen.data import STATION_ATTRIBUTION_TEXT  # the credit a map owes the station table
+
 ROOT = Path(__file__).resolve().parent.parent
 GEO = ROOT / "geo"
 SCALE = 100_000  # the world railway file is rounded to 5 decimals: exact integers at 1e-5 degree
@@ -565,7 +567,7 @@ def connector_features(shared: Path, graph: dict[str, np.ndarray]) -> list[dict]
             props["stations"] = stations
             props["approximate"] = True
         if any(p.get("id", "").startswith("trainline:") for p in c["points"]):
-            props["attribution"] = "station coordinates: trainline-eu/stations (ODbL)"
+            props["attribution"] = STATION_ATTRIBUTION_TEXT
         features.append({"type": "Feature", "properties": props,
                          "geometry": {"type": "LineString", "coordinates": points}})
     return features

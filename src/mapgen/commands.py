@@ -220,12 +220,15 @@ def route(start: str, end: str, via: tuple[str, ...], as_json: bool) -> None:
             "km": round(sum(leg.km for leg in legs), 1),
             "legs": [{"from": leg.start.name, "to": leg.end.name, "km": round(leg.km, 1),
                       "countries": list(leg.countries), "connectors": list(leg.connectors),
+                      "source_km": {kind: round(km, 1) for kind, km in leg.source_km},
                       "from_id": leg.start.geocode.place.id, "to_id": leg.end.geocode.place.id}
                      for leg in legs],
         }, ensure_ascii=False))
         return
     for leg in legs:
         conn = f"; connectors: {', '.join(leg.connectors)}" if leg.connectors else ""
+        osm = dict(leg.source_km).get("osm_graph", 0.0)
+        conn += f"; {osm:,.0f} km approximate (OpenStreetMap routing graph)" if osm >= 0.5 else ""
         click.echo(f"{leg.start.name} ({leg.start.country}) -> {leg.end.name} ({leg.end.country}): "
                    f"{leg.km:,.0f} km via {', '.join(leg.countries) or '-'}{conn}")
     if len(legs) > 1:

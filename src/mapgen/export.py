@@ -86,8 +86,18 @@ def to_geojson(story: Story, stops: list[Located], route: Route, network: RailNe
                 "fallback": leg.fallback,
                 "snap_km": list(leg.snap_km),
                 "off_track_km": [round(geodesic_km(piece), 1) for piece in leg.off_track],
+                **({"approximate_km": round(sum(geodesic_km(piece) for piece in leg.approximate), 1),
+                    "source_km": {kind: round(km, 1) for kind, km in leg.source_km}} if leg.approximate else {}),
             },
         })
+        for piece in leg.approximate:  # track Natural Earth lacks, from the coarse OSM routing graph
+            features.append({
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [_pt(x, y) for x, y in piece]},
+                "properties": {"kind": "approximate", "leg": i + 1, "km": round(geodesic_km(piece), 1),
+                               "source": "approximate alignment from the OpenStreetMap routing graph of "
+                                         "scgraph-data 2.0.0 (OpenStreetMap contributors, ODbL)"},
+            })
         for piece in leg.off_track:  # where the data has no track up to the stop: drawn straight
             features.append({
                 "type": "Feature",
@@ -101,7 +111,8 @@ def to_geojson(story: Story, stops: list[Located], route: Route, network: RailNe
                 "type": "Feature",
                 "geometry": conn["geometry"],
                 "properties": {"kind": "connector", "id": conn["id"], "name": conn["name"],
-                               "km": round(conn["km"], 1), "source": conn["source"]},
+                               "km": round(conn["km"], 1), "source": conn["source"],
+                               **{k: conn[k] for k in ("approximate", "stations") if k in conn}},
             })
     return {
         "type": "FeatureCollection",
@@ -109,10 +120,16 @@ def to_geojson(story: Story, stops: list[Located], route: Route, network: RailNe
         "source": {"name": story.source_name, "citation": story.citation, "url": story.url},
         "date": story.date,
         "total_km": round(route.km, 1),
-        "attribution": attribution((s.source for s in stops), html=False),
+        "attribution": _credit(stops, route, network),
         "generator": f"mapgen {__version__}",
         "features": features,
     }
+
+
+def _credit(stops: list[Located], route: Route, network: RailNetwork) -> str:
+    """The attribution, with what the route's track asks for (OSM links, a connector's stations)."""
+    base = attribution((s.source for s in stops), html=False)
+    return "; ".join((base, *(c for c in route.credits(network) if c not in base)))
 
 
 def dumps(doc: dict) -> str:

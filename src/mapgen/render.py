@@ -17,7 +17,7 @@ from . import __version__
 from .data import TILE_ATTRIBUTION, attribution
 from .dates import StopDate
 from .geocode import Located
-from .rail import RailNetwork, geodesic_km
+from .rail import OSM_ATTRIBUTION, RailNetwork, geodesic_km
 from .route import Route
 from .story import Story
 
@@ -26,6 +26,7 @@ CONNECTOR_COLOR = "#7d3c98"  # 6.2:1 land, 4.4:1 sea
 FALLBACK_COLOR = "#5d6d7e"  # 4.6:1 land, 3.3:1 sea
 OTHER_MODE_COLOR = "#34495e"  # legs by road, air or sea: straight, not routed
 OTHER_MODE_DASH = "2 7"
+APPROXIMATE_COLOR = "#9a6700"  # stretches on the OSM routing graph: a dotted band over the leg's own line
 # Stop markers are coloured by how sure the article is (white numbers on them: >= 4.5:1).
 MARKER_COLORS = {"stated": "#a93226", "reported": "#a04000", "possible": "#5d6d7e"}
 MARKER_LEGEND = {"stated": "stated by the article", "reported": "reported (attributed to a source)",
@@ -51,6 +52,8 @@ LINE_STYLES: dict[str, LineStyle] = {
     "reported": LineStyle(ROUTE_COLOR, 4, "10 6", "by rail, reported (attributed to a source)"),
     "possible": LineStyle(ROUTE_COLOR, 4, "2 8", "by rail, possible (speculation in the article)"),
     "connector": LineStyle(CONNECTOR_COLOR, 5, "6 4", "curated connector where the railway data has a gap"),
+    "approximate": LineStyle(APPROXIMATE_COLOR, 7, "2 7", "approximate alignment (OpenStreetMap routing graph)",
+                             OSM_ATTRIBUTION),
     "straight": LineStyle(FALLBACK_COLOR, 4, "12 8", "no track in the data: straight line"),
     "road": LineStyle(OTHER_MODE_COLOR, 3, OTHER_MODE_DASH, "by road: straight line, not routed"),
     "air": LineStyle(OTHER_MODE_COLOR, 3, OTHER_MODE_DASH, "by air: straight line, not routed"),
@@ -60,12 +63,14 @@ LINE_STYLES: dict[str, LineStyle] = {
 
 @dataclass(frozen=True)
 class Piece:
-    """One drawn line of the route: a leg, the straight end of a leg off the track, or a connector."""
+    """One drawn line of the route: a leg, the straight end of a leg off the track, a connector, or a leg's
+    stretch on the OSM routing graph."""
 
     coords: tuple[tuple[float, float], ...]  # (lon, lat)
     style: str  # key of LINE_STYLES
     tooltip: str
-    kind: str  # leg, off-track, connector
+    kind: str  # leg, off-track, connector, approximate
+    credit: str | None = None  # a credit this piece needs beyond its style's (a connector's stations)
 
 
 def route_pieces(route: Route, network: RailNetwork) -> list[Piece]:
@@ -80,7 +85,14 @@ def route_pieces(route: Route, network: RailNetwork) -> list[Piece]:
             style = leg.certainty
             if leg.connectors:
                 label += " — includes a curated connector"
+            if leg.approximate:
+                label += (f" — {sum(geodesic_km(p) for p in leg.approximate):,.0f} km of it an "
+                          f"{LINE_STYLES['approximate'].legend}")
         pieces.append(Piece(tuple(leg.coords), style, label, "leg"))
+        for run in leg.approximate:  # over the leg's own line
+            pieces.append(Piece(tuple(run), "approximate",
+                                f"{geodesic_km(run):,.0f} km: {LINE_STYLES['approximate'].legend}. Natural Earth has "
+                                f"no line here; {OSM_ATTRIBUTION}", "approximate"))
         for (x0, y0), (x1, y1) in leg.off_track:
             stop = leg.start if (x0, y0) == (leg.start.lon, leg.start.lat) else leg.end
             pieces.append(Piece(((x0, y0), (x1, y1)), "straight",
@@ -91,7 +103,7 @@ def route_pieces(route: Route, network: RailNetwork) -> list[Piece]:
         if conn["id"] in used:
             pieces.append(Piece(tuple(tuple(c) for c in conn["geometry"]["coordinates"]), "connector",
                                 f"Connector (not in Natural Earth): {conn['name']}, {conn['km']:.1f} km. "
-                                f"{conn['source']}", "connector"))
+                                f"{conn['source']}", "connector", conn.get("attribution")))
     return pieces
 
 
@@ -311,8 +323,13 @@ class Scene:
 
     @property
     def credits(self) -> list[str]:
-        """Credits for what the map draws beyond the base data (a style's own source), once each."""
-        return list(dict.fromkeys(LINE_STYLES[k].attribution for k in self.styles_used if LINE_STYLES[k].attribution))
+        """Credits for what the map draws beyond the base data (a style's or a piece's own source), once each,
+        less what the base credit already says (the station table, when a stop came from it too)."""
+        from .data import attribution
+
+        base = attribution(self.sources, html=False)
+        own = [LINE_STYLES[k].attribution for k in self.styles_used] + [p.credit for p in self.pieces]
+        return [c for c in dict.fromkeys(own) if c and c not in base]
 
 
 def build_scene(story: Story, stops: list[Located], route: Route, network: RailNetwork,
@@ -488,6 +505,9 @@ def _distance_line(route: Route) -> str:
         text += f", {straight:,.0f} km of it as straight lines where no track was found"
     elif any(leg.connectors for leg in route.legs):
         text += ", with curated connectors where the railway data has gaps"
+    approximate = sum(geodesic_km(p) for leg in route.legs for p in leg.approximate)
+    if approximate:
+        text += f", {approximate:,.0f} km on an {LINE_STYLES['approximate'].legend}"
     return text
 
 
