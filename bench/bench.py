@@ -195,7 +195,7 @@ def main() -> None:
         )
         load, leg_med, leg_max = map(float, subprocess.run([PY, "-c", code], check=True, capture_output=True,
                                                            text=True).stdout.split())
-        rows.append(("world rail graph load (imports + 854k vertices, 27.4k edges)", f"{load:.2f} s", ""))
+        rows.append(("world rail graph load (imports + 945k vertices, 31.9k edges, 9 connectors)", f"{load:.2f} s", ""))
         rows.append(("routing one leg (median / max of 5 legs, 300–9,000 km)", f"{leg_med:.3f} / {leg_max:.3f} s", ""))
         rows.append(("peak memory of a seed build (max RSS)",
                      f"{peak_rss_mb(['build', str(SEED), '--out', str(out), '--force']):.0f} MB", ""))

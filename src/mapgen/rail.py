@@ -129,10 +129,15 @@ class RailNetwork:
         blocks, kms, owners = [], [], []
         first = len(self.vert_xy)
         free: dict[tuple[int, int], int] = {}  # connector ends on no track, shared by connectors that meet there
-        for feat in features:
+        lines = [np.rint(np.asarray(f["geometry"]["coordinates"], dtype=float) * SCALE).astype(np.int32)
+                 for f in features]
+        # the vertices within 50 units of latitude of some connector end, found in one pass (in 128-unit bands)
+        ends_y = np.array([c[k, 1] for c in lines for k in (0, -1)], dtype=np.int64)
+        bands = np.unique(np.concatenate([(ends_y - 50) >> 7, (ends_y + 50) >> 7]))
+        near = np.flatnonzero(np.isin(self.vert_xy[:, 1] >> 7, bands, kind="table"))
+        for feat, coords in zip(features, lines):
             props = feat["properties"]
-            coords = np.rint(np.asarray(feat["geometry"]["coordinates"], dtype=float) * SCALE).astype(np.int32)
-            ends = [self._attach(coords[0], free), self._attach(coords[-1], free)]  # connectors attach to track
+            ends = [self._attach(coords[0], free, near), self._attach(coords[-1], free, near)]  # attach to track
             lon, lat = coords[:, 0] / SCALE, coords[:, 1] / SCALE
             seg = GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])[2] / 1000.0
             a = first + sum(len(b) for b in blocks)
@@ -163,10 +168,10 @@ class RailNetwork:
         self.edge_source = np.append(self.edge_source, np.uint8(source))
         return len(self.edge_u) - 1
 
-    def _attach(self, xy: np.ndarray, free: dict) -> int:
+    def _attach(self, xy: np.ndarray, free: dict, near: np.ndarray) -> int:
         """The node at `xy` (within ~50 m), splitting an edge there if needed; else the free end another
-        connector left there, or a new node."""
-        near = np.flatnonzero(np.abs(self.vert_xy[:, 1] - xy[1]) <= 50)  # 50 units = 0.0005 degree, ~50 m
+        connector left there, or a new node. `near`: the vertices to look among."""
+        near = near[np.abs(self.vert_xy[near, 1] - xy[1]) <= 50]  # 50 units = 0.0005 degree, ~50 m
         d = np.abs(self.vert_xy[near, 0] - xy[0]) + np.abs(self.vert_xy[near, 1] - xy[1])
         if not len(near) or d.min() > 50:  # a free end
             key = (int(xy[0]), int(xy[1]))
