@@ -317,8 +317,12 @@ RAIL_CONTEXT_COLOR = "#8c8c8c"
 
 @lru_cache(maxsize=1)
 def _rail_ranks() -> np.ndarray:
-    with np.load(data.geo_file("rail", "ne_10m_railroads_graph.npz"), allow_pickle=False) as z:
-        return z["edge_rank"].copy()
+    """Each edge's Natural Earth scale rank; OSM routing-graph pieces get 99 (never context: they are coarse
+    and drawn only where a route uses them)."""
+    from .rail import OSM_GRAPH
+
+    with np.load(data.geo_file("rail", "world_railways_graph.npz"), allow_pickle=False) as z:
+        return np.where(z["edge_source"] == OSM_GRAPH, 99, z["edge_rank"])
 
 
 def context_railways(network, box: tuple[float, float, float, float], *, span: float) -> list[np.ndarray]:
