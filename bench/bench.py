@@ -10,6 +10,7 @@ and the comparisons are ratios measured in the same run, because this machine is
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -51,6 +52,16 @@ def timed(cmd, *, env=None, runs=3) -> tuple[float, list[float]]:
     return statistics.median(times), times
 
 
+def cpu_and_wall(cmd: list[str]) -> tuple[float, float]:
+    """(user + system CPU seconds of the child, wall seconds) of one run of `cmd`."""
+    before = os.times()
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True)
+    wall = time.perf_counter() - t
+    after = os.times()
+    return (after.children_user - before.children_user) + (after.children_system - before.children_system), wall
+
+
 def peak_rss_mb(args: list[str]) -> float:
     code = (
         "import resource, sys\nfrom mapgen.cli import cli\n"
@@ -85,7 +96,7 @@ def site_packages_breakdown(venv: Path) -> list[tuple[str, int]]:
     return sorted(sizes.items(), key=lambda kv: -kv[1])
 
 
-def install_and_first_run(tmp: Path, rows: list, article: Path) -> list[tuple[str, int]]:
+def install_and_first_run(tmp: Path, rows: list, article: Path) -> tuple[list[tuple[str, int]], Path]:
     """As a user would: the wheel built from this checkout, installed with no extras into a fresh venv, then
     the first `mapgen new` in an empty folder with an empty gazetteer cache."""
     src = tmp / "src"
@@ -122,7 +133,7 @@ def install_and_first_run(tmp: Path, rows: list, article: Path) -> list[tuple[st
                           "from mapgen.gazetteer import ensure_index; ensure_index()"], env=env)
     rows.append(("gazetteer index build alone, empty cache (imports included)", f"{wall:.1f} s, {rss:.0f} MB max RSS",
                  "≤ 5 s, ≤ 400 MB"))
-    return site_packages_breakdown(venv)
+    return site_packages_breakdown(venv), venv / "bin" / "python"
 
 
 def generate_stories(folder: Path, n: int, seed: int = 7) -> None:
@@ -155,24 +166,31 @@ def main() -> None:
     breakdown = []
     try:
         # 0. a fresh install and its first run (empty cache)
+        runtime = PY  # the venv both sides of the cold-build pair run in
         if not args.no_install:
-            breakdown = install_and_first_run(tmp, rows, ROOT / "tests" / "articles" / "tbilisi-batumi-sleeper-en.txt")
-        # 1. cold build of the seed story vs. a by-hand folium script
+            breakdown, runtime = install_and_first_run(tmp, rows, ROOT / "tests" / "articles" /
+                                                       "tbilisi-batumi-sleeper-en.txt")
+        # 1. cold build of the seed story vs. a by-hand folium script, both in the runtime-only venv of the
+        # fresh install (the test venv has pandas, which folium imports when it can, slowing the hand side)
         out = tmp / "seed"
-        build_cmd = MAPGEN + ["build", str(SEED), "--out", str(out), "--force"]
+        build_cmd = [str(runtime), "-m", "mapgen.cli", "build", str(SEED), "--out", str(out), "--force"]
         subprocess.run(build_cmd, check=True, capture_output=True)  # warm the gazetteer index and disk cache
         hand = tmp / "hand.py"
         hand.write_text(f"OUT = {str(tmp / 'hand.html')!r}\n" + FOLIUM_BY_HAND)
-        # interleaved, so that a slow spell of this shared machine hits both sides alike
+        # interleaved, so that a slow spell of this shared machine hits both sides alike; CPU time (user +
+        # system, of the child) beside wall time, as it suffers less from the other users of the machine
         builds, hands = [], []
         for _ in range(args.runs):
-            builds.append(timed(build_cmd, runs=1)[0])
-            hands.append(timed([PY, str(hand)], runs=1)[0])
-        t_build, t_hand = statistics.median(builds), statistics.median(hands)
-        pair = statistics.median(b / h for b, h in zip(builds, hands))
-        rows.append(("cold `mapgen build` of the seed story", f"{t_build:.2f} s", ""))
-        rows.append(("by-hand folium script (4 markers, straight line)", f"{t_hand:.2f} s", ""))
-        rows.append(("ratio build / by-hand (median of paired runs)", f"{pair:.2f}x", "≤ 1.3x"))
+            builds.append(cpu_and_wall(build_cmd))
+            hands.append(cpu_and_wall([str(runtime), str(hand)]))
+        venv_name = "the fresh runtime-only venv" if runtime != PY else "this venv (--no-install)"
+        for k, what in ((1, "wall"), (0, "CPU")):
+            t_build = statistics.median(b[k] for b in builds)
+            t_hand = statistics.median(h[k] for h in hands)
+            pair = statistics.median(b[k] / h[k] for b, h in zip(builds, hands))
+            rows.append((f"cold `mapgen build` of the seed story, {what}, {venv_name}", f"{t_build:.2f} s", ""))
+            rows.append((f"by-hand folium script (4 markers, straight line), {what}", f"{t_hand:.2f} s", ""))
+            rows.append((f"ratio build / by-hand, {what} (median of paired runs)", f"{pair:.2f}x", "≤ 1.3x"))
         # 2. no-op build
         noop_cmd = MAPGEN + ["build", str(SEED), "--out", str(out)]
         t_noop, _ = timed(noop_cmd, runs=args.runs)
@@ -197,6 +215,11 @@ def main() -> None:
                                                            text=True).stdout.split())
         rows.append(("world rail graph load (imports + 945k vertices, 31.9k edges, 9 connectors)", f"{load:.2f} s", ""))
         rows.append(("routing one leg (median / max of 5 legs, 300–9,000 km)", f"{leg_med:.3f} / {leg_max:.3f} s", ""))
+        # the legs of the thirty lines of the rail coverage issue (bench/coverage.py, median of 3 runs of each)
+        cov = json.loads(subprocess.run([str(runtime), str(ROOT / "bench" / "coverage.py"), "--json", "--repeat", "3"],
+                                        check=True, capture_output=True, text=True).stdout)["routing"]
+        rows.append((f"routing a leg of the 30 well-known lines ({cov['legs']} legs, `route_leg`, network loaded)",
+                     f"median {cov['median_ms']} ms, max {cov['max_ms']} ms", "≤ 20 ms, ≤ 100 ms"))
         rows.append(("peak memory of a seed build (max RSS)",
                      f"{peak_rss_mb(['build', str(SEED), '--out', str(out), '--force']):.0f} MB", ""))
         # 4. 200 generated stories

@@ -50,3 +50,11 @@ def geo_file(*parts: str) -> Path:
     if not path.exists():
         raise DataError("embedded data file is missing", where=str(path))
     return path
+
+
+def cache_dir() -> Path:
+    """The user's cache folder for mapgen: $MAPGEN_CACHE, else $XDG_CACHE_HOME/mapgen (~/.cache/mapgen)."""
+    base = os.environ.get("MAPGEN_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "mapgen"
+    )
+    return Path(base)

@@ -37,6 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import data
+from .data import cache_dir
 from .errors import DataError, GeocodeError
 
 SCHEMA = 24  # bump when the index layout or the merge rules change
@@ -634,13 +635,6 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("MAPGEN_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "mapgen"
-    )
-    return Path(base)
 
 
 def ensure_index() -> Path:
