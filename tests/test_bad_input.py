@@ -498,6 +498,7 @@ def test_bad_input(case: Case, good_out, seed_dir, tmp_path, monkeypatch):
     if case.code == 1:  # exit 2 comes with click's usage lines; exit 1 is the error line alone
         assert lines == errors, result.output
     line = errors[0]
+    assert "[Errno" not in line, line  # the system's words for an OS error, not Python's repr of it
     for e in expect:
         assert e in line, f"{e!r} not in {line!r}"
     assert snapshot(out) == before, "the output folder changed"
