@@ -505,3 +505,14 @@ def test_commit_writes_only_output_names_and_removes_every_file_it_is_given(tmp_
     assert not (tmp_path / "evil.html").exists() and sorted(files(out)) == ["a.png", "b.png", "keep.html"]
     commit(out, stage_files(out, {"new.html": "n"}), remove=["a.png", "b.png"])
     assert files(out) == {"keep.html": b"keep.html", "new.html": b"n"}
+
+
+def test_each_worker_counts_its_fault_points_from_one(three_stories, tmp_path):
+    """`worker-kill:N` means a worker's own N-th point, from 1, whatever its parent passed before the fork."""
+    log = tmp_path / "points.log"
+    r = subprocess.run([sys.executable, "-m", "mapgen.cli", "build", *map(str, three_stories), "--out",
+                        str(tmp_path / "maps"), "--jobs", "2"], capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "MAPGEN_FAULT_LOG": str(log)})
+    assert r.returncode == 0, r.stderr
+    worker = [int(line.split()[1]) for line in log.read_text().splitlines() if line.startswith("worker ")]
+    assert worker and min(worker) == 1, log.read_text()
