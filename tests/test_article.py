@@ -2,7 +2,7 @@
 import pytest
 
 from mapgen.article import Article, normalize
-from mapgen.errors import QuoteNotFound
+from mapgen.errors import MapgenError, QuoteNotFound
 
 
 def test_metadata_line_is_not_text():
@@ -46,3 +46,53 @@ def test_seed_sentences(seed_dir):
     assert a.text[m.sentence_start : m.sentence_end] == (
         "Poutine est arrivé lundi à Vladivostok, a indiqué l’agence de presse russe TASS."
     )
+
+
+def test_an_abbreviation_does_not_end_a_sentence_but_other_stops_do():
+    a = Article.parse("Kim met Dr. Lee and M. Shoigu at Khasan. Did he leave? He did! Then St. Petersburg.")
+    assert [a.text[s:e] for s, e in a.sentences] == [
+        "Kim met Dr. Lee and M. Shoigu at Khasan.", "Did he leave?", "He did!", "Then St. Petersburg."]
+
+
+def test_sentences_carry_no_surrounding_space():
+    a = Article.parse("Kim left Pyongyang.   \t He reached Khasan!  \n\n  Putin waited.  ")
+    assert [a.text[s:e] for s, e in a.sentences] == ["Kim left Pyongyang.", "He reached Khasan!", "Putin waited."]
+
+
+def test_a_long_missing_quote_is_shown_cut_short():
+    a = Article.parse("Kim left Pyongyang on Sunday.")
+    quote = "Kim arrived " + "x" * 300
+    with pytest.raises(MapgenError) as exc:
+        a.locate(quote, where="story.toml", field="stops[0].quote")
+    assert repr(quote[:199] + "…") in str(exc.value) and quote[:200] not in str(exc.value)
+
+
+def test_an_article_of_the_largest_size_is_read_whole_and_one_byte_more_is_refused(tmp_path):
+    from mapgen.article import MAX_ARTICLE_BYTES
+
+    path = tmp_path / "article.txt"
+    sentence = b"Kim left Pyongyang on Sunday. "
+    body = sentence * (MAX_ARTICLE_BYTES // len(sentence))
+    path.write_bytes(body + b"x" * (MAX_ARTICLE_BYTES - len(body)))
+    assert len(Article.read(path).text) == MAX_ARTICLE_BYTES
+    path.write_bytes(path.read_bytes() + b"x")
+    with pytest.raises(MapgenError, match="the limit is"):
+        Article.read(path)
+
+
+def test_the_closest_passage_is_found_among_sentences_sharing_only_small_words():
+    """The hint for a misquote: of seven sentences, six share its small words ("a", "à", "de", "le"),
+    one its names and verbs; that one is shown, cut to `width` with an ellipsis when longer."""
+    filler = [
+        "Selon le porte-parole, il y a eu de longues discussions à huis clos sur la coopération spatiale.",
+        "Le ministère a dit que les munitions de la Corée du Nord iraient à la guerre en Ukraine.",
+        "Washington a renouvelé le rappel de ses avertissements contre toute livraison d'armes à Moscou.",
+        "Le Kremlin a déclaré que les deux dirigeants parleraient de questions sensibles à l'abri des caméras.",
+        "Un analyste a noté que le voyage venait après des mois de préparatifs à Séoul comme à Tokyo.",
+        "La télévision a montré le quai de la gare décoré de drapeaux, à côté de portraits des dirigeants.",
+    ]
+    right = "Kim a quitté Pyongyang pour la Russie dimanche à bord de son train privé."
+    a = Article.parse(" ".join(filler[:3] + [right] + filler[3:]))
+    misquote = "Kim a quitté Pyongyang le dimanche à bord de son train"
+    assert "quitté Pyongyang pour la Russie dimanche à bord de son" in a.closest_passage(misquote)
+    assert a.closest_passage(misquote, width=30) == "a quitté Pyongyang pour la Ru…"

@@ -1,5 +1,6 @@
 """The `mapgen` command end to end: builds, byte-identical rebuilds, and one clear error per bad input."""
 import hashlib
+import os
 import subprocess
 import sys
 
@@ -38,10 +39,14 @@ def test_build_writes_html_and_geojson(built):
 
 def test_rebuild_is_byte_identical(built, seed_dir, tmp_path):
     first = snapshot(built)
-    # a second build in a fresh process, with another hash seed, gives the same bytes
+    # a second build in a fresh process, with another hash seed and a gazetteer index of its own (built
+    # in an empty private cache, never the user's), gives the same bytes
     out2 = tmp_path / "maps2"
     subprocess.run([sys.executable, "-m", "mapgen.cli", "build", str(seed_dir), "--out", str(out2)],
-                   check=True, capture_output=True, env={"PYTHONHASHSEED": "123", "PATH": ""})
+                   check=True, capture_output=True,
+                   env={"PYTHONHASHSEED": "123", "PATH": "", "MAPGEN_CACHE": str(tmp_path / "cache"),
+                        **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}})  # the same mapgen as here
+    assert any((tmp_path / "cache").iterdir())
     assert snapshot(out2) == first
 
 

@@ -1,6 +1,8 @@
 """The extract, new, geocode and route commands end to end, through the `mapgen` group."""
 import json
+import re
 import tomllib
+from pathlib import Path
 
 import click
 import pytest
@@ -118,8 +120,13 @@ def test_new_refuses_to_overwrite_and_checks_the_slug(seed_dir, tmp_path):
     one_error_line(run("new", "Bad Slug", *args), "not a valid story name")
 
 
-def test_commands_are_click_commands():
-    from mapgen import commands
-
-    for name in ("extract", "new", "geocode", "route"):
-        assert isinstance(getattr(commands, name), click.Command)
+def test_the_readme_shows_every_command_and_only_those():
+    """The commands the README's shell examples run are the group's commands, each of them reachable
+    as `mapgen <name>` (a command left out of the group, or one the README has lost, fails here)."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    lines = [line.split(" #")[0] for block in re.findall(r"```sh\n(.*?)```", readme, flags=re.S)
+             for line in block.splitlines()]  # the commands, not their comments
+    shown = {m for line in lines for m in re.findall(r"\bmapgen ([a-z]+)\b", line)}
+    assert shown == set(cli.commands)
+    for name in shown:
+        assert isinstance(cli.get_command(None, name), click.Command)

@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from mapgen.build import INDEX, MANIFEST, build_all, index_html
-from mapgen.publish import BACKUP, JOURNAL, LOCK, TEMP, OutputLock, recover
+from mapgen.errors import OutputError
+from mapgen.publish import BACKUP, JOURNAL, LOCK, TEMP, OutputLock, commit, recover, stage_files
 
 SLUG = "kim-2023-russia"
 FAKE_PNG = b"\x89PNG\r\n\x1a\n an older rendering"
@@ -385,7 +386,8 @@ ORPHAN_HOLDS_LOCK = r"""
 import fcntl, os, sys
 fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
 fcntl.flock(fd, fcntl.LOCK_EX)
-os.write(fd, f"{os.getpid()}\n".encode())
+if sys.argv[2] == "writes-pid":  # else only /proc/locks names the locker
+    os.write(fd, f"{os.getpid()}\n".encode())
 if os.fork() == 0:
     sys.stdin.read()  # hold the lock until the test closes our stdin
     os._exit(0)
@@ -393,16 +395,18 @@ os._exit(0)
 """
 
 
-def test_a_lock_left_to_orphans_of_a_dead_build_is_taken_over(seed_dir, tmp_path):
+@pytest.mark.parametrize("pid", ["writes-pid", "writes-nothing"])
+def test_a_lock_left_to_orphans_of_a_dead_build_is_taken_over(seed_dir, tmp_path, pid):
     out = tmp_path / "maps"
     out.mkdir()
-    holder = subprocess.Popen([sys.executable, "-c", ORPHAN_HOLDS_LOCK, str(out / LOCK)], stdin=subprocess.PIPE)
+    holder = subprocess.Popen([sys.executable, "-c", ORPHAN_HOLDS_LOCK, str(out / LOCK), pid], stdin=subprocess.PIPE)
     try:
         assert holder.wait(timeout=60) == 0  # the "build" died; its child still holds the lock
         r = subprocess.run(build_cmd(seed_dir, out), capture_output=True, text=True, timeout=300)
         assert r.returncode == 0, r.stderr
         assert f"process {holder.pid}) that died; taking the lock over" in r.stderr
         assert (out / f"{SLUG}.html").exists() and not leftovers(out)
+        assert (out / LOCK).stat().st_mode & 0o777 == 0o644 and (out / LOCK).read_bytes() == b""
     except subprocess.TimeoutExpired:
         pytest.fail("the build is blocked by a lock whose build died")
     finally:
@@ -425,3 +429,90 @@ def test_a_build_waiting_for_a_live_one_says_so(seed_dir, tmp_path):
     assert proc.wait(timeout=300) == 0
     proc.stderr.close()
     assert f"waiting for the build in process {os.getpid()} to finish" in said.decode(), said
+
+
+def _killed_mid_commit(old_out: Path, seed_dir: Path, tmp_path: Path, builds) -> tuple[Path, dict, dict]:
+    """A copy of the old folder without its index page, and a build of the seed over it killed with the
+    HTML renamed into place and the GeoJSON not: (the folder, its files before, the journal)."""
+    base = tmp_path / "base"
+    shutil.copytree(old_out, base)
+    (base / INDEX).unlink()  # so that the killed build also adds a file the folder did not have
+    probe = tmp_path / "probe"
+    shutil.copytree(base, probe)
+    log = tmp_path / "points.log"
+    assert builds.run(seed_dir, probe, str(log))[0] == 0
+    labels = [line.split(" ", 2)[2] for line in log.read_text().splitlines() if line.startswith("main ")]
+    out = tmp_path / "out"
+    shutil.copytree(base, out)
+    assert builds.run(seed_dir, out, f"kill:{labels.index(f'rename {SLUG}.geojson') + 1}")[0] == -signal.SIGKILL
+    return out, files(base), json.loads((out / JOURNAL).read_text(encoding="utf-8"))
+
+
+def test_a_journal_whose_new_files_are_damaged_is_rolled_back(versions, seed_dir, tmp_path, builds):
+    """Finishing needs every new file, renamed or still a temporary. With a temporary damaged (a disk that
+    lost it), recovery puts the earlier set back from the backups instead and removes what was added."""
+    out, before, journal = _killed_mid_commit(versions[0], seed_dir, tmp_path, builds)
+    entry = {f["name"]: f for f in journal["files"]}
+    assert entry[INDEX]["old"] is None  # the index page is new to this folder
+    (out / entry[f"{SLUG}.geojson"]["temp"]).write_bytes(b"damaged")
+    notices: list[str] = []
+    with OutputLock(out):
+        recover(out, notices.append)
+    assert files(out) == before and not leftovers(out)
+    assert any("put the earlier files back" in m for m in notices), notices
+
+
+def test_a_journal_that_can_be_neither_finished_nor_undone_makes_every_story_rebuild(versions, seed_dir, tmp_path,
+                                                                                     builds):
+    out, _, journal = _killed_mid_commit(versions[0], seed_dir, tmp_path, builds)
+    entry = {f["name"]: f for f in journal["files"]}
+    (out / entry[f"{SLUG}.geojson"]["temp"]).write_bytes(b"damaged")  # no way forward
+    (out / entry[f"{SLUG}.html"]["backup"]).unlink()  # and none back: the earlier HTML is gone
+    notices: list[str] = []
+    with OutputLock(out):
+        recover(out, notices.append)
+    assert any("could not be completed or put back" in m for m in notices), notices
+    assert not (out / MANIFEST).exists() and not leftovers(out)
+    next_build(seed_dir, out)
+    # every map is rebuilt (the earlier PNG stays: with the manifest gone, nothing says it is mapgen's)
+    assert {n: b for n, b in files(out).items() if n != f"{SLUG}.png"} == versions[2]
+
+
+def test_the_lock_file_names_the_build_while_it_runs_and_is_empty_after(tmp_path, monkeypatch):
+    out = tmp_path / "maps"
+    out.mkdir()
+    with OutputLock(out):
+        assert (out / LOCK).read_text() == f"{os.getpid()}\n"
+    assert (out / LOCK).read_bytes() == b""
+    # emptying it is a courtesy: a failure there still releases the lock
+    with OutputLock(out):
+        def no_truncate(fd, length):
+            raise OSError(5, "Input/output error")
+        monkeypatch.setattr(os, "ftruncate", no_truncate)
+    monkeypatch.undo()
+    with OutputLock(out):
+        pass
+
+
+def test_commit_writes_only_output_names_and_removes_every_file_it_is_given(tmp_path):
+    out = tmp_path / "maps"
+    out.mkdir()
+    for name in ("a.png", "b.png", "keep.html"):
+        (out / name).write_text(name)
+    temps = {"../evil.html": stage_files(out, {"evil.html": "x"})["evil.html"]}
+    with pytest.raises(OutputError, match="not an output name"):
+        commit(out, temps)
+    assert not (tmp_path / "evil.html").exists() and sorted(files(out)) == ["a.png", "b.png", "keep.html"]
+    commit(out, stage_files(out, {"new.html": "n"}), remove=["a.png", "b.png"])
+    assert files(out) == {"keep.html": b"keep.html", "new.html": b"n"}
+
+
+def test_each_worker_counts_its_fault_points_from_one(three_stories, tmp_path):
+    """`worker-kill:N` means a worker's own N-th point, from 1, whatever its parent passed before the fork."""
+    log = tmp_path / "points.log"
+    r = subprocess.run([sys.executable, "-m", "mapgen.cli", "build", *map(str, three_stories), "--out",
+                        str(tmp_path / "maps"), "--jobs", "2"], capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "MAPGEN_FAULT_LOG": str(log)})
+    assert r.returncode == 0, r.stderr
+    worker = [int(line.split()[1]) for line in log.read_text().splitlines() if line.startswith("worker ")]
+    assert worker and min(worker) == 1, log.read_text()

@@ -1,4 +1,6 @@
 """Stage 2: the gazetteer and stop geocoding."""
+import json
+
 import pytest
 
 from mapgen.errors import GeocodeError
@@ -140,3 +142,48 @@ def test_areas_made_of_countries(gaz, name, inside):
     assert p.kind == "area" and p.country == ""
     assert country_at(p.lat, p.lon) in inside  # its point is on one of its members' land
     assert "Natural Earth" in p.source
+
+
+
+def story_of(make_story, stops: list):
+    """A story through `stops` (a name, or a dict with the stop's keys), each quoted from a one-line article."""
+    from mapgen.story import load_story
+
+    stops = [s if isinstance(s, dict) else {"place": s} for s in stops]
+    article = " ".join(f"The train reached {s['place']}." for s in stops)
+    toml = 'title = "T"\nlanguage = "en"\n[source]\nname = "N"\ncitation = "C"\n' + "".join(
+        "[[stops]]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in {"quote": f"reached {s['place']}", **s}.items())
+        for s in stops)
+    return load_story(make_story(toml, article))
+
+
+TORONTO_UNION = {"place": "Toronto Union Station", "lat": 43.6453, "lon": -79.3806, "source": "OpenStreetMap"}
+
+
+@pytest.mark.parametrize("stops, expect", [
+    # Kingston alone is Jamaica's capital; after Toronto (a confident stop) it is Kingston, Ontario
+    (["Toronto", "Kingston"], [("CA", 43.7, -79.4), ("CA", 44.2, -76.5)]),
+    # Victoria alone is no confident stop (it might be the Australian state), so it is no context for
+    # Toronto, which it would make Toronto, New South Wales; Toronto in turn makes it Victoria, BC
+    (["Victoria", "Toronto"], [("CA", 48.4, -123.4), ("CA", 43.7, -79.4)]),
+    # Nakhodka alone is ambiguous (two Russian places) and is no error until the context has been tried
+    (["Vladivostok", "Nakhodka"], [("RU", 43.1, 131.9), ("RU", 42.8, 132.9)]),
+    # a spelling no alternate name lists, found up to transliteration
+    (["Ulaanbaatar", "Zamyn-Üüd"], [("MN", 47.9, 106.9), ("MN", 43.7, 111.9)]),
+    # a stop with coordinates is placed there, in the country they are in, and is context for the others
+    ([TORONTO_UNION, "Kingston"], [("CA", 43.6, -79.4), ("CA", 44.2, -76.5)]),
+])
+def test_a_story_geocodes_each_stop_in_the_light_of_the_confident_others(make_story, stops, expect):
+    from mapgen.geocode import geocode_story
+
+    located = geocode_story(story_of(make_story, stops), Gazetteer.open())
+    assert [(s.country, round(s.lat, 1), round(s.lon, 1)) for s in located] == expect
+
+
+def test_a_stop_still_ambiguous_in_its_story_is_an_error(make_story):
+    """Springfield after Chicago could be Illinois' capital or another Springfield: the story must say."""
+    from mapgen.geocode import geocode_story
+
+    with pytest.raises(GeocodeError, match="'Springfield' is ambiguous") as exc:
+        geocode_story(story_of(make_story, ["Chicago", "Springfield"]), Gazetteer.open())
+    assert "field stops[1].place" in str(exc.value)

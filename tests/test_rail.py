@@ -20,14 +20,22 @@ def route(net, a, b, countries):
 RAJIN = (42.2556, 130.2831)
 TUMANGANG = (42.4214, 130.6081)
 KHASAN = (42.4301, 130.6449)
+PYONGYANG = (39.0339, 125.7543)
+VOSTOCHNY = (51.8844, 128.3334)
 
 
 def test_rajin_tumangang_stays_out_of_china(net):
     p = route(net, RAJIN, TUMANGANG, {"KP"})
     assert p.countries == ("KP",)
     assert p.km < 100  # the direct line; through China it is about 870 km
-    unconstrained = route(net, RAJIN, TUMANGANG, {"KP", "CN"})
-    assert unconstrained.km <= p.km + 1e-6
+
+
+def test_border_rule_keeps_out_of_china_where_china_is_shorter(net):
+    """Pyongyang -> Vostochny: the shortest track runs through Manchuria; KP and RU alone is longer."""
+    ruled = route(net, PYONGYANG, VOSTOCHNY, {"KP", "RU"})
+    free = route(net, PYONGYANG, VOSTOCHNY, {"KP", "RU", "CN"})
+    assert "CN" not in ruled.countries and "CN" in free.countries
+    assert free.km < ruled.km - 300
 
 
 def test_border_crossing_uses_the_curated_bridge(net):

@@ -196,3 +196,37 @@ def test_print_svg_is_an_output_the_manifest_keeps(seed_dir, tmp_path):
     r = run(cli, ["build", str(story), "--out", str(out), "--force"])
     assert r.exit_code == 0 and "removed" not in r.output, r.output
     assert (out / "kim-2023-russia.svg").is_file()
+
+
+def test_geojson_is_written_as_documented(seed_build, seed_geojson):
+    """What the mutation check found unguarded in export.py: the file's head, its rounding, its leg numbers,
+    its plain-text attribution and its UTF-8 text."""
+    text = (seed_build / "kim-2023-russia.geojson").read_text(encoding="utf-8")
+    assert "\\u" not in text and "é" in text  # UTF-8 as it is, not \u escapes
+    assert list(seed_geojson) == ["type", "title", "source", "date", "total_km", "attribution", "generator",
+                                  "features"]
+    assert "<" not in seed_geojson["attribution"] and "GeoNames" in seed_geojson["attribution"]  # not the page's HTML
+    feats = [f["properties"] for f in seed_geojson["features"]]
+    legs = [p for p in feats if p["kind"] == "leg"]
+    assert [p["leg"] for p in legs] == list(range(1, len(legs) + 1))
+    for p in feats:
+        if p["kind"] in ("leg", "connector", "off-track"):
+            assert p["km"] == round(p["km"], 1), p  # one decimal (100 m)
+    assert abs(seed_geojson["total_km"] - sum(p["km"] for p in legs)) <= 0.05 * (len(legs) + 1)
+    coords = []
+    for f in seed_geojson["features"]:
+        g = f["geometry"]["coordinates"]
+        coords += g if f["geometry"]["type"] == "Point" else [c for pt in g for c in pt]
+    assert all(round(c, 5) == c for c in coords)  # five decimals, about 1 m
+    assert any(round(c, 4) != c for c in coords)
+
+
+def test_geojson_stops_after_a_via_point_are_kept(make_story, tmp_path):
+    toml = ('title = "T"\nlanguage = "en"\n[source]\nname = "N"\ncitation = "C"\n'
+            '[[stops]]\nplace = "Pyongyang"\nquote = "left Pyongyang"\n'
+            '[[stops]]\nplace = "Khasan"\nvia = true\n'
+            '[[stops]]\nplace = "Vladivostok"\nquote = "reached Vladivostok"\n')
+    build_story(make_story(toml, "Kim left Pyongyang. He reached Vladivostok."), tmp_path)
+    doc = json.loads((tmp_path / "test-story.geojson").read_text(encoding="utf-8"))
+    stops = [f["properties"]["quote"] for f in doc["features"] if f["properties"]["kind"] == "stop"]
+    assert stops == ["left Pyongyang", "reached Vladivostok"]  # the via point is routed through, not a stop

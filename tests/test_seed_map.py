@@ -98,3 +98,37 @@ def test_legs_flag_connectors_and_stay_in_endpoint_countries(seed_geojson):
     assert [x["countries"] for x in p] == [["KP", "RU"], ["RU"], ["RU"]]
     assert not any(x["fallback"] for x in p)
     assert all(x["mode"] == "rail" for x in p)
+
+
+def test_border_rule_keeps_the_trip_straight_to_the_cosmodrome_out_of_china(seed_dir, tmp_path, countries):
+    """The seed's legs are short enough to stay out of China without the border rule; Pyongyang straight to
+    the cosmodrome is not: its shortest track runs through Manchuria, so only the rule keeps this map out."""
+    import shutil
+    import tomllib
+
+    import numpy as np
+
+    from mapgen.build import build_story
+
+    story = tmp_path / "kim-direct"
+    shutil.copytree(seed_dir, story)
+    seed = tomllib.loads((seed_dir / "story.toml").read_text(encoding="utf-8"))
+    first, last = seed["stops"][0], seed["stops"][-1]
+    toml = (f'title = "Kim straight to Vostochny"\nlanguage = "fr"\n[source]\nname = "N"\ncitation = "C"\n'
+            + "".join("[[stops]]\n" + "".join(f"{k} = {json.dumps(v, ensure_ascii=False)}\n" for k, v in s.items())
+                      for s in (first, last)))
+    (story / "story.toml").write_text(toml, encoding="utf-8")
+    build_story(story, tmp_path / "maps")
+    doc = json.loads((tmp_path / "maps" / "kim-direct.geojson").read_text(encoding="utf-8"))
+    (leg,) = legs(doc)
+    china = countries.loc["CN"].geometry
+    assert not shapely.intersects(china, shapely.geometry.shape(leg["geometry"]))
+    assert leg["properties"]["countries"] == ["KP", "RU"] and leg["properties"]["km"] > 2300
+
+    # the case exercises the rule: with every country's track allowed, the shortest path enters China
+    net = default_network()
+    a, b = (shapely.geometry.shape(f["geometry"]) for f in stops(doc))
+    anywhere = np.ones(len(net.edge_cset), dtype=bool)
+    free = net.shortest_path(net.snap(a.y, a.x, anywhere, country="KP"), net.snap(b.y, b.x, anywhere, country="RU"),
+                             anywhere)
+    assert "CN" in free.countries and free.km < leg["properties"]["km"] - 300

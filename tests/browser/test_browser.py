@@ -305,10 +305,9 @@ def test_render_png_of_seed_map(seed_dir, tmp_path, browser):
 
     build_story(seed_dir, tmp_path / "out", svg=True)
     out = tmp_path / "seed.png"
-    seconds = render_png(tmp_path / "out" / "kim-2023-russia.svg", out)
+    render_png(tmp_path / "out" / "kim-2023-russia.svg", out)
     data = out.read_bytes()
     assert png_size(data) == (1200, 800)
-    assert seconds < 30
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left behind
     # Not blank: route red, "reported" marker orange, "possible" marker grey, the offline base map's land.
     page = browser.new_page()
