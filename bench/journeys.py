@@ -47,6 +47,7 @@ import sys
 import tempfile
 import time
 import tomllib
+from typing import NamedTuple
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -210,6 +211,15 @@ def run_text(slug: str, text_path: Path, workdir: Path, gazetteer) -> dict:
     return out
 
 
+class Point(NamedTuple):
+    """Where an expected optional stop or not_stop is, as its entry gives it."""
+
+    lat: float
+    lon: float
+    country: str | None = None
+    km: float | None = None
+
+
 def _name_keys(*names: str) -> set[str]:
     from mapgen.gazetteer import name_key, query_forms
 
@@ -237,10 +247,16 @@ def score_text(exp: dict, res: dict, text: str, gazetteer) -> dict:
         except MapgenError:
             return None
 
+    def entry(e):
+        """An optional stop or not_stop: a name (first corpus), or a table with its name and point (second)."""
+        if isinstance(e, dict):
+            return e["name"], Point(e["lat"], e["lon"], None, e.get("km"))
+        return e, where(e)
+
     # an optional stop is on the journey: a name the gazetteer puts outside its countries is unknown to it
     optional = [(n, p if p is None or not p.country or p.country in countries else None)
-                for n, p in ((n, where(n)) for n in exp.get("optional", []))]
-    not_stops = [(n, where(n)) for n in exp.get("not_stops", [])]
+                for n, p in map(entry, exp.get("optional", []))]
+    not_stops = [entry(e) for e in exp.get("not_stops", [])]
     modes = {k: ("sea" if v == "boat" else v) for k, v in exp.get("modes", {}).items()}
 
     def near(s, lat, lon, km):
@@ -257,6 +273,7 @@ def score_text(exp: dict, res: dict, text: str, gazetteer) -> dict:
             distance_km(place.lat, place.lon, prop["lat"], prop["lon"]) <= NAME_KM
 
     def by_place(prop, place, km):
+        km = max(km, getattr(place, "km", None) or 0)  # the tolerance an entry gives, if larger
         return place is not None and prop["lat"] is not None and \
             distance_km(place.lat, place.lon, prop["lat"], prop["lon"]) <= km
 
@@ -404,7 +421,7 @@ def print_table(title: str, res: dict, *, details: bool) -> None:
     print(f"  {'text':<44} {'lang':<4} {'right':<6} {'recall':>7} {'prec.':>6} {'order':>5} {'not_st':>6} "
           f"{'build':<5} {'ctry':<5} {'mode':>4} {'new s':>6}")
     for slug, s in res["texts"].items():
-        print(f"  {slug[:44]:<44} {s['language']:<4} {'yes' if s['fully_right'] else 'no':<5} "
+        print(f"  {slug[:44]:<44} {s['language']:<4} {'strict' if s['fully_right_strict'] else 'yes' if s['fully_right'] else 'no':<6} "
               f"{s['found']:>3}/{s['required']:<3} {s['correct']:>2}/{s['proposed']:<3} {s['order_errors']:>5} "
               f"{s['not_stops']:>6} {'ok' if s['build_ok'] else 'FAIL':<5} {'ok' if s['countries_ok'] else 'no':<5} "
               f"{s['mode_errors']:>4} {s['new_seconds']:>6.2f}")

@@ -99,7 +99,9 @@ def test_a_second_corpus_is_scored_by_its_own_split_and_its_held_out_part_stays_
     (tmp_path / "other.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "split.toml").write_text('rule = "made up"\ndev2 = ["tbilisi-batumi"]\ntest2 = ["other"]\n',
                                          encoding="utf-8")
-    entry = ('language = "en"\ncountries = ["GE"]\nnot_stops = ["Kutaisi"]\n'
+    # the second corpus gives optional stops and not_stops as tables with their point
+    entry = ('language = "en"\ncountries = ["GE"]\n'
+             'not_stops = [{ name = "Kutaisi", lat = 42.2679, lon = 42.6946, reason = "asleep" }]\n'
              'stops = [{ name = "Tbilisi", lat = 41.6941, lon = 44.8337, km = 30 },'
              ' { name = "Batumi", lat = 41.6423, lon = 41.6339, km = 15 }]\n')
     (tmp_path / "expected.toml").write_text(f"[tbilisi-batumi]\n{entry}\n[other]\n{entry}", encoding="utf-8")
