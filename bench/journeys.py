@@ -374,6 +374,33 @@ def evaluate(data: Path, slugs: list[str], *, progress=None) -> dict:
     return {"texts": per, "total": totals(per)}
 
 
+def mentions(text: str, gazetteer, names: set[str] | None = None) -> list[str]:
+    """Mention by mention, what the language layer read and what that is worth as a stop (journey.mention_score):
+    which cue or structure proposed or dropped each place. Tuned parts only (it quotes no text, but names
+    places). `names`: only mentions of these places (name keys), else all."""
+    from mapgen.extract import extract
+    from mapgen.journey import mention_score
+
+    ex = extract(text, gazetteer)
+    out = []
+    for r in ex.resolved:
+        if names is not None and not (_name_keys(r.mention.text, r.place.name) & names):
+            continue
+        rd = ex.reading(r.mention)
+        score, dep = mention_score(rd, r.place, r.mention)
+        flags = [f for f in ("negated", "modal", "conditional", "future", "hypothetical", "counterfactual",
+                             "compared", "other_trip", "extension", "actor", "station", "determiner", "conjunct",
+                             "person", "travel", "sentence_travel") if getattr(rd, f)]
+        out.append(f"@{r.mention.start:<6} {r.mention.text!r} -> {r.place.name} ({r.place.kind}, {r.place.country}) "
+                   f"role {rd.role} gov {rd.governor!r} traveller {rd.traveller} mode {rd.mode} "
+                   f"score {score:.2f}{' DEP' if dep else ''} [{' '.join(flags)}] cues {','.join(rd.cues)}")
+    return out
+
+
+def _progress(slug: str, sc: dict) -> None:
+    print(f"  done {slug} (new {sc['new_seconds']} s)", file=sys.stderr, flush=True)
+
+
 def totals(per: dict) -> dict:
     n = len(per)
     req = sum(s["required"] for s in per.values())
@@ -415,7 +442,7 @@ def _public(sc: dict) -> dict:
     return {k: v for k, v in sc.items() if not k.startswith("_")}
 
 
-def print_table(title: str, res: dict, *, details: bool) -> None:
+def print_table(title: str, res: dict, *, details: bool, mention_lines: dict | None = None) -> None:
     t = res["total"]
     print(f"\n{title}: {t['texts']} texts")
     print(f"  {'text':<44} {'lang':<4} {'right':<6} {'recall':>7} {'prec.':>6} {'order':>5} {'not_st':>6} "
@@ -442,6 +469,9 @@ def print_table(title: str, res: dict, *, details: bool) -> None:
                 print(f"      {cause:<18} {name!r}{' (offered commented out)' if offered else ''}")
             if not r["build_ok"]:
                 print(f"      build: {r['build_output']}")
+        if mention_lines is not None and slug in mention_lines:
+            for line in mention_lines[slug]:
+                print(f"        {line}")
     pct = lambda v: "  n/a" if v is None else f"{100 * v:5.1f} %"  # noqa: E731
     print(f"  fully right                {t['fully_right']}/{t['texts']} ({pct(t['fully_right_share'])})")
     print(f"  fully right, strict        {t['fully_right_strict']}/{t['texts']} ({pct(t['fully_right_strict_share'])})"
@@ -475,6 +505,9 @@ def main(argv=None) -> int:
                     help="the parts tuned on: dev of the first corpus and dev2 of the second, apart and together")
     ap.add_argument("--json", action="store_true", help="print JSON")
     ap.add_argument("--details", action="store_true", help="stop by stop (tuned parts only)")
+    ap.add_argument("--progress", action="store_true", help="say on stderr which text is done, and its seconds")
+    ap.add_argument("--mentions", action="store_true",
+                    help="with --details: each mention's reading and score, for the texts not fully right (tuned parts only)")
     ap.add_argument("--only", default=None, help="one slug of a tuned part")
     ap.add_argument("--timing", action="store_true",
                     help="also time model loading and a cold `mapgen new` in fresh processes (dev texts)")
@@ -500,7 +533,7 @@ def main(argv=None) -> int:
                 if args.only not in slugs:
                     continue
                 slugs = [args.only]
-            results[part] = evaluate(data, slugs)
+            results[part] = evaluate(data, slugs, progress=_progress if args.progress else None)
         if args.timing and timing is None and "dev" in split:
             timing = timings(data, split["dev"])
     if args.only and not results:
@@ -518,7 +551,14 @@ def main(argv=None) -> int:
     for part, r in results.items():
         label = f"{part.upper()} part (held out, only scored)" if held_out(part) else \
             part if not r["texts"] else f"{part} part (tuned on)"
-        print_table(label, r, details=args.details and not held_out(part))
+        lines = None
+        if args.mentions and args.details and not held_out(part) and r["texts"]:
+            from mapgen.gazetteer import Gazetteer
+
+            data = next(d for d, _, w in runs if w in (part, "all"))
+            lines = {slug: mentions((data / f"{slug}.txt").read_text(encoding="utf-8"), Gazetteer.open())
+                     for slug, s in r["texts"].items() if not s["fully_right_strict"]}
+        print_table(label, r, details=args.details and not held_out(part), mention_lines=lines)
     if timing:
         print("\ntiming (fresh processes, median of runs; this machine's 2 cores are shared):")
         for k, v in timing.items():
