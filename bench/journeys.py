@@ -1,15 +1,22 @@
 """How often `mapgen new` gets a published rail-journey text right with no edits (issue 9).
 
     .venv/bin/python bench/journeys.py [--split dev|test|all] [--json] [--details] [--data PATH]
+    .venv/bin/python bench/journeys.py --data ../journeys2 --split dev2      # a second corpus, its own split
+    .venv/bin/python bench/journeys.py --tuning                              # dev + dev2, the parts tuned on
 
 Reads ../shared/eval-data/journeys/ (texts and expected.toml; found beside the repository or one of its
 parents, or at $MAPGEN_JOURNEYS or --data; never copied into the repository) and, for each text of the
-split (bench/journeys_split.toml, fixed before any text was read), runs `mapgen new` and then `mapgen build`
-in a temporary project, through the CLI in this process, with no edits. Then it scores:
+split (bench/journeys_split.toml, fixed before any text was read; for another corpus the `split.toml` in its
+folder, or --split-file), runs `mapgen new` and then `mapgen build` in a temporary project, through the CLI
+in this process, with no edits. A split file holds one list of slugs per part; a part whose name starts with
+"test" is held out. The second corpus (`journeys2/`: texts, expected.toml and split.toml with parts dev2 and
+test2) is found the same way, beside the repository or one of its parents, or at $MAPGEN_JOURNEYS2.
+Then it scores:
 
-  * fully right: every required stop proposed within its tolerance and in order, nothing proposed that is
-    not a required or optional stop (so no `not_stops` either), the build succeeds, and every leg stays
-    in the countries the expected answer allows;
+  * fully right (the issue's definition): every required stop proposed within its tolerance and in order, no
+    `not_stops`, the build succeeds, and every leg stays in the countries the expected answer allows;
+  * fully right, strict: the same, and nothing proposed that is not a required or optional stop (no other
+    place named in the text, no stop twice);
   * stop recall (required stops found within tolerance) and stop precision (proposed stops that are a
     required or an optional one), summed over the texts;
   * order errors: matched stops out of order (matched minus the longest run in order);
@@ -25,8 +32,8 @@ the expected stops) or lies within 30 km (15 for not_stops) of that point. A sto
 is a not_stop even when it lies within a required stop's tolerance ("Pasadena" is not "Los Angeles"),
 unless it also bears that required stop's name.
 
-The test part is only scored: for it this prints per-text summary numbers and never a stop name or a line
-of text; --details (stop by stop) works on the dev part only. Exits 0 with a message when the folder is
+A held-out part (test, test2) is only scored: for it this prints per-text summary numbers and never a stop
+name or a line of text; --details (stop by stop) and --only work on the tuned parts only. Exits 0 with a message when the folder is
 absent.
 """
 from __future__ import annotations
@@ -40,6 +47,7 @@ import sys
 import tempfile
 import time
 import tomllib
+from typing import NamedTuple
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,17 +69,33 @@ CAUSES = {
 }
 
 
-def find_data(explicit: Path | None) -> Path | None:
+def find_data(explicit: Path | None, *, second: bool = False) -> Path | None:
+    """The corpus folder: `explicit`, else $MAPGEN_JOURNEYS (or $MAPGEN_JOURNEYS2 for the second corpus),
+    else the first one found beside the repository or one of its parents (a folder with an expected.toml)."""
     if explicit is not None:
         return explicit if explicit.exists() else None
-    if os.environ.get("MAPGEN_JOURNEYS"):
-        p = Path(os.environ["MAPGEN_JOURNEYS"])
+    env = "MAPGEN_JOURNEYS2" if second else "MAPGEN_JOURNEYS"
+    if os.environ.get(env):
+        p = Path(os.environ[env])
         return p if p.exists() else None
     for parent in ROOT.parents:
-        p = parent / "shared" / "eval-data" / "journeys"
-        if p.exists():
+        p = parent / "journeys2" if second else parent / "shared" / "eval-data" / "journeys"
+        if (p / "expected.toml").exists():
             return p
     return None
+
+
+def read_split(data: Path, split_file: Path | None = None) -> dict[str, list[str]]:
+    """The parts of a corpus: `split_file`, else the folder's own split.toml, else bench/journeys_split.toml.
+    Every list of slugs in the file is a part (other keys, such as the rule, are not)."""
+    path = split_file or (data / "split.toml" if (data / "split.toml").exists() else SPLIT)
+    doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {k: list(v) for k, v in doc.items() if isinstance(v, list) and all(isinstance(x, str) for x in v)}
+
+
+def held_out(part: str) -> bool:
+    """A part only scored, never read: test, test2."""
+    return part.startswith("test")
 
 
 def _lis(seq: list[int]) -> int:
@@ -187,6 +211,15 @@ def run_text(slug: str, text_path: Path, workdir: Path, gazetteer) -> dict:
     return out
 
 
+class Point(NamedTuple):
+    """Where an expected optional stop or not_stop is, as its entry gives it."""
+
+    lat: float
+    lon: float
+    country: str | None = None
+    km: float | None = None
+
+
 def _name_keys(*names: str) -> set[str]:
     from mapgen.gazetteer import name_key, query_forms
 
@@ -214,10 +247,16 @@ def score_text(exp: dict, res: dict, text: str, gazetteer) -> dict:
         except MapgenError:
             return None
 
+    def entry(e):
+        """An optional stop or not_stop: a name (first corpus), or a table with its name and point (second)."""
+        if isinstance(e, dict):
+            return e["name"], Point(e["lat"], e["lon"], None, e.get("km"))
+        return e, where(e)
+
     # an optional stop is on the journey: a name the gazetteer puts outside its countries is unknown to it
     optional = [(n, p if p is None or not p.country or p.country in countries else None)
-                for n, p in ((n, where(n)) for n in exp.get("optional", []))]
-    not_stops = [(n, where(n)) for n in exp.get("not_stops", [])]
+                for n, p in map(entry, exp.get("optional", []))]
+    not_stops = [entry(e) for e in exp.get("not_stops", [])]
     modes = {k: ("sea" if v == "boat" else v) for k, v in exp.get("modes", {}).items()}
 
     def near(s, lat, lon, km):
@@ -234,6 +273,7 @@ def score_text(exp: dict, res: dict, text: str, gazetteer) -> dict:
             distance_km(place.lat, place.lon, prop["lat"], prop["lon"]) <= NAME_KM
 
     def by_place(prop, place, km):
+        km = max(km, getattr(place, "km", None) or 0)  # the tolerance an entry gives, if larger
         return place is not None and prop["lat"] is not None and \
             distance_km(place.lat, place.lon, prop["lat"], prop["lon"]) <= km
 
@@ -293,12 +333,17 @@ def score_text(exp: dict, res: dict, text: str, gazetteer) -> dict:
     wrong = [v for v, _ in verdicts if v.startswith("wrong")]
     correct = [res["stops"][i]["review"] for i, (v, _) in enumerate(verdicts) if not v.startswith("wrong")]
     flagged_wrong = [res["stops"][i]["review"] for i, (v, _) in enumerate(verdicts) if v.startswith("wrong")]
-    fully = (len(found) == len(required) and order_errors == 0 and not wrong and res["build_ok"] and countries_ok)
+    # the issue's definition: every required stop, in order, within tolerance; no not_stops; the build
+    # succeeds; countries allowed. Strict: nothing else proposed either (no other place, no stop twice).
+    not_stops = sum(v == "wrong: not_stop" for v in wrong)
+    fully = (len(found) == len(required) and order_errors == 0 and not not_stops and res["build_ok"]
+             and countries_ok)
     return {
         "fully_right": fully,
+        "fully_right_strict": fully and not wrong,
         "required": len(required), "found": len(found), "proposed": len(res["stops"]),
         "correct": len(correct), "order_errors": order_errors,
-        "not_stops": sum(v == "wrong: not_stop" for v in wrong),
+        "not_stops": not_stops,
         "build_ok": res["build_ok"], "countries_ok": countries_ok,
         "countries_outside": sorted(crossed - countries),
         "mode_errors": mode_errors,
@@ -329,6 +374,33 @@ def evaluate(data: Path, slugs: list[str], *, progress=None) -> dict:
     return {"texts": per, "total": totals(per)}
 
 
+def mentions(text: str, gazetteer, names: set[str] | None = None) -> list[str]:
+    """Mention by mention, what the language layer read and what that is worth as a stop (journey.mention_score):
+    which cue or structure proposed or dropped each place. Tuned parts only (it quotes no text, but names
+    places). `names`: only mentions of these places (name keys), else all."""
+    from mapgen.extract import extract
+    from mapgen.journey import mention_score
+
+    ex = extract(text, gazetteer)
+    out = []
+    for r in ex.resolved:
+        if names is not None and not (_name_keys(r.mention.text, r.place.name) & names):
+            continue
+        rd = ex.reading(r.mention)
+        score, dep = mention_score(rd, r.place, r.mention)
+        flags = [f for f in ("negated", "modal", "conditional", "future", "hypothetical", "counterfactual",
+                             "compared", "other_trip", "extension", "actor", "station", "determiner", "conjunct",
+                             "person", "travel", "sentence_travel") if getattr(rd, f)]
+        out.append(f"@{r.mention.start:<6} {r.mention.text!r} -> {r.place.name} ({r.place.kind}, {r.place.country}) "
+                   f"role {rd.role} gov {rd.governor!r} traveller {rd.traveller} mode {rd.mode} "
+                   f"score {score:.2f}{' DEP' if dep else ''} [{' '.join(flags)}] cues {','.join(rd.cues)}")
+    return out
+
+
+def _progress(slug: str, sc: dict) -> None:
+    print(f"  done {slug} (new {sc['new_seconds']} s)", file=sys.stderr, flush=True)
+
+
 def totals(per: dict) -> dict:
     n = len(per)
     req = sum(s["required"] for s in per.values())
@@ -346,6 +418,8 @@ def totals(per: dict) -> dict:
         "texts": n,
         "fully_right": sum(s["fully_right"] for s in per.values()),
         "fully_right_share": share(sum(s["fully_right"] for s in per.values()), n),
+        "fully_right_strict": sum(s["fully_right_strict"] for s in per.values()),
+        "fully_right_strict_share": share(sum(s["fully_right_strict"] for s in per.values()), n),
         "stop_recall": share(sum(s["found"] for s in per.values()), req),
         "stop_precision": share(correct, prop),
         "required_stops": req, "proposed_stops": prop,
@@ -368,13 +442,13 @@ def _public(sc: dict) -> dict:
     return {k: v for k, v in sc.items() if not k.startswith("_")}
 
 
-def print_table(title: str, res: dict, *, details: bool) -> None:
+def print_table(title: str, res: dict, *, details: bool, mention_lines: dict | None = None) -> None:
     t = res["total"]
     print(f"\n{title}: {t['texts']} texts")
-    print(f"  {'text':<44} {'lang':<4} {'right':<5} {'recall':>7} {'prec.':>6} {'order':>5} {'not_st':>6} "
+    print(f"  {'text':<44} {'lang':<4} {'right':<6} {'recall':>7} {'prec.':>6} {'order':>5} {'not_st':>6} "
           f"{'build':<5} {'ctry':<5} {'mode':>4} {'new s':>6}")
     for slug, s in res["texts"].items():
-        print(f"  {slug[:44]:<44} {s['language']:<4} {'yes' if s['fully_right'] else 'no':<5} "
+        print(f"  {slug[:44]:<44} {s['language']:<4} {'strict' if s['fully_right_strict'] else 'yes' if s['fully_right'] else 'no':<6} "
               f"{s['found']:>3}/{s['required']:<3} {s['correct']:>2}/{s['proposed']:<3} {s['order_errors']:>5} "
               f"{s['not_stops']:>6} {'ok' if s['build_ok'] else 'FAIL':<5} {'ok' if s['countries_ok'] else 'no':<5} "
               f"{s['mode_errors']:>4} {s['new_seconds']:>6.2f}")
@@ -395,8 +469,13 @@ def print_table(title: str, res: dict, *, details: bool) -> None:
                 print(f"      {cause:<18} {name!r}{' (offered commented out)' if offered else ''}")
             if not r["build_ok"]:
                 print(f"      build: {r['build_output']}")
+        if mention_lines is not None and slug in mention_lines:
+            for line in mention_lines[slug]:
+                print(f"        {line}")
     pct = lambda v: "  n/a" if v is None else f"{100 * v:5.1f} %"  # noqa: E731
     print(f"  fully right                {t['fully_right']}/{t['texts']} ({pct(t['fully_right_share'])})")
+    print(f"  fully right, strict        {t['fully_right_strict']}/{t['texts']} ({pct(t['fully_right_strict_share'])})"
+          "   (nothing else proposed either)")
     print(f"  stop recall                {pct(t['stop_recall'])}  ({t['required_stops']} required stops)")
     print(f"  stop precision             {pct(t['stop_precision'])}  ({t['proposed_stops']} proposed)")
     print(f"  order errors               {t['order_errors']}")
@@ -416,32 +495,52 @@ def print_table(title: str, res: dict, *, details: bool) -> None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--split", choices=("dev", "test", "all"), default="dev",
-                    help="dev (tuned on), test (only scored) or all (both, reported apart)")
-    ap.add_argument("--data", type=Path, default=None, help="the journeys folder (texts and expected.toml)")
+    ap.add_argument("--split", default="dev",
+                    help="a part of the split file (dev, test; dev2, test2 for the second corpus) or all (every "
+                         "part, reported apart)")
+    ap.add_argument("--data", type=Path, default=None, help="the corpus folder (texts and expected.toml)")
+    ap.add_argument("--split-file", type=Path, default=None,
+                    help="the split (default: split.toml in the corpus folder, else bench/journeys_split.toml)")
+    ap.add_argument("--tuning", action="store_true",
+                    help="the parts tuned on: dev of the first corpus and dev2 of the second, apart and together")
     ap.add_argument("--json", action="store_true", help="print JSON")
-    ap.add_argument("--details", action="store_true", help="stop by stop (dev part only)")
-    ap.add_argument("--only", default=None, help="one dev slug")
+    ap.add_argument("--details", action="store_true", help="stop by stop (tuned parts only)")
+    ap.add_argument("--progress", action="store_true", help="say on stderr which text is done, and its seconds")
+    ap.add_argument("--mentions", action="store_true",
+                    help="with --details: each mention's reading and score, for the texts not fully right (tuned parts only)")
+    ap.add_argument("--only", default=None, help="one slug of a tuned part")
     ap.add_argument("--timing", action="store_true",
                     help="also time model loading and a cold `mapgen new` in fresh processes (dev texts)")
     args = ap.parse_args(argv)
-    data = find_data(args.data)
-    if data is None or not (data / "expected.toml").exists():
-        print("journeys corpus not found (../shared/eval-data/journeys/ or $MAPGEN_JOURNEYS); skipping")
-        return 0
-    split = tomllib.loads(SPLIT.read_text(encoding="utf-8"))
-    parts = ["dev", "test"] if args.split == "all" else [args.split]
-    results = {}
-    for part in parts:
-        slugs = split[part]
-        if args.only:
-            if args.only not in split["dev"]:
-                ap.error("--only takes a dev slug")
-            if part != "dev":
-                continue
-            slugs = [args.only]
-        results[part] = evaluate(data, slugs)
-    timing = timings(data, split["dev"]) if args.timing else None
+    if args.tuning:
+        runs = [(find_data(None), None, "dev"), (find_data(None, second=True), None, "dev2")]
+    else:
+        runs = [(find_data(args.data), args.split_file, args.split)]
+    results, timing = {}, None
+    for data, split_file, which in runs:
+        if data is None or not (data / "expected.toml").exists():
+            print(f"journeys corpus not found for {which} (../shared/eval-data/journeys/, $MAPGEN_JOURNEYS, "
+                  "../journeys2/, $MAPGEN_JOURNEYS2 or --data); skipping")
+            continue
+        split = read_split(data, split_file)
+        if which != "all" and which not in split:
+            ap.error(f"--split {which}: the split file has the parts {', '.join(split)}")
+        for part in (list(split) if which == "all" else [which]):
+            slugs = split[part]
+            if args.only:
+                if held_out(part):
+                    continue
+                if args.only not in slugs:
+                    continue
+                slugs = [args.only]
+            results[part] = evaluate(data, slugs, progress=_progress if args.progress else None)
+        if args.timing and timing is None and "dev" in split:
+            timing = timings(data, split["dev"])
+    if args.only and not results:
+        ap.error("--only takes a slug of a tuned part")
+    if len(results) > 1 and all(not held_out(p) for p in results):
+        results["tuned parts together"] = {"texts": {}, "total": totals(
+            {f"{p}/{k}": v for p, r in results.items() for k, v in r["texts"].items()})}
     if args.json:
         out = {part: {"total": r["total"], "texts": {k: _public(v) for k, v in r["texts"].items()}}
                for part, r in results.items()}
@@ -450,8 +549,16 @@ def main(argv=None) -> int:
         print(json.dumps(out, indent=1, ensure_ascii=False))
         return 0
     for part, r in results.items():
-        label = "dev part (tuned on)" if part == "dev" else "TEST part (held out, only scored)"
-        print_table(label, r, details=args.details and part == "dev")
+        label = f"{part.upper()} part (held out, only scored)" if held_out(part) else \
+            part if not r["texts"] else f"{part} part (tuned on)"
+        lines = None
+        if args.mentions and args.details and not held_out(part) and r["texts"]:
+            from mapgen.gazetteer import Gazetteer
+
+            data = next(d for d, _, w in runs if w in (part, "all"))
+            lines = {slug: mentions((data / f"{slug}.txt").read_text(encoding="utf-8"), Gazetteer.open())
+                     for slug, s in r["texts"].items() if not s["fully_right_strict"]}
+        print_table(label, r, details=args.details and not held_out(part), mention_lines=lines)
     if timing:
         print("\ntiming (fresh processes, median of runs; this machine's 2 cores are shared):")
         for k, v in timing.items():

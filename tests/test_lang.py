@@ -21,10 +21,11 @@ def gaz():
     return Gazetteer.open()
 
 
-def read(code: str, sentence: str, name: str):
-    """The reading of the first `name` in `sentence`."""
+def read(code: str, sentence: str, name: str, places=()):
+    """The reading of the first `name` in `sentence` (`places`: the names extract would have found in it)."""
     rd = reader(code)
     parsed = rd.parse(sentence)
+    parsed.mark_places([(sentence.index(p), sentence.index(p) + len(p)) for p in places])
     i = sentence.index(name)
     return rd.read(parsed, i, i + len(name))
 
@@ -125,6 +126,61 @@ def test_role_of_a_place(code, sentence, name, role):
 def test_an_arrow_is_a_leg():
     rd = read("fr", "Temps de trajet : Tomsk –> Iurga : 2h 34min.", "Iurga")
     assert rd.role == "dest" and "after an arrow" in rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, first, second", [
+    ("en", "At last we boarded the slow train Nairobi – Mombasa at the old station.", "Nairobi", "Mombasa"),
+    ("en", "Tickets for the overnight service Kars — Ankara sell out within minutes.", "Kars", "Ankara"),
+    ("fr", "Hier, nous avons enfin pris le train Dakar – Bamako à la gare centrale.", "Dakar", "Bamako"),
+    ("fr", "Le billet du train de nuit Tanger — Marrakech coûte moins cher en semaine.", "Tanger", "Marrakech"),
+])
+def test_a_dash_between_two_places_is_a_leg(code, sentence, first, second):
+    a, b = read(code, sentence, first, places=(first, second)), read(code, sentence, second, places=(first, second))
+    assert "before a dash to a place" in a.cues and "after a dash from a place" in b.cues
+    assert b.role == "dest"
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    # a dash that joins no second place, or a hyphen inside a name, is no leg
+    ("en", "We reached Mombasa – tired, hungry and happy – late in the evening.", "Mombasa"),
+    ("fr", "Nous sommes arrivés à Bamako – enfin ! – vers minuit.", "Bamako"),
+])
+def test_a_dash_after_a_place_alone_is_no_leg(code, sentence, name):
+    assert not any("dash" in c for c in read(code, sentence, name, places=(name,)).cues)
+
+
+@pytest.mark.parametrize("code, sentence, name, role", [
+    # the place is what the motion verb is done to, in the passive: the verb's role, not an actor
+    ("en", "After a long night, Mandalay was finally reached a little before dawn.", "Mandalay", "arrive"),
+    ("en", "Jodhpur is left behind at sunrise as the express picks up speed.", "Jodhpur", "depart"),
+    ("en", "Halfway through the trip, Tver was served by our train for only two minutes.", "Tver", "stop"),
+    ("fr", "Au petit matin, Bamako est enfin quittée par le convoi.", "Bamako", "depart"),
+    ("fr", "Vers midi, Kayes est desservie par le train.", "Kayes", "stop"),
+])
+def test_a_place_the_passive_verb_reaches_takes_the_verbs_role(code, sentence, name, role):
+    rd = read(code, sentence, name)
+    assert rd.role == role and not rd.actor
+
+
+@pytest.mark.parametrize("code, sentence, name, compared", [
+    # what is compared comes after "than"/"que"; a place before the comparison is not in it
+    ("en", "The train that links Dakar and Bamako is more than a means of transport.", "Bamako", False),
+    ("en", "This ride is slower than the three hours between Turin and Milan.", "Milan", True),
+    ("fr", "Le train qui relie Dakar et Bamako est bien plus qu'un moyen de transport.", "Bamako", False),
+    ("fr", "Ce trajet est plus long que les trois heures entre Turin et Milan.", "Milan", True),
+])
+def test_only_what_follows_a_comparison_is_compared(code, sentence, name, compared):
+    assert read(code, sentence, name).compared is compared
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    # a sentence whose root is an adverb or a preposition: reading it must end (it once looped for ever)
+    ("en", "Back to Lyon.", "Lyon"),
+    ("en", "Onwards to Addis Ababa!", "Addis Ababa"),
+    ("fr", "En route vers Dakar !", "Dakar"),
+])
+def test_a_sentence_without_a_verb_is_read(code, sentence, name):
+    assert read(code, sentence, name).role in ("dest", "none", "at", "via")
 
 
 # --- failure class: pieces of other names taken for towns -------------------------------------------------
@@ -271,6 +327,26 @@ def test_weak_but_real_stops(gaz, text, weak):
 
 
 # --- failure class: transit through a country the article names as crossed -------------------------------
+
+@pytest.mark.parametrize("text, first, second", [
+    # one end clearly cued, the other only named: a journey has two stops, the second marked REVIEW
+    ("We left Dakar on Tuesday with two heavy bags. Everyone we met talked about Bamako.", "Dakar", "Bamako"),
+    ("Nous avons quitté Dakar mardi matin. Dans le wagon, tout le monde parlait de Bamako.", "Dakar", "Bamako"),
+])
+def test_a_journey_has_two_stops_even_when_one_is_only_named(gaz, text, first, second):
+    j = journey(gaz, text)
+    got = [s.resolved.place.name for s in j.stops if not s.via]
+    assert got == [first, second]
+    assert any("two stops" in note for note in j.stops[-1].review)
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("We left Dakar on Tuesday with two heavy bags. Sadly the train never went on to Bamako.", "Bamako"),
+    ("Nous avons quitté Dakar mardi matin. Le train n'est jamais allé jusqu'à Bamako.", "Bamako"),
+])
+def test_a_place_the_journey_did_not_go_to_does_not_make_up_the_second_stop(gaz, text, bad):
+    assert bad not in stops(gaz, text)
+
 
 @pytest.mark.parametrize("text, code", [
     ("The night train left Munich at eight, crossed Austria during the night and reached Venice at dawn.", "AT"),

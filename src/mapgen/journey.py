@@ -170,6 +170,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
             return ex.reading(c[1].mention).mode not in ("air", "sea") and \
                 any(o[1].place.country == c[1].place.country for o in chosen if o is not c)
         chosen = [c for c in chosen if joined(c)] or chosen
+    chosen = _two_ends(chosen, [c for c in best.values() if not ex.reading(c[1].mention).unreal], notes)
     ordered = _travel_order(chosen, rail)
     out = []
     for k, (s, r, dep) in enumerate(ordered):
@@ -219,6 +220,34 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
             why = "weak travel cue, and off the way between the clearly cued stops"
         skipped.append(Skipped(r.place, why, r))
     return Journey(out, skipped, transit)
+
+
+FILL_FLOOR = -2.0  # a journey needs two stops: below this, a place is not taken even to make up the second
+
+
+def _two_ends(chosen, candidates, notes: dict) -> list:
+    """A journey has at least two stops: when fewer towns than that are clearly enough cued, the best cued
+    of the other towns the article names make up the number ("the train Abidjan ... Ouagadougou" whose
+    second end is only named), marked REVIEW; never one the article says the journey did not go to (the
+    caller leaves those out). A place a few km from a stop is that stop, not another."""
+    towns = [c for c in chosen if c[1].place.kind in STOP_KINDS]
+    if len(towns) >= 2:
+        return chosen
+    have = {c[1].place.id for c in chosen}
+    rest = sorted((c for c in candidates if c[1].place.kind in STOP_KINDS and c[1].place.id not in have
+                   and c[0] >= FILL_FLOOR and not any(_crow(c, t) < SAME_PLACE_KM for t in towns)),
+                  key=lambda c: (-c[0], c[1].mention.start))
+    out = list(chosen)
+    for c in rest:
+        if len(towns) >= 2:
+            break
+        if any(_crow(c, t) < SAME_PLACE_KM for t in towns):
+            continue
+        towns.append(c)
+        out.append(c)
+        notes[c[1].place.id] = (("weakly cued, proposed so that the journey has two stops",),
+                                ("weakly cued: proposed only because the journey needs two stops",))
+    return out
 
 
 def mention_score(rd, p: Place, m: Mention) -> tuple[float, bool]:

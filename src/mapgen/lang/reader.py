@@ -115,6 +115,7 @@ class Reader:
         self.code = code
         lab = self.data.labels
         self.subject, self.object = lab("subject"), lab("object")
+        self.passive = lab("passive_subject")
         self.pobj, self.case = lab("prepositional_object"), lab("case_marker")
         self.neg, self.aux = lab("negation"), lab("auxiliary")
         self.conj, self.appos = lab("conjunct"), lab("apposition")
@@ -218,7 +219,7 @@ class Reader:
         attribute = False  # the name qualifies a noun ("Pullman service", "the Moscow line"): no place visited
         conjunct = False  # a later member of a list ("Dresden and Prague"): it shares the first one's attachment
         for _ in range(CLIMB):
-            if node.head is node:
+            if node.head.i == node.i:
                 break
             if node.dep_ in self.conj | self.appos and node.head.pos_ in ("PROPN", "NOUN", "NUM", "X", "ADJ"):
                 conjunct = conjunct or node.dep_ in self.conj
@@ -241,7 +242,7 @@ class Reader:
         if prep is None and anchor.dep_ in self.pobj:
             prep = anchor.head
             up = prep.head
-            while up.pos_ in ("ADP", "ADV", "PART") and up.head is not up and not kinds[up.i] & set(MOTION):
+            while up.pos_ in ("ADP", "ADV", "PART") and up.head.i != up.i and not kinds[up.i] & set(MOTION):
                 up = up.head  # "up to", "back to", "instead of"
         if prep is None:  # a preposition the parse hung elsewhere: the word just before the name
             k = span.start - 1
@@ -254,12 +255,27 @@ class Reader:
         marks = self.data.cues["route_mark"].words if "route_mark" in self.data.cues else ()
         before = doc.text[max(0, span.start_char - 6):span.start_char].rstrip()
         after = doc.text[span.end_char:span.end_char + 6].lstrip()
+        leg_mark = False  # an arrow or a dash joins the name to another place: a leg written out
         if any(before.endswith(m) for m in marks):
             preps.add("to")
             cues.append("after an arrow")
+            leg_mark = True
         if any(after.startswith(m) for m in marks):
             preps.add("from")
             cues.append("before an arrow")
+            leg_mark = True
+        # a dash with spaces between this name and another place: "the train Ouagadougou – Bobo"
+        dashes = self.data.cues["route_dash"].words if "route_dash" in self.data.cues else ()
+        if span.start >= 2 and doc[span.start - 1].text in dashes and doc[span.start - 2].whitespace_ and \
+                doc[span.start - 1].whitespace_ and self._parsed.is_place(doc[span.start - 2]):
+            preps.add("to")
+            cues.append("after a dash from a place")
+            leg_mark = True
+        if span.end + 1 < len(doc) and doc[span.end].text in dashes and doc[span.end - 1].whitespace_ and \
+                doc[span.end].whitespace_ and self._parsed.is_place(doc[span.end + 1]):
+            preps.add("from")
+            cues.append("before a dash to a place")
+            leg_mark = True
         rel = ("subject" if anchor.dep_ in self.subject else "object" if anchor.dep_ in self.object and not preps
                else "prep" if preps else "other")
 
@@ -267,7 +283,7 @@ class Reader:
         gov = None
         locates = False
         event = None  # the motion word the place hangs on: the verb, or a noun such as "halt", "departure"
-        node = up if anchor.head is not anchor else None
+        node = up if anchor.head.i != anchor.i else None
         for _ in range(CLIMB):
             if node is None:
                 break
@@ -294,7 +310,7 @@ class Reader:
                     rel = "prep"
                 elif node.dep_ in self.object:
                     preps, rel = set(), "object"
-            if node.head is node:
+            if node.head.i == node.i:
                 break
             node = node.head
         event = event or gov
@@ -308,7 +324,7 @@ class Reader:
         node = gov
         while node is not None and len(chain) < CLIMB:
             chain.append(node)
-            if node.head is node:
+            if node.head.i == node.i:
                 break
             node = node.head
         traveller = self._traveller(gov, kinds, inside) if gov is not None else "unknown"
@@ -334,7 +350,7 @@ class Reader:
                         conditional = True
                 if c is not gov and has(c, "future"):
                     future = True
-            if gov.head is not gov and has(gov.head, "modal") and gov.head.pos_ in ("VERB", "AUX") and \
+            if gov.head.i != gov.i and has(gov.head, "modal") and gov.head.pos_ in ("VERB", "AUX") and \
                     "Tense=Past" not in str(gov.head.morph):
                 modal = True  # "vous pouvez continuer jusqu'à Rabat"
         hypothetical = any(kinds[t.i] & {"plan", "hedge"} for t in chain[1:]) or \
@@ -343,13 +359,15 @@ class Reader:
         ancestors = set()
         node = root
         for _ in range(3 * CLIMB):
-            if node.head is node:
+            if node.head.i == node.i:
                 break
             node = node.head
             ancestors.add(node.i)
         counterfactual = any("counterfactual" in kinds[i] for i in ancestors)
-        compared = any("comparison" in kinds[i] for i in ancestors) or any(
-            "comparison" in kinds[c.i] for n in path for c in n.children)
+        # what is compared comes after the comparison ("faster than ... Paris"), not before it ("the train
+        # that links Abidjan and Ouagadougou is more than a means of transport")
+        compared = any("comparison" in kinds[i] and i < span.start for i in ancestors) or any(
+            "comparison" in kinds[c.i] and c.i < span.start for n in path for c in n.children)
         other_trip = False
         if gov is not None:
             near = [gov, *path]
@@ -393,6 +411,11 @@ class Reader:
         elif rel == "subject" and stop_noun and not kinds[stop_noun.i] & {"station"}:
             # "Lyon was our first stop", "Budapest, notre destination": the place is what the noun names
             role = "dest" if "destination_word" in kinds[stop_noun.i] else "stop"
+        elif rel == "subject" and anchor.dep_ in self.passive and ev & {"depart", "arrive", "stop", "pass"}:
+            # "Uyuni is reached at four", "Gori fut desservie": what the verb does to the place, in the passive
+            role = next(r for k, r in (("depart", "depart"), ("arrive", "arrive"), ("stop", "stop"), ("pass", "via"))
+                        if k in ev)
+            cues.append("subject of a passive")
         elif rel == "subject":
             role = "subject"
         elif "between" in preps:
@@ -453,6 +476,9 @@ class Reader:
                     role = "dest"
                     cues.append("'from X to Y'")
                     break
+        if leg_mark and role in ("none", "at", "object", "subject", "attribute"):
+            # a leg written out ("Tomsk -> Iurga", "le train Dakar – Bamako") says more than the parse
+            role, actor = ("dest" if "to" in preps else "depart"), False
         if attribute and role not in ("part", "subject"):
             role = "attribute"
         # a natural feature named after a place: "the Tumen River", "Lake Baikal", "le lac Baïkal"
@@ -501,7 +527,7 @@ class Reader:
         if kinds[noun.i] & {"locate"}:
             return True
         head = noun.head
-        return bool(kinds[noun.i] & {"feature"}) and head is not noun and bool(kinds[head.i] & {"locate", "prep_near"})
+        return bool(kinds[noun.i] & {"feature"}) and head.i != noun.i and bool(kinds[head.i] & {"locate", "prep_near"})
 
     def _who(self, s, kinds, inside, fallback="unknown") -> str:
         k = kinds[s.i]
@@ -546,7 +572,7 @@ class Reader:
                 return self._who(subj, kinds, inside)
             if node.dep_ in self.relcl:  # "the trains originating in Beijing"
                 return self._who(node.head, kinds, inside)
-            if node.head is node:
+            if node.head.i == node.i:
                 break
             node = node.head
         return "unknown"
@@ -573,7 +599,7 @@ class Reader:
         levels = [list(path), [gov, *nouns(gov)]]  # what the place hangs on first: "puis le bus jusqu'à Lhassa"
         node = gov
         for _ in range(2):
-            if node.head is node or node.head.pos_ not in ("VERB", "AUX") or node.dep_ in self.conj:
+            if node.head.i == node.i or node.head.pos_ not in ("VERB", "AUX") or node.dep_ in self.conj:
                 break
             node = node.head
             levels.append([node, *nouns(node)])
