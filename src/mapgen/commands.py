@@ -28,7 +28,9 @@ def _fail(exc: MapgenError) -> None:
               help="Resolve exactly these spans, in the context of the whole article: a JSON list of [start, end] "
                    "character offsets (one article), or an object of such lists by file or id.")
 @click.option("--all", "show_all", is_flag=True, help="Table: also list demonyms (\"russe\", \"American\").")
-def extract(articles: tuple[str, ...], as_json: bool, spans_file: Path | None, show_all: bool) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes (the output keeps the order of the input).")
+def extract(articles: tuple[str, ...], as_json: bool, spans_file: Path | None, show_all: bool, jobs: int) -> None:
     """List every place the articles name, and where each one is.
 
     ARTICLES are files, folders (their .txt and .md files) or - for a JSON Lines stream of {"id": ...,
@@ -48,13 +50,13 @@ def extract(articles: tuple[str, ...], as_json: bool, spans_file: Path | None, s
         mapgen extract article.txt --json --spans spans.json      # spans.json: [[120, 128], [301, 310]]
         mapgen extract articles/ --json
         echo '{"id": 1, "text": "Talks in Minsk.", "spans": [[9, 14]]}' | mapgen extract - --json
+        mapgen extract articles/ --json -j 2
     """
-    from .corpus import items, records
+    from .corpus import items, run
 
     many = len(articles) > 1 or articles[0] == "-" or Path(articles[0]).is_dir()
     try:
-        for item in items(list(articles), spans_file):
-            rows = records(item)
+        for item, rows in run(items(list(articles), spans_file), jobs):
             if as_json:
                 for row in rows:
                     click.echo(json.dumps(row, ensure_ascii=False))

@@ -176,6 +176,34 @@ def records(item: Item, *, read: bool = True) -> list[dict]:
     return out
 
 
+def _guarded(item: Item) -> tuple[list[dict], str | None]:
+    """`records` for a worker process: an error comes back as its message (exceptions with keyword
+    arguments do not survive pickling)."""
+    try:
+        return records(item), None
+    except MapgenError as exc:
+        return [], str(exc)
+
+
+def run(stream: Iterator[Item], jobs: int = 1) -> Iterator[tuple[Item, list[dict]]]:
+    """Each item with its records, in the items' order. With `jobs` > 1 the articles are spread over that
+    many worker processes (each opens the gazetteer and language models once); the order of the output is
+    still the order of the input. The first error stops the run."""
+    if jobs <= 1:
+        for item in stream:
+            yield item, records(item)
+        return
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")  # no fork of a process holding SQLite handles and threads
+    with ctx.Pool(jobs) as pool:
+        pending = list(stream)  # read (and checked) before any work starts: a bad input fails at once
+        for item, (rows, err) in zip(pending, pool.imap(_guarded, pending, chunksize=2)):
+            if err is not None:
+                raise CorpusError(err)
+            yield item, rows
+
+
 def _record(item: Item, source: SourceText, ex, m, r, given: tuple[int, int] | None = None) -> dict:
     start, end = given or source.to_given(m.start, m.end)
     a, b = m.sentence
@@ -195,4 +223,4 @@ def _place_json(p) -> dict:
             "source": p.source, "geonameid": p.geonameid or None}
 
 
-__all__ = ["Item", "CorpusError", "items", "records", "files", "read_spans", "check_spans"]
+__all__ = ["Item", "CorpusError", "items", "records", "run", "files", "read_spans", "check_spans"]
