@@ -241,7 +241,7 @@ class Reader:
         if prep is None and anchor.dep_ in self.pobj:
             prep = anchor.head
             up = prep.head
-            while up.pos_ in ("ADP", "ADV", "PART") and up.head is not up and not kinds[up.i] & set(MOTION):
+            while up.pos_ in ("ADP", "ADV", "PART") and up.head.i != up.i and not kinds[up.i] & set(MOTION):
                 up = up.head  # "up to", "back to", "instead of"
         if prep is None:  # a preposition the parse hung elsewhere: the word just before the name
             k = span.start - 1
