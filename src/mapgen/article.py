@@ -5,6 +5,7 @@ whitespace counts as one space, so a quote copied from a web page still matches 
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import os
 import re
@@ -50,40 +51,14 @@ class Article:
 
     @classmethod
     def read(cls, path: Path) -> "Article":
-        if path.exists() and not path.is_file():  # a folder, or a FIFO that would block the read
-            raise StoryError("article is not a regular file", where=str(path))
-        try:
-            with open(path, "rb") as f:
-                size = os.fstat(f.fileno()).st_size
-                if size > MAX_ARTICLE_BYTES:  # checked before reading: never load a huge file
-                    raise StoryError(
-                        f"article is {size:,} bytes; the limit is {MAX_ARTICLE_BYTES:,}", where=str(path)
-                    )
-                raw = f.read(MAX_ARTICLE_BYTES + 1)  # a file that grows (or a FIFO) is still bounded
-        except OSError as exc:
-            raise StoryError(f"cannot read article: {exc.strerror or exc}", where=str(path)) from None
-        if len(raw) > MAX_ARTICLE_BYTES:
-            raise StoryError(f"article is over the limit of {MAX_ARTICLE_BYTES:,} bytes", where=str(path))
-        if b"\x00" in raw:
-            raise StoryError("article is binary (or UTF-16), not UTF-8 text", where=str(path))
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise StoryError(f"article is not UTF-8 (byte {exc.start})", where=str(path)) from None
-        return cls.parse(text, path=str(path))
+        return cls.parse(read_text(path), path=str(path))
 
     @classmethod
     def parse(cls, text: str, path: str = "article.txt") -> "Article":
-        text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
-        text = CONTROL.sub(" ", text)  # a stray form feed or ESC: a space (offsets stay as they are)
-        date = None
-        m = _META.match(text)
-        if m:
-            date, text = m.group(1), text[m.end() :]
-        text = text.strip()
-        if not text:
+        clean, date, lo, hi = _clean(text)
+        if lo >= hi:
             raise StoryError("article is empty", where=path)
-        return cls(text=text, path=path, date=date)
+        return cls(text=clean[lo:hi], path=path, date=date)
 
     @cached_property
     def _normalized(self) -> tuple[str, list[int]]:
@@ -166,6 +141,118 @@ class Article:
         if best_score < 0.4:
             return ""
         return best if len(best) <= width else best[: width - 1] + "…"
+
+
+def read_text(path: Path) -> str:
+    """The decoded text of an article file (UTF-8, a byte-order mark dropped), within the size limit."""
+    if path.exists() and not path.is_file():  # a folder, or a FIFO that would block the read
+        raise StoryError("article is not a regular file", where=str(path))
+    try:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > MAX_ARTICLE_BYTES:  # checked before reading: never load a huge file
+                raise StoryError(
+                    f"article is {size:,} bytes; the limit is {MAX_ARTICLE_BYTES:,}", where=str(path)
+                )
+            raw = f.read(MAX_ARTICLE_BYTES + 1)  # a file that grows (or a FIFO) is still bounded
+    except OSError as exc:
+        raise StoryError(f"cannot read article: {exc.strerror or exc}", where=str(path)) from None
+    if len(raw) > MAX_ARTICLE_BYTES:
+        raise StoryError(f"article is over the limit of {MAX_ARTICLE_BYTES:,} bytes", where=str(path))
+    if b"\x00" in raw:
+        raise StoryError("article is binary (or UTF-16), not UTF-8 text", where=str(path))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise StoryError(f"article is not UTF-8 (byte {exc.start})", where=str(path)) from None
+
+
+def _clean(text: str) -> tuple[str, str | None, int, int]:
+    """What `Article.parse` makes of a text: the normalised text (CRLF as LF, NFC, control characters as
+    spaces), the date of a metadata line, and where the article's own text lies in it ([lo:hi], the
+    metadata line and surrounding space left out)."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    text = CONTROL.sub(" ", text)  # a stray form feed or ESC: a space (offsets stay as they are)
+    date, lo = None, 0
+    m = _META.match(text)
+    if m:
+        date, lo = m.group(1), m.end()
+    hi = len(text)
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    return text, date, lo, hi
+
+
+class SourceText:
+    """An article as it was given (its decoded text, before any normalisation) and the `Article` made of
+    it, with the map between their character offsets: offsets given by or to the user (`mapgen extract
+    --spans`, its output) are into the given text; mapgen works on `Article.text`, where CRLF is one
+    character, combining accents are composed (NFC) and a metadata line and surrounding space are gone.
+
+    The map is kept as segments (article start, given start, article length, given length): equal lengths
+    map one to one; a composed character is a segment of one article character for several given ones."""
+
+    def __init__(self, given: str, path: str = "article.txt"):
+        self.given = given
+        self.article = Article.parse(given, path=path)
+        clean, _, lo, _ = _clean(given)
+        segs: list[tuple[int, int, int, int]] = []  # (clean start, given start, clean length, given length)
+        out = 0
+        i, n = 0, len(given)
+        while i < n:
+            if given[i] == "\r" and given.startswith("\n", i + 1):
+                i += 1  # CRLF: the LF stands for both
+                continue
+            j = i + 1
+            while j < n and unicodedata.combining(given[j]):
+                j += 1
+            piece = given[i:j]
+            composed = unicodedata.normalize("NFC", piece)
+            if composed == piece:
+                if segs and segs[-1][2] == segs[-1][3] and segs[-1][0] + segs[-1][2] == out \
+                        and segs[-1][1] + segs[-1][3] == i:
+                    a, g, la, _ = segs[-1]
+                    segs[-1] = (a, g, la + len(piece), la + len(piece))
+                else:
+                    segs.append((out, i, len(piece), len(piece)))
+            else:
+                segs.append((out, i, len(composed), len(piece)))
+            out += len(composed)
+            i = j
+        if out != len(clean):  # composition across base characters (Hangul jamo): one segment for all
+            segs = [(0, 0, len(clean), n)]
+        self._segs = [(a - lo, g, la, lg) for a, g, la, lg in segs]
+        self._art = [s[0] for s in self._segs]
+        self._given = [s[1] for s in self._segs]
+
+    def to_given(self, start: int, end: int) -> tuple[int, int]:
+        """A span of `article.text` as offsets into the given text."""
+        def at(k: int, last: bool) -> int:
+            i = max(0, bisect.bisect_right(self._art, k) - 1)
+            a, g, la, lg = self._segs[i]
+            if la == lg:
+                return g + (k - a) + (1 if last else 0)
+            return g + lg if last else g
+        return at(start, False), at(end - 1, True) if end > start else at(start, False)
+
+    def to_article(self, start: int, end: int) -> tuple[int, int] | None:
+        """A span of the given text as offsets into `article.text` (a composed character is taken whole);
+        None when nothing of the article's own text lies in it (only space, or the metadata line)."""
+        def at(k: int, is_end: bool) -> int:
+            i = bisect.bisect_right(self._given, k) - 1
+            if i < 0:
+                return self._segs[0][0]
+            a, g, la, lg = self._segs[i]
+            if k >= g + lg:
+                return a + la
+            if la == lg:
+                return a + (k - g)
+            return a + la if is_end and k > g else a
+        size = len(self.article.text)
+        a, b = max(0, at(start, False)), min(size, at(end, True))
+        return (a, b) if a < b else None
 
 
 def normalize(text: str) -> str:

@@ -20,63 +20,68 @@ def _fail(exc: MapgenError) -> None:
     raise click.ClickException(str(exc))
 
 
-def _read_article(path: Path):
-    """The article and the offset of its text in the file (offsets are given into the file's text)."""
-    from .article import Article
-
-    article = Article.read(path)
-    try:
-        raw = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-    except (OSError, UnicodeDecodeError):
-        return article, 0
-    shift = raw.find(article.text)
-    return article, max(shift, 0)
-
-
 @click.command()
-@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("articles", nargs=-1, required=True,
+                type=click.Path(exists=True, allow_dash=True, path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per mention (JSON Lines).")
+@click.option("--spans", "spans_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Resolve exactly these spans, in the context of the whole article: a JSON list of [start, end] "
+                   "character offsets (one article), or an object of such lists by file or id.")
 @click.option("--all", "show_all", is_flag=True, help="Table: also list demonyms (\"russe\", \"American\").")
-def extract(article: Path, as_json: bool, show_all: bool) -> None:
-    """List every place an article names, and where each one is.
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes (the output keeps the order of the input).")
+def extract(articles: tuple[str, ...], as_json: bool, spans_file: Path | None, show_all: bool, jobs: int) -> None:
+    """List every place the articles name, and where each one is.
 
-    Each mention comes with its character offsets in the file, its sentence, the place chosen (with a
-    confidence from 0 to 1) and the other candidates. Works on French and English text.
+    ARTICLES are files, folders (their .txt and .md files) or - for a JSON Lines stream of {"id": ...,
+    "text": ...} on standard input; all are read in one process. Each mention comes with its character
+    offsets into the text as given (decoded UTF-8, before any normalisation), its sentence, the place chosen
+    (with a confidence from 0 to 1) and the other candidates; every JSON line carries the article's "file"
+    or "id". Works on French and English text.
+
+    With --spans, exactly the spans given are resolved (an annotated corpus's toponyms), one JSON object
+    per span in the order given (a span the gazetteer cannot place at all has "place": null). In the
+    stream, a line may carry its own "spans".
 
     \b
     Example:
         mapgen extract geo/stories/kim-2023-russia/article.txt
         mapgen extract article.txt --json | jq -r .place.name
+        mapgen extract article.txt --json --spans spans.json      # spans.json: [[120, 128], [301, 310]]
+        mapgen extract articles/ --json
+        echo '{"id": 1, "text": "Talks in Minsk.", "spans": [[9, 14]]}' | mapgen extract - --json
+        mapgen extract articles/ --json -j 2
     """
-    from .extract import extract as run_extract
+    from .corpus import items, run
 
+    many = len(articles) > 1 or articles[0] == "-" or Path(articles[0]).is_dir()
     try:
-        art, shift = _read_article(article)
-        ex = run_extract(art)
+        for item, rows in run(items(list(articles), spans_file), jobs):
+            if as_json:
+                for row in rows:
+                    click.echo(json.dumps(row, ensure_ascii=False))
+            else:
+                _table(item, rows, show_all, many)
     except MapgenError as exc:
         _fail(exc)
-    if as_json:
-        for r in ex.resolved:
-            m, p = r.mention, r.place
-            click.echo(json.dumps({
-                "text": m.text, "start": m.start + shift, "end": m.end + shift,
-                "sentence": ex.sentence(r), "adjective": m.adjective, "kind_words": m.kind,
-                "place": _place_json(p), "confidence": r.confidence,
-                "candidates": [dict(_place_json(c.place), score=c.score, why=list(c.why))
-                               for c in r.geocode.candidates],
-                "reading": list(ex.reading(m).cues),  # what its sentence says of it (lang/reader.py)
-            }, ensure_ascii=False))
-        return
-    rows = [r for r in ex.resolved if show_all or not r.mention.adjective]
-    click.echo(f"{len(rows)} place mentions ({ex.language}); countries named: "
-               + ", ".join(f"{c} {n}" for c, n in list(ex.countries.items())[:8]))
+
+
+def _table(item, rows: list[dict], show_all: bool, many: bool) -> None:
+    rows = [r for r in rows if show_all or not r["adjective"]]
+    countries: dict[str, int] = {}
+    for r in rows:
+        if r["place"] and r["place"]["country"]:
+            countries[r["place"]["country"]] = countries.get(r["place"]["country"], 0) + 1
+    head = f"{item.name}: " if many else ""
+    click.echo(f"{head}{len(rows)} place mentions; countries named: "
+               + ", ".join(f"{c} {n}" for c, n in sorted(countries.items(), key=lambda kv: -kv[1])[:8]))
     click.echo(f"{'offset':>7}  {'as written':<28} {'place':<28} {'kind':<9} {'cc':<2} {'conf':>4}  runner-up")
     for r in rows:
-        m, p = r.mention, r.place
-        runner = r.geocode.candidates[1].place if len(r.geocode.candidates) > 1 else None
-        alt = f"{runner.name} ({runner.country})" if runner else ""
-        click.echo(f"{m.start + shift:>7}  {_cut(m.text, 28):<28} {_cut(p.name, 28):<28} {p.kind:<9} "
-                   f"{p.country or '--':<2} {r.confidence:>4.2f}  {_cut(alt, 30)}")
+        p = r["place"] or {"name": "(not placed)", "kind": "", "country": None}
+        runner = r["candidates"][1] if len(r["candidates"]) > 1 else None
+        alt = f"{runner['name']} ({runner['country']})" if runner else ""
+        click.echo(f"{r['start']:>7}  {_cut(r['text'], 28):<28} {_cut(p['name'], 28):<28} {p['kind']:<9} "
+                   f"{p['country'] or '--':<2} {r['confidence']:>4.2f}  {_cut(alt, 30)}")
 
 
 @click.command()
@@ -312,11 +317,6 @@ def _route_legs(names: list[str], geocodes):
             raise RouteError(f"no rail path from {a.name} to {b.name}: {why}")
         legs.append(leg)
     return legs
-
-
-def _place_json(p) -> dict:
-    return {"id": p.id, "name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country or None, "kind": p.kind,
-            "source": p.source}
 
 
 def _cut(s: str, n: int) -> str:

@@ -137,6 +137,7 @@ class Extraction:
     language: str
     countries: dict[str, float] = field(default_factory=dict)  # how much the article is about each country
     readings: dict[tuple[int, int], "Reading"] = field(default_factory=dict)  # what the sentence says of each mention
+    spans: list[tuple[Mention, Resolved | None]] = field(default_factory=list)  # extract(spans=...): one per span
 
     def sentence(self, r: Resolved) -> str:
         a, b = r.mention.sentence
@@ -516,6 +517,11 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
         k = (name_key(m.text), m.kind, m.within)
         g = third.get(k)
         if g is not None:
+            if k in inner:  # placed by a known name inside it: say so
+                top = g.candidates[0]
+                g = Geocode(g.query, g.place, (Candidate(top.place, top.score, (
+                    f"unknown name; placed by a known name inside it, {inner[k]!r}",) + top.why),) + g.candidates[1:],
+                    g.confidence)
             conf = g.confidence * (0.5 if k in inner else 1.0)
             out.append(Resolved(m, g, round(conf, 3)))
         elif focus is not None:
@@ -602,10 +608,17 @@ PARSE_ALL_CHARS = 50_000
 PARSE_MAX_CHARS = 300_000
 
 
-def extract(article: Article | str, gazetteer: Gazetteer | None = None, *, read: bool = True) -> Extraction:
+def extract(article: Article | str, gazetteer: Gazetteer | None = None, *, read: bool = True,
+            spans: list[tuple[int, int]] | None = None) -> Extraction:
     """Find and resolve every place the article names; with `read`, also parse the sentences that name
     places (spaCy, in the article's language) for what they say about each (`Extraction.readings`), and
-    add the places spaCy's named entities find that the dictionary lookup missed (`entity_mentions`)."""
+    add the places spaCy's named entities find that the dictionary lookup missed (`entity_mentions`).
+
+    With `spans` ((start, end) offsets into `article.text`, as an annotated corpus gives its toponyms),
+    exactly those spans are resolved, in the context of everything else the article names:
+    `Extraction.spans` holds one (Mention, Resolved or None) per span, in the order given, and
+    `Extraction.resolved` the ones placed. A span the gazetteer does not know is placed by a known name
+    inside it or at the article's focus (see `resolve`), with a low confidence."""
     from . import lang
 
     if isinstance(article, str):
@@ -613,12 +626,13 @@ def extract(article: Article | str, gazetteer: Gazetteer | None = None, *, read:
     gazetteer = gazetteer or Gazetteer.open()
     language = lang.detect(article.text)
     mentions = find_mentions(article, gazetteer)
+    given = [span_mention(article, a, b) for a, b in spans] if spans is not None else []
     parsed = None
     if read:
         from .lang.reader import reader
 
         rd = reader(language)
-        holding = {m.sentence for m in mentions}
+        holding = {m.sentence for m in mentions + given}
         budget = [PARSE_MAX_CHARS]
 
         def keep(sent: tuple[int, int]) -> bool:
@@ -630,20 +644,63 @@ def extract(article: Article | str, gazetteer: Gazetteer | None = None, *, read:
         parsed = rd.parse(article.text, article.sentences, keep)
         mentions = sorted(mentions + entity_mentions(article, parsed, mentions, gazetteer, rd),
                           key=lambda m: m.start)
-    resolved = resolve(article, mentions, gazetteer)
+    if spans is not None:
+        mentions = with_spans(article, mentions, given)
+    resolved = resolve(article, mentions, gazetteer, fallback=spans is not None)
     countries: dict[str, float] = {}
     for r in resolved:
         if r.place.country:
             countries[r.place.country] = countries.get(r.place.country, 0) + 1
+    by_span: list = []
+    if spans is not None:
+        at = {(r.mention.start, r.mention.end): r for r in resolved}
+        by_span = [(m, at.get((m.start, m.end))) for m in given]
+        resolved = [r for _, r in by_span if r is not None]
     readings = {}
     if parsed is not None:
         # towns and regions as subjects ("Madrid remains linked to Paris"); not "The Canadian" (a train)
         parsed.mark_places((r.mention.start, r.mention.end) for r in resolved
                            if not r.mention.adjective and r.place.kind not in WIDE_KINDS)
-        readings = {(r.mention.start, r.mention.end): rd.read(parsed, r.mention.start, r.mention.end)
-                    for r in resolved}
+        readings = {(m.start, m.end): rd.read(parsed, m.start, m.end)
+                    for m in ([m for m, _ in by_span] if spans is not None else [r.mention for r in resolved])}
     return Extraction(article.text, article, resolved, language,
-                      dict(sorted(countries.items(), key=lambda kv: -kv[1])), readings)
+                      dict(sorted(countries.items(), key=lambda kv: -kv[1])), readings, by_span)
+
+
+def span_mention(article: Article, start: int, end: int) -> Mention:
+    """A span given from outside (offsets into `article.text`) as a mention, with its sentence."""
+    if not 0 <= start < end <= len(article.text):
+        raise ValueError(f"span ({start}, {end}) is not inside the article's {len(article.text)} characters")
+    sents = article.sentences
+    i = bisect.bisect_right([a for a, _ in sents], start) - 1
+    sentence = sents[i] if i >= 0 and start < sents[i][1] else (0, len(article.text))
+    if sentence[1] < end:  # a span across sentences: its sentence is all of them
+        last = bisect.bisect_left([b for _, b in sents], end)
+        sentence = (sentence[0], sents[min(last, len(sents) - 1)][1])
+    return Mention(start, end, article.text[start:end], sentence)
+
+
+def with_spans(article: Article, found: list[Mention], given: list[Mention]) -> list[Mention]:
+    """The given spans plus the mentions found elsewhere (a found mention overlapping a span gives way to
+    it); a span followed by ", " and another mention is in that place ("Parkland, Florida")."""
+    spans = sorted({(m.start, m.end): m for m in given}.values(), key=lambda m: m.start)
+    starts = [m.start for m in spans]
+
+    def overlaps(m: Mention) -> bool:
+        k = bisect.bisect_left(starts, m.end)
+        return any(s.start < m.end and m.start < s.end for s in spans[max(0, k - 8):k])
+
+    others = [m for m in found if not overlaps(m)]
+    every = sorted(spans + others, key=lambda m: (m.start, m.end))
+    text = article.text
+    mine = {(m.start, m.end) for m in spans}
+    out = []
+    for i, m in enumerate(every):
+        nxt = every[i + 1] if i + 1 < len(every) else None
+        if (m.start, m.end) in mine and nxt is not None and text[m.end:nxt.start] == ", " and not nxt.adjective:
+            m = Mention(m.start, m.end, m.text, m.sentence, kind=m.kind, within=nxt.text)
+        out.append(m)
+    return out
 
 
 def entity_mentions(article: Article, parsed, mentions: list[Mention], gazetteer: Gazetteer, rd) -> list[Mention]:
@@ -675,5 +732,6 @@ def entity_mentions(article: Article, parsed, mentions: list[Mention], gazetteer
     return out
 
 
-__all__ = ["Mention", "Resolved", "Extraction", "extract", "find_mentions", "resolve", "Weights", "WEIGHTS",
+__all__ = ["Mention", "Resolved", "Extraction", "extract", "find_mentions", "resolve", "span_mention", "with_spans",
+           "Weights", "WEIGHTS",
            "LOCATIVE", "ARTICLE_BEFORE"]

