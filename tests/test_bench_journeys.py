@@ -2,9 +2,9 @@
 ../journeys2/ or $MAPGEN_JOURNEYS2) and prints its table, whatever the numbers: the corpora are not in the
 repository, so CI without them skips.
 
-Which parts it scores is $MAPGEN_JOURNEYS_SPLIT (dev: the tuned parts dev and dev2; all: every part; default
-all): a developer tuning on the dev parts sets it to dev, so that running the suite does not score the
-held-out parts each time.
+Which parts it scores is $MAPGEN_JOURNEYS_SPLIT (dev, the default: the tuned parts dev and dev2; all: every part,
+held-out ones included, which only a deliberate scoring run should ask for): running the suite does not score
+the held-out parts each time.
 
 The scoring itself is checked on a corpus written here (sentences of our own)."""
 import importlib.util
@@ -32,7 +32,7 @@ def test_journeys_benchmark_runs_and_prints_its_table(capsys, second):
         pytest.skip("journeys corpus not found (../shared/eval-data/journeys/, ../journeys2/ or $MAPGEN_JOURNEYS[2])")
     if second and not (data / "split.toml").exists():
         pytest.skip("the second corpus has no split.toml yet")
-    which = os.environ.get("MAPGEN_JOURNEYS_SPLIT", "all")
+    which = os.environ.get("MAPGEN_JOURNEYS_SPLIT", "dev")
     split = b.read_split(data)
     for part, slugs in split.items():
         if which != "all" and b.held_out(part):
