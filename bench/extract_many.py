@@ -23,11 +23,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from geowebnews import default_path, load  # noqa: E402
 
 
-def timed(stream: str, jobs: int) -> tuple[float, int]:
+RUNS = {"-j 1": ["-j", "1"], "-j 2": ["-j", "2"], "--dask local": ["--dask", "local"]}
+
+
+def timed(stream: str, how: str) -> tuple[float, str]:
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "mapgen.cli", "extract", "-", "--json", "-j", str(jobs)],
+    proc = subprocess.run([sys.executable, "-m", "mapgen.cli", "extract", "-", "--json", *RUNS[how]],
                           input=stream, capture_output=True, text=True, check=True)
-    return time.perf_counter() - t0, len(proc.stdout.splitlines())
+    return time.perf_counter() - t0, proc.stdout
 
 
 def main(argv=None) -> int:
@@ -35,6 +38,7 @@ def main(argv=None) -> int:
     ap.add_argument("path", nargs="?", type=Path, default=None)
     ap.add_argument("--articles", type=int, default=100)
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--dask", action="store_true", help="also time --dask local (needs mapgen[dask])")
     args = ap.parse_args(argv)
     path = args.path or default_path()
     if not path.exists():
@@ -43,20 +47,21 @@ def main(argv=None) -> int:
     texts = [(fid, text) for fid, text, _ in load(path)][: args.articles]
     stream = "\n".join(json.dumps({"id": fid, "text": t}, ensure_ascii=False) for fid, t in texts)
     chars = sum(len(t) for _, t in texts)
-    timed(stream[: stream.find("\n")], 1)  # warm the gazetteer cache and the OS file cache
-    runs: dict[int, list[float]] = {1: [], 2: []}
-    lines = {}
+    timed(stream[: stream.find("\n")], "-j 1")  # warm the gazetteer cache and the OS file cache
+    hows = list(RUNS) if args.dask else ["-j 1", "-j 2"]
+    runs: dict[str, list[float]] = {h: [] for h in hows}
+    outputs = {}
     for _ in range(args.repeat):
-        for jobs in (1, 2):
-            s, n = timed(stream, jobs)
-            runs[jobs].append(s)
-            lines[jobs] = n
-    assert lines[1] == lines[2], lines
-    print(f"{len(texts)} articles ({chars / len(texts):.0f} characters each on average), {lines[1]} mentions; "
-          f"whole process, median of {args.repeat}:")
-    for jobs, secs in runs.items():
+        for how in hows:
+            s, out = timed(stream, how)
+            runs[how].append(s)
+            outputs[how] = out
+    assert len(set(outputs.values())) == 1, "the runs disagree"  # same lines, same order
+    print(f"{len(texts)} articles ({chars / len(texts):.0f} characters each on average), "
+          f"{len(outputs['-j 1'].splitlines())} mentions; whole process, median of {args.repeat}:")
+    for how, secs in runs.items():
         med = statistics.median(secs)
-        print(f"  -j {jobs}: {med:6.1f} s  {len(texts) / med:5.1f} articles/s")
+        print(f"  {how}: {med:6.1f} s  {len(texts) / med:5.1f} articles/s")
     return 0
 
 

@@ -267,3 +267,29 @@ def test_extract_bad_span_is_one_error_line(corpus):
 
     r = CliRunner().invoke(cli, ["extract", "-", "--json"], input='{"id": 1, "text": "Minsk.", "spans": [[3, 99]]}\n')
     assert r.exit_code != 0 and "line 1.spans[0]" in r.output and "Traceback" not in r.output
+
+
+def test_extract_on_a_local_dask_cluster_equals_the_local_run(corpus, tmp_path):
+    """`--dask local`: two Dask worker processes; the same lines in the same order as one process."""
+    import json
+    import subprocess
+    import sys
+
+    pytest.importorskip("dask.distributed")
+    r = subprocess.run([sys.executable, "-m", "mapgen.cli", "extract", str(corpus), "--json", "--dask", "local"],
+                       capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert rows == _run_cli(corpus, "--json") and len(rows) >= 6
+
+
+def test_extract_dask_scheduler_not_reachable_is_one_error_line(corpus):
+    import subprocess
+    import sys
+
+    pytest.importorskip("dask.distributed")
+    r = subprocess.run([sys.executable, "-m", "mapgen.cli", "extract", str(corpus), "--json", "--dask",
+                        "tcp://127.0.0.1:9"], capture_output=True, text=True, timeout=600)
+    errors = [line for line in r.stderr.splitlines() if line.startswith("Error:")]
+    assert r.returncode != 0 and len(errors) == 1 and "Traceback" not in r.stderr, r.stderr[-2000:]
+    assert "Dask" in errors[0] or "127.0.0.1:9" in errors[0]

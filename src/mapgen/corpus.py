@@ -204,6 +204,47 @@ def run(stream: Iterator[Item], jobs: int = 1) -> Iterator[tuple[Item, list[dict
             yield item, rows
 
 
+# How many articles a Dask run keeps submitted ahead of the one it is writing: the stream is read as the
+# cluster works, so memory stays flat in the number of articles.
+DASK_WINDOW = 256
+
+
+def run_dask(stream: Iterator[Item], address: str) -> Iterator[tuple[Item, list[dict]]]:
+    """`run`, on a Dask cluster: the scheduler at `address` (tcp://host:8786), or "local" for a LocalCluster
+    of two single-threaded worker processes on this machine. Each worker needs mapgen installed (the
+    package carries its data) and opens the gazetteer and language models once; the output order is the
+    input's, as with `run`."""
+    from collections import deque
+
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise CorpusError("--dask needs Dask: pip install 'mapgen[dask]'") from None
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) \
+        if address == "local" else None
+    try:
+        with Client(cluster if cluster is not None else address, set_as_default=False) as client:
+            window: deque = deque()
+            for item in stream:
+                window.append((item, client.submit(_guarded, item, pure=False)))
+                if len(window) >= DASK_WINDOW:
+                    yield _collected(*window.popleft())
+            while window:
+                yield _collected(*window.popleft())
+    except OSError as exc:  # no scheduler at the address
+        raise CorpusError(f"cannot reach the Dask scheduler: {exc}", where=address) from None
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _collected(item: Item, future) -> tuple[Item, list[dict]]:
+    rows, err = future.result()
+    if err is not None:
+        raise CorpusError(err)
+    return item, rows
+
+
 def _record(item: Item, source: SourceText, ex, m, r, given: tuple[int, int] | None = None) -> dict:
     start, end = given or source.to_given(m.start, m.end)
     a, b = m.sentence
@@ -223,4 +264,4 @@ def _place_json(p) -> dict:
             "source": p.source, "geonameid": p.geonameid or None}
 
 
-__all__ = ["Item", "CorpusError", "items", "records", "run", "files", "read_spans", "check_spans"]
+__all__ = ["Item", "CorpusError", "items", "records", "run", "run_dask", "files", "read_spans", "check_spans"]
