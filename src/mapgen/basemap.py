@@ -315,22 +315,12 @@ def land_geometry(areas: dict):
 RAIL_CONTEXT_COLOR = "#8c8c8c"
 
 
-@lru_cache(maxsize=1)
-def _rail_ranks() -> np.ndarray:
-    """Each edge's Natural Earth scale rank; OSM routing-graph pieces get 99 (never context: they are coarse
-    and drawn only where a route uses them)."""
-    from .rail import OSM_GRAPH
-
-    with np.load(data.geo_file("rail", "world_railways_graph.npz"), allow_pickle=False) as z:
-        return np.where(z["edge_source"] == OSM_GRAPH, 99, z["edge_rank"])
-
-
 def context_railways(network, box: tuple[float, float, float, float], *, span: float) -> list[np.ndarray]:
     """The railway lines (Natural Earth) inside `box`, simplified for a view `span` degrees across, as
     lon/lat arrays: the faint network drawn under the route. Minor lines are left out of wide views."""
     import shapely
 
-    ranks = _rail_ranks()
+    ranks = network.context_rank
     n = len(ranks)  # edges beyond these are curated connectors
     a, b = network.edge_a[:n], network.edge_b[:n]
     xy = network.vert_xy

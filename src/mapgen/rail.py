@@ -79,6 +79,9 @@ class RailNetwork:
     edge_factor: np.ndarray  # route-choice weight per km: 1.0 on main lines, a little more on minor ones
     edge_connector: np.ndarray  # -1, or index into connectors
     edge_source: np.ndarray  # NATURAL_EARTH or OSM_GRAPH
+    # Natural Earth scale rank of the edges as loaded (before connectors are added; 99 for OSM-graph pieces,
+    # which are coarse and never drawn as context): what the faint railways under a route are chosen by
+    context_rank: np.ndarray
     vert_xy: np.ndarray  # (V, 2) int32
     vert_km: np.ndarray  # km from the start of the vertex's edge
     vert_edge: np.ndarray  # which edge each vertex belongs to
@@ -109,6 +112,7 @@ class RailNetwork:
                                      1.0 + RANK_PENALTY * np.maximum(z["edge_rank"].astype(np.float64) - 4, 0)
                                      + SINGLE_TRACK_PENALTY * ~z["edge_multi"]),
                 edge_source=source,
+                context_rank=np.where(source == OSM_GRAPH, 99, z["edge_rank"]),
                 vert_xy=z["vert_xy"], vert_km=z["vert_km"],
                 vert_edge=np.repeat(np.arange(len(ptr) - 1, dtype=np.int32), np.diff(ptr)),
                 vert_country=z["vert_country"],
