@@ -187,3 +187,19 @@ def test_a_stop_still_ambiguous_in_its_story_is_an_error(make_story):
     with pytest.raises(GeocodeError, match="'Springfield' is ambiguous") as exc:
         geocode_story(story_of(make_story, ["Chicago", "Springfield"]), Gazetteer.open())
     assert "field stops[1].place" in str(exc.value)
+
+
+@pytest.mark.parametrize("short, city, lat, lon", [
+    ("UB", "Ulan Bator", 47.91, 106.88), ("KL", "Kuala Lumpur", 3.14, 101.69),
+    ("HCMC", "Ho Chi Minh City", 10.82, 106.63), ("NYC", "New York City", 40.71, -74.01),
+    ("L.A.", "Los Angeles", 34.05, -118.24),
+])
+def test_short_names_of_big_cities(gaz, short, city, lat, lon):
+    # written in capitals, the short name is the city (overlay.csv aliases); "Ub" the Serbian town keeps its name
+    g = gaz.geocode(short)
+    assert g.place.name == city and distance_km(g.place.lat, g.place.lon, lat, lon) < 10
+
+
+def test_a_short_name_in_capitals_is_not_the_town_spelt_alike(gaz):
+    assert gaz.geocode("UB").place.country == "MN"
+    assert gaz.geocode("Ub").place.country == "RS"

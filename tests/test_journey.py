@@ -131,3 +131,48 @@ def test_build_routes_through_a_transit_country(make_story, tmp_path):
     without = make_story(STORY.format(transit=""), ARTICLE, slug="without")
     with pytest.raises(RouteError, match=r'transit = \["AT"\]'):
         build_story(without, tmp_path / "maps2")
+
+
+@pytest.mark.parametrize("text, weak, clear", [
+    ("We boarded the night train in Vienna. The carriages rattled on through the dark, and the lights of Linz "
+     "went by at midnight. At dawn we arrived in Salzburg.", "Linz", {"Vienna", "Salzburg"}),
+    ("Le train a quitté Bordeaux à l'aube. Le ciel était gris du côté d'Angoulême, puis le soleil est revenu. "
+     "Nous sommes arrivés à Poitiers à midi.", "Angoulême", {"Bordeaux", "Poitiers"}),
+    ("Our train left Hamburg after dark. The station clock at Hanover showed midnight as the train rolled "
+     "through. By breakfast we had arrived in Munich.", "Hannover", {"Hamburg", "Munich"}),
+])
+def test_a_stop_kept_only_for_lying_on_the_way_is_marked_review(text, weak, clear):
+    # a town in a sentence that tells the journey but with no travel cue of its own is as often a passing
+    # mention as a stop: it stays (it lies on the way), and the editor is asked to look at it
+    from mapgen.extract import extract
+    from mapgen.journey import read_journey
+
+    gaz = Gazetteer.open()
+    stops = {s.resolved.place.name: s for s in read_journey(extract(text, gaz), gaz).stops}
+    assert set(stops) == clear | {weak}
+    assert any("weakly cued" in r for r in stops[weak].review)
+    assert all(not stops[c].review for c in clear)
+
+
+@pytest.mark.parametrize("text, person, stops", [
+    ("Il est neuf heures à bord du petit train. Laurent, chef de bord, annonce le départ vers Perpignan.",
+     "Laurent", ["Perpignan"]),
+    ("Nous sommes partis de Lyon. Florence, la contrôleuse, nous a souhaité bon voyage.", "Florence", ["Lyon"]),
+    ("Anna, our guide, waved as the train left Dover. Two hours later we reached Canterbury.", "Anna",
+     ["Dover", "Canterbury"]),
+    ("Our conductor, Chester, said the train would stop in Winnipeg before Regina.", "Chester",
+     ["Winnipeg", "Regina"]),
+])
+def test_a_name_in_apposition_to_a_role_is_a_person(text, person, stops):
+    # a guard, a guide or a conductor named like a town is a person: never a stop, not even to make up the
+    # two ends of a journey that names only one clearly
+    from mapgen.extract import extract
+
+    gaz = Gazetteer.open()
+    ex = extract(text, gaz)
+    journey = read_journey(ex, gaz)
+    assert [s.resolved.place.name for s in journey.stops] == stops
+    assert all(sk.resolved.mention.text != person for sk in journey.skipped) or any(
+        sk.resolved.mention.text == person and ("person" in sk.why or "acts" in sk.why) for sk in journey.skipped)
+    named = [r for r in ex.resolved if r.mention.text == person]
+    assert named and all(ex.reading(r.mention).person for r in named)  # found as a place name, read as a person

@@ -170,12 +170,17 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
             return ex.reading(c[1].mention).mode not in ("air", "sea") and \
                 any(o[1].place.country == c[1].place.country for o in chosen if o is not c)
         chosen = [c for c in chosen if joined(c)] or chosen
-    chosen = _two_ends(chosen, [c for c in best.values() if not ex.reading(c[1].mention).unreal], notes)
+    # never one the article says the journey did not go to, nor a name the language model reads as a person's
+    # ("Laurent, the guard, announces the departure" is no Saint-Laurent)
+    chosen = _two_ends(chosen, [c for c in best.values() if not ex.reading(c[1].mention).unreal
+                                and not ex.reading(c[1].mention).person], notes)
     ordered = _travel_order(chosen, rail)
     out = []
     for k, (s, r, dep) in enumerate(ordered):
         stop = _stop(ex, r, s, dep, gazetteer, [x[1] for x in ordered], reached.get(r.place.id))
         said, review = notes.get(r.place.id, ((), ()))
+        if review:  # a reason of its own (the namesake, the two ends) says it better than "weakly cued"
+            stop = replace(stop, review=tuple(x for x in stop.review if x != WEAK_REVIEW))
         stop = replace(stop, notes=stop.notes + said, review=stop.review + review)
         if k and stop.mode == "rail" and rail(ordered[k - 1], ordered[k]) is None:
             vias = _vias(ordered[k - 1][1].place, r.place, network, {c.country for c in transit})
@@ -356,6 +361,8 @@ def _why_not(rd, p: Place) -> str:
     """Why a place is not a stop, from the reading of its best mention."""
     if rd.actor:
         return "acts in the article rather than being visited"
+    if rd.person and p.kind == "city":
+        return "read as a person's name"
     if p.kind in WIDE_KINDS:
         return f"a {p.kind}, not a stop"
     if rd.negated:
@@ -397,6 +404,7 @@ def _vias(a: Place, b: Place, network, transit: set[str] = frozenset()) -> list[
 
 
 STRONG = 1.75  # a stop with a clear travel cue; below it, a stop must lie on the way between such stops
+WEAK_REVIEW = "weakly cued: kept only because it lies on the way between the clearly cued stops"
 DETOUR_KM = 450.0
 
 
@@ -631,8 +639,8 @@ def _stop(ex: Extraction, r: Resolved, score: float, departure: bool, gazetteer:
                       f"(confidence {r.confidence:.2f})")
     if r.place.kind in ("region", "country"):
         review.append(f"a {r.place.kind}, not a town")
-    if score < STRONG:
-        notes.append("weakly cued, and on the way between the clearly cued stops")
+    if score < STRONG:  # kept only for lying on the way: a passing mention as often as a stop
+        review.append(WEAK_REVIEW)
     # Would `mapgen build` (which sees only the stops) pick the same place? If not, give it a country hint.
     country = None
     ctx = Context(countries={o.place.country for o in others if o is not r and o.place.country},

@@ -516,9 +516,23 @@ class Reader:
             compared=compared,
             other_trip=other_trip, extension=extension, actor=actor, mode=mode, station=station,
             reported=reported, possible=possible, determiner=determiner, conjunct=conjunct, entity=entity,
-            person=entity in self.people_labels,
+            person=entity in self.people_labels or self._named_for_a_role(doc, span, kinds),
             cues=tuple(words + cues),
         )
+
+    @staticmethod
+    def _named_for_a_role(doc, span, kinds) -> bool:
+        """A name in apposition to what a person is ("Laurent, chef de bord", "Anna, our guide", "our
+        conductor, Chester"): a person's name, whatever the parse made of the commas."""
+        k = span.end
+        if k + 1 < len(doc) and doc[k].text == ",":
+            k += 1
+            while k < len(doc) - 1 and doc[k].pos_ in ("DET", "PRON") and not kinds[k] & {"person_role"}:
+                k += 1  # "our", "la", "the"
+            if kinds[k] & {"person_role"}:
+                return True
+        k = span.start - 1
+        return k >= 1 and doc[k].text == "," and bool(kinds[k - 1] & {"person_role"})
 
     @staticmethod
     def _locating(noun, kinds) -> bool:
