@@ -203,3 +203,18 @@ def test_short_names_of_big_cities(gaz, short, city, lat, lon):
 def test_a_short_name_in_capitals_is_not_the_town_spelt_alike(gaz):
     assert gaz.geocode("UB").place.country == "MN"
     assert gaz.geocode("Ub").place.country == "RS"
+
+
+@pytest.mark.parametrize("name, station, lat, lon", [
+    ("gare d'Austerlitz", "Paris Austerlitz", 48.842, 2.365), ("la gare de Lyon", "Paris Gare de Lyon", 48.845, 2.374),
+    ("gare du Nord", "Paris Gare du Nord", 48.880, 2.355), ("Paris Gare d’Austerlitz", "Paris Austerlitz", 48.842, 2.365),
+    ("St Pancras", "London St-Pancras", 51.531, -0.126), ("gare de Iaroslavl", "Yaroslavsky station", 55.777, 37.657),
+    ("Kazansky station", "Kazansky station", 55.774, 37.657),
+])
+def test_termini_by_their_common_names(gaz, name, station, lat, lon):
+    # a city's termini are called without the city's name ("gare d'Austerlitz" is not Austerlitz in the
+    # Netherlands, "gare de Iaroslavl" is in Moscow, not in Yaroslavl): overlay.csv names for the stations
+    g = gaz.geocode(name)
+    assert (g.place.name, g.place.kind) == (station, "station")
+    assert distance_km(g.place.lat, g.place.lon, lat, lon) < 0.5
+    assert gaz.geocode("Austerlitz").place.country == "NL"  # the bare name is still the village

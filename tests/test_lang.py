@@ -140,6 +140,60 @@ def test_a_dash_between_two_places_is_a_leg(code, sentence, first, second):
     assert b.role == "dest"
 
 
+@pytest.mark.parametrize("code, sentence, first, second", [
+    # a hyphen with no space between two places: a route's name, whose ends are the journey's
+    ("fr", "Le Paris-Nice est reparti hier soir avec deux cents voyageurs à bord.", "Paris", "Nice"),
+    ("fr", "Nous avons pris le Paris-Briançon un vendredi soir de février.", "Paris", "Briançon"),
+    ("fr", "Le Dakar-Bamako est arrivé hier avec six heures de retard.", "Dakar", "Bamako"),
+    ("en", "We boarded the Moscow-Beijing express on a grey Tuesday morning.", "Moscow", "Beijing"),
+    ("en", "The Vienna-Venice Nightjet left on time and rolled south through the night.", "Vienna", "Venice"),
+    ("en", "We left on the Berlin-Warsaw express early on Sunday.", "Berlin", "Warsaw"),
+])
+def test_a_route_name_is_a_leg(gaz, code, sentence, first, second):
+    a, b = read(code, sentence, first, places=(first, second)), read(code, sentence, second, places=(first, second))
+    assert "before a hyphen to a place" in a.cues and "after a hyphen from a place" in b.cues
+    assert (a.role, b.role) == ("depart", "dest")
+    assert not (a.unreal or a.uncertain or b.unreal or b.uncertain or a.actor or b.actor)
+    assert stops(gaz, sentence) == [first, second]
+
+
+def test_a_route_name_under_a_negated_verb_that_is_not_the_journey_s():
+    # "the slowness of the Dakar-Bamako does not put traders off": the negation is not about the journey
+    sentence = "La lenteur du train Dakar-Bamako ne décourage pas les commerçants."
+    for name in ("Dakar", "Bamako"):
+        rd = read("fr", sentence, name, places=("Dakar", "Bamako"))
+        assert not rd.negated and not rd.unreal and rd.role == "none"
+
+
+@pytest.mark.parametrize("code, text, other", [
+    # a route named with no journey told, or told of another time, is no leg of this journey
+    ("fr", "Nous sommes partis de Lyon à l'aube et sommes arrivés à Marseille à midi. L'État va rénover les "
+     "voitures des lignes Paris-Brest et Paris-Rodez.", "Rodez"),
+    ("fr", "Le train a quitté Lyon à l'aube et il est arrivé à Marseille à midi. Une autre fois, j'ai pris un "
+     "Paris-Berlin en couchette.", "Berlin"),
+    ("en", "Our train left York at dawn and we arrived in Edinburgh at noon. Another time we took the "
+     "Paris-Munich night train.", "Munich"),
+])
+def test_a_route_of_another_service_or_time_is_no_stop(gaz, code, text, other):
+    found = stops(gaz, text)
+    assert len(found) == 2 and gaz.geocode(other).place.name not in found
+
+
+@pytest.mark.parametrize("text, word", [
+    # a capitalised word opening a sentence that the parse reads as a verb, a noun or an adjective
+    ("Avez-vous déjà dormi dans un train ? Nous avons quitté Paris à 21 heures et sommes arrivés à Nice à "
+     "l'aube.", "Avez"),
+    ("Nous avons quitté Moscou le soir et sommes arrivés à Kazan le lendemain. Avons-nous bien dormi ? Pas "
+     "vraiment.", "Avons"),
+    ("Ancien cheminot, notre voisin de couchette connaissait la ligne. Le train a quitté Lyon à midi et il "
+     "est arrivé à Turin le soir.", "Ancien"),
+])
+def test_a_common_word_opening_a_sentence_is_no_stop(gaz, text, word):
+    ex = extract(text, gaz)
+    found = [s.resolved.mention.text for s in read_journey(ex, gaz).stops]
+    assert word not in found and len(found) == 2
+
+
 @pytest.mark.parametrize("code, sentence, name", [
     # a dash that joins no second place, or a hyphen inside a name, is no leg
     ("en", "We reached Mombasa – tired, hungry and happy – late in the evening.", "Mombasa"),

@@ -280,7 +280,8 @@ HYPHEN_WORDS = set("""
 based bound born led run owned made style bred centric wide area region type class linked registered
 """.split())
 _HYPHEN_PART = re.compile(r"[^\W_]+")
-PART_IMPORTANCE = 2.5  # a place named inside a hyphenated word must be a town of about 100,000 or more
+PART_IMPORTANCE = 2.5  # a place named inside a hyphenated word: one a town of about 100,000 or more,
+OTHER_PART_IMPORTANCE = 2.0  # the others of 10,000 or more ("le Paris-Briançon"; "Jean-Luc" is no place)
 
 
 def _hyphen_parts(article: Article, tok: Token, gazetteer: Gazetteer) -> list[Mention]:
@@ -291,7 +292,7 @@ def _hyphen_parts(article: Article, tok: Token, gazetteer: Gazetteer) -> list[Me
 
     if not re.search(r"[-\u2010\u2011]", tok.text):
         return []
-    found = []
+    found, top = [], 0.0
     for m in _HYPHEN_PART.finditer(tok.text):
         word = m.group()
         if not word[:1].isupper():
@@ -299,9 +300,13 @@ def _hyphen_parts(article: Article, tok: Token, gazetteer: Gazetteer) -> list[Me
                 return []  # "Chang Ho-jin": a given name, not Ho (Ghana)
             continue
         hits = [p for p, f in gazetteer.lookup_flags(name_key(word)) if not f & (ABBREVIATION | ADJECTIVE | DOTTED)]
-        if name_key(word) in STOPWORDS or not hits or max(importance(p) for p in hits) < PART_IMPORTANCE:
+        best = max((importance(p) for p in hits), default=0.0)
+        if name_key(word) in STOPWORDS or best < OTHER_PART_IMPORTANCE:
             return []
+        top = max(top, best)
         found.append((tok.start + m.start(), tok.start + m.end(), word))
+    if top < PART_IMPORTANCE:
+        return []
     s = article.sentences[tok.sentence]
     return [Mention(a, b, w, s) for a, b, w in found]
 

@@ -783,6 +783,7 @@ def build_index(path: Path, fingerprint: str = "", folder: Path | None = None) -
         progress.step("overlay and stations")
         _add_overlay(db, overlay)
         _add_stations(db, stations)
+        _add_overlay(db, overlay, stations=True)  # names for stations ("gare d'Austerlitz")
         places = db.execute("SELECT max(rowid) FROM places").fetchone()[0]
         db.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("schema", str(SCHEMA)), ("fingerprint", fingerprint), ("places", str(places))])
@@ -844,13 +845,17 @@ def _insert_names(db: sqlite3.Connection, rows: list[tuple[str, int, int]]) -> N
                    [(loose_key(k), r) for k, r, f in rows if f == 0 and len(k) >= 4])
 
 
-def _add_overlay(db: sqlite3.Connection, path: Path) -> None:
+def _add_overlay(db: sqlite3.Connection, path: Path, *, stations: bool = False) -> None:
     """The curated rows of geo/gazetteer/overlay.csv: places of their own, or names (`same_as`) for a
-    place by id or for a region by its Natural Earth admin-1 code."""
+    place by id or for a region by its Natural Earth admin-1 code. Names for a railway station
+    (`same_as` = "trainline:<id>": the common names of a city's termini, "gare d'Austerlitz", "Kazansky
+    station") go in once the stations are in (`stations=True`), and only those."""
     with open(path, newline="", encoding="utf-8") as f:
         for i, row in enumerate(csv.DictReader(f), start=2):
             if not row.get("source"):
                 raise GeocodeError("every overlay row needs a source", where=str(path), field=f"line {i}.source")
+            if stations != row["same_as"].startswith("trainline:"):
+                continue
             names = [row["name"], *row["alternatenames"].split("|")]
             if row["same_as"]:
                 target = _rowid(db, f"ne-admin1:{row['same_as']}") or _rowid(db, row["same_as"])

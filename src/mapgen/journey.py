@@ -284,6 +284,8 @@ def mention_score(rd, p: Place, m: Mention) -> tuple[float, bool]:
         score -= 1.0
     if rd.person and p.kind == "city" and p.population < PERSON_TOWN and " " not in m.text:
         score -= 1.0  # spaCy reads a person ("Cooper", "Laurent"); see bench/entities.py
+    if rd.common and p.kind == "city" and p.population < PERSON_TOWN and " " not in m.text:
+        score -= 2.0  # a capitalised word the parse reads as a noun, verb or adjective: "Prix", "Avez-vous"
     if rd.determiner and p.kind == "city" and not m.text[:1].islower() and not rd.station:
         score -= 1.5  # "crossed the Tumen", "vers le Tessin": a river, a region, a train, not the town
     # "left Pyongyang", "from Xining to Golmud"; and the first end of "between Vancouver and Toronto"
@@ -299,7 +301,8 @@ def merge_stations(chosen, gazetteer) -> list:
     """A station and its town are one stop ("part de Lyon Part-Dieu" ... "arrive à Lyon"): the town's, with the
     better score and either's departure. The town is the gazetteer's (`town_of`, for railway stations from
     trainline-eu/stations), else a chosen town of the same country within STATION_TOWN_KM whose name begins
-    the station's ("Lyon" for "Lyon Part-Dieu"). Two stations of one town are one stop too."""
+    the station's ("Lyon" for "Lyon Part-Dieu"), or for a curated station the nearest chosen town within
+    STATION_TOWN_KM ("gare de Iaroslavl" and "Moscou"). Two stations of one town are one stop too."""
     from .gazetteer import name_key
 
     towns = {r.place.id: (s, r, dep) for s, r, dep in chosen if r.place.kind == "city"}
@@ -317,11 +320,15 @@ def merge_stations(chosen, gazetteer) -> list:
                 # ("from my Denmark Hill commute" beside "the journey begins at London Euston")
                 key_id = station_of_town.setdefault(known.id, r.place.id)
             else:
+                # a chosen town of the same country close by whose name begins the station's, else (a curated
+                # station with no town: "gare de Iaroslavl" in Moscow) the closest chosen town close by
                 key = name_key(r.place.name)
-                town = next((t for t in towns.values() if t[1].place.country == r.place.country
-                             and key.startswith(name_key(t[1].place.name))
-                             and distance_km(r.place.lat, r.place.lon, t[1].place.lat, t[1].place.lon)
-                             < STATION_TOWN_KM), None)
+                near = sorted((distance_km(r.place.lat, r.place.lon, t[1].place.lat, t[1].place.lon), k, t)
+                              for k, t in enumerate(towns.values()) if t[1].place.country == r.place.country)
+                near = [(d, t) for d, _, t in near if d < STATION_TOWN_KM]
+                town = next((t for _, t in near if key.startswith(name_key(t[1].place.name))), None)
+                if town is None and r.place.id.startswith("overlay:") and near:
+                    town = near[0][1]
             if town is not None:
                 s, dep, r = max(s, town[0]), dep or town[2], town[1]
         key_id = key_id or r.place.id

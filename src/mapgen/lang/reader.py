@@ -60,6 +60,7 @@ class Reading:
     conjunct: bool = False  # a later member of a list ("Prague" in "Dresden and Prague")
     entity: str = ""  # spaCy's entity label over the mention
     person: bool = False  # spaCy reads the name as a person's ("Cooper", "Laurent")
+    common: bool = False  # one word opening a sentence that the parse reads as a common word ("Prix", "Avez")
     cues: tuple[str, ...] = ()
 
     @property
@@ -85,6 +86,13 @@ class Parsed:
     def mark_places(self, spans) -> None:
         """The char spans of the place mentions found in the text (a subject that is one of them is a place)."""
         self._places = sorted(spans)
+        self._bounds = {s for s, _ in self._places}, {e for _, e in self._places}
+
+    def place_starts_at(self, off: int) -> bool:
+        return off in getattr(self, "_bounds", ((), ()))[0]
+
+    def place_ends_at(self, off: int) -> bool:
+        return off in getattr(self, "_bounds", ((), ()))[1]
 
     def is_place(self, tok) -> bool:
         off = self.offset(tok.doc) + tok.idx
@@ -276,6 +284,18 @@ class Reader:
             preps.add("from")
             cues.append("before a dash to a place")
             leg_mark = True
+        # a hyphen with no space between two places: a route's name ("le Paris-Nice", "the Moscow-Beijing
+        # express", "train Dakar-Bamako"), one token or three; its ends are the journey's
+        route_name = False
+        text, base = doc.text, self._parsed.offset(doc)
+        if start - base >= 1 and text[start - base - 1] in dashes and self._parsed.place_ends_at(start - 1):
+            preps.add("to")
+            cues.append("after a hyphen from a place")
+            leg_mark = route_name = True
+        if end - base < len(text) and text[end - base] in dashes and self._parsed.place_starts_at(end + 1):
+            preps.add("from")
+            cues.append("before a hyphen to a place")
+            leg_mark = route_name = True
         rel = ("subject" if anchor.dep_ in self.subject else "object" if anchor.dep_ in self.object and not preps
                else "prep" if preps else "other")
 
@@ -476,10 +496,19 @@ class Reader:
                     role = "dest"
                     cues.append("'from X to Y'")
                     break
+        if route_name and traveller == "place":
+            traveller = "vehicle"  # "le Paris-Nice est parti": the train named by its route
+        if route_name and not ek & set(MOTION) and traveller not in ("self", "vehicle"):
+            # a route's name with no journey told ("rénover les lignes Paris-Gap-Briançon", "un Moscou-Pékin
+            # en passant par le Baïkal"): a service named, as likely another one as the journey's
+            role, actor, leg_mark = "none", False, False
         if leg_mark and role in ("none", "at", "object", "subject", "attribute"):
             # a leg written out ("Tomsk -> Iurga", "le train Dakar – Bamako") says more than the parse
             role, actor = ("dest" if "to" in preps else "depart"), False
-        if attribute and role not in ("part", "subject"):
+        if route_name and not ek & set(MOTION):
+            # "la lenteur du train Dakar-Bamako ne réfrène pas...": the verb is not the journey's
+            negated = modal = conditional = hypothetical = False
+        if attribute and role not in ("part", "subject") and not route_name:
             role = "attribute"
         # a natural feature named after a place: "the Tumen River", "Lake Baikal", "le lac Baïkal"
         if any(0 <= k < len(doc) and "feature" in kinds[k] and doc[k].sent == sent
@@ -487,7 +516,7 @@ class Reader:
             role = "feature"
         # "the Tumen", "vers le Tessin": a definite article before a town's name says it is something else
         determiner = span.start > sent.start and doc[span.start - 1].pos_ == "DET" and \
-            "Definite=Def" in str(doc[span.start - 1].morph)
+            "Definite=Def" in str(doc[span.start - 1].morph) and not route_name  # "le Paris-Nice" is a train
         # a headline or a list written "X to Y": X is where the trip starts
         if role == "none" or (gov is None and role == "object"):
             for c in anchor.children:
@@ -517,8 +546,16 @@ class Reader:
             other_trip=other_trip, extension=extension, actor=actor, mode=mode, station=station,
             reported=reported, possible=possible, determiner=determiner, conjunct=conjunct, entity=entity,
             person=entity in self.people_labels or self._named_for_a_role(doc, span, kinds),
+            common=len(span) == 1 and self._opens_sentence(root) and (
+                root.pos_ in ("VERB", "AUX", "ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ")
+                or root.pos_ == "ADJ" and entity not in self.place_labels),  # not NOUN: "Jasper to Prince Rupert"
             cues=tuple(words + cues),
         )
+
+    @staticmethod
+    def _opens_sentence(tok) -> bool:
+        """First in its sentence, or after an opening quote or bracket: capitalised whatever it is."""
+        return tok.i == tok.sent.start or (tok.doc[tok.i - 1].is_punct and tok.doc[tok.i - 1].text in "\"«“(")
 
     @staticmethod
     def _named_for_a_role(doc, span, kinds) -> bool:
