@@ -157,6 +157,37 @@ def test_a_route_name_is_a_leg(gaz, code, sentence, first, second):
     assert stops(gaz, sentence) == [first, second]
 
 
+@pytest.mark.parametrize("code, sentence, name", [
+    # a modal on the verb the governing one completes: "you'd need to make the hop to X" (not travelled)
+    ("en", "Without the railway you'd need to make the long drive from Darwin to Katherine.", "Katherine"),
+    ("en", "In winter we could try to reach Lhasa, but the pass is often closed.", "Lhasa"),
+    ("fr", "Sans ce train, il faudrait pouvoir continuer jusqu'à Rabat en car.", "Rabat"),
+])
+def test_a_modal_on_the_verb_above_is_read(code, sentence, name):
+    rd = read(code, sentence, name, places=(name,))
+    assert rd.modal and (rd.uncertain or rd.traveller == "self")  # "we could" may be "we were able to"
+
+
+@pytest.mark.parametrize("text, town", [
+    # "the X station", "the town of X": the article names the kind, no other thing called X is meant
+    ("Our train left Campeche at dawn and we finally arrived at the Cancún station after dark.", "Cancún"),
+    ("We left Darwin on Wednesday and the train stopped at the town of Katherine for four hours.", "Katherine"),
+    ("Le train a quitté Lyon à midi et il est arrivé à la gare de Chambéry le soir.", "Chambéry"),
+])
+def test_a_definite_article_before_a_kind_word_is_no_sign_of_another_thing(gaz, text, town):
+    assert town in stops(gaz, text)
+
+
+@pytest.mark.parametrize("text, town", [
+    # names joined by lower-case words of other languages: "es", "el", "al"
+    ("The train from Dar es Salaam reached Mbeya at noon the next day.", "Dar es Salaam"),
+    ("Nous avons quitté Dar es Salaam à l'aube et sommes arrivés à Mbeya le lendemain.", "Dar es Salaam"),
+    ("We left Sharm el Sheikh by bus and took the train from Cairo to Luxor.", "Luxor"),
+])
+def test_names_with_lower_case_particles(gaz, text, town):
+    assert town in stops(gaz, text)
+
+
 def test_a_route_name_under_a_negated_verb_that_is_not_the_journey_s():
     # "the slowness of the Dakar-Bamako does not put traders off": the negation is not about the journey
     sentence = "La lenteur du train Dakar-Bamako ne décourage pas les commerçants."

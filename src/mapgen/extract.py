@@ -34,7 +34,7 @@ MAX_WORDS = 6
 CONNECTORS = {
     "de", "du", "des", "d", "la", "le", "les", "l", "et", "sur", "sous", "en", "lès", "lez", "aux", "au",
     "of", "the", "and", "on", "upon", "by", "in", "am", "an", "der", "die", "das", "im", "del", "di", "da",
-    "do", "dos", "das", "y", "e", "el", "al", "van", "von", "ter", "ten", "den", "het", "s",
+    "do", "dos", "das", "y", "e", "el", "al", "es", "van", "von", "ter", "ten", "den", "het", "s",
 }
 # Words that are place names somewhere but, written alone, are almost always something else.
 STOPWORDS = set("""

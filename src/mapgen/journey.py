@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from .article import Article
 from .errors import GeocodeError
 from .extract import Extraction, Mention, Resolved, extract
-from .gazetteer import WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place, distance_km
+from .gazetteer import WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place, distance_km, query_forms
 
 STOP_KINDS = ("city", "station", "spaceport", "port", "landmark")
 MAX_STOPS = 40  # stops proposed at most (rail distances are computed between pairs of them)
@@ -286,7 +286,8 @@ def mention_score(rd, p: Place, m: Mention) -> tuple[float, bool]:
         score -= 1.0  # spaCy reads a person ("Cooper", "Laurent"); see bench/entities.py
     if rd.common and p.kind == "city" and p.population < PERSON_TOWN and " " not in m.text:
         score -= 2.0  # a capitalised word the parse reads as a noun, verb or adjective: "Prix", "Avez-vous"
-    if rd.determiner and p.kind == "city" and not m.text[:1].islower() and not rd.station:
+    if rd.determiner and p.kind == "city" and not m.text[:1].islower() and not rd.station and \
+            not any(kind for _, kind in query_forms(m.text)):  # "the Cancún station", "the town of Katherine"
         score -= 1.5  # "crossed the Tumen", "vers le Tessin": a river, a region, a train, not the town
     # "left Pyongyang", "from Xining to Golmud"; and the first end of "between Vancouver and Toronto"
     departure = (rd.role == "depart" or (rd.role == "ends" and not rd.conjunct)) and not rd.unreal and \

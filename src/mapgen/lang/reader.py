@@ -373,6 +373,9 @@ class Reader:
             if gov.head.i != gov.i and has(gov.head, "modal") and gov.head.pos_ in ("VERB", "AUX") and \
                     "Tense=Past" not in str(gov.head.morph):
                 modal = True  # "vous pouvez continuer jusqu'à Rabat"
+            if gov.head.i != gov.i and gov.dep_ in self.data.labels("open_complement") and any(
+                    c.dep_ in self.aux and has(c, "modal") for c in gov.head.children):
+                modal = True  # "you'd need to make the hop to Katherine", "we could try to reach Lhasa"
         hypothetical = any(kinds[t.i] & {"plan", "hedge"} for t in chain[1:]) or \
             bool(path_kinds & {"hedge", "plan"}) or (gov is not None and bool(kinds[gov.i] & {"plan"})) or \
             (gov is not None and any(kinds[c.i] & {"hedge"} for c in gov.children))
