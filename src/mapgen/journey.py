@@ -175,9 +175,11 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     chosen = _two_ends(chosen, [c for c in best.values() if not ex.reading(c[1].mention).unreal
                                 and not ex.reading(c[1].mention).person], notes)
     ordered = _travel_order(chosen, rail)
+    strong = sum(1 for s, _, dep in ordered if s >= STRONG or dep)  # weak stops are kept between these
     out = []
     for k, (s, r, dep) in enumerate(ordered):
-        stop = _stop(ex, r, s, dep, gazetteer, [x[1] for x in ordered], reached.get(r.place.id))
+        stop = _stop(ex, r, s, dep, gazetteer, [x[1] for x in ordered], reached.get(r.place.id),
+                     between=strong >= 2)
         said, review = notes.get(r.place.id, ((), ()))
         if review:  # a reason of its own (the namesake, the two ends) says it better than "weakly cued"
             stop = replace(stop, review=tuple(x for x in stop.review if x != WEAK_REVIEW))
@@ -629,7 +631,7 @@ def _shortest_order(start, rest, d):
 
 
 def _stop(ex: Extraction, r: Resolved, score: float, departure: bool, gazetteer: Gazetteer,
-          others: list[Resolved], reached: str | None = None) -> ProposedStop:
+          others: list[Resolved], reached: str | None = None, between: bool = True) -> ProposedStop:
     text = ex.text
     quote = quote_for(text, r.mention)
     rd = ex.reading(r.mention)
@@ -647,8 +649,10 @@ def _stop(ex: Extraction, r: Resolved, score: float, departure: bool, gazetteer:
                       f"(confidence {r.confidence:.2f})")
     if r.place.kind in ("region", "country"):
         review.append(f"a {r.place.kind}, not a town")
-    if score < STRONG:  # kept only for lying on the way: a passing mention as often as a stop
+    if score < STRONG and between:  # kept only for lying on the way: a passing mention as often as a stop
         review.append(WEAK_REVIEW)
+    elif score < STRONG:  # fewer than two clear stops: the weak ones are the journey's best evidence
+        notes.append("weakly cued, but the article cues no stop of this journey more clearly")
     # Would `mapgen build` (which sees only the stops) pick the same place? If not, give it a country hint.
     country = None
     ctx = Context(countries={o.place.country for o in others if o is not r and o.place.country},
