@@ -188,6 +188,20 @@ def test_names_with_lower_case_particles(gaz, text, town):
     assert town in stops(gaz, text)
 
 
+@pytest.mark.parametrize("text, before", [
+    # a flashback to an earlier trip, dated, before the journey told
+    ("Back in the 1990s, I took the night train from Atlanta to Washington. This spring my wife and I boarded "
+     "the sleeper in Vienna and arrived in Venice the next morning.", {"Atlanta", "Washington"}),
+    ("Years ago we rode the train from Inverness to Wick. Last week we left Edinburgh by train and reached "
+     "Aberdeen at noon.", {"Inverness", "Wick"}),
+    ("Une autre fois, j'ai pris le train de Lille à Bruxelles. Cette fois, nous avons quitté Paris à midi et "
+     "sommes arrivés à Lyon le soir.", {"Lille", "Brussels"}),
+])
+def test_an_earlier_trip_told_in_passing_is_no_stop(gaz, text, before):
+    found = stops(gaz, text)
+    assert len(found) == 2 and not before & set(found), found
+
+
 def test_a_route_name_under_a_negated_verb_that_is_not_the_journey_s():
     # "the slowness of the Dakar-Bamako does not put traders off": the negation is not about the journey
     sentence = "La lenteur du train Dakar-Bamako ne décourage pas les commerçants."
