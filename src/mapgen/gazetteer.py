@@ -509,6 +509,7 @@ class Context:
     region_bonus: float = 2.0
     within: Place | None = None  # the place the text says this one is in ("Parkland, Florida")
     within_bonus: float = 3.0
+    named: set[str] | None = None  # countries the article names outright (None: not known)
 
     def score(self, p: Place) -> tuple[float, str]:
         bonus, reasons = 0.0, []
@@ -529,7 +530,8 @@ class Context:
         elif self.country_weight.get(p.country):
             w = self.country_weight[p.country]
             bonus += self.country_bonus * w
-            reasons.append(f"in {p.country}, which the article names")
+            reasons.append(f"in {p.country}, which the article names" if self.named is None or p.country in self.named
+                           else f"in {p.country}, where other places the article names are")
         if self.points and p.kind not in WIDE_KINDS:
             ws = self.point_weight or [1.0] * len(self.points)
             best, best_d = 0.0, None
