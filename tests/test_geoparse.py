@@ -80,3 +80,53 @@ def test_reasons_say_a_country_is_named_only_when_it_is(gaz):
     ex = extract(named, gaz, read=False)
     springfield = next(r for r in ex.resolved if r.mention.text == "Springfield")
     assert any("in US, which the article names" in w for w in springfield.geocode.candidates[0].why)
+
+
+@pytest.mark.parametrize("text, expect", [
+    # datelines with AP state abbreviations: the state is found, and holds the town before it
+    ("FRANKFORT, Ky. (AP) — Lawmakers met in Lexington and Paris on Monday.",
+     {"FRANKFORT": "KY", "Ky.": "KY", "Lexington": "KY", "Paris": "KY"}),
+    ("LANCASTER, Pa. — A man from York was charged.", {"LANCASTER": "PA", "Pa.": "PA", "York": "PA"}),
+    ("OXFORD, Miss. - Rain fell on Oxford and Tupelo.", {"OXFORD": "MS", "Miss.": "MS", "Tupelo": "MS"}),
+    ("He lives in Columbus, Ga., and works in Athens, Ga.", {"Columbus": "GA", "Athens": "GA", "Ga.": "GA"}),
+])
+def test_datelines_and_dotted_state_abbreviations(gaz, text, expect):
+    got = {r.mention.text: r.place for r in extract(text, gaz, read=False).resolved}
+    for name, admin1 in expect.items():
+        assert got[name].country == "US" and got[name].admin1 == admin1, (name, got.get(name))
+
+
+def test_a_state_abbreviation_needs_its_full_stop(gaz):
+    got = [r.mention.text for r in extract("Pa Kim and Ky Lee met Va Smith.", gaz, read=False).resolved]
+    assert not {"Pa", "Ky", "Va"} & set(got)
+
+
+def test_names_in_a_list_of_counties_are_counties(gaz):
+    text = "Voters in Fulton and DeKalb counties went to the polls near Atlanta."
+    got = {r.mention.text: r.place for r in extract(text, gaz, read=False).resolved}
+    assert got["Fulton"].name == "Fulton County" and got["Fulton"].admin1 == "GA"
+    assert got["DeKalb"].name == "DeKalb County" and got["DeKalb"].admin1 == "GA"
+    # the same as a gold span
+    i = text.index("DeKalb")
+    ex = extract(text, gaz, read=False, spans=[(i, i + len("DeKalb"))])
+    assert ex.spans[0][1].place.name == "DeKalb County"
+
+
+def test_a_county_named_with_its_kind_word_is_the_county(gaz):
+    got = {r.mention.text: r.place for r in extract(
+        "Officials in Orange County said Anaheim and Irvine were spared.", gaz, read=False).resolved}
+    assert got["Orange County"].kind == "region" and got["Orange County"].admin1 == "CA"  # not the city of Orange
+    got = {r.mention.text: r.place for r in extract(
+        "The Lake County sheriff said deputies were sent to Waukegan.", gaz).resolved}
+    assert got["Lake County"].admin1 == "IL"  # the one Waukegan is in
+
+
+def test_a_person_s_name_is_no_context(gaz):
+    # "Noma" is a neighbourhood of Washington; here a woman in Cape Town, whom the parse reads as a person
+    text = ("Noma (not her real name) said she moved to the township last year. Her daughter Noma, 12, works "
+            "in a clinic. Police in Cape Town said Noma was not afraid.")
+    i = text.index("the township")
+    ex = extract(text, gaz, spans=[(i + 4, i + 12)])
+    assert "Noma" in [m.text for m in find_mentions(Article(text=text, path="t"), gaz)]  # found by the dictionary
+    r = ex.spans[0][1]
+    assert r is not None and r.place.country == "ZA"  # but the unknown span is placed in South Africa

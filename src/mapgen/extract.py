@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from .article import Article
 from .errors import GeocodeError
 from .gazetteer import (
-    ABBREVIATION, ADJECTIVE, DOTTED, KIND_WORDS, SITE, WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place,
+    _DOTTED_WORD, ABBREVIATION, ADJECTIVE, DOTTED, KIND_WORDS, SITE, WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place,
     distance_km, name_key, query_forms,
 )
 
@@ -118,6 +118,7 @@ class Mention:
     within: str | None = None  # a larger place named right after it ("Parkland, Florida")
     loose: bool = False  # matched only up to transliteration ("Naouchki" for Naushki)
     person: bool = False  # inside a name the parse reads as a person's ("Noma (not her real name)")
+    query: str | None = None  # the name to look up when not the text: "Fulton County" for "Fulton and DeKalb counties"
 
 
 @dataclass(frozen=True)
@@ -241,7 +242,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
         within = None
         nxt = kept_at.get(j + 1)  # "Parkland, Florida", "Portland, Ore.": the place after the comma holds it
         if nxt is not None and text[toks[j].end:toks[nxt[0]].start] == ", " and not nxt[2] & ADJECTIVE:
-            within = text[toks[nxt[0]].start:toks[nxt[1]].end]
+            within = text[toks[nxt[0]].start:toks[nxt[1]].end] + ("." if nxt[2] & DOTTED else "")  # "Miss."
         mentions.append(Mention(start, end, text[start:end], s, adjective=bool(flags & ADJECTIVE), kind=kind,
                                 within=within))
     return sorted(mentions + parts, key=lambda m: m.start)
@@ -379,16 +380,20 @@ def _accept(text: str, toks: list[Token], i: int, j: int, key: str, gazetteer: G
         elif flags & ABBREVIATION:
             if upper:
                 usable.append(flags)
+            elif dot and i == j and _DOTTED_WORD.match(text[span[0].start:span[0].end + 1]):
+                usable.append(DOTTED)  # "Ky." where the index keeps the key as "KY": a dotted abbreviation
         elif upper and len(span) == 1 and len(span[0].text) <= 4:
             continue  # "MOW", "NATO": capitals match abbreviations only
         else:
             usable.append(flags)
     if not usable:
         return None
+    if dot and i == j and any(f & DOTTED for f in usable) and _DOTTED_WORD.match(text[span[0].start:span[0].end + 1]):
+        return DOTTED  # "Pa.", "Minn.", "Wash.": written with its full stop, the abbreviation, not a town "Pa"
     if i == j and not upper and (key in STOPWORDS or key in KIND_WORDS):
         return None
-    if i == j and len(key) < 3 and not upper:
-        return None
+    if i == j and len(key) < 3 and not upper and not (dot and all(f & DOTTED for f in usable)):
+        return None  # (a dotted abbreviation is kept: "FRANKFORT, Ky.", "ATHENS, Ga.")
     return min(usable)
 
 
@@ -445,13 +450,15 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
     "Hotel Kyjev", "University of California"): never that place, at best somewhere in the focus town."""
     groups: dict[tuple[str, str | None], list[Mention]] = {}
     for m in mentions:
-        groups.setdefault((name_key(m.text), m.kind, m.within), []).append(m)
-    names = {k: ms[0].text for k, ms in groups.items()}
+        groups.setdefault(_group_key(m), []).append(m)
+    names = {k: ms[0].query or ms[0].text for k, ms in groups.items()}
     inner: dict[tuple[str, str | None], str] = {}
     demonym: dict[tuple[str, str | None], str] = {}  # "Siberian" -> Siberia, "English" -> England
     sites = set()  # "Royal Street", "Hotel Kyjev": named after a place, inside another one
     # people's names are no evidence of where the article is ("Noma", "Zara" the brand's founder)
-    person_keys = {k for k, ms in groups.items() if all(m.person for m in ms)}
+    # (a small town's name read once as a person's is a person's name throughout, as in find_mentions)
+    person_keys = {k for k, ms in groups.items() if all(m.person for m in ms) or any(m.person for m in ms)
+                   and all(p.kind == "city" and p.population < PERSON_TOWN for p in gazetteer.lookup(k[0]))}
     for k, text in names.items():
         forms = query_forms(text)
         known = any(gazetteer.has_key(key) for key, _ in forms)
@@ -532,18 +539,22 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
 
     third = run(ctx2)
     # the focus is what the article names outright, not what the insides of unknown names suggest
-    focus = _focus(groups, {k: g for k, g in evidence(third).items() if k not in inner and k not in demonym},
-                   countries, gazetteer) if fallback else None
+    focus = None
+    if fallback:
+        focus = _focus(groups, {k: g for k, g in evidence(third).items() if k not in inner and k not in demonym},
+                       countries, gazetteer, towns_only=True)
+        if focus is None:  # no town named outright fits: the towns inside unknown names, else the main country
+            focus = _focus(groups, {k: g for k, g in evidence(third).items() if k in inner}, countries, gazetteer)
     # the places named outright, in text order: an unknown name is most likely in the one the text puts it in
     known = sorted(((m, third[k]) for m in mentions
-                    if (k := (name_key(m.text), m.kind, m.within)) in third and third[k] is not None
+                    if (k := _group_key(m)) in third and third[k] is not None
                     and k not in inner and k not in demonym and k not in person_keys and not m.adjective),
                    key=lambda x: x[0].start)
     starts = [m.start for m, _ in known]
     text = article.text
     out = []
     for m in mentions:
-        k = (name_key(m.text), m.kind, m.within)
+        k = _group_key(m)
         g = third.get(k)
         local = _local_place(text, m, known, starts) if fallback and (g is None or k in inner) else None
         if k in inner and g is not None and local is None and focus is not None and not _fits(
@@ -566,6 +577,29 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
         elif focus is not None:
             cand = Candidate(focus, 0.0, ("unknown name; placed at the article's focus",))
             out.append(Resolved(m, Geocode(m.text, focus, (cand,), 0.05), 0.05))
+    return out
+
+
+def _group_key(m: Mention) -> tuple:
+    return name_key(m.query or m.text), m.kind, m.within
+
+
+# "Fulton and DeKalb counties", "Orleans, Jefferson and St. Bernard parishes": each name is a county's
+_PLURAL_UNITS = {"counties": "County", "parishes": "Parish", "boroughs": "Borough"}
+_UNIT_LIST = re.compile(r"(?:\s*(?:,|,?\s+(?:and|or|&))\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*)*\s+(counties|parishes|boroughs)\b")
+
+
+def county_lists(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """Mentions in a list ending in a plural unit word ("Fulton and DeKalb counties") looked up as that unit
+    ("Fulton County"), when the gazetteer knows one of that name."""
+    out = []
+    for m in mentions:
+        hit = _UNIT_LIST.match(text, m.end)
+        if hit and not m.adjective and m.query is None:
+            name = f"{m.text} {_PLURAL_UNITS[hit.group(1)]}"
+            if gazetteer.has_key(name_key(name)):
+                m = replace(m, query=name, kind="region")
+        out.append(m)
     return out
 
 
@@ -604,6 +638,7 @@ def _fits(place: Place, confident, first: bool, organisation: bool, km: float = 
                for _, _, g in confident)
 
 
+PERSON_TOWN = 100_000  # a town smaller than this, named once as a person, is a person throughout
 DEMONYM_TOWN = 20_000  # a demonym spelt like a town smaller than this is the demonym ("English", Indiana)
 DEMONYM_REGION = 100_000  # ... and a region, one at least this populous (when its population is known)
 DEMONYM_CITY = 500_000  # a demonym's place, when a town, is a city at least this big ("Havanese")
@@ -659,7 +694,9 @@ def _inner_name(text: str, gazetteer: Gazetteer) -> str | None:
             key = name_key(part)
             if not words[a][:1].isupper() or key in STOPWORDS or key in KIND_WORDS or len(key) < 3:
                 continue
-            places = gazetteer.lookup(key)
+            # by a place's own name or its adjective ("Fire Island" is not Iceland, whose Icelandic name is
+            # Ísland; "European Commission" is Europe's)
+            places = [p for p, f in gazetteer.lookup_flags(key) if name_key(p.name) == key or f & ADJECTIVE]
             if not places:
                 continue
             top = max(importance(p) for p in places)
@@ -671,14 +708,14 @@ def _inner_name(text: str, gazetteer: Gazetteer) -> str | None:
 FOCUS_KM = 300.0  # tuned on GeoWebNews dev: 150 km 79.2 %, 300-500 km 80.0 %, 1000 km 79.1 %
 
 
-def _focus(groups, resolved, countries, gazetteer) -> Place | None:
+def _focus(groups, resolved, countries, gazetteer, towns_only: bool = False) -> Place | None:
     """The place the article is most about: the named town or region with the most named around it (a
     town named three times far from all the others is likely a word that is not a place there: a floor
     plan called "Norbury"), else its main country."""
     weight: dict[str, tuple[float, Place]] = {}
     for k, g in resolved.items():
-        if g is None or g.place.kind in WIDE_KINDS or g.confidence < 0.3:
-            continue
+        if g is None or g.place.kind in WIDE_KINDS or g.confidence < 0.3 or countries.get(g.place.country, 0.0) < 0.5:
+            continue  # (the place an article is most about lies in a country it is much about)
         w = len(groups[k]) * g.confidence * (1.2 if g.place.kind == "city" else 1.0) * (0.2 + countries.get(g.place.country, 0.0))
         prev = weight.get(g.place.id, (0.0, g.place))
         weight[g.place.id] = (prev[0] + w, g.place)
@@ -686,7 +723,7 @@ def _focus(groups, resolved, countries, gazetteer) -> Place | None:
         def around(p: Place) -> float:
             return sum(w * math.exp(-distance_km(p.lat, p.lon, q.lat, q.lon) / FOCUS_KM) for w, q in weight.values())
         return max(weight.values(), key=lambda x: (round(around(x[1]), 6), x[0], x[1].population))[1]
-    if countries:
+    if countries and not towns_only:
         return gazetteer.get(f"country:{max(countries, key=countries.get)}")
     return None
 
@@ -760,9 +797,10 @@ def extract(article: Article | str, gazetteer: Gazetteer | None = None, *, read:
         parsed = rd.parse(article.text, article.sentences, keep)
         mentions = sorted(mentions + entity_mentions(article, parsed, mentions, gazetteer, rd),
                           key=lambda m: m.start)
-        mentions = mark_people(parsed, mentions, rd)
+        mentions = mark_people(article.text, parsed, mentions, rd)
     if spans is not None:
         mentions = with_spans(article, mentions, given)
+    mentions = county_lists(article.text, mentions, gazetteer)
     resolved = resolve(article, mentions, gazetteer, fallback=spans is not None, language=language)
     countries: dict[str, float] = {}
     for r in resolved:
@@ -820,7 +858,7 @@ def with_spans(article: Article, found: list[Mention], given: list[Mention]) -> 
     return out
 
 
-def mark_people(parsed, mentions: list[Mention], rd) -> list[Mention]:
+def mark_people(text: str, parsed, mentions: list[Mention], rd) -> list[Mention]:
     """The mentions that lie inside a name spaCy reads as a person's ("Noma", "Zara" in "Amancio Ortega of
     Zara" stays), flagged `person`: kept, but no evidence of where the article is."""
     people = sorted((off + e.start_char, off + e.end_char) for off, doc in parsed.blocks for e in doc.ents
@@ -832,7 +870,9 @@ def mark_people(parsed, mentions: list[Mention], rd) -> list[Mention]:
     for m in mentions:
         i = bisect.bisect_right(starts, m.start) - 1
         inside = i >= 0 and people[i][0] <= m.start and m.end <= people[i][1]
-        out.append(replace(m, person=True) if inside and not m.adjective else m)
+        if inside and not m.adjective and not re.search(LOCATIVE, text[max(0, m.start - 80):m.start]):
+            m = replace(m, person=True)  # (not after a preposition of place: "sent to Waukegan")
+        out.append(m)
     return out
 
 

@@ -367,6 +367,7 @@ class Gazetteer:
         keys = {k for k, _ in forms}
         # "EU", "U.S.": capitals ask for an abbreviation when there is one; "Eu" or "us" never gets one
         caps = bool(_CAPS.match(_LEADING_WORDS.sub("", text.strip())))
+        dotted = bool(_DOTTED_WORD.match(text.strip()))
         for i, (key, form_kind) in enumerate(forms):
             if form_kind == SITE:
                 continue  # "Royal Street" is not Royal City, whatever else it may be
@@ -374,6 +375,9 @@ class Gazetteer:
             hits = self.lookup_flags(key)
             if caps and any(f & ABBREVIATION for _, f in hits):
                 hits = [(p, f) for p, f in hits if f & ABBREVIATION]
+            elif dotted and any(f & (ABBREVIATION | DOTTED) and p.kind == "region" for p, f in hits):
+                # "Ky.", "Pa.", "Va.": the state, not a town or an alternate name spelt "Pa" or "Va"
+                hits = [(p, f) for p, f in hits if f & (ABBREVIATION | DOTTED) and p.kind == "region"]
             elif not caps:
                 hits = [(p, f) for p, f in hits if not f & ABBREVIATION]
             if not text.rstrip().endswith("."):
@@ -460,11 +464,12 @@ class Gazetteer:
             regions = [q for q, _ in found.values() if q.kind == "region" and q.country == p.country
                        and (not q.admin1 or q.admin1 == p.admin1)] if p.kind == "city" else []
             for region in regions:
-                if (p.population >= 100_000 or p.feature == "PPLA") and (
+                if why[0] == "whole name" and (p.population >= 100_000 or p.feature == "PPLA") and (
                         name_key(p.name) in keys or p.population >= region.population // 4):
                     # "Zurich", "Novosibirsk", "New York", "Nong Khai": the city stands for the region named
                     # like it, when the city is big or the region's capital and the name is its own, or the
-                    # city is a big part of the region ("Oklahoma" is the state: Oklahoma City is neither)
+                    # city is a big part of the region ("Oklahoma" is the state: Oklahoma City is neither); not
+                    # when the text names the region with its kind word ("Orange County" is not Orange)
                     stands_for.setdefault(p.id, set()).add(region.id)
             scored.append(Candidate(p, round(score, 3), tuple(why)))
         # ... ranked just ahead of that region, not ahead of anything else: Florida (Uruguay)'s capital
