@@ -17,7 +17,8 @@ second run without spans gives `extract`'s own mentions, for the end-to-end numb
   * the same, counting a choice as exact when it is the very GeoNames feature of the gold annotation;
   * the median error in km (unplaced spans count as infinitely far);
   * extract recall: the share of gold toponyms that `mapgen extract` finds at all (a mention overlapping the
-    gold span), and the share it finds and places within 161 km (the end-to-end number);
+    gold span), and the share it finds and places within 161 km (the end-to-end number); extract precision:
+    the share of its placed mentions that overlap a gold toponym (any, with coordinates or not);
   * on the dev half only, the wrong ones by cause (see WHY_WRONG) and, with --errors, the worst choices:
     the test half stays a test, scored and never read.
 
@@ -89,6 +90,14 @@ def load(path: Path):
     return out
 
 
+def all_toponym_spans(path: Path) -> dict[int, list[tuple[int, int]]]:
+    """Every gold toponym's span by article, with or without coordinates (for extract's precision)."""
+    out = {}
+    for art in ET.parse(path).getroot().iter("article"):
+        out[int(art.get("file"))] = [(int(t.findtext("start")), int(t.findtext("end"))) for t in art.iter("toponym")]
+    return out
+
+
 def run_extract(articles, with_spans: bool, in_process: bool = False) -> dict:
     """`mapgen extract - --json` over the articles in one process: {article id: [output record, ...]}.
     `in_process` calls the same per-article function (`mapgen.corpus.records`) in this process instead."""
@@ -125,7 +134,7 @@ def country_points() -> dict[str, tuple[float, float]]:
 
 
 def evaluate(articles, show_errors: int = 0, causes: bool = True, in_process: bool = False,
-             details: bool = False) -> dict:
+             details: bool = False, toponyms: dict | None = None) -> dict:
     spans_out = run_extract(articles, with_spans=True, in_process=in_process)
     plain_out = run_extract(articles, with_spans=False, in_process=in_process)
     gn_points = country_points()
@@ -201,6 +210,15 @@ def evaluate(articles, show_errors: int = 0, causes: bool = True, in_process: bo
             if id_errors[-1] > KM:
                 worst.append((e, g["name"], f"{p['name']} ({p['kind']}, {p['country']})", fid))
     n = len(errors)
+    # extract's precision: its placed mentions that overlap a gold toponym (with coordinates or not)
+    mentions_n = mentions_ok = 0
+    for fid, text, gold in articles:
+        spans = (toponyms or {}).get(fid, [(g["start"], g["end"]) for g in gold])
+        for m in plain_out.get(fid, []):
+            if m["place"] is None:
+                continue
+            mentions_n += 1
+            mentions_ok += any(a < m["end"] and m["start"] < b for a, b in spans)
 
     def share(v):
         return round(v / n, 4) if n else None
@@ -217,6 +235,7 @@ def evaluate(articles, show_errors: int = 0, causes: bool = True, in_process: bo
         "placed_by_a_name_inside": share(inner),
         "extract_recall": share(found),
         "extract_recall_and_within_161km": share(found_ok),
+        "extract_precision": round(mentions_ok / mentions_n, 4) if mentions_n else None,
     }
     if causes:
         res["wrong_by_cause"] = {k: share(v) for k, v in why_wrong.items()}
@@ -254,7 +273,7 @@ def main(argv=None) -> int:
         articles = articles[: args.limit]
     t0 = time.perf_counter()
     res = evaluate(articles, args.errors, causes=args.split == "dev", in_process=args.in_process,
-                   details=args.details)
+                   details=args.details, toponyms=all_toponym_spans(path))
     res["split"] = args.split
     res["seconds"] = round(time.perf_counter() - t0, 1)
     if args.json:
@@ -271,6 +290,7 @@ def main(argv=None) -> int:
         ("spans placed by a known name inside them", res["placed_by_a_name_inside"]),
         ("extract recall (gold span found)", res["extract_recall"]),
         ("extract recall and placed within 161 km", res["extract_recall_and_within_161km"]),
+        ("extract precision (its mentions that are gold toponyms)", res["extract_precision"]),
     ]
     for label, v in rows:
         print(f"  {label:<58} {v * 100:6.1f} %")

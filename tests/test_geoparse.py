@@ -130,3 +130,14 @@ def test_a_person_s_name_is_no_context(gaz):
     assert "Noma" in [m.text for m in find_mentions(Article(text=text, path="t"), gaz)]  # found by the dictionary
     r = ex.spans[0][1]
     assert r is not None and r.place.country == "ZA"  # but the unknown span is placed in South Africa
+
+
+def test_a_surname_that_is_a_small_town_is_not_a_place_found(gaz):
+    text = ("The council met on Monday. Coleman told reporters the plan would cost more. Coleman's office in "
+            "Chicago declined to comment. Later the bus went to Coleman, then on to Abilene.")
+    found = [(r.mention.text, r.mention.start) for r in extract(text, gaz).resolved]
+    names = [n for n, _ in found]
+    assert "Chicago" in names and "Abilene" in names
+    # the person (subject, possessor) is left out; the town after "to" stays
+    assert [n for n, at in found if n == "Coleman"] == ["Coleman"]
+    assert next(at for n, at in found if n == "Coleman") == text.index("Coleman, then")

@@ -797,7 +797,7 @@ def extract(article: Article | str, gazetteer: Gazetteer | None = None, *, read:
         parsed = rd.parse(article.text, article.sentences, keep)
         mentions = sorted(mentions + entity_mentions(article, parsed, mentions, gazetteer, rd),
                           key=lambda m: m.start)
-        mentions = mark_people(article.text, parsed, mentions, rd)
+        mentions = mark_people(article.text, parsed, mentions, rd, gazetteer if spans is None else None)
     if spans is not None:
         mentions = with_spans(article, mentions, given)
     mentions = county_lists(article.text, mentions, gazetteer)
@@ -858,20 +858,25 @@ def with_spans(article: Article, found: list[Mention], given: list[Mention]) -> 
     return out
 
 
-def mark_people(text: str, parsed, mentions: list[Mention], rd) -> list[Mention]:
+def mark_people(text: str, parsed, mentions: list[Mention], rd, drop_in: Gazetteer | None = None) -> list[Mention]:
     """The mentions that lie inside a name spaCy reads as a person's ("Noma", "Zara" in "Amancio Ortega of
-    Zara" stays), flagged `person`: kept, but no evidence of where the article is."""
-    people = sorted((off + e.start_char, off + e.end_char) for off, doc in parsed.blocks for e in doc.ents
-                    if e.label_ in rd.people_labels)
+    Zara" stays), flagged `person`: no evidence of where the article is. Not one right after a preposition of
+    place ("sent to Waukegan"). With `drop_in` (the gazetteer), a one-word town under 100,000 is left out
+    altogether where the person acts in the sentence: the subject of a verb or a possessor ("Cooper said",
+    "Cooper's wife"), or in a name of several words."""
+    people = sorted((off + e.start_char, off + e.end_char, len(e) > 1 or e.root.dep_ in rd.subject | rd.poss)
+                    for off, doc in parsed.blocks for e in doc.ents if e.label_ in rd.people_labels)
     if not people:
         return mentions
-    starts = [a for a, _ in people]
+    starts = [a for a, _, _ in people]
     out = []
     for m in mentions:
         i = bisect.bisect_right(starts, m.start) - 1
         inside = i >= 0 and people[i][0] <= m.start and m.end <= people[i][1]
         if inside and not m.adjective and not re.search(LOCATIVE, text[max(0, m.start - 80):m.start]):
-            m = replace(m, person=True)  # (not after a preposition of place: "sent to Waukegan")
+            if drop_in is not None and people[i][2] and " " not in m.text and _small(drop_in, m.text):
+                continue
+            m = replace(m, person=True)
         out.append(m)
     return out
 

@@ -419,6 +419,7 @@ class Gazetteer:
                                       strict=False).place
         scored = []
         stands_for: dict[str, set[str]] = {}  # city id -> ids of the regions it stands for
+        says_region = kind == "region" or any(k == "region" for _, k in forms[1:])  # "Orange County", "Amur Oblast"
         for p, why in found.values():
             score = 0.0
             why = list(why)
@@ -464,12 +465,12 @@ class Gazetteer:
             regions = [q for q, _ in found.values() if q.kind == "region" and q.country == p.country
                        and (not q.admin1 or q.admin1 == p.admin1)] if p.kind == "city" else []
             for region in regions:
-                if why[0] == "whole name" and (p.population >= 100_000 or p.feature == "PPLA") and (
+                if not says_region and (p.population >= 100_000 or p.feature == "PPLA") and (
                         name_key(p.name) in keys or p.population >= region.population // 4):
                     # "Zurich", "Novosibirsk", "New York", "Nong Khai": the city stands for the region named
                     # like it, when the city is big or the region's capital and the name is its own, or the
                     # city is a big part of the region ("Oklahoma" is the state: Oklahoma City is neither); not
-                    # when the text names the region with its kind word ("Orange County" is not Orange)
+                    # when the wording says a region ("Orange County" is not the city of Orange)
                     stands_for.setdefault(p.id, set()).add(region.id)
             scored.append(Candidate(p, round(score, 3), tuple(why)))
         # ... ranked just ahead of that region, not ahead of anything else: Florida (Uruguay)'s capital
