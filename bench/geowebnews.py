@@ -1,6 +1,7 @@
 """Geocoding quality on GeoWebNews (Gritta et al. 2019), measured the way geoparsers report it.
 
     .venv/bin/python bench/geowebnews.py [PATH/TO/GWN.xml] [--split dev|test|all] [--limit N] [--errors 20]
+    .venv/bin/python bench/geowebnews.py --details   # dev only: each wrong toponym, its cause and candidates
 
 Reads the GeoWebNews XML (default: shared/eval-data/GWN.xml in a folder above the repository; it is never
 copied into the repository) and scores the gold toponyms that have coordinates. Everything goes through
@@ -16,7 +17,8 @@ second run without spans gives `extract`'s own mentions, for the end-to-end numb
   * the same, counting a choice as exact when it is the very GeoNames feature of the gold annotation;
   * the median error in km (unplaced spans count as infinitely far);
   * extract recall: the share of gold toponyms that `mapgen extract` finds at all (a mention overlapping the
-    gold span), and the share it finds and places within 161 km (the end-to-end number);
+    gold span), and the share it finds and places within 161 km (the end-to-end number); extract precision:
+    the share of its placed mentions that overlap a gold toponym (any, with coordinates or not);
   * on the dev half only, the wrong ones by cause (see WHY_WRONG) and, with --errors, the worst choices:
     the test half stays a test, scored and never read.
 
@@ -48,6 +50,9 @@ COUNTRY_POINTS = ROOT / "geo" / "gazetteer" / "geonames_country_points.csv"
 # Why a toponym counts as wrong (more than 161 km off), as shares of all toponyms
 WHY_WRONG = {
     "same feature, other point": "the gold's own GeoNames feature, drawn at another point",
+    "wide place, other point": "a region, area, sea or continent of that name, drawn more than 161 km from the gold's point",
+    "beside far": "a name the gazetteer lacks, placed in the place named right beside it, which is far",
+    "demonym far": "a demonym, placed at its place, which is far",
     "no candidate near": "no candidate within 161 km (a name the gazetteer lacks in that sense)",
     "unknown, focus far": "a name the gazetteer lacks, placed at the article's focus, which is far",
     "inner name far": "a name the gazetteer lacks, placed by a known name inside it, which is far",
@@ -82,6 +87,14 @@ def load(path: Path):
                          "lon": float(d["longitude"]), "gid": int(d["geonamesID"]) if d.get("geonamesID") else 0,
                          "type": d.get("type")})
         out.append((int(art.get("file")), text, gold))
+    return out
+
+
+def all_toponym_spans(path: Path) -> dict[int, list[tuple[int, int]]]:
+    """Every gold toponym's span by article, with or without coordinates (for extract's precision)."""
+    out = {}
+    for art in ET.parse(path).getroot().iter("article"):
+        out[int(art.get("file"))] = [(int(t.findtext("start")), int(t.findtext("end"))) for t in art.iter("toponym")]
     return out
 
 
@@ -120,13 +133,15 @@ def country_points() -> dict[str, tuple[float, float]]:
         return {r["iso"]: (float(r["lat"]), float(r["lon"])) for r in csv.DictReader(f)}
 
 
-def evaluate(articles, show_errors: int = 0, causes: bool = True, in_process: bool = False) -> dict:
+def evaluate(articles, show_errors: int = 0, causes: bool = True, in_process: bool = False,
+             details: bool = False, toponyms: dict | None = None) -> dict:
     spans_out = run_extract(articles, with_spans=True, in_process=in_process)
     plain_out = run_extract(articles, with_spans=False, in_process=in_process)
     gn_points = country_points()
     errors, gn_errors, id_errors, found, found_ok = [], [], [], 0, 0
     focus = inner = 0
     worst = []
+    detail_rows = []
     why_wrong = {k: 0 for k in WHY_WRONG}
     for fid, text, gold in articles:
         if not gold:
@@ -153,6 +168,8 @@ def evaluate(articles, show_errors: int = 0, causes: bool = True, in_process: bo
             why0 = " ".join(rec["candidates"][0]["why"]) if rec["candidates"] else ""
             at_focus = "article's focus" in why0
             by_inner = "a known name inside" in why0
+            beside = "named right after it" in why0 or "named right before it" in why0
+            by_demonym = "a demonym of" in why0
             focus += at_focus
             inner += by_inner
             e = distance_km(g["lat"], g["lon"], p["lat"], p["lon"])
@@ -161,21 +178,47 @@ def evaluate(articles, show_errors: int = 0, causes: bool = True, in_process: bo
             same = bool(g["gid"]) and p.get("geonameid") == g["gid"]
             if e > KM:
                 if same:
-                    why_wrong["same feature, other point"] += 1
+                    cause = "same feature, other point"
                 elif at_focus:
-                    why_wrong["unknown, focus far"] += 1
+                    cause = "unknown, focus far"
+                elif beside:
+                    cause = "beside far"
+                elif by_demonym:
+                    cause = "demonym far"
+                elif p["kind"] in ("region", "area", "continent", "ocean") and why0.startswith("whole name") and \
+                        not any(distance_km(g["lat"], g["lon"], c["lat"], c["lon"]) <= KM for c in rec["candidates"]):
+                    cause = "wide place, other point"
                 elif by_inner:
-                    why_wrong["inner name far"] += 1
+                    cause = "inner name far"
                 elif any(distance_km(g["lat"], g["lon"], c["lat"], c["lon"]) <= KM for c in rec["candidates"]):
-                    why_wrong["right place a runner-up"] += 1
+                    cause = "right place a runner-up"
                 else:
-                    why_wrong["no candidate near"] += 1
+                    cause = "no candidate near"
+                why_wrong[cause] += 1
+                if details:
+                    a, b = max(0, g["start"] - 60), min(len(text), g["end"] + 60)
+                    detail_rows.append("\n".join(
+                        [f"[{cause}] article {fid}: {g['name']!r} ({g['type']}; gold {g['lat']:.2f},{g['lon']:.2f}) "
+                         f"-> {p['name']} ({p['kind']}, {p['country']}) {e:.0f} km",
+                         "    ..." + " ".join(text[a:b].split()) + "..."]
+                        + [f"    {c['score']:7.2f} {c['name']} ({c['kind']}, {c['country']}) "
+                           f"{distance_km(g['lat'], g['lon'], c['lat'], c['lon']):.0f} km: {'; '.join(c['why'])}"
+                           for c in rec["candidates"][:4]]))
             errors.append(e)
             gn_errors.append(e_gn)
             id_errors.append(0.0 if same else e)
             if id_errors[-1] > KM:
                 worst.append((e, g["name"], f"{p['name']} ({p['kind']}, {p['country']})", fid))
     n = len(errors)
+    # extract's precision: its placed mentions that overlap a gold toponym (with coordinates or not)
+    mentions_n = mentions_ok = 0
+    for fid, text, gold in articles:
+        spans = (toponyms or {}).get(fid, [(g["start"], g["end"]) for g in gold])
+        for m in plain_out.get(fid, []):
+            if m["place"] is None:
+                continue
+            mentions_n += 1
+            mentions_ok += any(a < m["end"] and m["start"] < b for a, b in spans)
 
     def share(v):
         return round(v / n, 4) if n else None
@@ -192,9 +235,12 @@ def evaluate(articles, show_errors: int = 0, causes: bool = True, in_process: bo
         "placed_by_a_name_inside": share(inner),
         "extract_recall": share(found),
         "extract_recall_and_within_161km": share(found_ok),
+        "extract_precision": round(mentions_ok / mentions_n, 4) if mentions_n else None,
     }
     if causes:
         res["wrong_by_cause"] = {k: share(v) for k, v in why_wrong.items()}
+    if details:
+        res["details"] = detail_rows
     if show_errors:
         worst.sort(key=lambda w: (not math.isfinite(w[0]), w[1]))
         res["worst"] = [f"{w[1]!r} -> {w[2]} [{w[0]:.0f} km] (article {w[3]})" for w in worst[:show_errors]]
@@ -208,6 +254,8 @@ def main(argv=None) -> int:
                     help="even-numbered articles (dev, tuned on; the default), odd (test, held out) or all")
     ap.add_argument("--limit", type=int, default=None, help="only the first N articles of the split")
     ap.add_argument("--errors", type=int, default=0, help="list the N worst choices (dev only)")
+    ap.add_argument("--details", action="store_true",
+                    help="every wrong toponym with its cause, context and candidates (dev only)")
     ap.add_argument("--json", action="store_true", help="print JSON")
     ap.add_argument("--in-process", action="store_true",
                     help="call the per-article function in this process instead of `mapgen extract -`")
@@ -216,7 +264,7 @@ def main(argv=None) -> int:
     if not path.exists():
         print(f"GeoWebNews not found at {path}; skipping (pass the path to GWN.xml)")
         return 0
-    if args.errors and args.split != "dev":
+    if (args.errors or args.details) and args.split != "dev":
         ap.error("--errors reads the wrong answers: dev only (the test half stays a test)")
     articles = load(path)
     if args.split != "all":
@@ -224,7 +272,8 @@ def main(argv=None) -> int:
     if args.limit:
         articles = articles[: args.limit]
     t0 = time.perf_counter()
-    res = evaluate(articles, args.errors, causes=args.split == "dev", in_process=args.in_process)
+    res = evaluate(articles, args.errors, causes=args.split == "dev", in_process=args.in_process,
+                   details=args.details, toponyms=all_toponym_spans(path))
     res["split"] = args.split
     res["seconds"] = round(time.perf_counter() - t0, 1)
     if args.json:
@@ -241,6 +290,7 @@ def main(argv=None) -> int:
         ("spans placed by a known name inside them", res["placed_by_a_name_inside"]),
         ("extract recall (gold span found)", res["extract_recall"]),
         ("extract recall and placed within 161 km", res["extract_recall_and_within_161km"]),
+        ("extract precision (its mentions that are gold toponyms)", res["extract_precision"]),
     ]
     for label, v in rows:
         print(f"  {label:<58} {v * 100:6.1f} %")
@@ -251,6 +301,8 @@ def main(argv=None) -> int:
             print(f"    {WHY_WRONG[k]:<80} {v * 100:5.1f} %")
     for w in res.get("worst", []):
         print("   ", w)
+    for d in res.get("details", []):
+        print(d)
     return 0
 
 

@@ -18,14 +18,15 @@ The journey an article tells is proposed from what this finds in `journey.py`.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .article import Article
 from .errors import GeocodeError
 from .gazetteer import (
-    ABBREVIATION, ADJECTIVE, DOTTED, KIND_WORDS, SITE, WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place,
+    _DOTTED_WORD, ABBREVIATION, ADJECTIVE, DOTTED, KIND_WORDS, SITE, WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place,
     distance_km, name_key, query_forms,
 )
 
@@ -116,6 +117,8 @@ class Mention:
     kind: str | None = None  # the kind its wording implies
     within: str | None = None  # a larger place named right after it ("Parkland, Florida")
     loose: bool = False  # matched only up to transliteration ("Naouchki" for Naushki)
+    person: bool = False  # inside a name the parse reads as a person's ("Noma (not her real name)")
+    query: str | None = None  # the name to look up when not the text: "Fulton County" for "Fulton and DeKalb counties"
 
 
 @dataclass(frozen=True)
@@ -239,7 +242,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
         within = None
         nxt = kept_at.get(j + 1)  # "Parkland, Florida", "Portland, Ore.": the place after the comma holds it
         if nxt is not None and text[toks[j].end:toks[nxt[0]].start] == ", " and not nxt[2] & ADJECTIVE:
-            within = text[toks[nxt[0]].start:toks[nxt[1]].end]
+            within = text[toks[nxt[0]].start:toks[nxt[1]].end] + ("." if nxt[2] & DOTTED else "")  # "Miss."
         mentions.append(Mention(start, end, text[start:end], s, adjective=bool(flags & ADJECTIVE), kind=kind,
                                 within=within))
     return sorted(mentions + parts, key=lambda m: m.start)
@@ -382,16 +385,20 @@ def _accept(text: str, toks: list[Token], i: int, j: int, key: str, gazetteer: G
         elif flags & ABBREVIATION:
             if upper:
                 usable.append(flags)
+            elif dot and i == j and _DOTTED_WORD.match(text[span[0].start:span[0].end + 1]):
+                usable.append(DOTTED)  # "Ky." where the index keeps the key as "KY": a dotted abbreviation
         elif upper and len(span) == 1 and len(span[0].text) <= 4:
             continue  # "MOW", "NATO": capitals match abbreviations only
         else:
             usable.append(flags)
     if not usable:
         return None
+    if dot and i == j and any(f & DOTTED for f in usable) and _DOTTED_WORD.match(text[span[0].start:span[0].end + 1]):
+        return DOTTED  # "Pa.", "Minn.", "Wash.": written with its full stop, the abbreviation, not a town "Pa"
     if i == j and not upper and (key in STOPWORDS or key in KIND_WORDS):
         return None
-    if i == j and len(key) < 3 and not upper:
-        return None
+    if i == j and len(key) < 3 and not upper and not (dot and all(f & DOTTED for f in usable)):
+        return None  # (a dotted abbreviation is kept: "FRANKFORT, Ky.", "ATHENS, Ga.")
     return min(usable)
 
 
@@ -436,25 +443,37 @@ MAX_POINTS = 200  # other places used as context for each name
 
 
 def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, weights: Weights = WEIGHTS,
-            *, fallback: bool = False) -> list[Resolved]:
+            *, fallback: bool = False, language: str = "en") -> list[Resolved]:
     """Place every mention, using what the rest of the article says.
 
     Mentions found by `find_mentions` are always in the gazetteer. Spans given from outside (a benchmark's
-    gold toponyms) may not be: with `fallback`, such a name is placed by the longest known name inside it
-    ("Cavan County Council" -> Cavan) or else at the article's focus (the place it names most), with a low
+    gold toponyms) may not be: with `fallback`, such a name is placed in the known place the text puts it in
+    ("the Colony Theatre in Los Angeles", "London's Heathrow Animal Reception Center"), else by the most
+    prominent known name inside it ("Cavan County Council" -> Cavan) when that fits the rest of the article,
+    or else at the article's focus (the place it names most), with a low
     confidence; without it, it is left out. So is a site named after a place it is not ("Royal Street",
     "Hotel Kyjev", "University of California"): never that place, at best somewhere in the focus town."""
     groups: dict[tuple[str, str | None], list[Mention]] = {}
     for m in mentions:
-        groups.setdefault((name_key(m.text), m.kind, m.within), []).append(m)
-    names = {k: ms[0].text for k, ms in groups.items()}
+        groups.setdefault(_group_key(m), []).append(m)
+    names = {k: ms[0].query or ms[0].text for k, ms in groups.items()}
     inner: dict[tuple[str, str | None], str] = {}
+    demonym: dict[tuple[str, str | None], str] = {}  # "Siberian" -> Siberia, "English" -> England
     sites = set()  # "Royal Street", "Hotel Kyjev": named after a place, inside another one
+    # people's names are no evidence of where the article is ("Noma", "Zara" the brand's founder)
+    # (a small town's name read once as a person's is a person's name throughout, as in find_mentions)
+    person_keys = {k for k, ms in groups.items() if all(m.person for m in ms) or any(m.person for m in ms)
+                   and all(p.kind == "city" and p.population < PERSON_TOWN for p in gazetteer.lookup(k[0]))}
     for k, text in names.items():
         forms = query_forms(text)
-        if (k[1] == SITE or any(kind == SITE for _, kind in forms)) and not gazetteer.has_key(forms[0][0]):
+        known = any(gazetteer.has_key(key) for key, _ in forms)
+        nat = _demonym_of(text, gazetteer, language) if not groups[k][0].adjective else None
+        if nat and (not known or all(p.kind == "city" and p.population < DEMONYM_TOWN
+                                     for key, _ in forms for p in gazetteer.lookup(key))):
+            demonym[k] = nat
+        elif (k[1] == SITE or any(kind == SITE for _, kind in forms)) and not gazetteer.has_key(forms[0][0]):
             sites.add(k)
-        elif not any(gazetteer.has_key(key) for key, _ in forms) and fallback:
+        elif not known and fallback:
             sub = _inner_name(text, gazetteer)
             if sub:
                 inner[k] = sub
@@ -478,27 +497,37 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
                 ctx = ctx or Context()
                 ctx.within = holders[k[2]]
             try:
-                out[k] = gazetteer.geocode(inner.get(k, text), context=ctx, strict=False, kind=k[1],
+                out[k] = gazetteer.geocode(demonym.get(k) or inner.get(k, text), context=ctx, strict=False, kind=k[1],
                                            loose=any(m.loose for m in groups[k]))
             except GeocodeError:  # a name the index does not know (only possible for spans given from outside)
                 out[k] = None
         return out
 
+    def evidence(res: dict) -> dict:  # what counts as context: not people's names
+        return {k: g for k, g in res.items() if k not in person_keys}
+
     first = run(lambda k: None)
-    countries = _country_weights(groups, first)
-    regions = [g.place for k, g in first.items() if g and g.place.kind == "region" and g.confidence >= weights.confident]
+    countries = _country_weights(groups, evidence(first))
+    regions = [g.place for k, g in evidence(first).items() if g and g.place.kind == "region" and k not in demonym
+               and g.confidence >= weights.confident]
+
+    # the countries the article names outright (or by a demonym), for the reasons: never "which the article
+    # names" of a country only its towns' namesakes suggest
+    named = {g.place.country for k, g in first.items() if g is not None and k not in person_keys
+             and (g.place.kind == "country" or any(m.adjective for m in groups[k]))}
 
     def ctx1(k):
-        return Context(country_weight=countries, regions=[r for r in regions if names[k] != r.name],
+        return Context(country_weight=countries, regions=[r for r in regions if names[k] != r.name], named=named,
                        country_bonus=weights.country_bonus, region_bonus=weights.region_bonus)
 
     second = run(ctx1)
-    countries = _country_weights(groups, second)
-    regions = [g.place for k, g in second.items() if g and g.place.kind == "region" and g.confidence >= weights.confident]
+    countries = _country_weights(groups, evidence(second))
+    regions = [g.place for k, g in evidence(second).items() if g and g.place.kind == "region" and k not in demonym
+               and g.confidence >= weights.confident]
 
     # the other places named, the most confident first (at most MAX_POINTS each: time stays linear in the
     # number of names on a very long article; a news article names far fewer)
-    confident = sorted(((g.confidence, k2, g) for k2, g in second.items() if g is not None
+    confident = sorted(((g.confidence, k2, g) for k2, g in evidence(second).items() if g is not None
                         and g.place.kind not in WIDE_KINDS and g.confidence >= weights.confident),
                        key=lambda x: -x[0])[:MAX_POINTS + 1]
 
@@ -509,30 +538,152 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
                 continue
             pts.append((g.place.lat, g.place.lon))
             ws.append(min(1.0, g.confidence))
-        return Context(country_weight=countries, regions=[r for r in regions if names[k] != r.name],
+        return Context(country_weight=countries, regions=[r for r in regions if names[k] != r.name], named=named,
                        points=pts, point_weight=ws, country_bonus=weights.country_bonus,
                        point_bonus=weights.point_bonus, point_km=weights.point_km, region_bonus=weights.region_bonus)
 
     third = run(ctx2)
     # the focus is what the article names outright, not what the insides of unknown names suggest
-    focus = _focus(groups, {k: g for k, g in third.items() if k not in inner}, countries, gazetteer) \
-        if fallback else None
+    focus = None
+    if fallback:
+        focus = _focus(groups, {k: g for k, g in evidence(third).items() if k not in inner and k not in demonym},
+                       countries, gazetteer, towns_only=True)
+        if focus is None:  # no town named outright fits: the towns inside unknown names, else the main country
+            focus = _focus(groups, {k: g for k, g in evidence(third).items() if k in inner}, countries, gazetteer)
+    # the places named outright, in text order: an unknown name is most likely in the one the text puts it in
+    known = sorted(((m, third[k]) for m in mentions
+                    if (k := _group_key(m)) in third and third[k] is not None
+                    and k not in inner and k not in demonym and k not in person_keys and not m.adjective),
+                   key=lambda x: x[0].start)
+    starts = [m.start for m, _ in known]
+    text = article.text
     out = []
     for m in mentions:
-        k = (name_key(m.text), m.kind, m.within)
+        k = _group_key(m)
         g = third.get(k)
-        if g is not None:
-            if k in inner:  # placed by a known name inside it: say so
+        local = _local_place(text, m, known, starts) if fallback and (g is None or k in inner) else None
+        if k in inner and g is not None and local is None and focus is not None and not _fits(
+                g.place, confident, text[m.start:m.end].startswith(inner[k]),
+                any(w.casefold() in ORG_WORDS for w in m.text.split())):
+            g = None  # a town inside an unknown name, far from everything else named: the focus is likelier
+        if local is not None:
+            place, why = local
+            cand = Candidate(place, 0.0, (f"unknown name; {why}",))
+            out.append(Resolved(m, Geocode(m.text, place, (cand,), 0.1), 0.1))
+        elif g is not None:
+            if k in inner or k in demonym:  # placed by a known name inside it, or the place of a demonym: say so
                 top = g.candidates[0]
-                g = Geocode(g.query, g.place, (Candidate(top.place, top.score, (
-                    f"unknown name; placed by a known name inside it, {inner[k]!r}",) + top.why),) + g.candidates[1:],
-                    g.confidence)
+                note = (f"unknown name; placed by a known name inside it, {inner[k]!r}" if k in inner
+                        else f"a demonym of {demonym[k]!r}")
+                g = Geocode(g.query, g.place, (Candidate(top.place, top.score, (note,) + top.why),) + g.candidates[1:],
+                            g.confidence)
             conf = g.confidence * (0.5 if k in inner else 1.0)
             out.append(Resolved(m, g, round(conf, 3)))
         elif focus is not None:
             cand = Candidate(focus, 0.0, ("unknown name; placed at the article's focus",))
             out.append(Resolved(m, Geocode(m.text, focus, (cand,), 0.05), 0.05))
     return out
+
+
+def _group_key(m: Mention) -> tuple:
+    return name_key(m.query or m.text), m.kind, m.within
+
+
+# "Fulton and DeKalb counties", "Orleans, Jefferson and St. Bernard parishes": each name is a county's
+_PLURAL_UNITS = {"counties": "County", "parishes": "Parish", "boroughs": "Borough"}
+_UNIT_LIST = re.compile(r"(?:\s*(?:,|,?\s+(?:and|or|&))\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*)*\s+(counties|parishes|boroughs)\b")
+
+
+def county_lists(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """Mentions in a list ending in a plural unit word ("Fulton and DeKalb counties") looked up as that unit
+    ("Fulton County"), when the gazetteer knows one of that name."""
+    out = []
+    for m in mentions:
+        hit = _UNIT_LIST.match(text, m.end)
+        if hit and not m.adjective and m.query is None:
+            name = f"{m.text} {_PLURAL_UNITS[hit.group(1)]}"
+            if gazetteer.has_key(name_key(name)):
+                m = replace(m, query=name, kind="region")
+        out.append(m)
+    return out
+
+
+# An unknown name followed by the place it is in: "the Colony Theatre in Los Angeles", "University of
+# California, Los Angeles", "Celebrity Cake Studio in Tacoma"; or preceded by it: "London's Heathrow ...".
+_IN_AFTER = re.compile(r"\s*(?:,|\b(?:in|at|near|outside|of|on)\b(?:\s+(?:the|downtown|central))?)\s*$", re.I)
+_IN_BEFORE = re.compile(r"^\s*['’]s\s+$")
+
+
+def _local_place(text: str, m: Mention, known, starts) -> tuple[Place, str] | None:
+    """The place the text says an unknown name is in, from the words around it."""
+    i = bisect.bisect_left(starts, m.end)
+    if i < len(known):
+        n, g = known[i]
+        gap = text[m.end:n.start]
+        if n.sentence == m.sentence and len(gap) <= 12 and _IN_AFTER.match(gap) and g.place.kind != "continent":
+            return g.place, f"in {n.text}, named right after it"
+    j = bisect.bisect_left(starts, m.start) - 1
+    if j >= 0:
+        n, g = known[j]
+        if n.sentence == m.sentence and n.end <= m.start and _IN_BEFORE.match(text[n.end:m.start] + " "):
+            return g.place, f"in {n.text}, named right before it"
+    return None
+
+
+def _fits(place: Place, confident, first: bool, organisation: bool, km: float = 300.0) -> bool:
+    """Does a place found inside an unknown name fit what else the article names? A country or region
+    does; a continent only as the name's first word or in an organisation's name ("European Commission",
+    "Council of Europe", not "SM Mall of Asia"); a town
+    when it lies within `km` of another confidently placed place."""
+    if place.kind in ("continent", "ocean", "area"):
+        return first or organisation
+    if place.kind in ("country", "region"):
+        return True
+    return any(g.place.id != place.id and distance_km(place.lat, place.lon, g.place.lat, g.place.lon) <= km
+               for _, _, g in confident)
+
+
+PERSON_TOWN = 100_000  # a town smaller than this, named once as a person, is a person throughout
+DEMONYM_TOWN = 20_000  # a demonym spelt like a town smaller than this is the demonym ("English", Indiana)
+DEMONYM_REGION = 100_000  # ... and a region, one at least this populous (when its population is known)
+DEMONYM_CITY = 500_000  # a demonym's place, when a town, is a city at least this big ("Havanese")
+
+
+@functools.lru_cache(maxsize=None)
+def demonym_rules(language: str) -> tuple[tuple[str, str], ...]:
+    """(ending, replacement) rules of `lang/<language>/demonyms.toml`; none when the language has no file."""
+    import tomllib
+
+    from .lang import LANG_DIR
+
+    path = LANG_DIR / language / "demonyms.toml"
+    if not path.is_file():
+        return ()
+    return tuple((r[0], r[1]) for r in tomllib.loads(path.read_text(encoding="utf-8"))["rules"])
+
+
+def _demonym_of(text: str, gazetteer: Gazetteer, language: str) -> str | None:
+    """The place a demonym or place adjective names ("Siberian" -> "Siberia", "Central American" ->
+    "Central America"), when the rules of its language make one the gazetteer knows as a country, region,
+    area, continent, ocean, capital or large city; else None."""
+    words = text.split()
+    if not words or not words[-1][:1].isupper() or not words[-1].isalpha():
+        return None
+    last = words[-1]
+    for ending, repl in demonym_rules(language):
+        if not last.endswith(ending) or len(last) - len(ending) < 3:
+            continue
+        name = " ".join(words[:-1] + [last[: len(last) - len(ending)] + repl])
+        key = name_key(name)
+        if key in STOPWORDS:
+            continue
+        # a country, area, continent or ocean by any of its names; a region or a big city by its own
+        if any(p.kind in ("country", "area", "continent", "ocean") or name_key(p.name) == key and (
+                p.kind == "region" and p.feature != "ADM2" and not 0 < p.population < DEMONYM_REGION
+                or p.feature == "PPLC" or p.population >= DEMONYM_CITY)
+               for p in gazetteer.lookup(key)):
+            return name
+    return None
 
 
 def _inner_name(text: str, gazetteer: Gazetteer) -> str | None:
@@ -548,7 +699,9 @@ def _inner_name(text: str, gazetteer: Gazetteer) -> str | None:
             key = name_key(part)
             if not words[a][:1].isupper() or key in STOPWORDS or key in KIND_WORDS or len(key) < 3:
                 continue
-            places = gazetteer.lookup(key)
+            # by a place's own name or its adjective ("Fire Island" is not Iceland, whose Icelandic name is
+            # Ísland; "European Commission" is Europe's)
+            places = [p for p, f in gazetteer.lookup_flags(key) if name_key(p.name) == key or f & ADJECTIVE]
             if not places:
                 continue
             top = max(importance(p) for p in places)
@@ -560,14 +713,14 @@ def _inner_name(text: str, gazetteer: Gazetteer) -> str | None:
 FOCUS_KM = 300.0  # tuned on GeoWebNews dev: 150 km 79.2 %, 300-500 km 80.0 %, 1000 km 79.1 %
 
 
-def _focus(groups, resolved, countries, gazetteer) -> Place | None:
+def _focus(groups, resolved, countries, gazetteer, towns_only: bool = False) -> Place | None:
     """The place the article is most about: the named town or region with the most named around it (a
     town named three times far from all the others is likely a word that is not a place there: a floor
     plan called "Norbury"), else its main country."""
     weight: dict[str, tuple[float, Place]] = {}
     for k, g in resolved.items():
-        if g is None or g.place.kind in WIDE_KINDS or g.confidence < 0.3:
-            continue
+        if g is None or g.place.kind in WIDE_KINDS or g.confidence < 0.3 or countries.get(g.place.country, 0.0) < 0.5:
+            continue  # (the place an article is most about lies in a country it is much about)
         w = len(groups[k]) * g.confidence * (1.2 if g.place.kind == "city" else 1.0) * (0.2 + countries.get(g.place.country, 0.0))
         prev = weight.get(g.place.id, (0.0, g.place))
         weight[g.place.id] = (prev[0] + w, g.place)
@@ -575,7 +728,7 @@ def _focus(groups, resolved, countries, gazetteer) -> Place | None:
         def around(p: Place) -> float:
             return sum(w * math.exp(-distance_km(p.lat, p.lon, q.lat, q.lon) / FOCUS_KM) for w, q in weight.values())
         return max(weight.values(), key=lambda x: (round(around(x[1]), 6), x[0], x[1].population))[1]
-    if countries:
+    if countries and not towns_only:
         return gazetteer.get(f"country:{max(countries, key=countries.get)}")
     return None
 
@@ -649,9 +802,11 @@ def extract(article: Article | str, gazetteer: Gazetteer | None = None, *, read:
         parsed = rd.parse(article.text, article.sentences, keep)
         mentions = sorted(mentions + entity_mentions(article, parsed, mentions, gazetteer, rd),
                           key=lambda m: m.start)
+        mentions = mark_people(article.text, parsed, mentions, rd, gazetteer if spans is None else None)
     if spans is not None:
         mentions = with_spans(article, mentions, given)
-    resolved = resolve(article, mentions, gazetteer, fallback=spans is not None)
+    mentions = county_lists(article.text, mentions, gazetteer)
+    resolved = resolve(article, mentions, gazetteer, fallback=spans is not None, language=language)
     countries: dict[str, float] = {}
     for r in resolved:
         if r.place.country:
@@ -704,6 +859,29 @@ def with_spans(article: Article, found: list[Mention], given: list[Mention]) -> 
         nxt = every[i + 1] if i + 1 < len(every) else None
         if (m.start, m.end) in mine and nxt is not None and text[m.end:nxt.start] == ", " and not nxt.adjective:
             m = Mention(m.start, m.end, m.text, m.sentence, kind=m.kind, within=nxt.text)
+        out.append(m)
+    return out
+
+
+def mark_people(text: str, parsed, mentions: list[Mention], rd, drop_in: Gazetteer | None = None) -> list[Mention]:
+    """The mentions that lie inside a name spaCy reads as a person's ("Noma", "Zara" in "Amancio Ortega of
+    Zara" stays), flagged `person`: no evidence of where the article is. Not one right after a preposition of
+    place ("sent to Waukegan"). With `drop_in` (the gazetteer), a one-word town under 100,000 is left out
+    altogether where the person acts in the sentence: the subject of a verb or a possessor ("Cooper said",
+    "Cooper's wife"), or in a name of several words."""
+    people = sorted((off + e.start_char, off + e.end_char, len(e) > 1 or e.root.dep_ in rd.subject | rd.poss)
+                    for off, doc in parsed.blocks for e in doc.ents if e.label_ in rd.people_labels)
+    if not people:
+        return mentions
+    starts = [a for a, _, _ in people]
+    out = []
+    for m in mentions:
+        i = bisect.bisect_right(starts, m.start) - 1
+        inside = i >= 0 and people[i][0] <= m.start and m.end <= people[i][1]
+        if inside and not m.adjective and not re.search(LOCATIVE, text[max(0, m.start - 80):m.start]):
+            if drop_in is not None and people[i][2] and " " not in m.text and _small(drop_in, m.text):
+                continue
+            m = replace(m, person=True)
         out.append(m)
     return out
 

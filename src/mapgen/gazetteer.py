@@ -367,6 +367,7 @@ class Gazetteer:
         keys = {k for k, _ in forms}
         # "EU", "U.S.": capitals ask for an abbreviation when there is one; "Eu" or "us" never gets one
         caps = bool(_CAPS.match(_LEADING_WORDS.sub("", text.strip())))
+        dotted = bool(_DOTTED_WORD.match(text.strip()))
         for i, (key, form_kind) in enumerate(forms):
             if form_kind == SITE:
                 continue  # "Royal Street" is not Royal City, whatever else it may be
@@ -374,6 +375,9 @@ class Gazetteer:
             hits = self.lookup_flags(key)
             if caps and any(f & ABBREVIATION for _, f in hits):
                 hits = [(p, f) for p, f in hits if f & ABBREVIATION]
+            elif dotted and any(f & (ABBREVIATION | DOTTED) and p.kind == "region" for p, f in hits):
+                # "Ky.", "Pa.", "Va.": the state, not a town or an alternate name spelt "Pa" or "Va"
+                hits = [(p, f) for p, f in hits if f & (ABBREVIATION | DOTTED) and p.kind == "region"]
             elif not caps:
                 hits = [(p, f) for p, f in hits if not f & ABBREVIATION]
             if not text.rstrip().endswith("."):
@@ -415,6 +419,7 @@ class Gazetteer:
                                       strict=False).place
         scored = []
         stands_for: dict[str, set[str]] = {}  # city id -> ids of the regions it stands for
+        says_region = kind == "region" or any(k == "region" for _, k in forms[1:])  # "Orange County", "Amur Oblast"
         for p, why in found.values():
             score = 0.0
             why = list(why)
@@ -460,11 +465,12 @@ class Gazetteer:
             regions = [q for q, _ in found.values() if q.kind == "region" and q.country == p.country
                        and (not q.admin1 or q.admin1 == p.admin1)] if p.kind == "city" else []
             for region in regions:
-                if (p.population >= 100_000 or p.feature == "PPLA") and (
+                if not says_region and (p.population >= 100_000 or p.feature == "PPLA") and (
                         name_key(p.name) in keys or p.population >= region.population // 4):
                     # "Zurich", "Novosibirsk", "New York", "Nong Khai": the city stands for the region named
                     # like it, when the city is big or the region's capital and the name is its own, or the
-                    # city is a big part of the region ("Oklahoma" is the state: Oklahoma City is neither)
+                    # city is a big part of the region ("Oklahoma" is the state: Oklahoma City is neither); not
+                    # when the wording says a region ("Orange County" is not the city of Orange)
                     stands_for.setdefault(p.id, set()).add(region.id)
             scored.append(Candidate(p, round(score, 3), tuple(why)))
         # ... ranked just ahead of that region, not ahead of anything else: Florida (Uruguay)'s capital
@@ -509,6 +515,7 @@ class Context:
     region_bonus: float = 2.0
     within: Place | None = None  # the place the text says this one is in ("Parkland, Florida")
     within_bonus: float = 3.0
+    named: set[str] | None = None  # countries the article names outright (None: not known)
 
     def score(self, p: Place) -> tuple[float, str]:
         bonus, reasons = 0.0, []
@@ -529,7 +536,8 @@ class Context:
         elif self.country_weight.get(p.country):
             w = self.country_weight[p.country]
             bonus += self.country_bonus * w
-            reasons.append(f"in {p.country}, which the article names")
+            reasons.append(f"in {p.country}, which the article names" if self.named is None or p.country in self.named
+                           else f"in {p.country}, where other places the article names are")
         if self.points and p.kind not in WIDE_KINDS:
             ws = self.point_weight or [1.0] * len(self.points)
             best, best_d = 0.0, None
