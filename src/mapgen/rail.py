@@ -12,6 +12,7 @@ Rajin -> Tumangang cannot cut through China even though that is shorter on the r
 """
 from __future__ import annotations
 
+import heapq
 import json
 import math
 from dataclasses import dataclass, field
@@ -244,77 +245,131 @@ class RailNetwork:
             return None
         return Snap(edge=int(self.vert_edge[i]), vertex=i, km=km, lon=float(vx[j]), lat=float(vy[j]))
 
+    def _adjacency(self) -> tuple[list[int], list[int], list[int]]:
+        """Every node's incident edges as Python lists (CSR: start, neighbour, edge id), in edge-id order,
+        built once per network: the search below walks them element by element, which lists do fastest."""
+        key = len(self.edge_u), len(self.node_xy)
+        if getattr(self, "_adj_key", None) != key:
+            m = len(self.edge_u)
+            src = np.concatenate([self.edge_u, self.edge_v]).astype(np.int64)
+            dst = np.concatenate([self.edge_v, self.edge_u]).astype(np.int64)
+            eid = np.concatenate([np.arange(m), np.arange(m)])
+            order = np.lexsort((eid, src))  # by node, then by edge id
+            start = np.searchsorted(src[order], np.arange(len(self.node_xy) + 1))
+            self._adj = (start.tolist(), dst[order].tolist(), eid[order].tolist())
+            lon = np.radians(self.node_xy[:, 0] / SCALE)
+            lat = np.radians(self.node_xy[:, 1] / SCALE)
+            self._node_unit = (np.cos(lat) * np.cos(lon)).tolist(), (np.cos(lat) * np.sin(lon)).tolist(), \
+                np.sin(lat).tolist()
+            self._adj_key = key
+        return self._adj
+
     def joined_edges(self, s: Snap, allowed: np.ndarray) -> np.ndarray:
         """The allowed edges that allowed track joins to the edge `s` is on."""
-        from scipy.sparse import csr_matrix
-        from scipy.sparse.csgraph import connected_components
-
-        n = len(self.node_xy)
-        eids = np.nonzero(allowed)[0]
-        graph = csr_matrix((np.ones(len(eids)), (self.edge_u[eids], self.edge_v[eids])), shape=(n, n))
-        label = connected_components(graph, directed=False)[1]
-        return allowed & (label[self.edge_u] == label[self.edge_u[s.edge]])
+        start, nbr, eid = self._adjacency()
+        ok = allowed.tolist()
+        seen = {int(self.edge_u[s.edge])}
+        todo = list(seen)
+        while todo:
+            x = todo.pop()
+            for j in range(start[x], start[x + 1]):
+                if ok[eid[j]] and nbr[j] not in seen:
+                    seen.add(nbr[j])
+                    todo.append(nbr[j])
+        reached = np.zeros(len(self.node_xy), bool)
+        reached[list(seen)] = True
+        return allowed & reached[self.edge_u]
 
     def shortest_path(self, a: Snap, b: Snap, allowed: np.ndarray, *, main_lines: bool = True) -> Path_ | None:
         """Shortest path between two snapped points over allowed edges, by geodesic length (with
-        `main_lines`, minor lines weighted as above)."""
-        from scipy.sparse import csr_matrix
-        from scipy.sparse.csgraph import dijkstra
+        `main_lines`, minor lines weighted as above).
 
+        A* over the node graph (heapq), with the great-circle distance to b as the estimate: every edge
+        weighs at least its geodesic length (its track is at least as long, and weights are >= 1 per km), and
+        the estimate is taken 1% short of the spherical distance so that it never exceeds the ellipsoidal
+        one. Each step weighs 1e-9 more, as the sparse-matrix Dijkstra this replaces did, so that of two
+        equal paths the one with fewer steps wins, as before."""
+        first, nbr, eid = self._adjacency()
         n = len(self.node_xy)
-        eids = np.nonzero(allowed)[0]
-        u, v = self.edge_u[eids], self.edge_v[eids]
+        ok = allowed.tolist()
         factor = self.edge_factor if main_lines else np.ones(len(self.edge_factor))
-        w = self.edge_km[eids] * factor[eids]
-        # Temporary nodes for the snapped points (n, n+1), joined to both ends of their edge; a partial
-        # edge is described by (edge, from vertex, to vertex).
-        # Temporary nodes for the snapped points (n, n+1), joined to both ends of their edge. Each graph
-        # entry points to a "part": a whole edge (lo = hi = -1) or the stretch of an edge between two
-        # of its vertices.
-        tu, tv, tw, extra = [], [], [], []
+        weight = (self.edge_km * factor + 1e-9).tolist()
+        # The snapped points are temporary nodes n (a) and n + 1 (b), joined to both ends of their edge. A
+        # step runs on a "part": a whole edge (lo = hi = -1) or the stretch of an edge between two vertices.
+        parts: list[tuple[int, int, int]] = []  # (edge, lo, hi) of the partial steps
+        out_a: list[tuple[int, float, int]] = []  # (node, weight, part) leaving a
+        into_b: dict[int, list[tuple[float, int]]] = {}  # node -> (weight, part) of the steps into b
         for k, s in enumerate((a, b)):
-            t = n + k
             e, i = s.edge, s.vertex
             ea, eb = int(self.edge_a[e]), int(self.edge_b[e])
-            for end_node, lo, hi in ((self.edge_u[e], ea, i), (self.edge_v[e], i, eb - 1)):
-                tu.append(t)
-                tv.append(int(end_node))
-                tw.append(float(self.vert_km[hi] - self.vert_km[lo]) * float(factor[e]))
-                extra.append((e, i, lo if lo != i else hi))
+            for end_node, lo, hi in ((int(self.edge_u[e]), ea, i), (int(self.edge_v[e]), i, eb - 1)):
+                w = float(self.vert_km[hi] - self.vert_km[lo]) * float(factor[e]) + 1e-9
+                parts.append((e, i, lo if lo != i else hi))
+                if k == 0:
+                    out_a.append((end_node, w, len(parts) - 1))
+                else:
+                    into_b.setdefault(end_node, []).append((w, len(parts) - 1))
         if a.edge == b.edge:  # both on one edge: the stretch between them is a candidate too
-            tu.append(n)
-            tv.append(n + 1)
-            tw.append(abs(float(self.vert_km[b.vertex] - self.vert_km[a.vertex])) * float(factor[a.edge]))
-            extra.append((a.edge, a.vertex, b.vertex))
-        part_edge = np.concatenate([eids, [p[0] for p in extra]]).astype(np.int64)
-        part_lo = np.concatenate([np.full(len(eids), -1), [p[1] for p in extra]]).astype(np.int64)
-        part_hi = np.concatenate([np.full(len(eids), -1), [p[2] for p in extra]]).astype(np.int64)
-        n_parts = len(part_edge)
-        rows = np.concatenate([u, v, tu, tv]).astype(np.int64)
-        cols = np.concatenate([v, u, tv, tu]).astype(np.int64)
-        wts = np.concatenate([w, w, tw, tw]) + 1e-9  # csgraph ignores zero-weight entries
-        pid = np.concatenate([np.arange(len(eids)), np.arange(len(eids)),
-                              np.arange(len(eids), n_parts), np.arange(len(eids), n_parts)])
-        order = np.lexsort((wts, cols, rows))  # keep the lightest of parallel edges
-        rows, cols, wts, pid = rows[order], cols[order], wts[order], pid[order]
-        first = np.ones(len(rows), bool)
-        first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-        rows, cols, wts, pid = rows[first], cols[first], wts[first], pid[first]
-        graph = csr_matrix((wts, (rows, cols)), shape=(n + 2, n + 2))
-        dist, pred = dijkstra(graph, directed=True, indices=n, return_predecessors=True)
-        if not np.isfinite(dist[n + 1]):
+            parts.append((a.edge, a.vertex, b.vertex))
+            w = abs(float(self.vert_km[b.vertex] - self.vert_km[a.vertex])) * float(factor[a.edge]) + 1e-9
+            out_a.append((n + 1, w, len(parts) - 1))
+        # the estimate: chord between unit vectors -> great-circle km, 1% short
+        ux, uy, uz = self._node_unit
+        bl, bp = math.radians(b.lon), math.radians(b.lat)
+        tx, ty, tz = math.cos(bp) * math.cos(bl), math.cos(bp) * math.sin(bl), math.sin(bp)
+        radius = 0.99 * 6371.0
+
+        def estimate(x: int) -> float:
+            chord = math.sqrt((ux[x] - tx) ** 2 + (uy[x] - ty) ** 2 + (uz[x] - tz) ** 2)
+            return 2.0 * radius * math.asin(min(1.0, chord / 2.0))
+
+        # pred[x] = (previous node, part): part >= 0 is a whole edge, part < 0 is parts[-part - 1]
+        dist: dict[int, float] = {n: 0.0}
+        pred: dict[int, tuple[int, int]] = {}
+        heap: list[tuple[float, int]] = []
+        for x, w, q in out_a:
+            if w < dist.get(x, math.inf):
+                dist[x] = w
+                pred[x] = (n, -q - 1)
+                heapq.heappush(heap, (w + (0.0 if x == n + 1 else estimate(x)), x))
+        done = set()
+        while heap:
+            _, x = heapq.heappop(heap)
+            if x in done:
+                continue
+            if x == n + 1:
+                break
+            done.add(x)
+            dx = dist[x]
+            for j in range(first[x], first[x + 1]):
+                e = eid[j]
+                if not ok[e]:
+                    continue
+                y = nbr[j]
+                d = dx + weight[e]
+                if d < dist.get(y, math.inf):
+                    dist[y] = d
+                    pred[y] = (x, e)
+                    heapq.heappush(heap, (d + estimate(y), y))
+            for w, q in into_b.get(x, ()):
+                d = dx + w
+                if d < dist.get(n + 1, math.inf):
+                    dist[n + 1] = d
+                    pred[n + 1] = (x, -q - 1)
+                    heapq.heappush(heap, (d, n + 1))
+        if n + 1 not in pred:
             return None
-        nodes = [n + 1]
-        while nodes[-1] != n:
-            nodes.append(int(pred[nodes[-1]]))
-        nodes.reverse()
-        key = rows * (n + 2) + cols
+        steps = []
+        y = n + 1
+        while y != n:
+            x, q = pred[y]
+            steps.append((x, q))
+            y = x
+        steps.reverse()
         coords: list[np.ndarray] = []
         used_edges = []
-        for x, y in zip(nodes, nodes[1:]):
-            j = int(np.searchsorted(key, x * (n + 2) + y))
-            q = int(pid[j])
-            e, lo, hi = int(part_edge[q]), int(part_lo[q]), int(part_hi[q])
+        for x, q in steps:
+            e, lo, hi = (q, -1, -1) if q >= 0 else parts[-q - 1]
             if lo < 0:  # a whole edge
                 seg = self.vert_xy[self.edge_a[e] : self.edge_b[e]]
             else:  # the part of edge e between two of its vertices
