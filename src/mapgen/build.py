@@ -20,8 +20,6 @@ import math
 import os
 import re
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -354,6 +352,8 @@ def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: boo
             else:
                 _preload()
                 import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor, as_completed  # only here: a one-story
+                from concurrent.futures.process import BrokenProcessPool  # build does without (10 ms)
 
                 with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                          initializer=_worker_start, initargs=(os.getpid(), lock.fd)) as pool:

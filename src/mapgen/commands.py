@@ -1,7 +1,7 @@
 """The `mapgen extract`, `new`, `geocode` and `route` commands (registered on the group in cli.py).
 
 Thin, like cli.py: each opens the library, calls it, and turns a MapgenError into one `Error: ...` line.
-Heavy modules (the gazetteer index, numpy, scipy) are imported inside the commands.
+Heavy modules (the gazetteer index, numpy, the rail network) are imported inside the commands.
 """
 from __future__ import annotations
 
