@@ -90,6 +90,10 @@ class RailNetwork:
     csets: list[frozenset[str]]
     country_codes: list[str]
     connectors: list[dict] = field(default_factory=list)
+    # the vertices in order of latitude (stable), and their latitudes so ordered: `snap` finds a latitude
+    # band by bisection instead of testing every vertex. Made on first use, kept in the cache below.
+    lat_order: np.ndarray | None = None
+    lat_sorted: np.ndarray | None = None
 
     @property
     def edge_km(self) -> np.ndarray:
@@ -98,8 +102,72 @@ class RailNetwork:
     # --- loading ---------------------------------------------------------------------------------
     @classmethod
     def load(cls, graph: Path | None = None, connectors: Path | None = None) -> "RailNetwork":
-        graph = graph or data.geo_file("rail", "world_railways_graph.npz")
-        connectors = connectors or data.geo_file("rail", "connectors.geojson")
+        """The network from its .npz and its connectors (by default the embedded ones, through the cache
+        below)."""
+        if graph is None and connectors is None:
+            return cls._load_cached(data.geo_file("rail", "world_railways_graph.npz"),
+                                    data.geo_file("rail", "connectors.geojson"))
+        return cls._load(graph or data.geo_file("rail", "world_railways_graph.npz"),
+                         connectors or data.geo_file("rail", "connectors.geojson"))
+
+    # The embedded network, connectors attached, is kept in the user's cache folder as one .npy file per
+    # array (memory-mapped when read) and a JSON file for the rest, keyed by the digests of the graph, the
+    # connectors and this module's code: a cold build then maps it in a few ms instead of reading the .npz
+    # and attaching the connectors (about 40 ms). Like a .pyc: the same network either way
+    # (tests/test_caches.py), and a missing, damaged or foreign cache entry is rebuilt. An entry is written
+    # in a temporary folder and renamed into place, never rewritten in place: a process that has its files
+    # mapped keeps reading the old ones.
+    @classmethod
+    def _load_cached(cls, graph: Path, connectors: Path) -> "RailNetwork":
+        import dataclasses
+        import hashlib
+        import os
+
+        digests = data.file_digests([graph, connectors, Path(__file__)])
+        key = hashlib.sha256(repr((sorted(digests.values()), np.__version__)).encode()).hexdigest()[:24]
+        folder = data.cache_dir() / f"rail-{key}"
+        arrays = [f.name for f in dataclasses.fields(cls) if f.name not in ("csets", "country_codes", "connectors")]
+        try:
+            meta = json.loads((folder / "network.json").read_text(encoding="utf-8"))
+            # plain read-only views of the mapped files (np.memmap's own wrapping slows every operation)
+            loaded = {name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False))
+                      for name in arrays}
+            net = cls(**loaded, csets=[frozenset(c) for c in meta["csets"]], country_codes=meta["country_codes"],
+                      connectors=meta["connectors"])
+            size = {"vert": len(net.vert_xy), "edge": len(net.edge_u), "lat_": len(net.vert_xy)}  # (context_rank:
+            # the edges as loaded)
+            if meta.get("key") != key or any(len(getattr(net, a)) != size[a[:4]] for a in arrays if a[:4] in size):
+                raise ValueError("inconsistent cache entry")
+            return net
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        net = cls._load(graph, connectors)
+        net._lat_index()
+        import shutil
+
+        tmp = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
+        try:
+            tmp.mkdir(parents=True, exist_ok=True)
+            for name in arrays:
+                np.save(tmp / f"{name}.npy", np.ascontiguousarray(getattr(net, name)), allow_pickle=False)
+            (tmp / "network.json").write_text(json.dumps(
+                {"key": key, "csets": [sorted(c) for c in net.csets], "country_codes": net.country_codes,
+                 "connectors": net.connectors}), encoding="utf-8")
+            shutil.rmtree(folder, ignore_errors=True)  # a damaged entry is replaced whole
+            os.replace(tmp, folder)
+            # entries for other data or code (another version): the two most recent are kept
+            others = sorted((p for p in folder.parent.glob("rail-*") if p.is_dir() and p != folder
+                             and not p.name.endswith(".tmp")), key=lambda p: p.stat().st_mtime)
+            for old in others[:-2]:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass  # only a cache (another process may have just written it)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return net
+
+    @classmethod
+    def _load(cls, graph: Path, connectors: Path) -> "RailNetwork":
         try:
             z = np.load(graph)
             ptr = z["edge_ptr"]
@@ -221,10 +289,14 @@ class RailNetwork:
         box = max_km / 111.0
         cos = max(math.cos(math.radians(lat)), 0.01)
         x, y = self.vert_xy[:, 0], self.vert_xy[:, 1]
-        # latitude band first (cheap), then longitude (with wrap-around) on the few rows left
-        sel = np.flatnonzero(np.abs(y - int(lat * SCALE)) <= int(box * SCALE))
-        dx = (x[sel].astype(np.int64) - int(lon * SCALE) + 180 * SCALE) % (360 * SCALE) - 180 * SCALE
-        sel = sel[np.abs(dx) <= box / cos * SCALE]
+        # latitude band first (bisection), then longitude (with wrap-around) on the few rows left; in vertex
+        # order, as a scan of every vertex would give them
+        order, lats = self._lat_index()
+        c, r = int(lat * SCALE), int(box * SCALE)
+        band = order[np.searchsorted(lats, lats.dtype.type(c - r), "left"):
+                     np.searchsorted(lats, lats.dtype.type(c + r), "right")]
+        dx = (x[band].astype(np.int64) - int(lon * SCALE) + 180 * SCALE) % (360 * SCALE) - 180 * SCALE
+        sel = np.sort(band[np.abs(dx) <= box / cos * SCALE])
         sel = sel[allowed[self.vert_edge[sel]]]
         if not len(sel):
             return None
@@ -245,6 +317,12 @@ class RailNetwork:
         if km > max_km:
             return None
         return Snap(edge=int(self.vert_edge[i]), vertex=i, km=km, lon=float(vx[j]), lat=float(vy[j]))
+
+    def _lat_index(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.lat_order is None or len(self.lat_order) != len(self.vert_xy):
+            self.lat_order = np.argsort(self.vert_xy[:, 1], kind="stable").astype(np.int32)
+            self.lat_sorted = np.ascontiguousarray(self.vert_xy[self.lat_order, 1])
+        return self.lat_order, self.lat_sorted
 
     def _adjacency(self) -> tuple[list[int], list[int], list[int]]:
         """Every node's incident edges as Python lists (CSR: start, neighbour, edge id), in edge-id order,
