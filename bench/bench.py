@@ -198,7 +198,7 @@ def extract_rows(python, quick: bool) -> list[tuple[str, str, str]]:
              goals.get(how, "")) for how, t in r["throughput"].items()]
     for how, by_n in r["memory"].items():
         rows.append((f"peak RSS of `mapgen extract - --json {how}` (process / largest worker), "
-                     + " vs ".join(f"{n:,}" for n in by_n) + " articles",
+                     + " vs ".join(f"{int(n):,}" for n in by_n) + " articles",
                      " vs ".join(f"{m['process_mb']} / {m['worker_mb']} MB" for m in by_n.values()), "flat"))
     return rows
 
