@@ -1,6 +1,6 @@
 """Speed and memory benchmarks for mapgen (issues 4 and 10). Numbers go into README.md.
 
-    .venv/bin/python bench/bench.py              # all benchmarks, about 4 minutes on 2 cores
+    .venv/bin/python bench/bench.py              # all benchmarks, about 12 minutes on 2 cores
     .venv/bin/python bench/bench.py --quick      # skip the 200-story runs
     .venv/bin/python bench/bench.py --no-install # skip the fresh install (it needs PyPI for the dependencies)
     .venv/bin/python bench/bench.py --venv DIR   # use this runtime-only venv (mapgen installed, no extras)
