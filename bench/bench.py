@@ -1,11 +1,16 @@
 """Speed and memory benchmarks for mapgen (issues 4 and 10). Numbers go into README.md.
 
-    .venv/bin/python bench/bench.py              # all benchmarks, about 4 minutes on 2 cores
+    .venv/bin/python bench/bench.py              # all benchmarks, about 12 minutes on 2 cores
     .venv/bin/python bench/bench.py --quick      # skip the 200-story runs
     .venv/bin/python bench/bench.py --no-install # skip the fresh install (it needs PyPI for the dependencies)
+    .venv/bin/python bench/bench.py --venv DIR   # use this runtime-only venv (mapgen installed, no extras)
 
 Every timing is a fresh process (cold: interpreter start, imports, data loads), the median of N runs,
-and the comparisons are ratios measured in the same run, because this machine is small and noisy.
+and the comparisons are ratios measured in the same run, because this machine is small and noisy. Every
+command runs in one venv, the runtime-only venv of the fresh install (or --venv; with --no-install, this
+one), so that both sides of each comparison import the same packages: the cold build and the by-hand
+script alternate, and their ratio is the median of the per-pair ratios. `bench/extract_many.py` runs in the
+same venv for the extract rows (throughput and peak memory).
 """
 from __future__ import annotations
 
@@ -62,13 +67,13 @@ def cpu_and_wall(cmd: list[str]) -> tuple[float, float]:
     return (after.children_user - before.children_user) + (after.children_system - before.children_system), wall
 
 
-def peak_rss_mb(args: list[str]) -> float:
+def peak_rss_mb(args: list[str], python=PY) -> float:
     code = (
         "import resource, sys\nfrom mapgen.cli import cli\n"
         f"try: cli({args!r})\nexcept SystemExit: pass\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
-    out = subprocess.run([PY, "-c", code], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run([str(python), "-c", code], check=True, capture_output=True, text=True).stdout
     return int(out.strip().splitlines()[-1]) / 1024
 
 
@@ -165,17 +170,36 @@ print(cold, warm)
 """
 
 
-def basemap_rows(runs: int) -> list[tuple[str, str, str]]:
+def basemap_rows(runs: int, python=PY) -> list[tuple[str, str, str]]:
     """The base map of the seed's view and of a Lisbon-Vladivostok view, each in a fresh process: the first
     call loads its level from geo/, the second is served from memory. The goals are what tests once asserted."""
     rows = []
     for name, bounds, goal in (("seed view", (125.0, 38.9, 133.0, 52.0), "≤ 1 s / ≤ 0.3 s"),
                                ("Lisbon-Vladivostok view", (-9.14, 38.72, 131.89, 55.76), "≤ 1 s")):
-        times = [tuple(map(float, subprocess.run([PY, "-c", BASEMAP_TIMES, *map(str, bounds)], check=True,
+        times = [tuple(map(float, subprocess.run([str(python), "-c", BASEMAP_TIMES, *map(str, bounds)], check=True,
                                                  capture_output=True, text=True).stdout.split()))
                  for _ in range(runs)]
         cold, warm = (statistics.median(t[k] for t in times) for k in (0, 1))
         rows.append((f"offline base map, {name}: first / second call in a process", f"{cold:.3f} / {warm:.3f} s", goal))
+    return rows
+
+
+def extract_rows(python, quick: bool) -> list[tuple[str, str, str]]:
+    """bench/extract_many.py in the venv of `python`: articles/s with and without the language model, 1 and 2
+    workers (one round with --quick, else the median of 3), and peak memory for 200 and 2,000 articles."""
+    cmd = [str(python), str(ROOT / "bench" / "extract_many.py"), "--json", "--repeat", "1" if quick else "3"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0 or not proc.stdout.startswith("{"):
+        return [("`mapgen extract`, many articles", "not measured: " + (proc.stdout + proc.stderr)[-200:].strip(), "")]
+    r = json.loads(proc.stdout)
+    goals = {"-j 2": "≥ 10 articles/s", "-j 2 --no-model": "≥ 50 articles/s"}
+    rows = [(f"`mapgen extract - --json {how}`, {r['articles']} GeoWebNews texts ({r['chars_avg']:,} characters on "
+             f"average), whole process, median of {r['repeat']}", f"{t['per_s']} articles/s ({t['s']} s)",
+             goals.get(how, "")) for how, t in r["throughput"].items()]
+    for how, by_n in r["memory"].items():
+        rows.append((f"peak RSS of `mapgen extract - --json {how}` (process / largest worker), "
+                     + " vs ".join(f"{int(n):,}" for n in by_n) + " articles",
+                     " vs ".join(f"{m['process_mb']} / {m['worker_mb']} MB" for m in by_n.values()), "flat"))
     return rows
 
 
@@ -190,7 +214,7 @@ def png_rows(build_cmd: list[str], runs: int) -> list[tuple[str, str, str]]:
         with_png.append(timed(build_cmd + ["--png"], runs=1)[0])
         without.append(timed(build_cmd, runs=1)[0])
     extra = statistics.median(a - b for a, b in zip(with_png, without))
-    return [("`mapgen build --png` of the seed, beyond the build without it (median of paired runs)",
+    return [("`mapgen build --png` of the seed, beyond the build without it (median of paired runs, test venv)",
              f"{extra:.2f} s", "≤ 30 s")]
 
 
@@ -199,14 +223,18 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--no-install", action="store_true", help="skip the fresh install and first run")
+    ap.add_argument("--venv", type=Path, default=None, help="a runtime-only venv to run in (skips the install)")
+    ap.add_argument("--no-extract", action="store_true", help="skip bench/extract_many.py")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="mapgen-bench-"))
     rows = []
     breakdown = []
     try:
         # 0. a fresh install and its first run (empty cache)
-        runtime = PY  # the venv both sides of the cold-build pair run in
-        if not args.no_install:
+        runtime = PY  # the venv every command runs in, both sides of each pair alike
+        if args.venv:
+            runtime = args.venv / "bin" / "python"
+        elif not args.no_install:
             breakdown, runtime = install_and_first_run(tmp, rows, ROOT / "tests" / "articles" /
                                                        "tbilisi-batumi-sleeper-en.txt")
         # 1. cold build of the seed story vs. a by-hand folium script, both in the runtime-only venv of the
@@ -222,7 +250,9 @@ def main() -> None:
         for _ in range(args.runs):
             builds.append(cpu_and_wall(build_cmd))
             hands.append(cpu_and_wall([str(runtime), str(hand)]))
-        venv_name = "the fresh runtime-only venv" if runtime != PY else "this venv (--no-install)"
+        venv_name = ("this venv (--no-install)" if runtime == PY else f"the runtime-only venv {args.venv}" if args.venv
+                     else "the fresh runtime-only venv")
+        mapgen = [str(runtime), "-m", "mapgen.cli"]
         for k, what in ((1, "wall"), (0, "CPU")):
             t_build = statistics.median(b[k] for b in builds)
             t_hand = statistics.median(h[k] for h in hands)
@@ -231,9 +261,9 @@ def main() -> None:
             rows.append((f"by-hand folium script (4 markers, straight line), {what}", f"{t_hand:.2f} s", ""))
             rows.append((f"ratio build / by-hand, {what} (median of paired runs)", f"{pair:.2f}x", "≤ 1.3x"))
         # 2. no-op build
-        noop_cmd = MAPGEN + ["build", str(SEED), "--out", str(out)]
+        noop_cmd = mapgen + ["build", str(SEED), "--out", str(out)]
         t_noop, _ = timed(noop_cmd, runs=args.runs)
-        t_help, _ = timed(MAPGEN + ["--help"], runs=args.runs)
+        t_help, _ = timed(mapgen + ["--help"], runs=args.runs)
         rows.append(("no-op `mapgen build` (nothing changed)", f"{t_noop:.3f} s", "≤ 0.3 s"))
         rows.append(("`mapgen --help`", f"{t_help:.3f} s", ""))
         # 3. world rail graph load and per-leg routing
@@ -250,7 +280,7 @@ def main() -> None:
             "    p=net.shortest_path(sa,sb,al); ts.append(time.perf_counter()-t)\n"
             "import statistics; print(load, statistics.median(ts), max(ts))\n"
         )
-        load, leg_med, leg_max = map(float, subprocess.run([PY, "-c", code], check=True, capture_output=True,
+        load, leg_med, leg_max = map(float, subprocess.run([str(runtime), "-c", code], check=True, capture_output=True,
                                                            text=True).stdout.split())
         rows.append(("world rail graph load (imports + 945k vertices, 31.9k edges, 9 connectors)", f"{load:.2f} s", ""))
         rows.append(("routing one leg (median / max of 5 legs, 300–9,000 km)", f"{leg_med:.3f} / {leg_max:.3f} s", ""))
@@ -260,16 +290,20 @@ def main() -> None:
         rows.append((f"routing a leg of the 30 well-known lines ({cov['legs']} legs, `route_leg`, network loaded)",
                      f"median {cov['median_ms']} ms, max {cov['max_ms']} ms", "≤ 20 ms, ≤ 100 ms"))
         rows.append(("peak memory of a seed build (max RSS)",
-                     f"{peak_rss_mb(['build', str(SEED), '--out', str(out), '--force']):.0f} MB", ""))
+                     f"{peak_rss_mb(['build', str(SEED), '--out', str(out), '--force'], runtime):.0f} MB", ""))
         # 3b. the offline base map (were timed assertions in tests/test_basemap.py) and the PNG
-        rows += basemap_rows(args.runs)
-        rows += png_rows(build_cmd, args.runs)
+        rows += basemap_rows(args.runs, runtime)
+        # (in this venv, both sides: the runtime-only venv has no playwright, an extra of the PNG output)
+        rows += png_rows([PY, *build_cmd[1:]], args.runs)
+        # 3c. many articles through `mapgen extract` (throughput, peak memory), in the same venv
+        if not args.no_extract:
+            rows += extract_rows(runtime, quick=args.quick)
         # 4. 200 generated stories
         if not args.quick:
             stories = tmp / "stories"
             generate_stories(stories, 200)
             out200 = tmp / "many"
-            cmd = MAPGEN + ["build", *map(str, sorted(stories.iterdir())), "--out", str(out200)]
+            cmd = mapgen + ["build", *map(str, sorted(stories.iterdir())), "--out", str(out200)]
             t = time.perf_counter()
             r = subprocess.run(cmd, capture_output=True, text=True)
             t_many = time.perf_counter() - t

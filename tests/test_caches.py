@@ -73,3 +73,47 @@ def test_compiled_templates_give_the_same_page(seed_dir, tmp_path):
     subprocess.run([sys.executable, "-m", "mapgen.cli", "build", str(seed_dir), "--out", str(out)],
                    env=env, check=True, capture_output=True)
     assert (out / "kim-2023-russia.html").read_bytes() == pages[0]
+
+
+def test_cached_rail_network_is_the_network(tmp_path, monkeypatch):
+    """The embedded network read from the user cache (memory-mapped) is the one built from geo/: the same
+    arrays, connectors and routes, with the cache empty, filled, or damaged (then rebuilt)."""
+    import numpy as np
+
+    from mapgen.rail import RailNetwork
+    from mapgen.route import rail_path
+
+    monkeypatch.setenv("MAPGEN_CACHE", str(tmp_path / "cache"))
+    from mapgen import data
+
+    plain = RailNetwork._load(data.geo_file("rail", "world_railways_graph.npz"),
+                              data.geo_file("rail", "connectors.geojson"))
+    first = RailNetwork.load()  # builds and writes the cache entry
+    entries = list((tmp_path / "cache").glob("rail-*"))
+    assert len(entries) == 1 and (entries[0] / "vert_xy.npy").stat().st_size > 1_000_000
+    # a damaged entry is rebuilt from geo/ (damaged as a copy would be: mapgen never rewrites a cache file in
+    # place, which would pull the pages from under a process that has it mapped)
+    (entries[0] / "bad.npy").write_bytes(b"\x93NUMPY damaged")
+    os.replace(entries[0] / "bad.npy", entries[0] / "edge_u.npy")
+    second = RailNetwork.load()
+    assert second.vert_xy.flags.writeable
+    third = RailNetwork.load()  # read from the rewritten entry
+    assert not third.vert_xy.flags.writeable  # mapped, not rebuilt
+
+    class Stop:
+        def __init__(self, lat, lon, country):
+            self.lat, self.lon, self.country = lat, lon, country
+
+    legs = [(Stop(55.7558, 37.6173, "RU"), Stop(43.1056, 131.8735, "RU"), {"RU"}),
+            (Stop(42.2556, 130.2831, "KP"), Stop(42.4301, 130.6449, "RU"), {"KP", "RU"}),
+            (Stop(48.857, 2.352, "FR"), Stop(52.520, 13.405, "DE"), {"FR", "DE", "BE", "NL", "LU", "CH"})]
+    for net in (first, second, third):
+        for name in ("node_xy", "edge_u", "edge_v", "edge_a", "edge_b", "edge_factor", "vert_xy", "vert_km"):
+            assert np.array_equal(getattr(net, name), getattr(plain, name)), name
+        assert net.csets == plain.csets and net.connectors == plain.connectors
+        for a, b, countries in legs:
+            allowed = net.allowed_edges(countries)
+            ref = rail_path(a, b, plain, plain.allowed_edges(countries))
+            got = rail_path(a, b, net, allowed)
+            assert got[0] == ref[0] and got[1] == ref[1] and got[2].coords == ref[2].coords
+            assert got[2].km == ref[2].km and len(got[2].coords) > 10

@@ -312,10 +312,10 @@ def _wait_gone(sid: int, deadline_s: float = 30.0) -> list[int]:
 # submit, and as_completed is what the parent calls next).
 KILL_PARENT_WITH_POOL = r"""
 import os, signal, sys
-import mapgen.build as b
+import concurrent.futures as cf  # build_all imports as_completed from there when it starts a pool
 def as_completed(*a, **k):
     os.kill(os.getpid(), signal.SIGKILL)
-b.as_completed = as_completed
+cf.as_completed = as_completed
 from mapgen.cli import cli
 cli(["build", *sys.argv[2:], "--out", sys.argv[1], "--jobs", "2"], prog_name="mapgen")
 """

@@ -293,3 +293,41 @@ def test_extract_dask_scheduler_not_reachable_is_one_error_line(corpus):
     errors = [line for line in r.stderr.splitlines() if line.startswith("Error:")]
     assert r.returncode != 0 and len(errors) == 1 and "Traceback" not in r.stderr, r.stderr[-2000:]
     assert "Dask" in errors[0] or "127.0.0.1:9" in errors[0]
+
+
+def test_extract_no_model_has_the_same_fields_and_differs_only_by_the_parse(corpus):
+    """--no-model skips spaCy: the same JSON fields, the dictionary's mentions placed as with the model, and
+    only what the parse gives missing (each mention's `reading`, the places only spaCy's entities add)."""
+    full = _run_cli(corpus, "--json")
+    bare = _run_cli(corpus, "--json", "--no-model")
+    assert len(bare) >= 6 and [sorted(r) for r in bare] == [sorted(full[0])] * len(bare)
+    key = lambda r: (r["file"], r["start"], r["end"])  # noqa: E731
+    by_span = {key(r): r for r in full}
+    assert {key(r) for r in bare} <= set(by_span)  # every mention found without the model is found with it
+    for r in bare:
+        f = by_span[key(r)]
+        assert r["reading"] == []  # nothing parsed
+        assert {k: v for k, v in r.items() if k != "reading"} == {k: v for k, v in f.items() if k != "reading"}
+    assert sum(bool(r["reading"]) for r in full) >= 3  # the model does read these sentences
+    assert _run_cli(corpus, "--json", "--no-model", "-j", "2") == bare
+
+
+def test_jobs_read_the_input_as_they_go():
+    """-j N keeps a bounded window of articles in flight: the first lines come out before the input has been
+    read much beyond it, so memory does not grow with the number of articles."""
+    from mapgen import corpus as c
+
+    pulled = []
+
+    def stream():
+        for i in range(200):
+            pulled.append(i)
+            yield c.Item("id", i, f"Talks in Minsk, day {i}.")
+
+    out = c.run(stream(), jobs=2, read=False)
+    first, rows = next(out)
+    ahead = len(pulled)
+    assert first.name == 0 and rows and rows[0]["place"]["name"] == "Minsk"
+    assert ahead <= c.WINDOW * 2 * c.BATCH + c.BATCH < 200
+    rest = list(out)
+    assert len(pulled) == 200 and [it.name for it, _ in rest] == list(range(1, 200))

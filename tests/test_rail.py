@@ -97,3 +97,45 @@ def test_moscow_vladivostok_follows_the_trans_siberian(net):
                                for c in [(55.7558, 37.6173), (43.1056, 131.8735)]),
                              net.allowed_edges({"RU"}), main_lines=False)
     assert pure.km < p.km  # the pure shortest path is the BAM: the preference is what chooses
+
+
+def test_a_star_takes_the_path_of_a_reference_dijkstra(net):
+    """The A* search (heapq, great-circle estimate) against scipy's Dijkstra on the same graph: between track
+    nodes of random allowed edges, in several country sets, the path drawn passes through every node of
+    Dijkstra's shortest path, in order."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    from mapgen.rail import Snap
+
+    rng = np.random.default_rng(5)
+    checked = 0
+    for countries in ({"RU"}, {"FR", "DE", "CH", "IT"}, {"CN", "MN", "RU", "KZ"}, {"IN"}, {"US", "CA"}):
+        allowed = net.allowed_edges(countries)
+        eids = np.nonzero(allowed)[0]
+        n = len(net.node_xy)
+        km = net.edge_km[eids]
+        rows = np.concatenate([net.edge_u[eids], net.edge_v[eids]])
+        cols = np.concatenate([net.edge_v[eids], net.edge_u[eids]])
+        w = np.concatenate([km, km]) + 1e-9
+        order = np.lexsort((w, cols, rows))  # of parallel edges the lightest (a sparse matrix would add them)
+        rows, cols, w = rows[order], cols[order], w[order]
+        first = np.ones(len(rows), bool)
+        first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+        graph = csr_matrix((w[first], (rows[first], cols[first])), shape=(n, n))
+        for e1, e2 in rng.choice(eids, size=(6, 2)):
+            a, b = (Snap(int(e), int(net.edge_a[e]), 0.0, *(net.vert_xy[net.edge_a[e]] / 1e5)) for e in (e1, e2))
+            u, v = int(net.edge_u[e1]), int(net.edge_u[e2])
+            dist, pred = dijkstra(graph, indices=u, return_predecessors=True)
+            p = net.shortest_path(a, b, allowed, main_lines=False)
+            assert (p is None) == (not np.isfinite(dist[v]))
+            if p is None:
+                continue
+            nodes = [v]
+            while nodes[-1] != u:
+                nodes.append(int(pred[nodes[-1]]))
+            where = {xy: i for i, xy in enumerate(p.coords)}
+            at = [where.get(tuple((net.node_xy[x] / 1e5).tolist())) for x in reversed(nodes)]
+            assert None not in at and at == sorted(at), (countries, e1, e2)
+            checked += len(nodes) > 2
+    assert checked >= 15

@@ -20,13 +20,12 @@ import math
 import os
 import re
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from . import __version__, publish
+from .data import file_digests as _digests  # the stat-keyed digest cache (data.py)
 from .errors import MapgenError, OutputError
 from .publish import discard, stage_files
 
@@ -65,49 +64,6 @@ def _hash_files(h, base: Path, files, digests: dict | None = None) -> None:
         h.update(str(p.relative_to(base)).encode() + b"\0")
         h.update(digests[str(p)].encode() if digests is not None else p.read_bytes())
         h.update(b"\0")
-
-
-# A file whose size and modification time (ns) match what the cache recorded is not read again: hashing the
-# embedded geodata (about 50 MB) was a tenth of a cold build. Entries for files changed in the last few
-# seconds are not kept, so a write within the clock's resolution after hashing cannot go unseen.
-RACY_SECONDS = 3.0
-
-
-def _digests(files: list[Path]) -> dict[str, str]:
-    """sha256 of each file, through a stat-keyed cache in the user's cache folder (best effort)."""
-    import time
-
-    from .data import cache_dir
-
-    store = cache_dir() / "file-digests.json"
-    try:
-        known = json.loads(store.read_text(encoding="utf-8"))
-        if not isinstance(known, dict):
-            known = {}
-    except (OSError, ValueError):
-        known = {}
-    out, keep, now = {}, dict(known), time.time()  # other checkouts' entries are kept
-    for p in files:
-        st = p.stat()
-        stamp = [st.st_size, st.st_mtime_ns]
-        hit = known.get(str(p))
-        if isinstance(hit, list) and len(hit) == 3 and hit[:2] == stamp and isinstance(hit[2], str):
-            out[str(p)] = hit[2]
-        else:
-            out[str(p)] = hashlib.sha256(p.read_bytes()).hexdigest()
-        if now - st.st_mtime > RACY_SECONDS:
-            keep[str(p)] = [*stamp, out[str(p)]]
-        else:
-            keep.pop(str(p), None)
-    if keep != known:
-        try:
-            store.parent.mkdir(parents=True, exist_ok=True)
-            tmp = store.with_name(f"{store.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(keep, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, store)
-        except OSError:
-            pass  # only a cache
-    return out
 
 
 @lru_cache(maxsize=1)
@@ -354,6 +310,8 @@ def build_all(paths: list[Path], out_dir: Path, *, force: bool = False, png: boo
             else:
                 _preload()
                 import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor, as_completed  # only here: a one-story
+                from concurrent.futures.process import BrokenProcessPool  # build does without (10 ms)
 
                 with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                          initializer=_worker_start, initargs=(os.getpid(), lock.fd)) as pool:

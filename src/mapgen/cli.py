@@ -1,6 +1,6 @@
 """The `mapgen` command. Thin: each command calls the library and turns MapgenError into `Error: ...`.
 
-Heavy libraries (folium, shapely, scipy) are imported inside commands so `mapgen --help` is instant.
+Heavy libraries (folium, shapely, numpy) are imported inside commands so `mapgen --help` is instant.
 """
 from __future__ import annotations
 

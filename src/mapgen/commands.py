@@ -1,7 +1,7 @@
 """The `mapgen extract`, `new`, `geocode` and `route` commands (registered on the group in cli.py).
 
 Thin, like cli.py: each opens the library, calls it, and turns a MapgenError into one `Error: ...` line.
-Heavy modules (the gazetteer index, numpy, scipy) are imported inside the commands.
+Heavy modules (the gazetteer index, numpy, the rail network) are imported inside the commands.
 """
 from __future__ import annotations
 
@@ -33,8 +33,11 @@ def _fail(exc: MapgenError) -> None:
 @click.option("--dask", "dask_address", metavar="ADDRESS", default=None,
               help="Run on a Dask cluster: its scheduler (tcp://host:8786), or 'local' for two local worker "
                    "processes. Needs mapgen[dask]; the output is the same as a local run, order included.")
+@click.option("--no-model", "no_model", is_flag=True,
+              help="Skip the language model (spaCy): dictionary lookup and resolution only, several times faster. "
+                   "Same JSON fields; \"reading\" is then empty and places only spaCy's entities find are missed.")
 def extract(articles: tuple[str, ...], as_json: bool, spans_file: Path | None, show_all: bool, jobs: int,
-            dask_address: str | None) -> None:
+            dask_address: str | None, no_model: bool) -> None:
     """List every place the articles name, and where each one is.
 
     ARTICLES are files, folders (their .txt and .md files) or - for a JSON Lines stream of {"id": ...,
@@ -55,6 +58,7 @@ def extract(articles: tuple[str, ...], as_json: bool, spans_file: Path | None, s
         mapgen extract articles/ --json
         echo '{"id": 1, "text": "Talks in Minsk.", "spans": [[9, 14]]}' | mapgen extract - --json
         mapgen extract articles/ --json -j 2
+        mapgen extract articles/ --json --no-model       # no spaCy parse: many more articles a second
         mapgen extract articles/ --json --dask tcp://scheduler:8786
     """
     from .corpus import items, run, run_dask
@@ -62,7 +66,8 @@ def extract(articles: tuple[str, ...], as_json: bool, spans_file: Path | None, s
     many = len(articles) > 1 or articles[0] == "-" or Path(articles[0]).is_dir()
     try:
         stream = items(list(articles), spans_file)
-        results = run_dask(stream, dask_address) if dask_address else run(stream, jobs)
+        read = not no_model
+        results = run_dask(stream, dask_address, read=read) if dask_address else run(stream, jobs, read=read)
         for item, rows in results:
             if as_json:
                 for row in rows:

@@ -176,32 +176,57 @@ def records(item: Item, *, read: bool = True) -> list[dict]:
     return out
 
 
-def _guarded(item: Item) -> tuple[list[dict], str | None]:
+def _guarded(item: Item, read: bool = True) -> tuple[list[dict], str | None]:
     """`records` for a worker process: an error comes back as its message (exceptions with keyword
     arguments do not survive pickling)."""
     try:
-        return records(item), None
+        return records(item, read=read), None
     except MapgenError as exc:
         return [], str(exc)
 
 
-def run(stream: Iterator[Item], jobs: int = 1) -> Iterator[tuple[Item, list[dict]]]:
+def _guarded_batch(batch: list[Item], read: bool = True) -> list[tuple[list[dict], str | None]]:
+    return [_guarded(item, read) for item in batch]
+
+
+# -j N: articles go to the workers in batches of BATCH, and at most WINDOW batches per worker are in flight
+# (sent and not yet written), so the input is read as the workers go and memory stays flat in the number
+# of articles (multiprocessing's own imap would read the whole input ahead).
+BATCH = 2
+WINDOW = 4
+
+
+def run(stream: Iterator[Item], jobs: int = 1, *, read: bool = True) -> Iterator[tuple[Item, list[dict]]]:
     """Each item with its records, in the items' order. With `jobs` > 1 the articles are spread over that
     many worker processes (each opens the gazetteer and language models once); the order of the output is
-    still the order of the input. The first error stops the run."""
+    still the order of the input. `read=False` skips the language model (`extract(read=False)`): the same
+    records, with no parse-based `reading` and without the places only spaCy's entities add. The input is
+    read as the work goes, so the first error stops the run after the articles before it are written."""
     if jobs <= 1:
         for item in stream:
-            yield item, records(item)
+            yield item, records(item, read=read)
         return
     import multiprocessing
+    from collections import deque
+    from itertools import islice
 
     ctx = multiprocessing.get_context("spawn")  # no fork of a process holding SQLite handles and threads
     with ctx.Pool(jobs) as pool:
-        pending = list(stream)  # read (and checked) before any work starts: a bad input fails at once
-        for item, (rows, err) in zip(pending, pool.imap(_guarded, pending, chunksize=2)):
-            if err is not None:
-                raise CorpusError(err)
-            yield item, rows
+        window: deque = deque()
+        stream = iter(stream)
+        while True:
+            while len(window) < WINDOW * jobs:
+                batch = list(islice(stream, BATCH))
+                if not batch:
+                    break
+                window.append((batch, pool.apply_async(_guarded_batch, (batch, read))))
+            if not window:
+                return
+            batch, pending = window.popleft()
+            for item, (rows, err) in zip(batch, pending.get()):
+                if err is not None:
+                    raise CorpusError(err)
+                yield item, rows
 
 
 # How many articles a Dask run keeps submitted ahead of the one it is writing: the stream is read as the
@@ -209,7 +234,7 @@ def run(stream: Iterator[Item], jobs: int = 1) -> Iterator[tuple[Item, list[dict
 DASK_WINDOW = 256
 
 
-def run_dask(stream: Iterator[Item], address: str) -> Iterator[tuple[Item, list[dict]]]:
+def run_dask(stream: Iterator[Item], address: str, *, read: bool = True) -> Iterator[tuple[Item, list[dict]]]:
     """`run`, on a Dask cluster: the scheduler at `address` (tcp://host:8786), or "local" for a LocalCluster
     of two single-threaded worker processes on this machine. Each worker needs mapgen installed (the
     package carries its data) and opens the gazetteer and language models once; the output order is the
@@ -226,7 +251,7 @@ def run_dask(stream: Iterator[Item], address: str) -> Iterator[tuple[Item, list[
         with Client(cluster if cluster is not None else address, set_as_default=False) as client:
             window: deque = deque()
             for item in stream:
-                window.append((item, client.submit(_guarded, item, pure=False)))
+                window.append((item, client.submit(_guarded, item, read, pure=False)))
                 if len(window) >= DASK_WINDOW:
                     yield _collected(*window.popleft())
             while window:

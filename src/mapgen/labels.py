@@ -422,7 +422,7 @@ def _area_spot(label: Label, zoom: int, w: float, h: float, window, near, views,
     order = np.lexsort((np.hypot(X + w / 2 - tx, Y + h / 2 - ty), ~in_near, -seen))
     X, Y = X[order], Y[order]
     first_mid = first_any = None
-    start, size = 0, 256
+    start, size = 0, 32  # growing batches: the first usable candidate in order wins, whatever their size
     while start < len(X):
         cx, cy = X[start:start + size], Y[start:start + size]
         start, size = start + size, size * 4

@@ -12,6 +12,7 @@ Rajin -> Tumangang cannot cut through China even though that is shorter on the r
 """
 from __future__ import annotations
 
+import heapq
 import json
 import math
 from dataclasses import dataclass, field
@@ -89,6 +90,10 @@ class RailNetwork:
     csets: list[frozenset[str]]
     country_codes: list[str]
     connectors: list[dict] = field(default_factory=list)
+    # the vertices in order of latitude (stable), and their latitudes so ordered: `snap` finds a latitude
+    # band by bisection instead of testing every vertex. Made on first use, kept in the cache below.
+    lat_order: np.ndarray | None = None
+    lat_sorted: np.ndarray | None = None
 
     @property
     def edge_km(self) -> np.ndarray:
@@ -97,8 +102,72 @@ class RailNetwork:
     # --- loading ---------------------------------------------------------------------------------
     @classmethod
     def load(cls, graph: Path | None = None, connectors: Path | None = None) -> "RailNetwork":
-        graph = graph or data.geo_file("rail", "world_railways_graph.npz")
-        connectors = connectors or data.geo_file("rail", "connectors.geojson")
+        """The network from its .npz and its connectors (by default the embedded ones, through the cache
+        below)."""
+        if graph is None and connectors is None:
+            return cls._load_cached(data.geo_file("rail", "world_railways_graph.npz"),
+                                    data.geo_file("rail", "connectors.geojson"))
+        return cls._load(graph or data.geo_file("rail", "world_railways_graph.npz"),
+                         connectors or data.geo_file("rail", "connectors.geojson"))
+
+    # The embedded network, connectors attached, is kept in the user's cache folder as one .npy file per
+    # array (memory-mapped when read) and a JSON file for the rest, keyed by the digests of the graph, the
+    # connectors and this module's code: a cold build then maps it in a few ms instead of reading the .npz
+    # and attaching the connectors (about 40 ms). Like a .pyc: the same network either way
+    # (tests/test_caches.py), and a missing, damaged or foreign cache entry is rebuilt. An entry is written
+    # in a temporary folder and renamed into place, never rewritten in place: a process that has its files
+    # mapped keeps reading the old ones.
+    @classmethod
+    def _load_cached(cls, graph: Path, connectors: Path) -> "RailNetwork":
+        import dataclasses
+        import hashlib
+        import os
+
+        digests = data.file_digests([graph, connectors, Path(__file__)])
+        key = hashlib.sha256(repr((sorted(digests.values()), np.__version__)).encode()).hexdigest()[:24]
+        folder = data.cache_dir() / f"rail-{key}"
+        arrays = [f.name for f in dataclasses.fields(cls) if f.name not in ("csets", "country_codes", "connectors")]
+        try:
+            meta = json.loads((folder / "network.json").read_text(encoding="utf-8"))
+            # plain read-only views of the mapped files (np.memmap's own wrapping slows every operation)
+            loaded = {name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False))
+                      for name in arrays}
+            net = cls(**loaded, csets=[frozenset(c) for c in meta["csets"]], country_codes=meta["country_codes"],
+                      connectors=meta["connectors"])
+            size = {"vert": len(net.vert_xy), "edge": len(net.edge_u), "lat_": len(net.vert_xy)}  # (context_rank:
+            # the edges as loaded)
+            if meta.get("key") != key or any(len(getattr(net, a)) != size[a[:4]] for a in arrays if a[:4] in size):
+                raise ValueError("inconsistent cache entry")
+            return net
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        net = cls._load(graph, connectors)
+        net._lat_index()
+        import shutil
+
+        tmp = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
+        try:
+            tmp.mkdir(parents=True, exist_ok=True)
+            for name in arrays:
+                np.save(tmp / f"{name}.npy", np.ascontiguousarray(getattr(net, name)), allow_pickle=False)
+            (tmp / "network.json").write_text(json.dumps(
+                {"key": key, "csets": [sorted(c) for c in net.csets], "country_codes": net.country_codes,
+                 "connectors": net.connectors}), encoding="utf-8")
+            shutil.rmtree(folder, ignore_errors=True)  # a damaged entry is replaced whole
+            os.replace(tmp, folder)
+            # entries for other data or code (another version): the two most recent are kept
+            others = sorted((p for p in folder.parent.glob("rail-*") if p.is_dir() and p != folder
+                             and not p.name.endswith(".tmp")), key=lambda p: p.stat().st_mtime)
+            for old in others[:-2]:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass  # only a cache (another process may have just written it)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return net
+
+    @classmethod
+    def _load(cls, graph: Path, connectors: Path) -> "RailNetwork":
         try:
             z = np.load(graph)
             ptr = z["edge_ptr"]
@@ -137,7 +206,8 @@ class RailNetwork:
                  for f in features]
         # the vertices within 50 units of latitude of some connector end, found in one pass (in 128-unit bands)
         ends_y = np.array([c[k, 1] for c in lines for k in (0, -1)], dtype=np.int64)
-        bands = np.unique(np.concatenate([(ends_y - 50) >> 7, (ends_y + 50) >> 7]))
+        # (a set, not np.unique: that imports numpy.ma, 10 ms of a cold build)
+        bands = np.array(sorted(set(((ends_y - 50) >> 7).tolist()) | set(((ends_y + 50) >> 7).tolist())), dtype=np.int64)
         near = np.flatnonzero(np.isin(self.vert_xy[:, 1] >> 7, bands, kind="table"))
         for feat, coords in zip(features, lines):
             props = feat["properties"]
@@ -219,10 +289,14 @@ class RailNetwork:
         box = max_km / 111.0
         cos = max(math.cos(math.radians(lat)), 0.01)
         x, y = self.vert_xy[:, 0], self.vert_xy[:, 1]
-        # latitude band first (cheap), then longitude (with wrap-around) on the few rows left
-        sel = np.flatnonzero(np.abs(y - int(lat * SCALE)) <= int(box * SCALE))
-        dx = (x[sel].astype(np.int64) - int(lon * SCALE) + 180 * SCALE) % (360 * SCALE) - 180 * SCALE
-        sel = sel[np.abs(dx) <= box / cos * SCALE]
+        # latitude band first (bisection), then longitude (with wrap-around) on the few rows left; in vertex
+        # order, as a scan of every vertex would give them
+        order, lats = self._lat_index()
+        c, r = int(lat * SCALE), int(box * SCALE)
+        band = order[np.searchsorted(lats, lats.dtype.type(c - r), "left"):
+                     np.searchsorted(lats, lats.dtype.type(c + r), "right")]
+        dx = (x[band].astype(np.int64) - int(lon * SCALE) + 180 * SCALE) % (360 * SCALE) - 180 * SCALE
+        sel = np.sort(band[np.abs(dx) <= box / cos * SCALE])
         sel = sel[allowed[self.vert_edge[sel]]]
         if not len(sel):
             return None
@@ -244,77 +318,137 @@ class RailNetwork:
             return None
         return Snap(edge=int(self.vert_edge[i]), vertex=i, km=km, lon=float(vx[j]), lat=float(vy[j]))
 
+    def _lat_index(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.lat_order is None or len(self.lat_order) != len(self.vert_xy):
+            self.lat_order = np.argsort(self.vert_xy[:, 1], kind="stable").astype(np.int32)
+            self.lat_sorted = np.ascontiguousarray(self.vert_xy[self.lat_order, 1])
+        return self.lat_order, self.lat_sorted
+
+    def _adjacency(self) -> tuple[list[int], list[int], list[int]]:
+        """Every node's incident edges as Python lists (CSR: start, neighbour, edge id), in edge-id order,
+        built once per network: the search below walks them element by element, which lists do fastest."""
+        key = len(self.edge_u), len(self.node_xy)
+        if getattr(self, "_adj_key", None) != key:
+            m = len(self.edge_u)
+            src = np.concatenate([self.edge_u, self.edge_v]).astype(np.int64)
+            dst = np.concatenate([self.edge_v, self.edge_u]).astype(np.int64)
+            eid = np.concatenate([np.arange(m), np.arange(m)])
+            order = np.lexsort((eid, src))  # by node, then by edge id
+            start = np.searchsorted(src[order], np.arange(len(self.node_xy) + 1))
+            self._adj = (start.tolist(), dst[order].tolist(), eid[order].tolist())
+            lon = np.radians(self.node_xy[:, 0] / SCALE)
+            lat = np.radians(self.node_xy[:, 1] / SCALE)
+            self._node_unit = (np.cos(lat) * np.cos(lon)).tolist(), (np.cos(lat) * np.sin(lon)).tolist(), \
+                np.sin(lat).tolist()
+            self._adj_key = key
+        return self._adj
+
     def joined_edges(self, s: Snap, allowed: np.ndarray) -> np.ndarray:
         """The allowed edges that allowed track joins to the edge `s` is on."""
-        from scipy.sparse import csr_matrix
-        from scipy.sparse.csgraph import connected_components
-
-        n = len(self.node_xy)
-        eids = np.nonzero(allowed)[0]
-        graph = csr_matrix((np.ones(len(eids)), (self.edge_u[eids], self.edge_v[eids])), shape=(n, n))
-        label = connected_components(graph, directed=False)[1]
-        return allowed & (label[self.edge_u] == label[self.edge_u[s.edge]])
+        start, nbr, eid = self._adjacency()
+        ok = allowed.tolist()
+        seen = {int(self.edge_u[s.edge])}
+        todo = list(seen)
+        while todo:
+            x = todo.pop()
+            for j in range(start[x], start[x + 1]):
+                if ok[eid[j]] and nbr[j] not in seen:
+                    seen.add(nbr[j])
+                    todo.append(nbr[j])
+        reached = np.zeros(len(self.node_xy), bool)
+        reached[list(seen)] = True
+        return allowed & reached[self.edge_u]
 
     def shortest_path(self, a: Snap, b: Snap, allowed: np.ndarray, *, main_lines: bool = True) -> Path_ | None:
         """Shortest path between two snapped points over allowed edges, by geodesic length (with
-        `main_lines`, minor lines weighted as above)."""
-        from scipy.sparse import csr_matrix
-        from scipy.sparse.csgraph import dijkstra
+        `main_lines`, minor lines weighted as above).
 
+        A* over the node graph (heapq), with the great-circle distance to b as the estimate: every edge
+        weighs at least its geodesic length (its track is at least as long, and weights are >= 1 per km), and
+        the estimate is taken 1% short of the spherical distance so that it never exceeds the ellipsoidal
+        one. Each step weighs 1e-9 more, as the sparse-matrix Dijkstra this replaces did, so that of two
+        equal paths the one with fewer steps wins, as before."""
+        first, nbr, eid = self._adjacency()
         n = len(self.node_xy)
-        eids = np.nonzero(allowed)[0]
-        u, v = self.edge_u[eids], self.edge_v[eids]
+        ok = allowed.tolist()
         factor = self.edge_factor if main_lines else np.ones(len(self.edge_factor))
-        w = self.edge_km[eids] * factor[eids]
-        # Temporary nodes for the snapped points (n, n+1), joined to both ends of their edge; a partial
-        # edge is described by (edge, from vertex, to vertex).
-        # Temporary nodes for the snapped points (n, n+1), joined to both ends of their edge. Each graph
-        # entry points to a "part": a whole edge (lo = hi = -1) or the stretch of an edge between two
-        # of its vertices.
-        tu, tv, tw, extra = [], [], [], []
+        weight = (self.edge_km * factor + 1e-9).tolist()
+        # The snapped points are temporary nodes n (a) and n + 1 (b), joined to both ends of their edge. A
+        # step runs on a "part": a whole edge (lo = hi = -1) or the stretch of an edge between two vertices.
+        parts: list[tuple[int, int, int]] = []  # (edge, lo, hi) of the partial steps
+        out_a: list[tuple[int, float, int]] = []  # (node, weight, part) leaving a
+        into_b: dict[int, list[tuple[float, int]]] = {}  # node -> (weight, part) of the steps into b
         for k, s in enumerate((a, b)):
-            t = n + k
             e, i = s.edge, s.vertex
             ea, eb = int(self.edge_a[e]), int(self.edge_b[e])
-            for end_node, lo, hi in ((self.edge_u[e], ea, i), (self.edge_v[e], i, eb - 1)):
-                tu.append(t)
-                tv.append(int(end_node))
-                tw.append(float(self.vert_km[hi] - self.vert_km[lo]) * float(factor[e]))
-                extra.append((e, i, lo if lo != i else hi))
+            for end_node, lo, hi in ((int(self.edge_u[e]), ea, i), (int(self.edge_v[e]), i, eb - 1)):
+                w = float(self.vert_km[hi] - self.vert_km[lo]) * float(factor[e]) + 1e-9
+                parts.append((e, i, lo if lo != i else hi))
+                if k == 0:
+                    out_a.append((end_node, w, len(parts) - 1))
+                else:
+                    into_b.setdefault(end_node, []).append((w, len(parts) - 1))
         if a.edge == b.edge:  # both on one edge: the stretch between them is a candidate too
-            tu.append(n)
-            tv.append(n + 1)
-            tw.append(abs(float(self.vert_km[b.vertex] - self.vert_km[a.vertex])) * float(factor[a.edge]))
-            extra.append((a.edge, a.vertex, b.vertex))
-        part_edge = np.concatenate([eids, [p[0] for p in extra]]).astype(np.int64)
-        part_lo = np.concatenate([np.full(len(eids), -1), [p[1] for p in extra]]).astype(np.int64)
-        part_hi = np.concatenate([np.full(len(eids), -1), [p[2] for p in extra]]).astype(np.int64)
-        n_parts = len(part_edge)
-        rows = np.concatenate([u, v, tu, tv]).astype(np.int64)
-        cols = np.concatenate([v, u, tv, tu]).astype(np.int64)
-        wts = np.concatenate([w, w, tw, tw]) + 1e-9  # csgraph ignores zero-weight entries
-        pid = np.concatenate([np.arange(len(eids)), np.arange(len(eids)),
-                              np.arange(len(eids), n_parts), np.arange(len(eids), n_parts)])
-        order = np.lexsort((wts, cols, rows))  # keep the lightest of parallel edges
-        rows, cols, wts, pid = rows[order], cols[order], wts[order], pid[order]
-        first = np.ones(len(rows), bool)
-        first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-        rows, cols, wts, pid = rows[first], cols[first], wts[first], pid[first]
-        graph = csr_matrix((wts, (rows, cols)), shape=(n + 2, n + 2))
-        dist, pred = dijkstra(graph, directed=True, indices=n, return_predecessors=True)
-        if not np.isfinite(dist[n + 1]):
+            parts.append((a.edge, a.vertex, b.vertex))
+            w = abs(float(self.vert_km[b.vertex] - self.vert_km[a.vertex])) * float(factor[a.edge]) + 1e-9
+            out_a.append((n + 1, w, len(parts) - 1))
+        # the estimate: chord between unit vectors -> great-circle km, 1% short
+        ux, uy, uz = self._node_unit
+        bl, bp = math.radians(b.lon), math.radians(b.lat)
+        tx, ty, tz = math.cos(bp) * math.cos(bl), math.cos(bp) * math.sin(bl), math.sin(bp)
+        radius = 0.99 * 6371.0
+
+        def estimate(x: int) -> float:
+            chord = math.sqrt((ux[x] - tx) ** 2 + (uy[x] - ty) ** 2 + (uz[x] - tz) ** 2)
+            return 2.0 * radius * math.asin(min(1.0, chord / 2.0))
+
+        # pred[x] = (previous node, part): part >= 0 is a whole edge, part < 0 is parts[-part - 1]
+        dist: dict[int, float] = {n: 0.0}
+        pred: dict[int, tuple[int, int]] = {}
+        heap: list[tuple[float, int]] = []
+        for x, w, q in out_a:
+            if w < dist.get(x, math.inf):
+                dist[x] = w
+                pred[x] = (n, -q - 1)
+                heapq.heappush(heap, (w + (0.0 if x == n + 1 else estimate(x)), x))
+        done = set()
+        while heap:
+            _, x = heapq.heappop(heap)
+            if x in done:
+                continue
+            if x == n + 1:
+                break
+            done.add(x)
+            dx = dist[x]
+            for j in range(first[x], first[x + 1]):
+                e = eid[j]
+                if not ok[e]:
+                    continue
+                y = nbr[j]
+                d = dx + weight[e]
+                if d < dist.get(y, math.inf):
+                    dist[y] = d
+                    pred[y] = (x, e)
+                    heapq.heappush(heap, (d + estimate(y), y))
+            for w, q in into_b.get(x, ()):
+                d = dx + w
+                if d < dist.get(n + 1, math.inf):
+                    dist[n + 1] = d
+                    pred[n + 1] = (x, -q - 1)
+                    heapq.heappush(heap, (d, n + 1))
+        if n + 1 not in pred:
             return None
-        nodes = [n + 1]
-        while nodes[-1] != n:
-            nodes.append(int(pred[nodes[-1]]))
-        nodes.reverse()
-        key = rows * (n + 2) + cols
+        steps = []
+        y = n + 1
+        while y != n:
+            x, q = pred[y]
+            steps.append((x, q))
+            y = x
+        steps.reverse()
         coords: list[np.ndarray] = []
         used_edges = []
-        for x, y in zip(nodes, nodes[1:]):
-            j = int(np.searchsorted(key, x * (n + 2) + y))
-            q = int(pid[j])
-            e, lo, hi = int(part_edge[q]), int(part_lo[q]), int(part_hi[q])
+        for x, q in steps:
+            e, lo, hi = (q, -1, -1) if q >= 0 else parts[-q - 1]
             if lo < 0:  # a whole edge
                 seg = self.vert_xy[self.edge_a[e] : self.edge_b[e]]
             else:  # the part of edge e between two of its vertices
