@@ -196,6 +196,19 @@ def test_an_earlier_trip_told_in_passing_is_no_stop(gaz, text, before):
     assert len(found) == 2 and not before & set(found), found
 
 
+@pytest.mark.parametrize("code, sentence, name", [
+    # the journey is the subject of a verb that says what it was like: its negation or modality is not about
+    # whether it was made
+    ("en", "The train ride from Los Mochis through the canyon can be described as a feast.", "Los Mochis"),
+    ("en", "The journey to Lhasa isn't cheap, but the views are worth every yuan.", "Lhasa"),
+    ("fr", "Le voyage jusqu'à Brest ne coûte pas cher.", "Brest"),
+    ("fr", "Le trajet vers Irkoutsk pourrait être décrit comme une fête.", "Irkoutsk"),
+])
+def test_what_is_said_of_the_journey_does_not_make_it_unreal(code, sentence, name):
+    rd = read(code, sentence, name, places=(name,))
+    assert rd.role in ("depart", "dest") and not (rd.negated or rd.modal or rd.unreal or rd.uncertain)
+
+
 def test_a_route_name_under_a_negated_verb_that_is_not_the_journey_s():
     # "the slowness of the Dakar-Bamako does not put traders off": the negation is not about the journey
     sentence = "La lenteur du train Dakar-Bamako ne décourage pas les commerçants."

@@ -511,6 +511,11 @@ class Reader:
         if route_name and not ek & set(MOTION):
             # "la lenteur du train Dakar-Bamako ne réfrène pas...": the verb is not the journey's
             negated = modal = conditional = hypothetical = False
+        if gov is not None and not kinds[gov.i] & set(MOTION) and any(
+                n.pos_ == "NOUN" and n.dep_ in self.subject and kinds[n.i] & {"journey", "vehicle"} for n in path[:2]):
+            # "the train ride from Los Mochis can be described as...": what the verb says of the journey,
+            # not whether it was made
+            negated = modal = conditional = False
         if attribute and role not in ("part", "subject") and not route_name:
             role = "attribute"
         # a natural feature named after a place: "the Tumen River", "Lake Baikal", "le lac Baïkal"
