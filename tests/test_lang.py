@@ -209,6 +209,19 @@ def test_what_is_said_of_the_journey_does_not_make_it_unreal(code, sentence, nam
     assert rd.role in ("depart", "dest") and not (rd.negated or rd.modal or rd.unreal or rd.uncertain)
 
 
+@pytest.mark.parametrize("code, sentence, name, role", [
+    # typeset texts write the apostrophe curly; it reads as the straight one the models learnt
+    ("fr", "À Moscou, le Baïkal, train Transsibérien à destination d’Irkoutsk, vient se ranger le long du quai.",
+     "Irkoutsk", "dest"),
+    ("fr", "Nous sommes partis d’Avignon à l’aube.", "Avignon", "depart"),
+    ("en", "We didn’t stop in Graz; the train ran on to Vienna.", "Graz", "stop"),
+])
+def test_a_curly_apostrophe_reads_as_a_straight_one(code, sentence, name, role):
+    curly = read(code, sentence, name, places=(name,))
+    straight = read(code, sentence.replace("\u2019", "'"), name, places=(name,))
+    assert curly.role == straight.role == role and curly.negated == straight.negated
+
+
 def test_a_route_name_under_a_negated_verb_that_is_not_the_journey_s():
     # "the slowness of the Dakar-Bamako does not put traders off": the negation is not about the journey
     sentence = "La lenteur du train Dakar-Bamako ne décourage pas les commerçants."

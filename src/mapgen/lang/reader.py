@@ -174,7 +174,10 @@ class Reader:
                 s += BLOCK_CHARS
             cut.append((s, e))
         out = []
-        docs = self.nlp.pipe((text[s:e] for s, e in cut), batch_size=64)
+        # the models learnt elision and contractions with a straight apostrophe ("d'Irkoutsk", "don't"); the
+        # curly one, as typeset texts write it, splits differently ("d’" alone, Irkoutsk glued to the noun
+        # before): parse with straight ones, one character for one, so offsets are unchanged
+        docs = self.nlp.pipe((text[s:e].replace("\u2019", "'") for s, e in cut), batch_size=64)
         for (s, _), doc in zip(cut, docs):
             doc.user_data["mapgen_kinds"] = self._kinds(doc)
             doc.user_data["mapgen_offset"] = s
