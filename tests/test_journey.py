@@ -176,3 +176,22 @@ def test_a_name_in_apposition_to_a_role_is_a_person(text, person, stops):
         sk.resolved.mention.text == person and ("person" in sk.why or "acts" in sk.why) for sk in journey.skipped)
     named = [r for r in ex.resolved if r.mention.text == person]
     assert named and all(ex.reading(r.mention).person for r in named)  # found as a place name, read as a person
+
+
+def test_two_places_a_few_km_apart_are_one_stop():
+    # a district and its city (2 km apart: "Chilca station" and "Huancayo") are one stop, the better cued,
+    # with either's departure; towns 10 km apart (Cannes and Antibes) stay two, and so do border stations
+    # facing each other in two countries
+    from mapgen.gazetteer import distance_km
+    from mapgen.journey import ONE_SPOT_KM, _one_stop_per_spot
+
+    huancayo = Place("geonames:3939459", "Huancayo", -12.069, -75.210, "PE", "city", 376657, "test")
+    chilca = Place("geonames:3698350", "Chilca", -12.086, -75.208, "PE", "city", 77392, "test")
+    cannes = Place("geonames:3028808", "Cannes", 43.551, 7.013, "FR", "city", 70011, "test")
+    antibes = Place("geonames:3037456", "Antibes", 43.581, 7.123, "FR", "city", 75820, "test")
+    assert distance_km(huancayo.lat, huancayo.lon, chilca.lat, chilca.lon) < ONE_SPOT_KM < distance_km(
+        cannes.lat, cannes.lon, antibes.lat, antibes.lon)
+    chosen = [(2.5, resolved(chilca), True), (3.0, resolved(huancayo), False), (2.0, resolved(cannes), False),
+              (2.0, resolved(antibes), False)]
+    kept = {r.place.name: (s, dep) for s, r, dep in _one_stop_per_spot(chosen)}
+    assert kept == {"Huancayo": (3.0, True), "Cannes": (2.0, False), "Antibes": (2.0, False)}

@@ -143,6 +143,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
                 finer.append((s, r, dep))
         chosen = finer
     chosen = merge_stations(chosen, gazetteer)
+    chosen = _one_stop_per_spot(chosen)
     # the best-cued places only (time: every pair may be routed by rail); the rest are listed for the editor
     beyond = sorted(chosen, key=lambda c: (-c[0], c[1].mention.start))[MAX_STOPS:]
     chosen = [c for c in chosen if c not in beyond]
@@ -342,6 +343,24 @@ def merge_stations(chosen, gazetteer) -> list:
             s, dep = max(s, prev[0]), dep or prev[2]
         out[key_id] = (s, r, dep)
     return list(out.values())
+
+
+ONE_SPOT_KM = 5.0
+
+
+def _one_stop_per_spot(chosen) -> list:
+    """Two places a few km apart in one country are one stop of a rail journey ("Chilca station" and
+    "Huancayo", a district and its city): the better cued one, with either's departure. Border stations
+    facing each other across a river (Tumangang, Khasan) are two."""
+    out: list = []
+    for c in sorted(chosen, key=lambda c: (-c[0], c[1].mention.start)):
+        twin = next((k for k, o in enumerate(out) if _crow(c, o) < ONE_SPOT_KM
+                     and c[1].place.country == o[1].place.country), None)  # not Tumangang and Khasan
+        if twin is None:
+            out.append(c)
+        elif c[2] and not out[twin][2]:
+            out[twin] = (out[twin][0], out[twin][1], True)
+    return out  # the caller orders them as the article tells them
 
 
 def _town_of(gazetteer, station: Place) -> Place | None:
