@@ -238,6 +238,8 @@ def test_a_route_name_under_a_negated_verb_that_is_not_the_journey_s():
      "Paris-Berlin en couchette.", "Berlin"),
     ("en", "Our train left York at dawn and we arrived in Edinburgh at noon. Another time we took the "
      "Paris-Munich night train.", "Munich"),
+    ("en", "We left Munich at nine and arrived in Salzburg at eleven. The operator is upgrading the Vienna-Graz "
+     "and Vienna-Linz lines.", "Graz"),
 ])
 def test_a_route_of_another_service_or_time_is_no_stop(gaz, code, text, other):
     found = stops(gaz, text)

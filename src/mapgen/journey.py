@@ -406,6 +406,8 @@ def _why_not(rd, p: Place) -> str:
         return "where the line or service goes, not the journey"
     if rd.traveller == "others":
         return "where other people or trains go"
+    if rd.traveller == "line":
+        return "where a line or a service goes, not the journey told"
     if rd.role == "origin":
         return "where someone comes from"
     if rd.role == "locate":

@@ -508,6 +508,8 @@ class Reader:
             # a route's name with no journey told ("rénover les lignes Paris-Gap-Briançon", "un Moscou-Pékin
             # en passant par le Baïkal"): a service named, as likely another one as the journey's
             role, actor, leg_mark = "none", False, False
+            if path_kinds & {"infrastructure"}:
+                traveller = "line"  # "rénover les lignes Paris-Gap et Paris-Rodez": lines, not this journey
         if leg_mark and role in ("none", "at", "object", "subject", "attribute"):
             # a leg written out ("Tomsk -> Iurga", "le train Dakar – Bamako") says more than the parse
             role, actor = ("dest" if "to" in preps else "depart"), False
