@@ -195,3 +195,19 @@ def test_two_places_a_few_km_apart_are_one_stop():
               (2.0, resolved(antibes), False)]
     kept = {r.place.name: (s, dep) for s, r, dep in _one_stop_per_spot(chosen)}
     assert kept == {"Huancayo": (3.0, True), "Cannes": (2.0, False), "Antibes": (2.0, False)}
+
+
+@pytest.mark.parametrize("text, flagged, clear", [
+    # told only as where a section of the train goes, or only with "could": proposed, and marked REVIEW
+    ("The sleeper left London at nine and we arrived in Glasgow at dawn. At Carstairs one section of the train "
+     "travelled on to Edinburgh.", "Edinburgh", {"London", "Glasgow"}),
+    ("Our train left Leeds at nine. We could change at York for the coast, and we arrived in Scarborough at noon.",
+     "York", {"Leeds", "Scarborough"}),
+])
+def test_a_stop_told_only_for_others_or_with_could_is_marked_review(text, flagged, clear):
+    from mapgen.extract import extract
+
+    gaz = Gazetteer.open()
+    stops = {s.resolved.place.name: s for s in read_journey(extract(text, gaz), gaz).stops}
+    assert flagged in stops and any("told only" in r for r in stops[flagged].review)
+    assert clear <= set(stops) and all(not stops[c].review for c in clear)

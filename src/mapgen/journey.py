@@ -674,6 +674,10 @@ def _stop(ex: Extraction, r: Resolved, score: float, departure: bool, gazetteer:
         review.append(WEAK_REVIEW)
     elif score < STRONG:  # fewer than two clear stops: the weak ones are the journey's best evidence
         notes.append("weakly cued, but the article cues no stop of this journey more clearly")
+    if rd.traveller in ("line", "others"):
+        review.append("told only as where a line, a section of the train or other people go")
+    elif rd.modal:
+        review.append("told only with 'could', 'would' or the like: was it reached?")
     # Would `mapgen build` (which sees only the stops) pick the same place? If not, give it a country hint.
     country = None
     ctx = Context(countries={o.place.country for o in others if o is not r and o.place.country},
