@@ -123,9 +123,9 @@ def view_box(bounds: tuple[float, float, float, float], margin_deg: float | None
 
 @lru_cache(maxsize=1)
 def _archive() -> dict[str, Any]:
-    with np.load(data.geo_file("countries", FILE), allow_pickle=False) as z:
-        return {"codes": [str(c) for c in z["codes"]], "names": [str(n) for n in z["names"]],
-                "levels": [float(t) for t in z["levels"]], "scale": int(z["scale"][0])}
+    z = data.cached_arrays(data.geo_file("countries", FILE))  # LZMA in the package, plain in the user cache
+    return {"codes": [str(c) for c in z["codes"]], "names": [str(n) for n in z["names"]],
+            "levels": [float(t) for t in z["levels"]], "scale": int(z["scale"][0])}
 
 
 @lru_cache(maxsize=None)
@@ -134,11 +134,11 @@ def _level(k: int):
     import shapely
 
     scale = _archive()["scale"]
-    with np.load(data.geo_file("countries", FILE), allow_pickle=False) as z:
-        xy = np.cumsum(z[f"l{k}_xy"].T, axis=0, dtype=np.int64) / scale  # stored as (2, n) deltas
-        xy = np.ascontiguousarray(xy)
-        offsets = (z[f"l{k}_ring"].astype(np.int64), z[f"l{k}_poly"].astype(np.int64),
-                   z[f"l{k}_geom"].astype(np.int64))
+    z = data.cached_arrays(data.geo_file("countries", FILE))
+    xy = np.cumsum(z[f"l{k}_xy"].T, axis=0, dtype=np.int64) / scale  # stored as (2, n) deltas
+    xy = np.ascontiguousarray(xy)
+    offsets = (z[f"l{k}_ring"].astype(np.int64), z[f"l{k}_poly"].astype(np.int64),
+               z[f"l{k}_geom"].astype(np.int64))
     geoms = shapely.from_ragged_array(shapely.GeometryType.MULTIPOLYGON, xy, offsets)
     return geoms, shapely.bounds(geoms)
 
@@ -325,8 +325,8 @@ def context_railways(network, box: tuple[float, float, float, float], *, span: f
     a, b = network.edge_a[:n], network.edge_b[:n]
     xy = network.vert_xy
     x0, y0, x1, y1 = (int(round(v * 100_000)) for v in box)
-    mn = np.minimum.reduceat(xy[: b[-1]], a, axis=0)
-    mx = np.maximum.reduceat(xy[: b[-1]], a, axis=0)
+    box_ = network.edge_boxes()[:n]
+    mn, mx = box_[:, :2], box_[:, 2:]
     max_rank = 10 if span < 6 else 8 if span < 12 else 7 if span < 30 else 6
     hit = np.nonzero((mn[:, 0] <= x1) & (mx[:, 0] >= x0) & (mn[:, 1] <= y1) & (mx[:, 1] >= y0)
                      & (ranks <= max_rank) & ~network.edge_ferry[:n].astype(bool))[0]

@@ -101,3 +101,80 @@ def file_digests(files: list[Path]) -> dict[str, str]:
         except OSError:
             pass  # only a cache
     return out
+
+
+# Embedded data files in a faster form, kept in the user's cache folder as the rail network is (rail.py):
+# an .npz (some are LZMA-compressed to keep the package small) as one uncompressed .npy per array,
+# memory-mapped when read; a JSON file as marshal data. Keyed by the file's digest; the same arrays and
+# values either way (tests/test_caches.py); a missing or damaged entry is made again; best effort.
+
+def cached_arrays(path: Path) -> dict:
+    """Every array of the .npz file `path`, read-only."""
+    import hashlib
+    import json
+    import shutil
+
+    import numpy as np
+
+    digest = file_digests([path])[str(path)]
+    key = hashlib.sha256(repr((digest, np.__version__)).encode()).hexdigest()[:24]
+    folder = cache_dir() / f"npz-{path.stem}-{key}"
+    try:
+        names = json.loads((folder / "arrays.json").read_text(encoding="utf-8"))
+        return {n: np.asarray(np.load(folder / f"{n}.npy", mmap_mode="r", allow_pickle=False)) for n in names}
+    except (OSError, ValueError, TypeError):
+        pass
+    with np.load(path, allow_pickle=False) as z:
+        arrays = {n: z[n] for n in z.files}
+    tmp = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
+    try:
+        tmp.mkdir(parents=True, exist_ok=True)
+        for n, a in arrays.items():
+            np.save(tmp / f"{n}.npy", a, allow_pickle=False)
+        (tmp / "arrays.json").write_text(json.dumps(list(arrays)), encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(tmp, folder)
+        # other versions of the file (another checkout, an update): the two most recent are kept
+        others = sorted((p for p in folder.parent.glob(f"npz-{path.stem}-*") if p != folder
+                         and not p.name.endswith(".tmp")), key=lambda p: p.stat().st_mtime)
+        for old in others[:-2]:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        pass
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    for a in arrays.values():
+        a.flags.writeable = False  # as the mapped ones are
+    return arrays
+
+
+def cached_json(path: Path):
+    """The parsed JSON of the file `path` (UTF-8)."""
+    import hashlib
+    import json
+    import marshal
+    import sys
+
+    digest = file_digests([path])[str(path)]
+    key = hashlib.sha256(repr((digest, sys.implementation.cache_tag)).encode()).hexdigest()[:24]
+    store = cache_dir() / f"json-{path.stem}-{key}.marshal"
+    try:
+        return marshal.loads(store.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    tmp = store.with_name(f"{store.name}.{os.getpid()}.tmp")
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(marshal.dumps(doc))
+        os.replace(tmp, store)
+        others = sorted((p for p in store.parent.glob(f"json-{path.stem}-*.marshal") if p != store),
+                        key=lambda p: p.stat().st_mtime)
+        for old in others[:-2]:
+            old.unlink(missing_ok=True)
+    except (OSError, ValueError):
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+    return doc

@@ -191,7 +191,7 @@ def country_name(code: str, language: str) -> str:
 @lru_cache(maxsize=1)
 def _seas():
     """The marine areas and their bounds; the polygons are built only for the seas a map shows."""
-    doc = json.loads(data.geo_file("labels", "ne_10m_marine_labels.json").read_text(encoding="utf-8"))
+    doc = data.cached_json(data.geo_file("labels", "ne_10m_marine_labels.json"))
     seas = doc["seas"]
     bounds = []
     for s in seas:  # plain Python: faster than arrays for these short lists
@@ -221,8 +221,7 @@ def seas_in(box: tuple[float, float, float, float], language: str) -> list[Label
 @lru_cache(maxsize=1)
 def _towns() -> dict:
     """geo/labels/towns.npz (tools/prepare_labels.py): Natural Earth's populated places, names undecoded."""
-    with np.load(data.geo_file("labels", "towns.npz"), allow_pickle=False) as z:
-        t = {k: z[k] for k in z.files}
+    t = dict(data.cached_arrays(data.geo_file("labels", "towns.npz")))
     t["lon"], t["lat"] = t["lon"] / 1e5, t["lat"] / 1e5
     t["languages"] = [str(x) for x in t["languages"]]
     return t
@@ -589,9 +588,122 @@ class LabelSet:
 
     def at(self, zoom: int) -> Layout:
         if zoom not in self.layouts:
-            self.layouts[zoom] = layout(self.labels, self.stops, self.route, zoom, self.bounds, self.land0,
-                                        self.views.get(zoom, ()))
+            stored = self._stored.get(str(zoom))
+            lay = _layout_from_json(zoom, stored) if stored is not None else None
+            if lay is None:
+                lay = layout(self.labels, self.stops, self.route, zoom, self.bounds, self.land0,
+                             self.views.get(zoom, ()))
+                self._stored[str(zoom)] = _layout_to_json(lay)
+                _store_layouts(self._cache_key, self._stored)
+            self.layouts[zoom] = lay
         return self.layouts[zoom]
+
+    # The layouts are a pure function of the labels (texts, kinds, anchors, areas), the stops, the route, the
+    # bounds, the land, the screens' views, this module's code, the font metrics and the numpy and GEOS
+    # versions. They are kept in the user's cache folder keyed by the digest of all of these, as Jinja's
+    # compiled templates are: a rebuild of the same map (--force, a changed quote or title, a deleted output)
+    # reads them instead of searching again; the same layouts either way (tests/test_caches.py).
+    @cached_property
+    def _cache_key(self) -> str:
+        return layout_key(self)
+
+    @cached_property
+    def _stored(self) -> dict:
+        return _load_layouts(self._cache_key)
 
     def by_key(self) -> dict[str, Label]:
         return {lb.key: lb for lb in self.labels}
+
+
+def layout_key(label_set: "LabelSet") -> str:
+    """The digest of everything `layout` reads for this label set (see `LabelSet`)."""
+    import hashlib
+
+    import shapely
+
+    h = hashlib.sha256()
+
+    def add(*parts) -> None:
+        for part in parts:
+            h.update(part if isinstance(part, bytes) else repr(part).encode())
+            h.update(b"\0")
+
+    add(_code_digest(), np.__version__, shapely.__version__, shapely.geos_version_string)
+    for x in label_set.labels:
+        add(x.key, x.text, x.kind, x.must, x.anchor, x.min_zoom, x.rank,
+            b"" if x.area is None else shapely.to_wkb(x.area))
+    add(label_set.stops, label_set.bounds, sorted(label_set.views.items()))
+    for line in label_set.route:
+        a = np.ascontiguousarray(line)
+        add(a.dtype.str, a.shape, a.tobytes())
+    add(b"" if label_set.land is None else shapely.to_wkb(label_set.land))
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    import hashlib
+    from pathlib import Path
+
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update((files("mapgen") / "assets" / "label_font.json").read_bytes())
+    return h.hexdigest()
+
+
+LAYOUT_CACHE_KEEP = 200  # label-layout entries kept in the user's cache folder (a few kB each)
+
+
+def _layouts_dir():
+    return data.cache_dir() / "labels"
+
+
+def _load_layouts(key: str) -> dict:
+    try:
+        doc = json.loads((_layouts_dir() / f"{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return doc.get("layouts", {}) if isinstance(doc, dict) and doc.get("key") == key else {}
+
+
+def _store_layouts(key: str, layouts: dict) -> None:
+    """Write the entry whole to a temporary file and rename it into place; keep the most recent entries.
+    Best effort: no cache, no harm."""
+    import os
+
+    folder = _layouts_dir()
+    path = folder / f"{key}.json"
+    tmp = folder / f"{key}.{os.getpid()}.tmp"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps({"key": key, "layouts": layouts}, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, path)
+        entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for old in entries[:-LAYOUT_CACHE_KEEP]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _layout_to_json(lay: Layout) -> dict:
+    return {"placed": [[p.key, p.x, p.y, p.w, p.h, list(p.anchor), p.leader] for p in lay.placed],
+            "offsets": [list(o) for o in lay.marker_offsets]}
+
+
+def _layout_from_json(zoom: int, doc) -> Layout | None:
+    """A stored layout, or None if it is not what `_layout_to_json` writes (then it is computed again)."""
+    try:
+        placed = [Placed(k, x, y, w, h, (a[0], a[1]), leader) for k, x, y, w, h, a, leader in doc["placed"]]
+        offsets = [(o[0], o[1]) for o in doc["offsets"]]
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+    num = (int, float)
+    if not all(isinstance(p.key, str) and all(isinstance(v, num) and not isinstance(v, bool)
+                                               for v in (p.x, p.y, p.w, p.h, *p.anchor))
+               and isinstance(p.leader, bool) for p in placed):
+        return None
+    if not all(isinstance(v, num) and not isinstance(v, bool) for o in offsets for v in o):
+        return None
+    return Layout(zoom, placed, offsets)

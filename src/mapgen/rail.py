@@ -20,7 +20,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from pyproj import Geod
 
 from . import data
 from .errors import DataError
@@ -33,7 +32,23 @@ SNAP_KM = 30.0  # a stop further than this from usable track has no rail path
 # track), which is 2% shorter in the generalised data. Lengths reported are always plain geodesic km.
 RANK_PENALTY = 0.05  # per Natural Earth scalerank step above 4
 SINGLE_TRACK_PENALTY = 0.05
-GEOD = Geod(ellps="WGS84")
+
+
+@lru_cache(maxsize=1)
+def geod():
+    """pyproj's WGS84 geodesic, the one measure of every length mapgen reports. Made on first use: pyproj's
+    import is about 40 ms of a cold build, and a build whose legs all come from the leg cache (route.py)
+    measures nothing."""
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")
+
+
+def __getattr__(name: str):
+    if name == "GEOD":  # the module attribute of earlier versions
+        return geod()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 # edge_source: drawn track (Natural Earth, and the curated connectors, which also have edge_connector >= 0)
 # or an approximate piece of the OSM routing graph
 NATURAL_EARTH, OSM_GRAPH = 0, 1
@@ -94,6 +109,12 @@ class RailNetwork:
     # band by bisection instead of testing every vertex. Made on first use, kept in the cache below.
     lat_order: np.ndarray | None = None
     lat_sorted: np.ndarray | None = None
+    # each edge's bounding box (min x, min y, max x, max y, in 1e-5 degrees), what the faint context railways
+    # of a map are chosen by (basemap.context_railways): made on first use, kept in the cache below
+    edge_box: np.ndarray | None = None
+    # the digest of the embedded network's files and this module (set when loaded through the cache below):
+    # what a leg routed on it depends on, with route.py (route.py keeps routed legs under it)
+    cache_key = None
 
     @property
     def edge_km(self) -> np.ndarray:
@@ -138,11 +159,14 @@ class RailNetwork:
             # the edges as loaded)
             if meta.get("key") != key or any(len(getattr(net, a)) != size[a[:4]] for a in arrays if a[:4] in size):
                 raise ValueError("inconsistent cache entry")
+            net.cache_key = key
             return net
         except (OSError, ValueError, KeyError, TypeError):
             pass
         net = cls._load(graph, connectors)
         net._lat_index()
+        net.edge_boxes()
+        net.cache_key = key
         import shutil
 
         tmp = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
@@ -213,7 +237,7 @@ class RailNetwork:
             props = feat["properties"]
             ends = [self._attach(coords[0], free, near), self._attach(coords[-1], free, near)]  # attach to track
             lon, lat = coords[:, 0] / SCALE, coords[:, 1] / SCALE
-            seg = GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])[2] / 1000.0
+            seg = geod().inv(lon[:-1], lat[:-1], lon[1:], lat[1:])[2] / 1000.0
             a = first + sum(len(b) for b in blocks)
             cset = frozenset(props["countries"].split(","))
             if cset not in self.csets:
@@ -313,7 +337,7 @@ class RailNetwork:
                 if d[k] <= 3 * d[j] + 2.0:
                     j = k
         i = int(sel[j])
-        km = GEOD.inv(lon, lat, vx[j], vy[j])[2] / 1000.0
+        km = geod().inv(lon, lat, vx[j], vy[j])[2] / 1000.0
         if km > max_km:
             return None
         return Snap(edge=int(self.vert_edge[i]), vertex=i, km=km, lon=float(vx[j]), lat=float(vy[j]))
@@ -323,6 +347,15 @@ class RailNetwork:
             self.lat_order = np.argsort(self.vert_xy[:, 1], kind="stable").astype(np.int32)
             self.lat_sorted = np.ascontiguousarray(self.vert_xy[self.lat_order, 1])
         return self.lat_order, self.lat_sorted
+
+    def edge_boxes(self) -> np.ndarray:
+        """(E, 4) bounding boxes of the edges' vertices."""
+        if self.edge_box is None or len(self.edge_box) != len(self.edge_u):
+            xy = np.vstack([self.vert_xy, self.vert_xy[-1:]])  # so that every run's end is an index
+            ends = np.column_stack([self.edge_a, self.edge_b]).ravel()  # runs [a, b); every other one is an edge
+            self.edge_box = np.hstack([np.minimum.reduceat(xy, ends, axis=0)[::2],
+                                       np.maximum.reduceat(xy, ends, axis=0)[::2]])
+        return self.edge_box
 
     def _adjacency(self) -> tuple[list[int], list[int], list[int]]:
         """Every node's incident edges as Python lists (CSR: start, neighbour, edge id), in edge-id order,
@@ -466,7 +499,7 @@ class RailNetwork:
         # what each step of the path runs on, and the km of each kind
         kinds = ["connector" if self.edge_connector[e] >= 0 else
                  "osm_graph" if self.edge_source[e] == OSM_GRAPH else "natural_earth" for e in used_edges]
-        seg_km = GEOD.inv(line[:-1, 0], line[:-1, 1], line[1:, 0], line[1:, 1])[2] / 1000.0
+        seg_km = geod().inv(line[:-1, 0], line[:-1, 1], line[1:, 0], line[1:, 1])[2] / 1000.0
         seg_kind = np.repeat(np.arange(len(coords)), [len(c) - 1 for c in coords])
         km_by_source: dict[str, float] = {}
         for k, kind in enumerate(kinds):
@@ -498,14 +531,14 @@ def geodesic_km(coords) -> float:
     arr = np.asarray(coords, dtype=float)
     if len(arr) < 2:
         return 0.0
-    return float(GEOD.line_length(arr[:, 0], arr[:, 1]) / 1000.0)
+    return float(geod().line_length(arr[:, 0], arr[:, 1]) / 1000.0)
 
 
 def great_circle(a: tuple[float, float], b: tuple[float, float], step_km: float = 20.0) -> list[tuple[float, float]]:
     """A geodesic line from a to b ((lon, lat)), densified so it draws as a curve on a web map."""
-    dist = GEOD.inv(a[0], a[1], b[0], b[1])[2] / 1000.0
+    dist = geod().inv(a[0], a[1], b[0], b[1])[2] / 1000.0
     n = int(dist // step_km)
-    mids = GEOD.npts(a[0], a[1], b[0], b[1], n) if n > 0 else []
+    mids = geod().npts(a[0], a[1], b[0], b[1], n) if n > 0 else []
     return [a, *[(float(x), float(y)) for x, y in mids], b]
 
 

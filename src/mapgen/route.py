@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
 
 from .errors import RouteError
 from .geocode import Located
@@ -86,7 +88,20 @@ OFF_TRACK_KM = 3.0  # a stop further than this from the track it joins gets a st
 def route_leg(a: Located, b: Located, network: RailNetwork, *,
               transit: frozenset[str] = frozenset()) -> tuple[Leg | None, str]:
     """The shortest rail leg from a to b that stays in their countries and the countries the story says the
-    journey crossed (`transit`); (None, reason) if none."""
+    journey crossed (`transit`); (None, reason) if none. Legs found are kept in the user's cache folder
+    (see `_leg_key`)."""
+    key = _leg_key(a, b, network, transit)
+    stored = _load_leg(key) if key else None
+    if stored is not None:
+        return Leg(a, b, "rail", **stored), ""
+    leg, why = _route_leg(a, b, network, transit=transit)
+    if key and leg is not None:
+        _store_leg(key, leg)
+    return leg, why
+
+
+def _route_leg(a: Located, b: Located, network: RailNetwork, *,
+               transit: frozenset[str] = frozenset()) -> tuple[Leg | None, str]:
     allowed_countries = {c for c in (a.country, b.country) if c} | set(transit)
     allowed = network.allowed_edges(allowed_countries)
     sa, sb, path = rail_path(a, b, network, allowed)
@@ -100,6 +115,114 @@ def route_leg(a: Located, b: Located, network: RailNetwork, *,
     return Leg(a, b, "rail", tuple(path.coords), path.km + sum(geodesic_km(piece) for piece in off),
                path.countries, path.connectors, snap_km=(round(sa.km, 3), round(sb.km, 3)), off_track=off,
                approximate=path.approximate, source_km=tuple(sorted(path.km_by_source.items()))), ""
+
+
+# --- the leg cache ------------------------------------------------------------------------------------
+# A rail leg is a pure function of its ends (lon, lat, country), the transit countries, the network (its files
+# and rail.py: `RailNetwork.cache_key`), this module's code and pyproj's geodesic code. Legs found are kept in
+# the user's cache folder under the digest of all of these, one JSON file each, as the network itself is: a
+# leg routed before (the same story rebuilt, or a leg another story shares) is read back instead of searched
+# for, and then pyproj need not even be imported. The same legs either way, to the bit (tests/test_caches.py);
+# an entry that is missing, damaged or not what mapgen writes is routed again. Failures are not kept.
+LEG_CACHE_KEEP = 1000  # entries kept (the most recent), a few to a few hundred kB each
+
+
+def _leg_key(a, b, network: RailNetwork, transit) -> str | None:
+    import hashlib
+
+    if network.cache_key is None:  # a network not loaded through its cache (tests, tools): not kept
+        return None
+    parts = (network.cache_key, _code_digest(), a.lon, a.lat, a.country, b.lon, b.lat, b.country,
+             sorted(transit))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """Digest of this module and of pyproj's geodesic code (found without importing pyproj)."""
+    import hashlib
+    import importlib.util
+
+    from .data import file_digests
+
+    files = [Path(__file__)]
+    spec = importlib.util.find_spec("pyproj")
+    if spec is not None and spec.origin:
+        files += sorted(Path(spec.origin).parent.glob("_geod*")) + [Path(spec.origin).parent / "geod.py"]
+    digests = file_digests([f for f in files if f.is_file()])
+    return hashlib.sha256(repr(sorted(digests.items())).encode()).hexdigest()
+
+
+def _legs_dir() -> Path:
+    from .data import cache_dir
+
+    return cache_dir() / "legs"
+
+
+def _load_leg(key: str) -> dict | None:
+    import json
+
+    try:
+        doc = json.loads((_legs_dir() / f"{key}.json").read_text(encoding="utf-8"))
+        if doc.get("key") != key:
+            return None
+        leg = doc["leg"]
+        out = {
+            "coords": tuple(_point(c) for c in leg["coords"]),
+            "km": _number(leg["km"]),
+            "countries": tuple(_text(c) for c in leg["countries"]),
+            "connectors": tuple(_text(c) for c in leg["connectors"]),
+            "snap_km": _point(leg["snap_km"]),
+            "off_track": tuple((_point(p), _point(q)) for p, q in leg["off_track"]),
+            "approximate": tuple(tuple(_point(c) for c in run) for run in leg["approximate"]),
+            "source_km": tuple((_text(k), _number(v)) for k, v in leg["source_km"]),
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return out if len(out["coords"]) >= 2 else None
+
+
+def _number(v) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise TypeError("not a number")
+    return v
+
+
+def _text(v) -> str:
+    if not isinstance(v, str):
+        raise TypeError("not a string")
+    return v
+
+
+def _point(c) -> tuple:
+    if len(c) != 2:
+        raise ValueError("not a point")
+    return _number(c[0]), _number(c[1])
+
+
+def _store_leg(key: str, leg: Leg) -> None:
+    """Written whole to a temporary file and renamed into place; the most recent entries kept. Best effort."""
+    import json
+    import os
+
+    folder = _legs_dir()
+    tmp = folder / f"{key}.{os.getpid()}.tmp"
+    doc = {"key": key, "leg": {
+        "coords": leg.coords, "km": leg.km, "countries": leg.countries, "connectors": leg.connectors,
+        "snap_km": leg.snap_km, "off_track": leg.off_track, "approximate": leg.approximate,
+        "source_km": leg.source_km}}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(doc, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, folder / f"{key}.json")
+        entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for old in entries[:-LEG_CACHE_KEEP]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def rail_path(a, b, network: RailNetwork, allowed):
