@@ -111,6 +111,9 @@ def test_cached_rail_network_is_the_network(tmp_path, monkeypatch):
         for name in ("node_xy", "edge_u", "edge_v", "edge_a", "edge_b", "edge_factor", "vert_xy", "vert_km"):
             assert np.array_equal(getattr(net, name), getattr(plain, name)), name
         assert net.csets == plain.csets and net.connectors == plain.connectors
+        # what the cache entry adds: the search's adjacency lists and estimate vectors, the edges' boxes
+        assert net._adjacency() == plain._adjacency() and net._node_unit == plain._node_unit
+        assert np.array_equal(net.edge_boxes(), plain.edge_boxes())
         for a, b, countries in legs:
             allowed = net.allowed_edges(countries)
             ref = rail_path(a, b, plain, plain.allowed_edges(countries))

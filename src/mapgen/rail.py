@@ -112,6 +112,12 @@ class RailNetwork:
     # each edge's bounding box (min x, min y, max x, max y, in 1e-5 degrees), what the faint context railways
     # of a map are chosen by (basemap.context_railways): made on first use, kept in the cache below
     edge_box: np.ndarray | None = None
+    # every node's incident edges (CSR: start per node, neighbour, edge id) and the nodes' unit vectors, what
+    # the search below walks: made on first use, kept in the cache below
+    adj_start: np.ndarray | None = None
+    adj_nbr: np.ndarray | None = None
+    adj_eid: np.ndarray | None = None
+    node_unit: np.ndarray | None = None
     # the digest of the embedded network's files and this module (set when loaded through the cache below):
     # what a leg routed on it depends on, with route.py (route.py keeps routed legs under it)
     cache_key = None
@@ -166,6 +172,7 @@ class RailNetwork:
         net = cls._load(graph, connectors)
         net._lat_index()
         net.edge_boxes()
+        net._adjacency_arrays()
         net.cache_key = key
         import shutil
 
@@ -362,19 +369,28 @@ class RailNetwork:
         built once per network: the search below walks them element by element, which lists do fastest."""
         key = len(self.edge_u), len(self.node_xy)
         if getattr(self, "_adj_key", None) != key:
-            m = len(self.edge_u)
-            src = np.concatenate([self.edge_u, self.edge_v]).astype(np.int64)
-            dst = np.concatenate([self.edge_v, self.edge_u]).astype(np.int64)
-            eid = np.concatenate([np.arange(m), np.arange(m)])
-            order = np.lexsort((eid, src))  # by node, then by edge id
-            start = np.searchsorted(src[order], np.arange(len(self.node_xy) + 1))
-            self._adj = (start.tolist(), dst[order].tolist(), eid[order].tolist())
-            lon = np.radians(self.node_xy[:, 0] / SCALE)
-            lat = np.radians(self.node_xy[:, 1] / SCALE)
-            self._node_unit = (np.cos(lat) * np.cos(lon)).tolist(), (np.cos(lat) * np.sin(lon)).tolist(), \
-                np.sin(lat).tolist()
+            self._adjacency_arrays()
+            self._adj = (self.adj_start.tolist(), self.adj_nbr.tolist(), self.adj_eid.tolist())
+            self._node_unit = tuple(self.node_unit[:, k].tolist() for k in range(3))
             self._adj_key = key
         return self._adj
+
+    def _adjacency_arrays(self) -> None:
+        """The arrays behind `_adjacency`, made unless the cache entry had them for this network."""
+        m, n = len(self.edge_u), len(self.node_xy)
+        if (self.adj_start is not None and len(self.adj_start) == n + 1 and self.adj_nbr is not None
+                and len(self.adj_nbr) == 2 * m and self.adj_eid is not None and len(self.adj_eid) == 2 * m
+                and self.node_unit is not None and len(self.node_unit) == n):
+            return
+        src = np.concatenate([self.edge_u, self.edge_v]).astype(np.int64)
+        dst = np.concatenate([self.edge_v, self.edge_u]).astype(np.int64)
+        eid = np.concatenate([np.arange(m), np.arange(m)])
+        order = np.lexsort((eid, src))  # by node, then by edge id
+        self.adj_start = np.searchsorted(src[order], np.arange(n + 1))
+        self.adj_nbr, self.adj_eid = dst[order], eid[order]
+        lon = np.radians(self.node_xy[:, 0] / SCALE)
+        lat = np.radians(self.node_xy[:, 1] / SCALE)
+        self.node_unit = np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
 
     def joined_edges(self, s: Snap, allowed: np.ndarray) -> np.ndarray:
         """The allowed edges that allowed track joins to the edge `s` is on."""

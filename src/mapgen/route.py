@@ -124,7 +124,7 @@ def _route_leg(a: Located, b: Located, network: RailNetwork, *,
 # leg routed before (the same story rebuilt, or a leg another story shares) is read back instead of searched
 # for, and then pyproj need not even be imported. The same legs either way, to the bit (tests/test_caches.py);
 # an entry that is missing, damaged or not what mapgen writes is routed again. Failures are not kept.
-LEG_CACHE_KEEP = 1000  # entries kept (the most recent), a few to a few hundred kB each
+LEG_CACHE_KEEP = 256  # entries kept (the most recent): 60 kB each on average, 15 MB at most in practice
 
 
 def _leg_key(a, b, network: RailNetwork, transit) -> str | None:
