@@ -7,8 +7,9 @@ network the way `mapgen route FIRST LAST --via ...` routes them. Numbers go into
 For each line: routed or not (and why), the km drawn against the railway's published length, the countries
 crossed, and how much of the route is Natural Earth track, approximate pieces of the OpenStreetMap routing
 graph, curated connectors, and straight off-track pieces to stops beyond the track. Routing time per leg is
-measured around `route_leg` alone (snapping, the border rule, the shortest path; not geocoding), in this
-process with the network already loaded, as the median of `--repeat` runs of each leg.
+measured around `route_leg` alone (snapping, the border rule, the shortest path; not geocoding, and not
+the leg cache of a build, which `cache=False` leaves aside), in this process with the network already
+loaded, as the median of `--repeat` runs of each leg.
 """
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def measure(lines: list[dict], repeat: int) -> tuple[list[dict], list[float]]:
     def timed(a, b, network):
         t = time.perf_counter()
         try:
-            return original(a, b, network)
+            return original(a, b, network, cache=False)  # the routing itself, not the leg cache
         finally:
             times.append(time.perf_counter() - t)
 

@@ -86,11 +86,11 @@ OFF_TRACK_KM = 3.0  # a stop further than this from the track it joins gets a st
 
 
 def route_leg(a: Located, b: Located, network: RailNetwork, *,
-              transit: frozenset[str] = frozenset()) -> tuple[Leg | None, str]:
+              transit: frozenset[str] = frozenset(), cache: bool = True) -> tuple[Leg | None, str]:
     """The shortest rail leg from a to b that stays in their countries and the countries the story says the
     journey crossed (`transit`); (None, reason) if none. Legs found are kept in the user's cache folder
-    (see `_leg_key`)."""
-    key = _leg_key(a, b, network, transit)
+    (see `_leg_key`); `cache=False` routes without it (bench/coverage.py times the routing itself)."""
+    key = _leg_key(a, b, network, transit) if cache else None
     stored = _load_leg(key) if key else None
     if stored is not None:
         return Leg(a, b, "rail", **stored), ""
