@@ -178,3 +178,36 @@ def cached_json(path: Path):
         except OSError:
             pass
     return doc
+
+
+# Small derived results (label layouts, routed legs) kept in the user's cache folder, one JSON file per key.
+
+def kept_json(folder: Path, key: str) -> dict | None:
+    """The entry `keep_json` wrote under `key` in `folder`, or None (missing, damaged, another key's)."""
+    import json
+
+    try:
+        doc = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) and doc.get("key") == key else None
+
+
+def keep_json(folder: Path, key: str, doc: dict, keep: int) -> None:
+    """Write `doc` with its `key` as folder/<key>.json, whole to a temporary file renamed into place, and keep
+    the `keep` most recent entries of the folder. Best effort: no cache, no harm."""
+    import json
+
+    tmp = folder / f"{key}.{os.getpid()}.tmp"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps({"key": key, **doc}, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, folder / f"{key}.json")
+        entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for old in entries[:-keep]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass

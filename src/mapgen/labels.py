@@ -658,33 +658,13 @@ def _layouts_dir():
 
 
 def _load_layouts(key: str) -> dict:
-    try:
-        doc = json.loads((_layouts_dir() / f"{key}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return doc.get("layouts", {}) if isinstance(doc, dict) and doc.get("key") == key else {}
+    doc = data.kept_json(_layouts_dir(), key)
+    layouts = doc.get("layouts") if doc else None
+    return layouts if isinstance(layouts, dict) else {}
 
 
 def _store_layouts(key: str, layouts: dict) -> None:
-    """Write the entry whole to a temporary file and rename it into place; keep the most recent entries.
-    Best effort: no cache, no harm."""
-    import os
-
-    folder = _layouts_dir()
-    path = folder / f"{key}.json"
-    tmp = folder / f"{key}.{os.getpid()}.tmp"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps({"key": key, "layouts": layouts}, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, path)
-        entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
-        for old in entries[:-LAYOUT_CACHE_KEEP]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
+    data.keep_json(_layouts_dir(), key, {"layouts": layouts}, LAYOUT_CACHE_KEEP)
 
 
 def _layout_to_json(lay: Layout) -> dict:

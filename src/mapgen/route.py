@@ -160,12 +160,12 @@ def _legs_dir() -> Path:
 
 
 def _load_leg(key: str) -> dict | None:
-    import json
+    from .data import kept_json
 
+    doc = kept_json(_legs_dir(), key)
+    if doc is None:
+        return None
     try:
-        doc = json.loads((_legs_dir() / f"{key}.json").read_text(encoding="utf-8"))
-        if doc.get("key") != key:
-            return None
         leg = doc["leg"]
         out = {
             "coords": tuple(_point(c) for c in leg["coords"]),
@@ -201,28 +201,12 @@ def _point(c) -> tuple:
 
 
 def _store_leg(key: str, leg: Leg) -> None:
-    """Written whole to a temporary file and renamed into place; the most recent entries kept. Best effort."""
-    import json
-    import os
+    from .data import keep_json
 
-    folder = _legs_dir()
-    tmp = folder / f"{key}.{os.getpid()}.tmp"
-    doc = {"key": key, "leg": {
+    keep_json(_legs_dir(), key, {"leg": {
         "coords": leg.coords, "km": leg.km, "countries": leg.countries, "connectors": leg.connectors,
         "snap_km": leg.snap_km, "off_track": leg.off_track, "approximate": leg.approximate,
-        "source_km": leg.source_km}}
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(doc, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, folder / f"{key}.json")
-        entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
-        for old in entries[:-LEG_CACHE_KEEP]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
+        "source_km": leg.source_km}}, LEG_CACHE_KEEP)
 
 
 def rail_path(a, b, network: RailNetwork, allowed):
