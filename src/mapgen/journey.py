@@ -173,8 +173,8 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         chosen = [c for c in chosen if joined(c)] or chosen
     # never one the article says the journey did not go to, nor a name the language model reads as a person's
     # ("Laurent, the guard, announces the departure" is no Saint-Laurent)
-    chosen = _two_ends(chosen, [c for c in best.values() if not ex.reading(c[1].mention).unreal
-                                and not ex.reading(c[1].mention).person], notes)
+    chosen = _two_ends(chosen, [c for c in best.values()
+                                if not (ex.reading(c[1].mention).unreal or ex.reading(c[1].mention).person)], notes)
     ordered = _travel_order(chosen, rail)
     strong = sum(1 for s, _, dep in ordered if s >= STRONG or dep)  # weak stops are kept between these
     out = []

@@ -82,17 +82,18 @@ class Parsed:
         self.blocks = blocks
         self._starts = [off for off, _ in blocks]
         self._places: list[tuple[int, int]] = []
+        self._starts_ends: tuple[set[int], set[int]] = (set(), set())
 
     def mark_places(self, spans) -> None:
         """The char spans of the place mentions found in the text (a subject that is one of them is a place)."""
         self._places = sorted(spans)
-        self._bounds = {s for s, _ in self._places}, {e for _, e in self._places}
+        self._starts_ends = {s for s, _ in self._places}, {e for _, e in self._places}
 
     def place_starts_at(self, off: int) -> bool:
-        return off in getattr(self, "_bounds", ((), ()))[0]
+        return off in self._starts_ends[0]
 
     def place_ends_at(self, off: int) -> bool:
-        return off in getattr(self, "_bounds", ((), ()))[1]
+        return off in self._starts_ends[1]
 
     def is_place(self, tok) -> bool:
         off = self.offset(tok.doc) + tok.idx
