@@ -503,3 +503,64 @@ def test_transit_lets_the_build_through_a_crossed_country(tmp_path):
     legs = [f["properties"] for f in geo["features"] if f["properties"]["kind"] == "leg"]
     assert {c for leg in legs for c in leg["countries"]} == {"DE", "AT", "IT"}
     assert 450 < sum(leg["km"] for leg in legs) < 700
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "The plan was to ride the night train from Kandy to Badulla.", "Badulla"),
+    ("en", "Our hope was that the convoy would get as far as Lviv before dark.", "Lviv"),
+    ("en", "The idea had been to continue to Seville the next morning.", "Seville"),
+    ("fr", "L'idée était de rejoindre Tchita en deux jours.", "Tchita"),
+    ("fr", "Notre projet était de descendre du train à Mâcon.", "Mâcon"),
+    ("fr", "Le rêve, c'était de pousser jusqu'à Vladivostok.", "Vladivostok"),
+])
+def test_a_plan_as_the_subject_makes_the_place_planned(code, sentence, name):
+    rd = read(code, sentence, name)
+    assert rd.hypothetical and rd.uncertain, rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name, role", [
+    ("en", "We rode the old train up to a quaint town called Badulla.", "Badulla", "dest"),
+    ("en", "At dusk we got off at a tiny village named Haputale.", "Haputale", "arrive"),
+    ("en", "After two days the train reached a hamlet known as Ohakune.", "Ohakune", "arrive"),
+    ("fr", "Nous avons pris le train vers une petite ville appelée Badulla.", "Badulla", "dest"),
+    ("fr", "Le train s'arrête dans un village nommé Haputale.", "Haputale", "stop"),
+    ("fr", "Le convoi est arrivé dans une bourgade baptisée Ohakune.", "Ohakune", "arrive"),
+])
+def test_a_town_called_x_takes_the_role_of_the_town(code, sentence, name, role):
+    # the naming verb ("called", "nommé") is no call at a station: the place is the noun it names
+    assert read(code, sentence, name).role == role
+
+
+@pytest.mark.parametrize("code, sentence, name, role", [
+    ("fr", "Une nuit courte. Départ Paris 22h52, arrivée Toulouse 6h45.", "Paris", "depart"),
+    ("fr", "Une nuit courte. Départ Paris 22h52, arrivée Toulouse 6h45.", "Toulouse", "arrive"),
+    ("fr", "Le lendemain, départ Lyon à 7h12 et arrivée Marseille à 9h.", "Lyon", "depart"),
+    ("en", "Day two: departure Bangkok 8:05, arrival Butterworth 6:40 the next morning.", "Bangkok", "depart"),
+    ("en", "Day two: departure Bangkok 8:05, arrival Butterworth 6:40 the next morning.", "Butterworth", "arrive"),
+    ("en", "Second leg. Departure Chengdu at noon; arrival Kunming at midnight.", "Kunming", "arrive"),
+])
+def test_a_timetable_line_tells_departure_and_arrival(code, sentence, name, role):
+    assert read(code, sentence, name).role == role
+
+
+@pytest.mark.parametrize("text, town", [
+    ("We boarded the train in Colombo. So we got out at the end of the line, in the hills - Nuwara Eliya.",
+     "Nuwara Eliya"),
+    ("The train left Dar es Salaam on Tuesday and two days later it reached Mbeya.", "Mbeya"),
+    ("Le train a quitté Dar es Salaam mardi et il est arrivé à Mbeya deux jours plus tard.", "Mbeya"),
+])
+def test_a_region_the_journey_goes_to_is_its_town_of_the_same_name(gaz, text, town):
+    got = [s.resolved.place for s in journey(gaz, text).stops if not s.via]
+    assert town in [p.name for p in got]
+    assert all(p.kind == "city" for p in got if p.name == town)
+
+
+def test_a_region_is_not_a_namesake_town_far_outside_it(gaz):
+    # the state of Oregon is not Oregon, Wisconsin (a town of the name 2,500 km away)
+    from mapgen.journey import _as_town
+    from mapgen.lang.reader import Reading
+
+    ex = extract("Our train crossed Oregon on its way north.", gaz)
+    r = next(r for r in ex.resolved if r.mention.text == "Oregon")
+    assert r.place.kind == "region"
+    assert _as_town(r, Reading(role="via")).place.kind == "region"

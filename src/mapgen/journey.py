@@ -371,15 +371,21 @@ def _town_of(gazetteer, station: Place) -> Place | None:
 
 def _as_town(r: Resolved, rd) -> Resolved:
     """A stop is a town: a country the journey goes to, with its capital or a big town of the same name among
-    its candidates, is that town ("departed Singapore", "arrived in Luxembourg")."""
+    its candidates, is that town ("departed Singapore", "arrived in Luxembourg"); so is a region named where
+    the journey goes, with a town of its name ("a town in tea country, Nuwara Eliya")."""
     from .gazetteer import name_key
 
-    if r.place.kind != "country" or rd.role not in ("depart", "arrive", "stop", "dest", "via", "ends"):
+    motion = ("depart", "arrive", "stop", "dest", "via", "ends")
+    if not (r.place.kind == "country" and rd.role in motion or
+            r.place.kind == "region" and rd.role in (*motion, "at", "none", "object")):
         return r
     key = name_key(r.place.name)
+    # a region's town of the same name ("got out at Nuwara Eliya", the district's seat) need not be big
+    least = 100_000 if r.place.kind == "country" else 1_000
     town = next((c for c in r.geocode.candidates if c.place.kind == "city" and name_key(c.place.name) == key
-                 and c.place.country == r.place.country and (c.place.feature == "PPLC" or c.place.population >= 100_000)),
-                None)
+                 and c.place.country == r.place.country and (c.place.feature == "PPLC" or c.place.population >= least)
+                 and (r.place.kind == "country" or distance_km(r.place.lat, r.place.lon, c.place.lat, c.place.lon) < 100)),
+                None)  # not Oregon, Wisconsin for the state of Oregon
     if town is None:
         return r
     rest = tuple(c for c in r.geocode.candidates if c is not town)

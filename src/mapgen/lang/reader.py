@@ -237,12 +237,21 @@ class Reader:
                 conjunct = conjunct or node.dep_ in self.conj
                 node = node.head
                 continue
+            namer = node.head.head if node.head.pos_ == "ADP" and node.head.i == span.start - 1 and not any(
+                k.startswith("prep_") for k in kinds[node.head.i]) else node.head  # "known as", not "called at"
+            if kinds[namer.i] & {"naming"} and span.start - 2 <= namer.i < span.start and namer.head.i < namer.i \
+                    and namer.head.pos_ == "NOUN" and namer.head.i not in inside:
+                # "a town called Ella", "un village nommé Haputale", "a hamlet known as Ohakune": the place is
+                # the noun it names, and hangs where that noun hangs
+                node = namer.head
+                continue
             if node.dep_ in self.compound | self.poss and node.head.i not in inside:
                 head = node.head
                 if kinds[head.i] & {"station"}:
                     station = True
-                elif head.pos_ == "NOUN" and node.dep_ in self.compound:
-                    attribute = True
+                elif head.pos_ == "NOUN" and node.dep_ in self.compound and \
+                        not kinds[head.i] & {"depart", "arrive", "stop", "pass"}:
+                    attribute = True  # not "Départ Paris 22h52": a timetable's departure from Paris
                 path.append(head)
                 node = head
                 continue
@@ -382,7 +391,9 @@ class Reader:
                 modal = True  # "you'd need to make the hop to Katherine", "we could try to reach Lhasa"
         hypothetical = any(kinds[t.i] & {"plan", "hedge"} for t in chain[1:]) or \
             bool(path_kinds & {"hedge", "plan"}) or (gov is not None and bool(kinds[gov.i] & {"plan"})) or \
-            (gov is not None and any(kinds[c.i] & {"hedge"} for c in gov.children))
+            (gov is not None and any(kinds[c.i] & {"hedge"} for c in gov.children)) or \
+            any(c.dep_ in self.subject and kinds[c.i] & {"hedge", "plan"} for t in chain for c in t.children)
+        # "The plan was to ride to Badulla", "L'idée était de rejoindre Tchita": a plan as the clause's subject
         ancestors = set()
         node = root
         for _ in range(3 * CLIMB):
@@ -481,6 +492,8 @@ class Reader:
             # "The train departs Nairobi Terminus": a motion word right before the name, whatever the parse
             # (for a later member of a short list, the words before its first member: "dessert Figueras et Gérone")
             k = (anchor.i if span.start - 4 <= anchor.i < span.start else span.start) - 1
+            if anchor.i == span.start - 1 and kinds[anchor.i] & {"depart", "arrive", "stop", "pass"}:
+                k = anchor.i  # the name qualifies the motion noun: "Départ Paris 22h52", "arrival Butterworth"
             while k > 0 and doc[k].pos_ in ("DET", "ADP", "ADV", "PUNCT"):
                 k -= 1
             near_kind = kinds[k] if 0 <= k < span.start else frozenset()
