@@ -564,3 +564,50 @@ def test_a_region_is_not_a_namesake_town_far_outside_it(gaz):
     r = next(r for r in ex.resolved if r.mention.text == "Oregon")
     assert r.place.kind == "region"
     assert _as_town(r, Reading(role="via")).place.kind == "region"
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "I thought I would be getting a train to Suzdal via Vladimir, but there were none.", "Vladimir"),
+    ("en", "We believed the convoy would stop at Lviv, yet it went straight on.", "Lviv"),
+    ("en", "She assumed the sleeper would call at Crewe before dawn.", "Crewe"),
+    ("fr", "Je croyais que le train passerait par Vladimir, mais il n'y en avait pas.", "Vladimir"),
+    ("fr", "Nous pensions que le convoi s'arrêterait à Lviv.", "Lviv"),
+    ("fr", "Il imaginait qu'on descendrait à Mâcon pour la nuit.", "Mâcon"),
+])
+def test_what_someone_thought_would_happen_is_expected_not_told(code, sentence, name):
+    rd = read(code, sentence, name)
+    assert rd.hypothetical, rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "I think we reached Omsk at noon.", "Omsk"),
+    ("en", "We believe the train stopped at Tver for ten minutes.", "Tver"),
+    ("fr", "Je crois que nous sommes arrivés à Omsk vers midi.", "Omsk"),
+])
+def test_a_belief_about_what_happened_is_no_plan(code, sentence, name):
+    # only with a conditional or future below it does a verb of belief make an expectation
+    assert not read(code, sentence, name).hypothetical
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "The Rossiya is the train from Moscow to Vladivostok.", "Vladivostok"),
+    ("en", "The Trans-Mongolian Express is in fact train line 004 (from Moscow to Beijing).", "Beijing"),
+    ("en", "The Blue Train is a luxury service between Pretoria and Cape Town.", "Cape Town"),
+    ("fr", "Le Transsibérien est le train 002 (de Moscou à Vladivostok).", "Vladivostok"),
+    ("fr", "L'Occitan est le train de nuit entre Paris et Toulouse.", "Toulouse"),
+    ("fr", "Le Glacier Express est un train panoramique de Zermatt à Saint-Moritz.", "Zermatt"),
+])
+def test_a_service_described_in_the_present_is_no_journey(code, sentence, name):
+    rd = read(code, sentence, name)
+    assert rd.extension and rd.unreal, rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "Our train is the 004 from Moscow to Beijing.", "Beijing"),    # the traveller's own train
+    ("en", "It's a two-hour journey to Folkestone, where we board a coach.", "Folkestone"),
+    ("en", "The Rossiya was the train we took from Moscow to Vladivostok.", "Vladivostok"),  # told, not described
+    ("fr", "Notre train est le 004 de Moscou à Pékin.", "Pékin"),
+    ("fr", "Le trajet est un voyage de deux heures jusqu'à Folkestone.", "Folkestone"),
+])
+def test_the_traveller_s_own_train_or_journey_is_not_a_description(code, sentence, name):
+    assert not read(code, sentence, name).extension

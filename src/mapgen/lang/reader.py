@@ -392,7 +392,9 @@ class Reader:
         hypothetical = any(kinds[t.i] & {"plan", "hedge"} for t in chain[1:]) or \
             bool(path_kinds & {"hedge", "plan"}) or (gov is not None and bool(kinds[gov.i] & {"plan"})) or \
             (gov is not None and any(kinds[c.i] & {"hedge"} for c in gov.children)) or \
-            any(c.dep_ in self.subject and kinds[c.i] & {"hedge", "plan"} for t in chain for c in t.children)
+            any(c.dep_ in self.subject and kinds[c.i] & {"hedge", "plan"} for t in chain for c in t.children) or \
+            ((modal or conditional or future) and any(kinds[t.i] & {"belief"} for t in chain[1:]))
+        # "I thought I would be getting a train via Vladimir", "je croyais qu'on passerait par Vladimir": expected
         # "The plan was to ride to Badulla", "L'idée était de rejoindre Tchita": a plan as the clause's subject
         ancestors = set()
         node = root
@@ -428,6 +430,9 @@ class Reader:
         # subject; "the train continued west" is a journey)
         extension = gov is not None and ((has(gov, "extend") and traveller != "self") or
                                          (has(gov, "describe") and traveller == "line"))
+        if not extension and rel != "subject" and preps & {"from", "to", "between", "via"} and \
+                self._service_described(gov, path, kinds):
+            extension = True  # "The Trans-Mongolian is train 004 (from Moscow to Beijing)": a service described
         actor = rel == "subject" and gov is not None and (has(gov, "speech") or not kinds[gov.i] & set(MOTION))
         mode = self._mode(gov, path, kinds, inside)
 
@@ -578,6 +583,30 @@ class Reader:
                 or root.pos_ == "ADJ" and entity not in self.place_labels),  # not NOUN: "Jasper to Prince Rupert"
             cues=tuple(words + cues),
         )
+
+    def _service_described(self, gov, path, kinds) -> bool:
+        """A clause in the present that says what a train or service is, with the place in the noun it is said
+        to be ("the Rossiya is the train from Moscow to Vladivostok", "le Transsibérien est le train 002 de
+        Moscou à Vladivostok", "the Trans-Mongolian Express is in fact line 004 (from Moscow to Beijing)"); not
+        "our train is the 004 to Beijing" (the traveller's own) nor "it's a two-hour journey to Folkestone"."""
+        attr, cop = self.data.labels("copula_attribute"), self.data.labels("copula")
+        copula = pred = None
+        if gov is not None and gov.pos_ == "AUX" and gov.head.i == gov.i:
+            copula = pred = gov
+            named = [c for c in gov.children if c.dep_ in attr]
+        else:
+            pred = next((n for n in path if any(c.dep_ in cop for c in n.children)), None)
+            copula = next((c for c in pred.children if c.dep_ in cop), None) if pred is not None else None
+            named = [pred] if pred is not None else []
+        if copula is None or "Tense=Pres" not in str(copula.morph):
+            return False
+        subjects = [c for c in pred.children if c.dep_ in self.subject]
+        if not subjects or any(s.pos_ == "PRON" or any(kinds[t.i] & {"first_person"} for t in s.subtree)
+                               for s in subjects):
+            return False
+        if any(kinds[n.i] & {"journey"} for n in named):
+            return False  # "the ride is a journey to Folkestone": the journey itself
+        return bool(named) or any(kinds[s.i] & {"vehicle"} for s in subjects)
 
     @staticmethod
     def _opens_sentence(tok) -> bool:
