@@ -104,6 +104,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     why_not: dict[str, str] = {}
     reached: dict[str, str] = {}  # place id -> how a leg into it was travelled, when not by rail
     crossed: dict[str, Crossing] = {}  # countries the journey crossed, by what the article says
+    finals: set[str] = set()  # places named as the journey's destination ("à destination de Ngaoundéré")
     for r in ex.resolved:
         if r.mention.adjective:
             continue
@@ -123,6 +124,8 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         elif departure:
             best[p.id] = (prev[0], prev[1], True)
         scores.setdefault(p.id, []).append((score, m.start))
+        if rd.final and not rd.unreal and not rd.uncertain and rd.traveller not in ("others", "line"):
+            finals.add(p.id)
         if rd.mode in ("road", "air", "sea") and rd.role in ("dest", "arrive") and not rd.unreal and not rd.uncertain:
             reached.setdefault(p.id, rd.mode)  # "took the bus down to Lhasa", told in any of its mentions
         if p.kind == "country" and p.country and rd.role == "via" and rd.travel \
@@ -175,7 +178,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     # ("Laurent, the guard, announces the departure" is no Saint-Laurent)
     chosen = _two_ends(chosen, [c for c in best.values()
                                 if not (ex.reading(c[1].mention).unreal or ex.reading(c[1].mention).person)], notes)
-    ordered = _travel_order(chosen, rail)
+    ordered = _travel_order(chosen, rail, finals)
     strong = sum(1 for s, _, dep in ordered if s >= STRONG or dep)  # weak stops are kept between these
     out = []
     for k, (s, r, dep) in enumerate(ordered):
@@ -293,8 +296,8 @@ def mention_score(rd, p: Place, m: Mention) -> tuple[float, bool]:
             not any(kind for _, kind in query_forms(m.text)):  # "the Cancún station", "the town of Katherine"
         score -= 1.5  # "crossed the Tumen", "vers le Tessin": a river, a region, a train, not the town
     # "left Pyongyang", "from Xining to Golmud"; and the first end of "between Vancouver and Toronto"
-    departure = (rd.role == "depart" or (rd.role == "ends" and not rd.conjunct)) and not rd.unreal and \
-        not rd.uncertain and rd.traveller not in ("others", "line")
+    departure = (rd.role == "depart" or (rd.role == "ends" and not rd.conjunct) or rd.leg_start) and \
+        not rd.unreal and not rd.uncertain and rd.traveller not in ("others", "line")
     return score, departure
 
 
@@ -597,14 +600,18 @@ RAIL_ORDER_STOPS = 12  # up to this many stops, the order is judged by rail dist
 TOLD_ORDER_SLACK = 1.25  # the order the article tells is kept unless it makes the trip this much longer
 
 
-def _travel_order(chosen, rail=None):
-    """Departure first, then the rest in the order the article tells them (`chosen` comes in that order),
+def _travel_order(chosen, rail=None, finals: set[str] = frozenset()):
+    """Departure first, then the rest in the order the article tells them (`chosen` comes in that order), the
+    places named as the destination (`finals`, place ids) last,
     unless that trip is more than TOLD_ORDER_SLACK times the shortest one through the same stops by `rail`
     km (great-circle km where `rail` is None or finds no path): then the shortest (exact for up to 8 stops,
     else greedy). Told order keeps a return ("back to Poland, then on to Warsaw"); the shortest order mends
     a story told out of order."""
+    deps = [c for c in chosen if c[2]]
+    if len(deps) < len(chosen):  # a lede names the destination first: "le train à destination de Ngaoundéré"
+        chosen = [c for c in chosen if c[1].place.id not in finals or c in deps] + \
+            [c for c in chosen if c[1].place.id in finals and c not in deps]
     if len(chosen) <= 2:
-        deps = [c for c in chosen if c[2]]
         return deps + [c for c in chosen if c not in deps]
 
     if len(chosen) > RAIL_ORDER_STOPS:
@@ -621,7 +628,6 @@ def _travel_order(chosen, rail=None):
         # railway is about 1.3 times the straight line); across a border, an unlikely pair of neighbours
         return (1.3 if a[1].place.country == b[1].place.country else 3) * crow
 
-    deps = [c for c in chosen if c[2]]
     start = deps[0] if deps else chosen[0]
     told = [start] + [c for c in chosen if c is not start]
     shortest = _shortest_order(start, [c for c in chosen if c is not start], d)

@@ -61,6 +61,8 @@ class Reading:
     entity: str = ""  # spaCy's entity label over the mention
     person: bool = False  # spaCy reads the name as a person's ("Cooper", "Laurent")
     common: bool = False  # one word opening a sentence that the parse reads as a common word ("Prix", "Avez")
+    leg_start: bool = False  # the first end of a leg written out ("Zurich-Amsterdam", "Tomsk -> Iurga")
+    final: bool = False  # named as the journey's destination ("à destination de Ngaoundéré", "bound for Perth")
     cues: tuple[str, ...] = ()
 
     @property
@@ -189,7 +191,9 @@ class Reader:
         kinds = [set() for _ in doc]
         for t in doc:
             k = kinds[t.i]
-            k.update(self.by_lemma.get(t.lemma_.casefold(), ()))
+            # with no lemmatizer (French: the model's lookup tables are not installed), a word written as its
+            # lemma ("tronçon", "idée") is that lemma
+            k.update(self.by_lemma.get(t.lemma_.casefold() or t.lower_, ()))
             k.update(self.by_word.get(t.lower_, ()))
             if k or t.lemma_.casefold() not in ("", t.lower_):
                 continue  # found, or lemmatized by the model
@@ -309,6 +313,7 @@ class Reader:
             preps.add("from")
             cues.append("before a hyphen to a place")
             leg_mark = route_name = True
+        leg_start = leg_mark and "from" in preps and "to" not in preps  # whatever the verb makes of the leg
         rel = ("subject" if anchor.dep_ in self.subject else "object" if anchor.dep_ in self.object and not preps
                else "prep" if preps else "other")
 
@@ -442,6 +447,7 @@ class Reader:
             any(g.ent_type_ in self.place_labels and g.pos_ == "PROPN" for g in c.children)
             for c in root.children if c.i > root.i)
         # the role the place plays
+        final = False
         ev = ek
         # "Lyon was our first stop" (a copula: the noun hangs on "was"), "Lyon, notre dernier arrêt" (the noun
         # heads the clause)
@@ -454,6 +460,7 @@ class Reader:
         elif rel == "subject" and stop_noun and not kinds[stop_noun.i] & {"station"}:
             # "Lyon was our first stop", "Budapest, notre destination": the place is what the noun names
             role = "dest" if "destination_word" in kinds[stop_noun.i] else "stop"
+            final = role == "dest"
         elif rel == "subject" and anchor.dep_ in self.passive and ev & {"depart", "arrive", "stop", "pass"}:
             # "Uyuni is reached at four", "Gori fut desservie": what the verb does to the place, in the passive
             role = next(r for k, r in (("depart", "depart"), ("arrive", "arrive"), ("stop", "stop"), ("pass", "via"))
@@ -472,7 +479,8 @@ class Reader:
                  and "from" in preps):
             role = "origin"
         elif path[:1] and "destination_word" in kinds[path[0].i]:
-            role = "dest"  # "à destination de Barcelone", "bound for Seattle", "destination: Budapest"
+            role = "dest"
+            final = True  # "à destination de Barcelone", "bound for Seattle", "destination: Budapest"
         elif "depart" in ev and (rel == "object" or "from" in preps or ("at" in preps and "to" not in preps)):
             # "left Pyongyang", "departs from Euston", "began at Union Station"; not "partir à Lyon" (to Lyon)
             role = "depart"
@@ -503,7 +511,8 @@ class Reader:
                 k -= 1
             near_kind = kinds[k] if 0 <= k < span.start else frozenset()
             if "destination_word" in near_kind:
-                role = "dest"  # "Destination: Budapest!", "à destination de Barcelone"
+                role = "dest"
+                final = True  # "Destination: Budapest!", "à destination de Barcelone"
                 cues.append(f"after '{doc[k].text}'")
             for kind, r in (("depart", "depart"), ("arrive", "arrive"), ("stop", "stop"), ("pass", "via")):
                 if role == "dest":
@@ -578,6 +587,7 @@ class Reader:
             other_trip=other_trip, extension=extension, actor=actor, mode=mode, station=station,
             reported=reported, possible=possible, determiner=determiner, conjunct=conjunct, entity=entity,
             person=entity in self.people_labels or self._named_for_a_role(doc, span, kinds),
+            leg_start=leg_start, final=final,
             common=len(span) == 1 and self._opens_sentence(root) and (
                 root.pos_ in ("VERB", "AUX", "ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ")
                 or root.pos_ == "ADJ" and entity not in self.place_labels),  # not NOUN: "Jasper to Prince Rupert"
