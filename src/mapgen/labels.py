@@ -392,6 +392,7 @@ def _target(area0, s: float, w: float, h: float, regions) -> tuple[float, float]
 
 
 FIRST_BATCH = 32  # area-label candidates tested first; then 4 times as many at each step
+SMALL_SET = FIRST_BATCH  # at most this many candidates: all tested at once, only those that pass ordered
 
 
 def _area_spot(label: Label, zoom: int, w: float, h: float, window, near, views, land0, usable):
@@ -426,7 +427,7 @@ def _area_spot(label: Label, zoom: int, w: float, h: float, window, near, views,
         tx, ty = _target(label.area0, s, w, h, core + [near])
         return k[np.lexsort((np.hypot(X[k] + w / 2 - tx, Y[k] + h / 2 - ty), ~in_near[k], -seen[k]))]
 
-    if len(X) <= FIRST_BATCH and not label.must:
+    if len(X) <= SMALL_SET and not label.must:
         # all in the first batch: the first in order of those usable and in the area is the one of least rank
         # among them, so only they are ordered (none or one: no best point needed)
         k = np.nonzero(usable(X, Y))[0]
