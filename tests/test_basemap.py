@@ -86,6 +86,7 @@ def test_deterministic(seed):
     assert dumps(again) == dumps(seed)
     basemap._level.cache_clear()
     basemap._archive.cache_clear()
+    basemap._arrays.cache_clear()
     assert dumps(basemap.basemap_geojson(SEED)) == dumps(seed)
 
 

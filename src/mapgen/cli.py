@@ -5,11 +5,19 @@ Heavy libraries (folium, shapely, numpy) are imported inside commands so `mapgen
 from __future__ import annotations
 
 import contextlib
+import gc
 import sys
 import types
 from pathlib import Path
 
-import click
+# A command is one short process that makes many objects (most of them by importing libraries) and few
+# reference cycles: Python's cyclic collector, run after every 700 allocations by default, took about a tenth
+# of a cold build scanning the same live objects again and again. Run 50 times less often, it still frees
+# what cycles there are, so memory stays flat over a long run (`mapgen extract` of an archive); reference
+# counting frees everything else as before.
+gc.set_threshold(35_000, 10, 10)
+
+import click  # noqa: E402
 
 from . import __version__
 from .errors import MapgenError

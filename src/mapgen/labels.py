@@ -281,6 +281,8 @@ class Grid:
         self.ny = max(1, int(math.ceil((y1 - self.y0) / CELL)) + 1)
         self.cells = np.zeros((self.ny, self.nx), dtype=bool)
         self.sat = None
+        self._origin = np.array([[self.x0], [self.y0]])  # for `free`, which tests x and y rows together
+        self._size = np.array([[self.nx], [self.ny]])
 
     def mark_line(self, xs: np.ndarray, ys: np.ndarray, width: float) -> None:
         if len(xs) < 2:
@@ -292,9 +294,9 @@ class Grid:
         px = np.append(xs[i] + (xs[i + 1] - xs[i]) * t, xs[-1])
         py = np.append(ys[i] + (ys[i + 1] - ys[i]) * t, ys[-1])
         r = max(width / 2, 1)
-        for dx in (-r, 0, r):
-            for dy in (-r, 0, r):
-                self._mark_points(px + dx, py + dy)
+        # the line's points moved by each of the nine offsets of a width x width square, marked at once
+        self._mark_points(np.concatenate([px + dx for dx in (-r, 0, r) for _ in range(3)]),
+                          np.concatenate([py + dy for _ in range(3) for dy in (-r, 0, r)]))
 
     def _mark_points(self, px, py) -> None:
         cx = np.floor((px - self.x0) / CELL).astype(int)
@@ -316,13 +318,10 @@ class Grid:
 
     def free(self, x0, y0, x1, y1) -> np.ndarray:
         """For arrays of boxes: True where no occupied cell touches the box (boxes off the grid: False)."""
-        cx0 = np.floor((np.asarray(x0) - self.x0) / CELL).astype(int)
-        cy0 = np.floor((np.asarray(y0) - self.y0) / CELL).astype(int)
-        cx1 = np.ceil((np.asarray(x1) - self.x0) / CELL).astype(int)
-        cy1 = np.ceil((np.asarray(y1) - self.y0) / CELL).astype(int)
-        on = (cx0 >= 0) & (cy0 >= 0) & (cx1 <= self.nx) & (cy1 <= self.ny)
-        cx0, cx1 = np.clip(cx0, 0, self.nx), np.clip(cx1, 0, self.nx)
-        cy0, cy1 = np.clip(cy0, 0, self.ny), np.clip(cy1, 0, self.ny)
+        lo = np.floor((np.array([x0, y0], dtype=float) - self._origin) / CELL).astype(int)
+        hi = np.ceil((np.array([x1, y1], dtype=float) - self._origin) / CELL).astype(int)
+        on = (lo >= 0).all(axis=0) & (hi <= self._size).all(axis=0)
+        (cx0, cy0), (cx1, cy1) = (np.minimum(np.maximum(v, 0), self._size) for v in (lo, hi))
         s = self.sat
         count = s[cy1, cx1] - s[cy0, cx1] - s[cy1, cx0] + s[cy0, cx0]
         return on & (count == 0)
@@ -392,6 +391,10 @@ def _target(area0, s: float, w: float, h: float, regions) -> tuple[float, float]
     return p.x * s, p.y * s
 
 
+FIRST_BATCH = 32  # area-label candidates tested first; then 4 times as many at each step
+SMALL_SET = FIRST_BATCH  # at most this many candidates: all tested at once, only those that pass ordered
+
+
 def _area_spot(label: Label, zoom: int, w: float, h: float, window, near, views, land0, usable):
     """The box top-left for a country or sea label inside its area, or None.
 
@@ -413,15 +416,27 @@ def _area_spot(label: Label, zoom: int, w: float, h: float, window, near, views,
     gy = np.arange(by0, by1 - h + step, step)
     if not len(gx) or not len(gy):
         gx, gy = np.array([(bx0 + bx1 - w) / 2]), np.array([(by0 + by1 - h) / 2])
-    X, Y = (a.ravel() for a in np.meshgrid(gx, gy))
+    X, Y = np.tile(gx, len(gy)), np.repeat(gy, len(gx))  # row by row, as np.meshgrid(gx, gy) ravelled
     seen = sum((_inside_any(X, Y, w, h, rects).astype(int) for rects in views), np.zeros(len(X), dtype=int))
     in_near = _inside_any(X, Y, w, h, [near])
     core = [_common(views)] if views and _common(views) else []
-    tx, ty = _target(label.area0, s, w, h, core + [near])
-    order = np.lexsort((np.hypot(X + w / 2 - tx, Y + h / 2 - ty), ~in_near, -seen))
+
+    def ordered(k: np.ndarray) -> np.ndarray:  # candidates k (ascending) in the order of preference
+        if len(k) < 2:
+            return k
+        tx, ty = _target(label.area0, s, w, h, core + [near])
+        return k[np.lexsort((np.hypot(X[k] + w / 2 - tx, Y[k] + h / 2 - ty), ~in_near[k], -seen[k]))]
+
+    if len(X) <= SMALL_SET and not label.must:
+        # all in the first batch: the first in order of those usable and in the area is the one of least rank
+        # among them, so only they are ordered (none or one: no best point needed)
+        k = np.nonzero(usable(X, Y))[0]
+        k = ordered(k[_in_area(label.area0, X[k], Y[k], w, h, s, land0 if label.kind == "sea" else None)])
+        return (float(X[k[0]]), float(Y[k[0]])) if len(k) else None
+    order = ordered(np.arange(len(X)))
     X, Y = X[order], Y[order]
     first_mid = first_any = None
-    start, size = 0, 32  # growing batches: the first usable candidate in order wins, whatever their size
+    start, size = 0, FIRST_BATCH  # growing batches: the first usable candidate in order wins, whatever their size
     while start < len(X):
         cx, cy = X[start:start + size], Y[start:start + size]
         start, size = start + size, size * 4
@@ -429,12 +444,7 @@ def _area_spot(label: Label, zoom: int, w: float, h: float, window, near, views,
         cx, cy = cx[ok], cy[ok]
         if not len(cx):
             continue
-        inside = np.ones(len(cx), dtype=bool)
-        for fx, fy in ((0.5, 0.5), (0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0), (0.5, 1)):
-            inside &= shapely.contains_xy(label.area0, (cx + fx * w) / s, (cy + fy * h) / s)
-        if land0 is not None and label.kind == "sea":
-            for fx, fy in ((0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0.5)):
-                inside &= ~shapely.contains_xy(land0, (cx + fx * w) / s, (cy + fy * h) / s)
+        inside = _in_area(label.area0, cx, cy, w, h, s, land0 if label.kind == "sea" else None)
         k = np.nonzero(inside)[0]
         if len(k):
             return float(cx[k[0]]), float(cy[k[0]])
@@ -445,6 +455,35 @@ def _area_spot(label: Label, zoom: int, w: float, h: float, window, near, views,
             if first_any is None:
                 first_any = float(cx[0]), float(cy[0])
     return (first_mid or first_any) if label.must else None
+
+
+# points of a label box tested against its area (middle, corners, middles of the top and bottom edges) and,
+# for a sea, against land (corners, middle): fractions of its width and height
+_IN_AREA = ((0.5, 0.5), (0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0), (0.5, 1))
+_OFF_LAND = ((0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0.5))
+
+
+def _in_area(area0, cx, cy, w, h, s, land0=None) -> np.ndarray:
+    """For boxes (top-lefts cx, cy, size w x h, px at scale s): True where the seven points `_IN_AREA` lie
+    in `area0` and, with `land0`, the five `_OFF_LAND` do not lie on land. The middles first, then the other
+    points of the boxes still in, then land for those still in: each test only asks about boxes it decides."""
+    import shapely
+
+    inside = shapely.contains_xy(area0, *_box_points(cx, cy, w, h, s, _IN_AREA[:1]))
+    for geom, fractions, want in ((area0, _IN_AREA[1:], True), (land0, _OFF_LAND, False)):
+        k = np.nonzero(inside)[0]
+        if geom is None or not len(k):
+            continue
+        hit = shapely.contains_xy(geom, *_box_points(cx[k], cy[k], w, h, s, fractions)).reshape(len(fractions), -1)
+        inside[k] = hit.all(0) if want else ~hit.any(0)
+    return inside
+
+
+def _box_points(cx, cy, w, h, s, fractions) -> tuple[np.ndarray, np.ndarray]:
+    """The points at `fractions` of boxes (top-lefts cx, cy, size w x h, px at scale s) at zoom 0, point by
+    point for each fraction in turn."""
+    fx, fy = (np.array([f[k] for f in fractions], dtype=float)[:, None] for k in (0, 1))
+    return ((cx[None, :] + fx * w) / s).ravel(), ((cy[None, :] + fy * h) / s).ravel()
 
 
 def _common(views):

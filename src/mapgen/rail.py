@@ -39,9 +39,44 @@ def geod():
     """pyproj's WGS84 geodesic, the one measure of every length mapgen reports. Made on first use: pyproj's
     import is about 40 ms of a cold build, and a build whose legs all come from the leg cache (route.py)
     measures nothing."""
-    from pyproj import Geod
+    return _geod_class()(ellps="WGS84")
 
-    return Geod(ellps="WGS84")
+
+def _geod_class():
+    """pyproj's `Geod`, loading only its module (pyproj.geod and the five small modules it imports, about
+    5 ms) when pyproj is not imported yet: the package's own __init__ (CRS, transformations, the network
+    set-up: about 35 ms more) then runs when anything first asks the package for another name, so that
+    `import pyproj` later in the process gives the whole package as usual. The same code computes every
+    length either way (tests/test_caches.py)."""
+    import sys
+
+    if "pyproj" in sys.modules:
+        from pyproj import Geod
+
+        return Geod
+    import importlib.util
+
+    spec = importlib.util.find_spec("pyproj")
+    if spec is None or spec.loader is None or not spec.submodule_search_locations:
+        from pyproj import Geod  # not a package we can load lazily: the usual import (or its ImportError)
+
+        return Geod
+    package = importlib.util.module_from_spec(spec)
+
+    def complete(name: str):  # PEP 562: called for a name the package does not have yet
+        if package.__dict__.pop("__getattr__", None) is not None:
+            spec.loader.exec_module(package)  # pyproj/__init__.py, in the module already in sys.modules
+        return object.__getattribute__(package, name)
+
+    package.__getattr__ = complete
+    sys.modules["pyproj"] = package
+    try:
+        from pyproj.geod import Geod
+    except BaseException:
+        if sys.modules.get("pyproj") is package:
+            del sys.modules["pyproj"]
+        raise
+    return Geod
 
 
 def __getattr__(name: str):
@@ -124,7 +159,11 @@ class RailNetwork:
 
     @property
     def edge_km(self) -> np.ndarray:
-        return (self.vert_km[self.edge_b - 1] - self.vert_km[self.edge_a]).astype(np.float64)
+        key = (len(self.edge_a), len(self.vert_km))
+        if self.__dict__.get("_edge_km_key") != key:  # made once per network (its edges do not change after loading)
+            self._edge_km = (self.vert_km[self.edge_b - 1] - self.vert_km[self.edge_a]).astype(np.float64)
+            self._edge_km_key = key
+        return self._edge_km
 
     # --- loading ---------------------------------------------------------------------------------
     @classmethod
@@ -371,9 +410,18 @@ class RailNetwork:
         if getattr(self, "_adj_key", None) != key:
             self._adjacency_arrays()
             self._adj = (self.adj_start.tolist(), self.adj_nbr.tolist(), self.adj_eid.tolist())
-            self._node_unit = tuple(self.node_unit[:, k].tolist() for k in range(3))
             self._adj_key = key
+            self._weight_lists = {}
         return self._adj
+
+    def _weights(self, main_lines: bool) -> list[float]:
+        """Every edge's weight in the search below (km, minor lines longer with `main_lines`, plus the 1e-9
+        per step), as a list, made once per network and kind of search."""
+        self._adjacency()
+        if main_lines not in self._weight_lists:
+            factor = self.edge_factor if main_lines else np.ones(len(self.edge_factor))
+            self._weight_lists[main_lines] = (self.edge_km * factor + 1e-9).tolist()
+        return self._weight_lists[main_lines]
 
     def _adjacency_arrays(self) -> None:
         """The arrays behind `_adjacency`, made unless the cache entry had them for this network."""
@@ -421,7 +469,7 @@ class RailNetwork:
         n = len(self.node_xy)
         ok = allowed.tolist()
         factor = self.edge_factor if main_lines else np.ones(len(self.edge_factor))
-        weight = (self.edge_km * factor + 1e-9).tolist()
+        weight = self._weights(main_lines)
         # The snapped points are temporary nodes n (a) and n + 1 (b), joined to both ends of their edge. A
         # step runs on a "part": a whole edge (lo = hi = -1) or the stretch of an edge between two vertices.
         parts: list[tuple[int, int, int]] = []  # (edge, lo, hi) of the partial steps
@@ -441,14 +489,16 @@ class RailNetwork:
             parts.append((a.edge, a.vertex, b.vertex))
             w = abs(float(self.vert_km[b.vertex] - self.vert_km[a.vertex])) * float(factor[a.edge]) + 1e-9
             out_a.append((n + 1, w, len(parts) - 1))
-        # the estimate: chord between unit vectors -> great-circle km, 1% short
-        ux, uy, uz = self._node_unit
+        # the estimate: chord between unit vectors -> great-circle km, 1% short (read node by node: a search
+        # sees a few thousand nodes at most, fewer than the network's 28k)
+        unit = self.node_unit
         bl, bp = math.radians(b.lon), math.radians(b.lat)
         tx, ty, tz = math.cos(bp) * math.cos(bl), math.cos(bp) * math.sin(bl), math.sin(bp)
         radius = 0.99 * 6371.0
 
         def estimate(x: int) -> float:
-            chord = math.sqrt((ux[x] - tx) ** 2 + (uy[x] - ty) ** 2 + (uz[x] - tz) ** 2)
+            ux, uy, uz = unit[x].tolist()
+            chord = math.sqrt((ux - tx) ** 2 + (uy - ty) ** 2 + (uz - tz) ** 2)
             return 2.0 * radius * math.asin(min(1.0, chord / 2.0))
 
         # pred[x] = (previous node, part): part >= 0 is a whole edge, part < 0 is parts[-part - 1]
