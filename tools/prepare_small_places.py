@@ -11,6 +11,10 @@ Sources (see geo/SOURCES.md, "Small places"):
               written out ("Jn" -> "Junction"), plus its short forms: without a qualifier after it
               ("Neralakatte Halt" -> "Neralakatte", "Dadar West" -> "Dadar") and without a town of
               GeoNames cities500 within 30 km before it ("Mumbai Dadar West" -> "Dadar West").
+  --france    the `departements/` folder of github.com/gregoiredavid/france-geojson (IGN Admin Express
+              communes, Licence Ouverte / Etalab): every commune of metropolitan France and the overseas
+              departments, at the centre of its polygon (a point on it when the centre falls outside),
+              unless GeoNames cities500 has a town of that name within TOWN_KM.
   --geonames  files in the GeoNames dump format (allCountries.txt or XX.txt of download.geonames.org,
               CC BY 4.0): populated places (class P) not in cities500 and railway stations (S.RSTN,
               S.RSTP), only where they lie within RAIL_KM of railway track (geo/rail/).
@@ -46,6 +50,7 @@ STATION_RAIL_KM = 25.0  # a station this far from track: a line geo/rail/ lacks,
 SAME_KM = 10.0
 TOWN_KM = 30.0
 INDIA_SOURCE = "Indian Railways station {code} (datameet/railways, CC0)"
+FRANCE_SOURCE = "IGN Admin Express commune {code} (gregoiredavid/france-geojson), Licence Ouverte"
 GEONAMES_SOURCE = "GeoNames {code} (geonameid {id}), CC BY 4.0"
 GEONAMES_CODES = {"RSTN", "RSTP"}  # railway station, railway stop (class S)
 # Indian Railways abbreviations, as the table writes them (last word)
@@ -158,6 +163,22 @@ def india(path: Path, land: Land, towns: Towns) -> list[dict]:
     return out
 
 
+def france(folder: Path, towns: Towns) -> list[dict]:
+    import shapely
+
+    out = []
+    for path in sorted(folder.glob("*/communes-*.geojson")):
+        for f in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            shape = shapely.geometry.shape(f["geometry"])
+            pt = shape.centroid if shape.contains(shape.centroid) else shape.representative_point()
+            code, name = f["properties"]["code"], f["properties"]["nom"]
+            if not usable(name) or towns.near(name_key(name), pt.y, pt.x):
+                continue
+            out.append({"id": f"small:fr-{code}", "name": name, "lat": pt.y, "lon": pt.x, "feature": "PPL",
+                        "names": [name], "source": FRANCE_SOURCE.format(code=code)})
+    return sorted(out, key=lambda r: r["id"])
+
+
 def geonames(paths: list[Path], towns: Towns) -> list[dict]:
     out = []
     for path in paths:
@@ -199,11 +220,13 @@ def keep(rows: list[dict], land: Land) -> list[dict]:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--india", type=Path, help="stations.json of datameet/railways")
+    ap.add_argument("--france", type=Path, help="departements/ folder of gregoiredavid/france-geojson")
     ap.add_argument("--geonames", type=Path, nargs="*", default=[], help="GeoNames dump-format files")
     ap.add_argument("--out", type=Path, default=GAZ / gz.SMALL_PLACES)
     args = ap.parse_args(argv)
     land, towns = Land(), Towns()
-    rows = (india(args.india, land, towns) if args.india else []) + geonames(args.geonames, towns)
+    rows = ((india(args.india, land, towns) if args.india else []) + (france(args.france, towns) if args.france else [])
+            + geonames(args.geonames, towns))
     kept = keep(rows, land)
     lines = ["\t".join(COLUMNS)]
     for r in kept:
