@@ -49,6 +49,11 @@ def write_small_input(folder):
     lines = ["\t".join(("id", "name", "lat", "lon", "country", "admin1", "city", "main", "source", "names"))]
     (folder / gz.STATIONS).write_bytes(gzip.compress(("\n".join(lines + ["\t".join(s) for s in stations]) + "\n")
                                                      .encode()))
+    small = [("small:fr-1", "Mont-Louis", "42.51", "2.12", "FR", "PPL", "Mont-Louis", "IGN, Licence Ouverte"),
+             ("small:fr-2", "Lyon", "45.0", "4.0", "FR", "PPL", "Lyon|Lyon-Village", "ours")]
+    lines = ["\t".join(("id", "name", "lat", "lon", "country", "feature", "names", "source"))]
+    (folder / gz.SMALL_PLACES).write_bytes(gzip.compress(("\n".join(lines + ["\t".join(s) for s in small]) + "\n")
+                                                         .encode()))
     (folder / "prepared.json").write_text(json.dumps({
         "key_rules": gz.key_rules_fingerprint(), "sha256": {gz.PREPARED: gz.file_sha256(folder / gz.PREPARED)}}))
 
@@ -69,6 +74,9 @@ def test_index_builds_from_small_input_into_empty_folder(tmp_path):
     assert [p.name for p in g.lookup("fourviere")] == ["Fourvière"]
     assert [p.name for p in g.lookup_loose("lione")] == ["Lyon"]
     assert g.geocode("Lyon Part-Dieu").place.lat == pytest.approx(45.760559)
+    # small places: a town of population 0 under the names nothing else has
+    assert [(p.id, p.kind, p.population) for p in g.lookup("mont louis")] == [("small:fr-1", "city", 0)]
+    assert [p.id for p in g.lookup("lyon")] == ["geonames:2996944"] and g.lookup("lyon village")[0].id == "small:fr-2"
 
 
 def test_index_build_refuses_an_image_that_is_not_the_prepared_one(tmp_path):

