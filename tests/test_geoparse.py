@@ -171,3 +171,14 @@ def test_without_a_game_the_town_near_the_others_stays(gaz):
 def test_big_regions_are_drawn_at_the_middle_of_their_land(gaz, name, lat, lon, km):
     p = gaz.geocode(name).place
     assert p.kind == "region" and distance_km(p.lat, p.lon, lat, lon) < km
+
+
+def test_seas_are_places_found_and_placed_in_their_water(gaz):
+    text = ("Migrants crossed the Mediterranean from Libya. Tankers left the Black Sea for Istanbul, and "
+            "warships sailed the South China Sea off Manila.")
+    got = {r.mention.text: r.place for r in extract(text, gaz, read=False).resolved}
+    for name, lat, lon in [("Mediterranean", 35.0, 18.0), ("Black Sea", 43.0, 34.0), ("South China Sea", 12.0, 113.0)]:
+        assert got[name].kind == "area" and distance_km(got[name].lat, got[name].lon, lat, lon) < 300, name
+    # a sea takes a name only hamlets have ("North Sea", New York), never a bigger place's ("Red Sea", Sudan)
+    assert gaz.geocode("North Sea").place.kind == "area"
+    assert gaz.geocode("Red Sea").place.country == "SD"
