@@ -608,7 +608,7 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset()):
     else greedy). Told order keeps a return ("back to Poland, then on to Warsaw"); the shortest order mends
     a story told out of order."""
     deps = [c for c in chosen if c[2]]
-    if len(deps) < len(chosen):  # a lede names the destination first: "le train à destination de Ngaoundéré"
+    if finals:  # a lede names the destination first: "le train à destination de Ngaoundéré"
         chosen = [c for c in chosen if c[1].place.id not in finals or c in deps] + \
             [c for c in chosen if c[1].place.id in finals and c not in deps]
     if len(chosen) <= 2:

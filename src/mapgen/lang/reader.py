@@ -62,7 +62,7 @@ class Reading:
     person: bool = False  # spaCy reads the name as a person's ("Cooper", "Laurent")
     common: bool = False  # one word opening a sentence that the parse reads as a common word ("Prix", "Avez")
     leg_start: bool = False  # the first end of a leg written out ("Zurich-Amsterdam", "Tomsk -> Iurga")
-    final: bool = False  # named as the journey's destination ("à destination de Ngaoundéré", "bound for Perth")
+    final: bool = False  # named as the journey's destination ("à destination de Ngaoundéré", "destination: Perth")
     cues: tuple[str, ...] = ()
 
     @property
@@ -191,8 +191,8 @@ class Reader:
         kinds = [set() for _ in doc]
         for t in doc:
             k = kinds[t.i]
-            # with no lemmatizer (French: the model's lookup tables are not installed), a word written as its
-            # lemma ("tronçon", "idée") is that lemma
+            # with no lemmatizer (French: excluded in fr/language.toml), a word written as its lemma
+            # ("tronçon", "idée") is that lemma
             k.update(self.by_lemma.get(t.lemma_.casefold() or t.lower_, ()))
             k.update(self.by_word.get(t.lower_, ()))
             if k or t.lemma_.casefold() not in ("", t.lower_):
