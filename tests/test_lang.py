@@ -624,3 +624,21 @@ def test_the_traveller_s_own_train_or_journey_is_not_a_description(code, sentenc
 def test_a_destination_named_first_is_still_the_end(gaz, text, first, last):
     got = stops(gaz, text)
     assert got[0] == first and got[-1] == last, got
+
+
+@pytest.mark.parametrize("code, text, name", [
+    ("fr", "Là-bas, nous avons pris le train de Lyon à Marseille.", "Bas-en-Basset"),
+    ("fr", "Le train de Lyon est arrivé à Marseille. Là-bas, il faisait chaud.", "Bas-en-Basset"),
+    ("en", "Still, we took the train from Leeds and rode it to York.", "Still"),
+])
+def test_a_capitalised_function_word_is_no_town(gaz, code, text, name):
+    # words of the language's stop-word list ("Là-bas" = "là" + "bas") are never a small town's name
+    got = stops(gaz, text)
+    assert name not in got and len(got) == 2, got
+    ex = extract(text, gaz)
+    checked = []
+    for r in ex.resolved:
+        if all(w in lang.stop_words(code) for w in r.mention.text.casefold().split("-")):
+            assert ex.reading(r.mention).common, r.mention.text
+            checked.append(r.mention.text)
+    assert checked, "no function word was looked up: the example tests nothing"

@@ -17,6 +17,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
+import functools
 from pathlib import Path
 
 from ..errors import MapgenError
@@ -188,4 +189,16 @@ def pipeline(code: str):
     return nlp
 
 
-__all__ = ["LanguageData", "Cue", "LanguageError", "codes", "load", "detect", "pipeline", "model_digest"]
+@functools.cache
+def stop_words(code: str) -> frozenset[str]:
+    """spaCy's stop-word list of a language (function words: "là", "bas", "down", "there"); the French
+    pipeline's private language class above does not carry it, so it is read from spaCy's own module."""
+    import importlib
+
+    try:
+        return frozenset(importlib.import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS)
+    except ImportError:
+        return frozenset()
+
+
+__all__ = ["LanguageData", "Cue", "LanguageError", "codes", "load", "detect", "pipeline", "model_digest", "stop_words"]
