@@ -158,8 +158,10 @@ def test_damaged_index_is_rebuilt(how, name, good_index, seed_dir, tmp_path, mon
     if how != "half-written":
         assert f"Warning: the gazetteer index {path} is " in r.stderr and "building it again" in r.stderr
     assert check_index(path, gz.index_fingerprint()) is None
-    kept = {"legs", "labels"}  # what routing and the label layout keep in the cache (route.py, labels.py)
-    assert {p.name for p in cache.iterdir()} - kept == {"gazetteer.lock", path.name}
+    # the new index and its lock, no temporary or damaged copy beside them (other data the command caches,
+    # such as the rail network when this test is the first in its process to load it, may be there too)
+    left = {p.name for p in cache.iterdir() if p.name.lstrip(".").startswith("gazetteer")}
+    assert left == {"gazetteer.lock", path.name}
 
 
 def test_unwritable_cache_is_one_error_line(tmp_path, monkeypatch):

@@ -31,6 +31,7 @@ ROLE_SCORE = {
 TRAVELLER_SCORE = {"self": 0.5, "vehicle": 0.5, "person": 0.25, "others": -2.0, "you": -0.5, "line": -0.5,
                    "place": -1.0}  # "Madrid remains linked to Paris": a connection described, not travelled
 UNREAL = -3.0  # negated, counterfactual, another trip, a line described
+CHOSEN = 1.0  # a place whose best mention scores less is not proposed (it is listed for the editor)
 WEAK_FLOOR = 1.25  # a place in a sentence that tells the journey, with nothing against it
 UNCERTAIN = -2.0  # planned, rumoured, conditional, "you can"
 PERSON_TOWN = 100_000  # a one-word town smaller than this that spaCy reads as a person's name loses
@@ -134,7 +135,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     # where the narrative reaches each place: its last mention about as well cued as its best (a lede
     # announces the destination first; the body tells the journey)
     told_at = {pid: max(pos for sc, pos in ss if sc >= best[pid][0] - 0.25) for pid, ss in scores.items()}
-    chosen = [(s, r, dep) for s, r, dep in best.values() if s >= 1.0]
+    chosen = [(s, r, dep) for s, r, dep in best.values() if s >= CHOSEN]
     if not any(r.place.kind in STOP_KINDS for _, r, _ in chosen):
         pass  # nothing finer than regions or countries: keep what there is
     else:
@@ -215,7 +216,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         town = _town_of(gazetteer, r.place) if r.place.kind == "station" else None
         if town is not None and town.id in kept:
             why = f"a station in {town.name}, which is a stop"
-        elif score < 1.0:
+        elif score < CHOSEN:
             why = why_not[pid]
         elif any(c[1].place.id == pid for c in beyond):
             why = f"beyond the {MAX_STOPS} best-cued places"
