@@ -331,3 +331,32 @@ def test_jobs_read_the_input_as_they_go():
     assert ahead <= c.WINDOW * 2 * c.BATCH + c.BATCH < 200
     rest = list(out)
     assert len(pulled) == 200 and [it.name for it, _ in rest] == list(range(1, 200))
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Le trajet Vladivostok Moscou fait 9288 km.", ["Vladivostok", "Moscow"]),
+    ("The Vladivostok Moscow route takes a week.", ["Vladivostok", "Moscow"]),
+    ("Trains Sydney Melbourne run twice a day.", ["Sydney", "Melbourne"]),
+])
+def test_two_big_towns_side_by_side_are_two_places(text, names):
+    # not one person's name: each is a city of 100,000 or more
+    got = [r.place.name for r in extract(text).resolved]
+    assert got == names, got
+
+
+@pytest.mark.parametrize("text", ["Jordan Henderson scored twice.", "Paris Saint-Germain won again.",
+                                  "Kim Jong Un spoke."])
+def test_a_name_beside_a_town_is_still_a_person_s_or_a_club_s(text):
+    got = {r.place.name for r in extract(text).resolved}
+    assert not got & {"Henderson", "Saint-Germain-en-Laye", "Saint-Germain", "Kim"}, got
+
+
+@pytest.mark.parametrize("text, name, country", [
+    ("Nous avons pris le train de Paris à Vienne (Autriche).", "Vienne", "AT"),
+    ("Les voyageurs montent à bord du train Paris-Vienne (Autriche) vers 19 heures.", "Vienne", "AT"),
+    ("She grew up in Paris (Texas) and rode the train to Dallas.", "Paris", "US"),
+    ("He was born in Springfield (Illinois).", "Springfield", "US"),
+])
+def test_a_place_in_brackets_holds_the_one_before_it(text, name, country):
+    r = next(r for r in extract(text).resolved if r.mention.text == name)
+    assert r.place.country == country and r.mention.within, r.place

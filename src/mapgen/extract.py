@@ -207,7 +207,17 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
     # article either ("Kim Jong Un" ... "Kim a quitté Pyongyang").
     person_words: set[str] = set()
     kept: list[tuple[int, int, int]] = []
+    starts, ends = {i: j for i, j, _ in found}, {j: i for i, j, _ in found}
+
+    def big(i: int, j: int) -> bool:  # a city of 100,000 or more, and nothing wider of that name
+        places = gazetteer.lookup(name_key(" ".join(t.text for t in toks[i:j + 1])))
+        return any(p.kind == "city" and p.population >= 100_000 for p in places) and \
+            not any(p.kind in WIDE_KINDS for p in places)
+
     for i, j, flags in found:
+        # two big places side by side are two places, not one person's name ("le trajet Vladivostok Moscou")
+        big_pair = big(i, j) and ((j + 1 in starts and big(j + 1, starts[j + 1])) or
+                                  (i - 1 in ends and big(ends[i - 1], i - 1)))
         prev = toks[i - 1] if i > 0 and toks[i - 1].sentence == toks[i].sentence else None
         nxt = toks[j + 1] if j + 1 < len(toks) and toks[j + 1].sentence == toks[j].sentence else None
         titled = prev is not None and prev.text.casefold().rstrip(".") in TITLES and _joinable(text, prev, toks[i])
@@ -223,6 +233,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
                       and name_key(nxt.text) not in KIND_WORDS and nxt.text.casefold() not in ORG_WORDS
                       and name_key(nxt.text) not in STOPWORDS)
         org = nxt is not None and nxt.text.casefold() in ORG_WORDS and _joinable(text, toks[j], nxt)
+        if (name_before or name_after) and big_pair and not titled and not org:
+            name_before = name_after = False
         if name_before or name_after or titled or org:
             if i == j and not org and _small(gazetteer, toks[i].text):
                 person_words.add(toks[i].text)
@@ -245,7 +257,20 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
             within = text[toks[nxt[0]].start:toks[nxt[1]].end] + ("." if nxt[2] & DOTTED else "")  # "Miss."
         mentions.append(Mention(start, end, text[start:end], s, adjective=bool(flags & ADJECTIVE), kind=kind,
                                 within=within))
-    return sorted(mentions + parts, key=lambda m: m.start)
+    return _in_brackets(text, sorted(mentions + parts, key=lambda m: m.start))
+
+
+def _in_brackets(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A place followed by a larger one in brackets is inside it ("Vienne (Autriche)", "Paris-Vienne
+    (Autriche)", "Springfield (Illinois)"), as "Parkland, Florida" is."""
+    out = []
+    for k, m in enumerate(mentions):
+        nxt = mentions[k + 1] if k + 1 < len(mentions) else None
+        if nxt is not None and m.within is None and not m.adjective and not nxt.adjective and \
+                text[m.end:nxt.start] == " (" and text[nxt.end:nxt.end + 1] == ")":
+            m = replace(m, within=nxt.text)
+        out.append(m)
+    return out
 
 
 def _loose_match(article: Article, toks: list[Token], i: int, gazetteer: Gazetteer,
@@ -913,7 +938,8 @@ def with_spans(article: Article, found: list[Mention], given: list[Mention]) -> 
     out = []
     for i, m in enumerate(every):
         nxt = every[i + 1] if i + 1 < len(every) else None
-        if (m.start, m.end) in mine and nxt is not None and text[m.end:nxt.start] == ", " and not nxt.adjective:
+        if (m.start, m.end) in mine and nxt is not None and not nxt.adjective and (
+                text[m.end:nxt.start] == ", " or text[m.end:nxt.start] == " (" and text[nxt.end:nxt.end + 1] == ")"):
             m = Mention(m.start, m.end, m.text, m.sentence, kind=m.kind, within=nxt.text)
         out.append(m)
     return out

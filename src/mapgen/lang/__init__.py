@@ -201,4 +201,10 @@ def stop_words(code: str) -> frozenset[str]:
         return frozenset()
 
 
-__all__ = ["LanguageData", "Cue", "LanguageError", "codes", "load", "detect", "pipeline", "model_digest", "stop_words"]
+def function_words(code: str, text: str) -> bool:
+    """A word, or words joined by hyphens, all in the language's stop-word list ("Là-bas", "Still")."""
+    words = [w for w in text.casefold().split("-") if w]
+    return bool(words) and all(w in stop_words(code) for w in words)
+
+
+__all__ = ["LanguageData", "Cue", "LanguageError", "codes", "load", "detect", "pipeline", "model_digest", "stop_words", "function_words"]

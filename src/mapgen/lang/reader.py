@@ -20,7 +20,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from . import load, pipeline, stop_words, BLOCK_CHARS
+from . import load, pipeline, function_words, BLOCK_CHARS
 
 # What the reader says of a place (identifiers of this module, not words of a language):
 ROLES = ("depart", "arrive", "stop", "via", "dest", "ends", "at", "object", "none", "subject", "locate", "origin",
@@ -124,7 +124,6 @@ class Reader:
         self.data = load(code)
         self.nlp = pipeline(code)
         self.code = code
-        self.stop_words = stop_words(code)
         lab = self.data.labels
         self.subject, self.object = lab("subject"), lab("object")
         self.passive = lab("passive_subject")
@@ -592,7 +591,7 @@ class Reader:
             common=len(span) == 1 and (self._opens_sentence(root) and (
                 root.pos_ in ("VERB", "AUX", "ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ")
                 or root.pos_ == "ADJ" and entity not in self.place_labels)  # not NOUN: "Jasper to Prince Rupert"
-                or self._stop_words(root)),
+                or function_words(self.code, root.text)),  # "Là-bas": no name, whatever the gazetteer holds
             cues=tuple(words + cues),
         )
 
@@ -619,12 +618,6 @@ class Reader:
         if any(kinds[n.i] & {"journey"} for n in named):
             return False  # "the ride is a journey to Folkestone": the journey itself
         return bool(named) or any(kinds[s.i] & {"vehicle"} for s in subjects)
-
-    def _stop_words(self, tok) -> bool:
-        """A word, or words joined by hyphens, all in the language's stop-word list ("Là-bas", "Là",
-        "Down"): a capitalised function word, not a name, whatever the gazetteer holds under it."""
-        words = [w for w in tok.lower_.split("-") if w]
-        return bool(words) and all(w in self.stop_words for w in words)
 
     @staticmethod
     def _opens_sentence(tok) -> bool:
