@@ -642,3 +642,16 @@ def test_a_capitalised_function_word_is_no_town(gaz, code, text, name):
             assert ex.reading(r.mention).common, r.mention.text
             checked.append(r.mention.text)
     assert checked, "no function word was looked up: the example tests nothing"
+
+
+@pytest.mark.parametrize("text, last", [
+    ("Le trajet Paris-Vienne dure 14 heures, et nous sommes arrivés à Vienne le matin.", "Vienna"),
+    ("Nous sommes partis de Munich en train de nuit pour arriver à Vienne vers sept heures.", "Vienna"),
+    ("Depuis Strasbourg, le train de nuit nous a conduits jusqu'à Vienne.", "Vienna"),
+])
+def test_a_region_a_train_goes_to_is_the_big_city_of_its_name(gaz, text, last):
+    # the French département of Vienne ranks first for the name; a train arrives in a town, and the railway
+    # joins Vienna to the other stop through a third country (a via point), so no closer namesake replaces it
+    j = journey(gaz, text)
+    got = [s.resolved.place for s in j.stops if not s.via]
+    assert got[-1].name == last and got[-1].country == "AT", [(p.name, p.country) for p in got]

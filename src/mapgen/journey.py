@@ -157,7 +157,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     transit = [c for code, c in crossed.items() if not any(r.place.country == code for _, r, _ in chosen)]
     rail = _rail_km(network, frozenset(c.country for c in transit))
     notes: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # place id -> (comments, review notes)
-    chosen = _by_the_railway(chosen, rail, notes)
+    chosen = _by_the_railway(chosen, rail, notes, network)
     chosen = after_way = _on_the_way(chosen, rail)
     far = _isolated(chosen)
     # a weakly cued place a few km from a clearly cued stop is that stop on this map (another station or
@@ -303,6 +303,7 @@ def mention_score(rd, p: Place, m: Mention) -> tuple[float, bool]:
 
 
 STATION_TOWN_KM = 15.0
+REGION_TOWN_MARGIN = 1.0  # a region a train goes to is a big city of its name ranked this close below it
 
 
 def merge_stations(chosen, gazetteer) -> list:
@@ -390,6 +391,12 @@ def _as_town(r: Resolved, rd) -> Resolved:
                  and c.place.country == r.place.country and (c.place.feature == "PPLC" or c.place.population >= least)
                  and (r.place.kind == "country" or distance_km(r.place.lat, r.place.lon, c.place.lat, c.place.lon) < 100)),
                 None)  # not Oregon, Wisconsin for the state of Oregon
+    if town is None and r.place.kind == "region" and rd.role in motion:
+        # a train goes to a town: a big city of that name the resolver ranked about as high, wherever it is
+        # ("arrivés à Vienne": Vienna, not the French département)
+        top = r.geocode.candidates[0].score if r.geocode.candidates else 0.0
+        town = next((c for c in r.geocode.candidates if c.place.kind == "city" and c.place.population >= 100_000
+                     and c.score >= top - REGION_TOWN_MARGIN), None)
     if town is None:
         return r
     rest = tuple(c for c in r.geocode.candidates if c is not town)
@@ -449,6 +456,14 @@ WEAK_REVIEW = "weakly cued: kept only because it lies on the way between the cle
 DETOUR_KM = 450.0
 
 
+def _through_another_country(a: Place, b: Place, network) -> bool:
+    """The railway joins a to b only through a country neither is in (a via point will say so)."""
+    from .rail import default_network
+    from .route import transit_vias
+
+    return a.country != b.country and bool(transit_vias(a, b, network or default_network()))
+
+
 def _same_paragraph(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
     return not re.search(r"\n\s*\n", text[a[1]:b[0]])
 
@@ -462,7 +477,7 @@ NAMESAKE_REVIEW = 10  # a namesake chosen by the railway over a place this many 
 NAMESAKE_NEIGHBOURS = 5
 
 
-def _by_the_railway(chosen, rail, notes: dict) -> list:
+def _by_the_railway(chosen, rail, notes: dict, network=None) -> list:
     """Namesakes chosen by the journey: a stop the railway joins to none of the other stops, when another
     reading of its name is joined to them, takes that reading (Venice, Italy rather than Venice, Florida in
     a trip from London). The story says why, and marks it REVIEW when the place set aside is much bigger."""
@@ -472,6 +487,8 @@ def _by_the_railway(chosen, rail, notes: dict) -> list:
         others = sorted((c for j, c in enumerate(out) if j != k), key=lambda c: _crow(out[k], c))[:NAMESAKE_NEIGHBOURS]
         if not others or any(rail(out[k], o) is not None for o in others):
             continue
+        if _through_another_country(r.place, others[0][1].place, network):
+            continue  # Paris -> Vienna runs through Germany: joined, with a via point (see _vias)
         for cand in r.geocode.candidates:
             if cand.place.id == r.place.id or cand.place.kind not in STOP_KINDS:
                 continue
