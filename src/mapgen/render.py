@@ -238,18 +238,29 @@ def popup_html(story: Story, loc: Located, when: StopDate, arrival: Arrival, nam
 
 
 def _import_folium():
-    """Import folium without pandas when pandas is not loaded yet: folium only uses it to recognise
-    DataFrame arguments, which mapgen never passes, and it costs about a third of a cold build."""
+    """Import folium with only what mapgen's pages use, when pandas is not loaded yet (imports.py):
+    - without pandas: folium uses it only to recognise DataFrame arguments, which mapgen never passes (about
+      a third of a cold build);
+    - requests (folium fetches GeoJSON given as a URL) and urllib.request with the http, email and ssl modules
+      under it (branca downloads a script it is asked to inline) deferred, as mapgen's pages are offline: they
+      are loaded if anything uses them (together about a seventh of a cold build);
+    - branca's built-in colour maps (`branca.colormap.linear` and `.step`, for choropleths: 200-odd maps made
+      at import, about a twentieth of a cold build) made on first use."""
     import sys
+
+    from .imports import deferred, deferring
 
     if "folium" in sys.modules or "pandas" in sys.modules:
         import folium
 
         return folium
+    deferred("requests")
+    deferred("urllib.request", forward=("urlopen",))  # branca: `from urllib.request import urlopen`
     _cache_template_code()
     sys.modules["pandas"] = None  # makes `import pandas` raise ImportError; folium falls back to pd = None
     try:
-        import folium
+        with deferring("branca.colormap", ("linear = _LinearColormaps()", "step = _StepColormaps()")):
+            import folium
     finally:
         del sys.modules["pandas"]
     return folium
