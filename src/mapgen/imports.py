@@ -8,11 +8,17 @@ branca makes its 200-odd built-in colour maps when imported (folium uses them fo
 names runs it, in the same module object, so code that imports it later gets the whole module as usual
 and nothing else changes. `deferring` imports a module with a few top-level assignments made
 on first use of their names instead (PEP 562), the rest of the module as it is.
+
+And code that would be compiled again in every process is kept compiled in the user's cache folder, as
+Python keeps .pyc files (`CompiledCode`): folium's Jinja templates (render.py) and the methods `dataclass`
+writes for mapgen's classes (`cache_dataclass_code`, about 25 ms of a cold build's imports).
 """
 from __future__ import annotations
 
+import builtins
 import importlib.machinery
 import importlib.util
+import os
 import sys
 import types
 from contextlib import contextmanager
@@ -136,3 +142,68 @@ class _DeferringLoader(importlib.machinery.SourceFileLoader):
                 source = source.replace(line, "\n\n")  # the same line numbers in tracebacks
             source += f"\n_mapgen_deferred = {deferred!r}\n{_DEFERRED_GETATTR}"
         return compile(source, self.path, "exec", dont_inherit=True)
+
+
+class CompiledCode:
+    """Compiled code kept between processes in the user's cache folder: one marshal file per use and Python
+    version, read once, written back (whole, renamed into place) at exit when something was added. The same
+    code as compiling again, only sooner; best effort: no cache, no harm (tests/test_caches.py)."""
+
+    def __init__(self, name: str):
+        import atexit
+        import marshal
+
+        from .data import cache_dir
+
+        self.store = cache_dir() / f"{name}-{sys.implementation.cache_tag}.marshal"
+        try:
+            code = marshal.loads(self.store.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            code = {}
+        self.code = code if isinstance(code, dict) else {}
+        self.added = False
+        atexit.register(self.save)
+
+    def get(self, key: str, make):
+        """The code kept under `key`, else `make()`'s, kept."""
+        try:
+            return self.code[key]
+        except KeyError:
+            code = self.code[key] = make()
+            self.added = True
+            return code
+
+    def save(self) -> None:
+        if not self.added:
+            return
+        import marshal
+
+        tmp = self.store.with_name(f"{self.store.name}.{os.getpid()}.tmp")
+        try:
+            self.store.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(marshal.dumps(self.code))
+            os.replace(tmp, self.store)
+        except (OSError, ValueError):
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+
+def cache_dataclass_code() -> None:
+    """Keep the methods `dataclasses` writes for mapgen's own classes (`__init__`, `__eq__`, `__repr__`, ...,
+    as source it compiles, about 1 ms a class) compiled between processes. Other modules' dataclasses are
+    compiled as usual. Call before importing mapgen's modules; once is enough."""
+    import dataclasses
+
+    if "exec" in vars(dataclasses):  # already done (or dataclasses has its own exec: leave it alone)
+        return
+    store = CompiledCode("dataclasses")
+
+    def exec_(source, globals=None, locals=None, /):
+        if isinstance(source, str) and isinstance(globals, dict) and str(globals.get("__name__")).startswith("mapgen."):
+            # as exec would compile it: no __future__ flags of this module (dont_inherit)
+            source = store.get(source, lambda: compile(source, "<string>", "exec", dont_inherit=True))
+        return builtins.exec(source, globals, locals)
+
+    dataclasses.exec = exec_
