@@ -145,7 +145,13 @@ cli.add_command(route)
 
 
 def main() -> None:  # console-script entry point
-    cli(prog_name="mapgen")
+    try:
+        cli(prog_name="mapgen")
+    finally:
+        # The command is done and the process ends: Python's shutdown runs the cyclic collector over every
+        # object left (about an eighth of a cold build's wall time). Frozen, they are skipped and freed with
+        # the process; atexit handlers still run, and every output was written and closed before this.
+        gc.freeze()
 
 
 if __name__ == "__main__":
