@@ -56,23 +56,30 @@ def test_environment_fingerprint_sees_a_data_file_change(tmp_path, monkeypatch):
         build.environment_fingerprint.cache_clear()
 
 
-def test_compiled_templates_give_the_same_page(seed_dir, tmp_path):
-    """A build with an empty template cache, one that fills it and one that reads it: the same bytes."""
+def test_compiled_code_gives_the_same_maps(seed_dir, tmp_path):
+    """A build with empty code caches (Jinja templates, mapgen's dataclass methods, branca's colour-map module
+    with its tables deferred), one that fills them, one that reads them, one with them damaged, and one that
+    loads everything the plain way (folium's whole import, dataclasses compiled as usual): the same bytes."""
     env = dict(os.environ, MAPGEN_CACHE=str(tmp_path / "cache"))
-    pages = []
-    for run in range(2):
+    kinds = ("jinja-*.marshal", "dataclasses-*.marshal", "code-colormap-*.marshal")
+
+    def built(run: int, *command: str) -> dict:
         out = tmp_path / f"maps{run}"
-        subprocess.run([sys.executable, "-m", "mapgen.cli", "build", str(seed_dir), "--out", str(out)],
-                       env=env, check=True, capture_output=True)
-        pages.append((out / "kim-2023-russia.html").read_bytes())
-        cached = list((tmp_path / "cache").glob("jinja-*.marshal"))
-        assert len(cached) == 1 and cached[0].stat().st_size > 10_000
-    assert pages[0] == pages[1]
-    (tmp_path / "cache" / cached[0].name).write_bytes(b"\x00damaged")  # ignored, the page unchanged
-    out = tmp_path / "maps2"
-    subprocess.run([sys.executable, "-m", "mapgen.cli", "build", str(seed_dir), "--out", str(out)],
-                   env=env, check=True, capture_output=True)
-    assert (out / "kim-2023-russia.html").read_bytes() == pages[0]
+        subprocess.run([*command, "build", str(seed_dir), "--out", str(out)], env=env, check=True,
+                       capture_output=True)
+        return {p.name: p.read_bytes() for p in out.iterdir() if p.name != ".mapgen-manifest.json"}
+
+    maps = [built(run, sys.executable, "-m", "mapgen.cli") for run in range(2)]
+    cached = [next((tmp_path / "cache").glob(kind)) for kind in kinds]
+    assert len(maps[0]) >= 3 and maps[0] == maps[1] and all(p.stat().st_size > 10_000 for p in cached)
+    for path in cached:  # ignored, the maps unchanged
+        path.write_bytes(b"\x00damaged")
+    assert built(2, sys.executable, "-m", "mapgen.cli") == maps[0]
+    plain = ("import sys, dataclasses, requests, urllib.request, branca.colormap\n"
+             "dataclasses.exec = exec  # mapgen's dataclass cache then stays out\n"
+             "assert len(branca.colormap.linear._colormaps) > 10\n"
+             "from mapgen.cli import main\nsys.argv[0] = 'mapgen'\nmain()\n")
+    assert built(3, sys.executable, "-c", plain) == maps[0]
 
 
 def test_cached_rail_network_is_the_network(tmp_path, monkeypatch):

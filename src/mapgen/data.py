@@ -62,6 +62,12 @@ def geo_file(*parts: str) -> Path:
     return path
 
 
+def asset(name: str) -> Path:
+    """A file of mapgen's assets (mapgen/assets/, package data: Leaflet, fonts, the label font metrics). A
+    path beside this module, as for geo/: importlib.resources would cost a cold build its import."""
+    return Path(__file__).resolve().parent / "assets" / name
+
+
 def cache_dir() -> Path:
     """The user's cache folder for mapgen: $MAPGEN_CACHE, else $XDG_CACHE_HOME/mapgen (~/.cache/mapgen)."""
     base = os.environ.get("MAPGEN_CACHE") or os.path.join(
@@ -160,25 +166,34 @@ def cached_arrays(path: Path) -> dict:
 
 def cached_json(path: Path):
     """The parsed JSON of the file `path` (UTF-8)."""
-    import hashlib
     import json
+
+    return cached_marshal(path, "json", lambda p: json.loads(p.read_text(encoding="utf-8")))
+
+
+def cached_marshal(path: Path, kind: str, make, *, salt: str = ""):
+    """`make(path)`, a value marshal can store (parsed JSON, compiled code), kept in the user's cache folder
+    keyed by the file's digest, `salt` (what else the value depends on) and the Python version; the two most
+    recent entries per file and kind are kept. Best effort: no cache, no harm."""
+    import hashlib
     import marshal
     import sys
 
     digest = file_digests([path])[str(path)]
-    key = hashlib.sha256(repr((digest, sys.implementation.cache_tag)).encode()).hexdigest()[:24]
-    store = cache_dir() / f"json-{path.stem}-{key}.marshal"
+    parts = (digest, sys.implementation.cache_tag) + ((salt,) if salt else ())
+    key = hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+    store = cache_dir() / f"{kind}-{path.stem}-{key}.marshal"
     try:
         return marshal.loads(store.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         pass
-    doc = json.loads(path.read_text(encoding="utf-8"))
+    value = make(path)
     tmp = store.with_name(f"{store.name}.{os.getpid()}.tmp")
     try:
         store.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(marshal.dumps(doc))
+        tmp.write_bytes(marshal.dumps(value))
         os.replace(tmp, store)
-        others = sorted((p for p in store.parent.glob(f"json-{path.stem}-*.marshal") if p != store),
+        others = sorted((p for p in store.parent.glob(f"{kind}-{path.stem}-*.marshal") if p != store),
                         key=lambda p: p.stat().st_mtime)
         for old in others[:-2]:
             old.unlink(missing_ok=True)
@@ -187,7 +202,7 @@ def cached_json(path: Path):
             tmp.unlink(missing_ok=True)
         except OSError:
             pass
-    return doc
+    return value
 
 
 # Small derived results (label layouts, routed legs) kept in the user's cache folder, one JSON file per key.

@@ -26,7 +26,6 @@ import json
 import math
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib.resources import files
 
 import numpy as np
 
@@ -65,7 +64,7 @@ STYLES = {
 
 @lru_cache(maxsize=1)
 def _font() -> dict:
-    doc = json.loads((files("mapgen") / "assets" / "label_font.json").read_text(encoding="utf-8"))
+    doc = json.loads(data.asset("label_font.json").read_text(encoding="utf-8"))
     return {k: {int(c): w for c, w in v.items()} for k, v in doc.items() if isinstance(v, dict)} | {
         "fallback": float(doc["fallback"])}
 
@@ -685,7 +684,7 @@ def _code_digest() -> str:
     from pathlib import Path
 
     h = hashlib.sha256(Path(__file__).read_bytes())
-    h.update((files("mapgen") / "assets" / "label_font.json").read_bytes())
+    h.update(data.asset("label_font.json").read_bytes())
     return h.hexdigest()
 
 

@@ -21,10 +21,11 @@ from __future__ import annotations
 import base64
 import functools
 import re
-from importlib.resources import files
 from typing import Iterator, List
 
 from branca.element import CssLink, Element, Figure, JavascriptLink
+
+from .data import asset
 
 __all__ = ["leaflet_head", "strip_cdn_assets", "make_offline", "assert_offline"]
 
@@ -56,7 +57,7 @@ _JQUERY_SHIM = (
 
 
 def _asset(name: str) -> bytes:
-    return (files("mapgen") / "assets" / name).read_bytes()
+    return asset(name).read_bytes()
 
 
 def _png_data_uri(name: str) -> str:

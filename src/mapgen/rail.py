@@ -48,33 +48,13 @@ def _geod_class():
     set-up: about 35 ms more) then runs when anything first asks the package for another name, so that
     `import pyproj` later in the process gives the whole package as usual. The same code computes every
     length either way (tests/test_caches.py)."""
-    import sys
+    from .imports import deferred, forget_deferred
 
-    if "pyproj" in sys.modules:
-        from pyproj import Geod
-
-        return Geod
-    import importlib.util
-
-    spec = importlib.util.find_spec("pyproj")
-    if spec is None or spec.loader is None or not spec.submodule_search_locations:
-        from pyproj import Geod  # not a package we can load lazily: the usual import (or its ImportError)
-
-        return Geod
-    package = importlib.util.module_from_spec(spec)
-
-    def complete(name: str):  # PEP 562: called for a name the package does not have yet
-        if package.__dict__.pop("__getattr__", None) is not None:
-            spec.loader.exec_module(package)  # pyproj/__init__.py, in the module already in sys.modules
-        return object.__getattribute__(package, name)
-
-    package.__getattr__ = complete
-    sys.modules["pyproj"] = package
+    deferred("pyproj", submodules_alone=True)  # None: not deferrable, the usual import below
     try:
         from pyproj.geod import Geod
     except BaseException:
-        if sys.modules.get("pyproj") is package:
-            del sys.modules["pyproj"]
+        forget_deferred("pyproj")
         raise
     return Geod
 

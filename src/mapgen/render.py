@@ -238,18 +238,29 @@ def popup_html(story: Story, loc: Located, when: StopDate, arrival: Arrival, nam
 
 
 def _import_folium():
-    """Import folium without pandas when pandas is not loaded yet: folium only uses it to recognise
-    DataFrame arguments, which mapgen never passes, and it costs about a third of a cold build."""
+    """Import folium with only what mapgen's pages use, when pandas is not loaded yet (imports.py):
+    - without pandas: folium uses it only to recognise DataFrame arguments, which mapgen never passes (about
+      a third of a cold build);
+    - requests (folium fetches GeoJSON given as a URL) and urllib.request with the http, email and ssl modules
+      under it (branca downloads a script it is asked to inline) deferred, as mapgen's pages are offline: they
+      are loaded if anything uses them (together about a seventh of a cold build);
+    - branca's built-in colour maps (`branca.colormap.linear` and `.step`, for choropleths: 200-odd maps made
+      at import, about a twentieth of a cold build) made on first use."""
     import sys
+
+    from .imports import deferred, deferring
 
     if "folium" in sys.modules or "pandas" in sys.modules:
         import folium
 
         return folium
+    deferred("requests")
+    deferred("urllib.request", forward=("urlopen",))  # branca: `from urllib.request import urlopen`
     _cache_template_code()
     sys.modules["pandas"] = None  # makes `import pandas` raise ImportError; folium falls back to pd = None
     try:
-        import folium
+        with deferring("branca.colormap", ("linear = _LinearColormaps()", "step = _StepColormaps()")):
+            import folium
     finally:
         del sys.modules["pandas"]
     return folium
@@ -257,51 +268,27 @@ def _import_folium():
 
 def _cache_template_code() -> None:
     """Keep the Python code Jinja compiles folium's templates into (89 templates, a tenth of a cold build)
-    in the user's cache folder, as Python keeps .pyc files: keyed by the template source and the Jinja and
-    Python versions, so the same page comes out, only sooner. Best effort: no cache, no harm."""
-    import atexit
+    in the user's cache folder (`imports.CompiledCode`): keyed by the template source and the Jinja and
+    Python versions, so the same page comes out, only sooner."""
     import hashlib
-    import marshal
-    import sys
 
     import jinja2
 
-    from .data import cache_dir
+    from .imports import CompiledCode
 
     if getattr(jinja2.Environment.compile, "_mapgen_cache", False):
         return
-    store = cache_dir() / f"jinja-{jinja2.__version__}-{sys.implementation.cache_tag}.marshal"
-    try:
-        code = marshal.loads(store.read_bytes())
-        if not isinstance(code, dict):
-            code = {}
-    except (OSError, ValueError, EOFError, TypeError):
-        code = {}
-    added = []
+    store = CompiledCode(f"jinja-{jinja2.__version__}")
     compile_ = jinja2.Environment.compile
 
     def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
         if raw or not isinstance(source, str):
             return compile_(self, source, name, filename, raw, defer_init)
         key = hashlib.sha256(repr((source, name, filename, defer_init, self.autoescape)).encode()).hexdigest()
-        if key not in code:
-            code[key] = compile_(self, source, name, filename, raw, defer_init)
-            added.append(key)
-        return code[key]
-
-    def save():
-        if added:
-            try:
-                tmp = store.with_name(f"{store.name}.{os.getpid()}.tmp")
-                store.parent.mkdir(parents=True, exist_ok=True)
-                tmp.write_bytes(marshal.dumps(code))
-                os.replace(tmp, store)
-            except (OSError, ValueError):
-                pass
+        return store.get(key, lambda: compile_(self, source, name, filename, raw, defer_init))
 
     compile._mapgen_cache = True
     jinja2.Environment.compile = compile
-    atexit.register(save)
 
 
 # Screens the labels are laid out for. At each screen's fitted zoom, area labels (countries, seas) go where
