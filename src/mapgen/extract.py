@@ -71,11 +71,38 @@ mr mrs ms dr m mme mlle president président presidente prime premier minister m
 princess pope general général gen col colonel sen senator rep gov governor mayor maire leader dirigeant
 chancellor chancelier secretary secrétaire sir lady lord saint st st. sheikh cheikh emir émir ayatollah
 """.split())
-# Words after a name that make it an organisation or a thing rather than a place.
-ORG_WORDS = set("""
-times post news daily herald tribune journal university college school institute center centre hospital
-airlines airways fc united city club council party company corp inc ltd group bank
-""".split())
+
+
+@dataclass(frozen=True)
+class NameCues:
+    """Words around a place's name that make it part of another name (`lang/<language>/names.toml`, every
+    language's together): an office of the place ("Fort Wayne City Council", "Denton Mayor"), an organisation
+    named after it ("The Washington Post"), an abbreviation that is never a place ("Sen.", "Jan.")."""
+
+    office: frozenset[str] = frozenset()
+    institution: frozenset[str] = frozenset()  # an office only of a place that is no small town
+    organisation: frozenset[str] = frozenset()
+    abbreviations: frozenset[str] = frozenset()
+
+    @property
+    def any_org(self) -> frozenset[str]:
+        return self.office | self.institution | self.organisation
+
+
+@functools.lru_cache(maxsize=None)
+def name_cues() -> NameCues:
+    import tomllib
+
+    from .lang import LANG_DIR
+
+    office, institution, org, abbrev = set(), set(), set(), set()
+    for path in sorted(LANG_DIR.glob("*/names.toml")):
+        d = tomllib.loads(path.read_text(encoding="utf-8"))
+        office |= set(d.get("office_words", ()))
+        institution |= set(d.get("institution_words", ()))
+        org |= set(d.get("organisation_words", ()))
+        abbrev |= set(d.get("abbreviations", ()))
+    return NameCues(frozenset(office), frozenset(institution), frozenset(org), frozenset(abbrev))
 # Words after a name that make it an area or a thing of that place, which is still the place: "Nenagh
 # Municipal District", "the A429 Cirencester junction".
 AREA_WORDS = set("""
@@ -119,6 +146,9 @@ class Mention:
     loose: bool = False  # matched only up to transliteration ("Naouchki" for Naushki)
     person: bool = False  # inside a name the parse reads as a person's ("Noma (not her real name)")
     query: str | None = None  # the name to look up when not the text: "Fulton County" for "Fulton and DeKalb counties"
+    # inside a longer name: "office" ("Fort Wayne City Council", "Denton Mayor": still evidence of where the
+    # article is) or "organisation" ("The Washington Post", "Malaysia Airlines": no evidence); never a stop
+    organisation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -199,6 +229,11 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
             i += 1
             continue
         j, flags = best
+        if j > i and toks[i].text.casefold() in CONNECTORS:
+            later = _longest_match(text, toks, i + 1, gazetteer)
+            if later is not None and later[0] > j:  # "The Fort Wayne City Council" is Fort Wayne's, not "The Fort"
+                i += 1
+                continue
         found.append((i, j, flags))
         i = j + 1
 
@@ -214,6 +249,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
         return any(p.kind == "city" and p.population >= 100_000 for p in places) and \
             not any(p.kind in WIDE_KINDS for p in places)
 
+    roles: dict[int, str] = {}  # first token -> "office" or "organisation" (see NameCues)
     for i, j, flags in found:
         # two big places side by side are two places, not one person's name ("le trajet Vladivostok Moscou")
         big_pair = big(i, j) and ((j + 1 in starts and big(j + 1, starts[j + 1])) or
@@ -221,22 +257,29 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
         prev = toks[i - 1] if i > 0 and toks[i - 1].sentence == toks[i].sentence else None
         nxt = toks[j + 1] if j + 1 < len(toks) and toks[j + 1].sentence == toks[j].sentence else None
         titled = prev is not None and prev.text.casefold().rstrip(".") in TITLES and _joinable(text, prev, toks[i])
+        role = _name_role(text, toks, i, j, gazetteer)
         if not titled and (flags & (ABBREVIATION | ADJECTIVE) or _has_kind(gazetteer, toks, i, j, WIDE_KINDS)):
-            kept.append((i, j, flags))
+            kept.append((i, j, flags))  # ("Malaysia Airlines": named, as an organisation's name)
+            if role in ("office", "organisation") and not flags & ADJECTIVE:
+                roles[i] = role
             continue
         name_before = (prev is not None and prev.cap and prev.text.isalpha() and _joinable(text, prev, toks[i])
                        and (not prev.first or gazetteer.has_key(name_key(prev.text)))
                        and name_key(prev.text) not in STOPWORDS and prev.text.casefold() not in CONNECTORS)
+        if role == "name":
+            continue
+        if role and not titled and not name_before:
+            kept.append((i, j, flags))  # "Fort Wayne City Council", "The Washington Post": the place is named
+            roles[i] = role
+            continue
         name_after = (nxt is not None and nxt.cap and _joinable(text, toks[j], nxt) and not nxt.upper
                       and nxt.text.casefold() not in AREA_WORDS
                       and not (_station_name(nxt.text) and not _small(gazetteer, toks[i].text))
-                      and name_key(nxt.text) not in KIND_WORDS and nxt.text.casefold() not in ORG_WORDS
-                      and name_key(nxt.text) not in STOPWORDS)
-        org = nxt is not None and nxt.text.casefold() in ORG_WORDS and _joinable(text, toks[j], nxt)
-        if (name_before or name_after) and big_pair and not titled and not org:
+                      and name_key(nxt.text) not in KIND_WORDS and name_key(nxt.text) not in STOPWORDS)
+        if (name_before or name_after) and big_pair and not titled:
             name_before = name_after = False
-        if name_before or name_after or titled or org:
-            if i == j and not org and _small(gazetteer, toks[i].text):
+        if name_before or name_after or titled:
+            if i == j and _small(gazetteer, toks[i].text):
                 person_words.add(toks[i].text)
             continue
         kept.append((i, j, flags))
@@ -256,7 +299,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
         if nxt is not None and text[toks[j].end:toks[nxt[0]].start] == ", " and not nxt[2] & ADJECTIVE:
             within = text[toks[nxt[0]].start:toks[nxt[1]].end] + ("." if nxt[2] & DOTTED else "")  # "Miss."
         mentions.append(Mention(start, end, text[start:end], s, adjective=bool(flags & ADJECTIVE), kind=kind,
-                                within=within))
+                                within=within, organisation=roles.get(i)))
     return _in_brackets(text, sorted(mentions + parts, key=lambda m: m.start))
 
 
@@ -271,6 +314,27 @@ def _in_brackets(text: str, mentions: list[Mention]) -> list[Mention]:
             m = replace(m, within=nxt.text)
         out.append(m)
     return out
+
+
+def _name_role(text: str, toks: list[Token], i: int, j: int, gazetteer: Gazetteer) -> str | None:
+    """What the capitalised words right after a name (tokens i..j) make of it: "office" when one of the
+    next two is an office word ("Fort Wayne City Council", "Denton Mayor"), or an institution word and the
+    place is no small town ("Boston University", not "Duke University"); "organisation" when the next is an
+    organisation word ("The Washington Post", "Manchester United"); "name" for an institution named after a
+    small town or a person, which is left out; else None."""
+    cues = name_cues()
+    words = []
+    for k in (j + 1, j + 2):
+        if k >= len(toks) or not toks[k].cap or not _joinable(text, toks[k - 1], toks[k]):
+            break
+        words.append(toks[k].text.casefold())
+    if any(w in cues.office for w in words):
+        return "office"
+    if any(w in cues.institution for w in words):
+        return "name" if _small(gazetteer, text[toks[i].start:toks[j].end]) else "office"
+    if words and words[0] in cues.organisation:
+        return "organisation"
+    return None
 
 
 def _loose_match(article: Article, toks: list[Token], i: int, gazetteer: Gazetteer,
@@ -422,6 +486,8 @@ def _accept(text: str, toks: list[Token], i: int, j: int, key: str, gazetteer: G
         return DOTTED  # "Pa.", "Minn.", "Wash.": written with its full stop, the abbreviation, not a town "Pa"
     if i == j and not upper and (key in STOPWORDS or key in KIND_WORDS):
         return None
+    if i == j and dot and key in name_cues().abbreviations:
+        return None  # "Sen. Smith", "Gen. Petraeus", "Jan. 5": a title or a month, not Sen or Jan
     if i == j and len(key) < 3 and not upper and not (dot and all(f & DOTTED for f in usable)):
         return None  # (a dotted abbreviation is kept: "FRANKFORT, Ky.", "ATHENS, Ga.")
     return min(usable)
@@ -460,6 +526,7 @@ class Weights:
     point_bonus: float = 2.0
     point_km: float = 400.0
     region_bonus: float = 2.0
+    state_bonus: float = 2.0
     confident: float = 0.5
 
 
@@ -489,6 +556,8 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
     # (a small town's name read once as a person's is a person's name throughout, as in find_mentions)
     person_keys = {k for k, ms in groups.items() if all(m.person for m in ms) or any(m.person for m in ms)
                    and all(p.kind == "city" and p.population < PERSON_TOWN for p in gazetteer.lookup(k[0]))}
+    # so are the names of newspapers, companies and clubs ("The Washington Post" in a story about Iraq)
+    person_keys |= {k for k, ms in groups.items() if all(m.organisation == "organisation" for m in ms)}
     # a town named as a sports team is the well-known one, whatever else the article names, and says
     # nothing of where the article is ("25 points against Louisville" in a story about Mississippi State)
     cues = team_cues(language)
@@ -510,10 +579,15 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
     holders: dict[str, Place | None] = {}
     for k in names:
         if k[2] and k[2] not in holders:
+            holders[k[2]] = None
+            # "Parkland, Florida", "Knockhill, Fife": a place after the comma holds the one before only when
+            # it may be a region or a country; two towns so are a list ("Georgetown, Versailles and Paris")
+            if not any(p.kind in ("region", "country") for p in gazetteer.lookup(name_key(k[2]))):
+                continue
             try:
                 holders[k[2]] = gazetteer.geocode(k[2], strict=False).place
             except GeocodeError:
-                holders[k[2]] = None
+                pass
 
     def run(ctx_for) -> dict:
         out = {}
@@ -536,21 +610,31 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
         return {k: g for k, g in res.items() if k not in person_keys and k not in team_keys}
 
     first = run(lambda k: None)
-    countries = _country_weights(groups, evidence(first))
+    # how much the article is about each country, from every name but the one being placed (a name is no
+    # evidence for itself: "Lebanon" alone does not make an article about Lebanon)
+    cvotes = _country_votes(groups, evidence(first))
     regions = [g.place for k, g in evidence(first).items() if g and g.place.kind == "region" and k not in demonym
                and g.confidence >= weights.confident]
 
     # the countries the article names outright (or by a demonym), for the reasons: never "which the article
     # names" of a country only its towns' namesakes suggest
-    named = {g.place.country for k, g in first.items() if g is not None and k not in person_keys
-             and (g.place.kind == "country" or any(m.adjective for m in groups[k]))}
+    # (by another name than the one being placed: "Lebanon" read as the country does not make the article
+    # one that names Lebanon when it may be the town in Ohio)
+    named_by: dict[str, set] = {}
+    for k, g in first.items():
+        if g is not None and k not in person_keys and (g.place.kind == "country" or any(m.adjective for m in groups[k])):
+            named_by.setdefault(g.place.country, set()).add(k)
+
+    def named(k) -> set[str]:
+        return {c for c, ks in named_by.items() if ks - {k}}
 
     def ctx1(k):
-        return Context(country_weight=countries, regions=[r for r in regions if names[k] != r.name], named=named,
+        return Context(country_weight=_weights(cvotes, k), regions=[r for r in regions if names[k] != r.name], named=named(k),
                        country_bonus=weights.country_bonus, region_bonus=weights.region_bonus)
 
     second = run(ctx1)
-    countries = _country_weights(groups, evidence(second))
+    cvotes = _country_votes(groups, evidence(second))
+    countries = _weights(cvotes)
     regions = [g.place for k, g in evidence(second).items() if g and g.place.kind == "region" and k not in demonym
                and g.confidence >= weights.confident]
 
@@ -560,6 +644,8 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
                         and g.place.kind not in WIDE_KINDS and g.confidence >= weights.confident),
                        key=lambda x: -x[0])[:MAX_POINTS + 1]
 
+    votes = _state_votes(groups, evidence(second))
+
     def ctx2(k):
         pts, ws = [], []
         for conf, k2, g in confident:
@@ -567,9 +653,10 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
                 continue
             pts.append((g.place.lat, g.place.lon))
             ws.append(min(1.0, g.confidence))
-        return Context(country_weight=countries, regions=[r for r in regions if names[k] != r.name], named=named,
-                       points=pts, point_weight=ws, country_bonus=weights.country_bonus,
-                       point_bonus=weights.point_bonus, point_km=weights.point_km, region_bonus=weights.region_bonus)
+        return Context(country_weight=_weights(cvotes, k), regions=[r for r in regions if names[k] != r.name],
+                       named=named(k), points=pts, point_weight=ws, country_bonus=weights.country_bonus,
+                       point_bonus=weights.point_bonus, point_km=weights.point_km, region_bonus=weights.region_bonus,
+                       states=_state_shares(votes, k), state_bonus=weights.state_bonus)
 
     third = run(ctx2)
     # the focus is what the article names outright, not what the insides of unknown names suggest
@@ -593,7 +680,7 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
         local = _local_place(text, m, known, starts) if fallback and (g is None or k in inner) else None
         if k in inner and g is not None and local is None and focus is not None and not _fits(
                 g.place, confident, text[m.start:m.end].startswith(inner[k]),
-                any(w.casefold() in ORG_WORDS for w in m.text.split())):
+                any(w.casefold() in name_cues().any_org for w in m.text.split())):
             g = None  # a town inside an unknown name, far from everything else named: the focus is likelier
         if local is not None:
             place, why = local
@@ -814,13 +901,39 @@ def _focus(groups, resolved, countries, gazetteer, towns_only: bool = False) -> 
     return None
 
 
+def _state_votes(groups, resolved) -> dict[tuple[str, str], dict]:
+    """Each name's vote for the first-level region ((country, admin1 code)) it lies in: its number of
+    mentions times the confidence of its place; a region named outright ("Ohio", "Ky.") votes double."""
+    votes: dict[tuple[str, str], dict] = {}
+    for k, g in resolved.items():
+        p = g.place if g is not None else None
+        if p is None or not p.admin1 or p.kind in WIDE_KINDS:
+            continue
+        w = len(groups[k]) * g.confidence * (2.0 if p.feature == "ADM1" else 1.0)
+        votes.setdefault((p.country, p.admin1), {})[k] = w
+    return votes
+
+
+def _state_shares(votes, k) -> dict[tuple[str, str], float]:
+    """The share of each first-level region in the votes of the names other than `k` (a name is no evidence
+    for itself: the Lebanon in Ohio does not make an article about Ohio)."""
+    sums = {s: sum(w for k2, w in v.items() if k2 != k) for s, v in votes.items()}
+    total = sum(sums.values())
+    return {s: round(w / total, 3) for s, w in sums.items() if w > 0} if total > 0 else {}
+
+
 def _country_weights(groups, resolved) -> dict[str, float]:
     """How much the article is about each country: its mentions of the country and of places in it.
 
     Each name spreads one vote over its candidates' countries by how likely each reading is (a softmax of
     their scores), so "Birmingham" counts mostly for GB and a little for US; a town's vote is scaled by its
     size (a hamlet called Copley is weak evidence), a country's counts in full."""
-    count: dict[str, float] = {}
+    return _weights(_country_votes(groups, resolved))
+
+
+def _country_votes(groups, resolved) -> dict:
+    """Each name's votes by country (see `_country_weights`): {name key: {country: vote}}."""
+    votes: dict = {}
     for k, g in resolved.items():
         if g is None:
             continue
@@ -828,15 +941,26 @@ def _country_weights(groups, resolved) -> dict[str, float]:
         top = g.candidates[0].score
         ws = [math.exp(c.score - top) for c in g.candidates]
         total = sum(ws)
+        mine = votes.setdefault(k, {})
         for c, w in zip(g.candidates, ws):
             p = c.place
             if not p.country:
                 continue
             size = 1.0 if p.kind != "city" else min(1.0, (p.population + 1) / 100_000) ** 0.5
-            count[p.country] = count.get(p.country, 0.0) + n * (w / total) * size
-    if not count:
+            mine[p.country] = mine.get(p.country, 0.0) + n * (w / total) * size
+    return votes
+
+
+def _weights(votes, without=None) -> dict[str, float]:
+    """Country weights (0..1, the most voted 1) from the votes of every name but `without`."""
+    count: dict[str, float] = {}
+    for k, mine in votes.items():
+        if k != without:
+            for c, v in mine.items():
+                count[c] = count.get(c, 0.0) + v
+    top = max(count.values(), default=0.0)
+    if top <= 0:
         return {}
-    top = max(count.values())
     return {c: round(v / top, 3) for c, v in count.items() if v / top >= 0.05}
 
 
@@ -960,7 +1084,7 @@ def mark_people(text: str, parsed, mentions: list[Mention], rd, drop_in: Gazette
     for m in mentions:
         i = bisect.bisect_right(starts, m.start) - 1
         inside = i >= 0 and people[i][0] <= m.start and m.end <= people[i][1]
-        if inside and not m.adjective and not re.search(LOCATIVE, text[max(0, m.start - 80):m.start]):
+        if inside and not m.adjective and not m.organisation and not re.search(LOCATIVE, text[max(0, m.start - 80):m.start]):
             if drop_in is not None and people[i][2] and " " not in m.text and _small(drop_in, m.text):
                 continue
             m = replace(m, person=True)

@@ -433,6 +433,12 @@ class Gazetteer:
         scored = []
         stands_for: dict[str, set[str]] = {}  # city id -> ids of the regions it stands for
         says_region = kind == "region" or any(k == "region" for _, k in forms[1:])  # "Orange County", "Amur Oblast"
+        # countries with towns or counties of this name in more than one first-level region: there the
+        # region the article is about decides between them (Context.states)
+        local = [(q.country, q.admin1) for q, _ in found.values() if q.admin1 and q.feature != "ADM1"
+                 and q.kind not in WIDE_KINDS]
+        namesakes = {c for c in {c for c, _ in local} if len({a for c2, a in local if c2 == c}) > 1}
+        namesakes -= {q.country for q, _ in found.values() if q.feature == "ADM1"}  # "Florida": the state's name
         for p, why in found.values():
             score = 0.0
             why = list(why)
@@ -458,7 +464,7 @@ class Gazetteer:
                 score += 6.0 * math.exp(-d / 400.0)
                 why.append(f"{d:.0f} km from {near_place.name}")
             if context is not None:
-                bonus, reason = context.score(p)
+                bonus, reason = context.score(p, namesakes=p.country in namesakes)
                 if bonus:
                     score += bonus
                     why.append(reason)
@@ -529,8 +535,14 @@ class Context:
     within: Place | None = None  # the place the text says this one is in ("Parkland, Florida")
     within_bonus: float = 3.0
     named: set[str] | None = None  # countries the article names outright (None: not known)
+    # the share of the other places the article names that lie in each first-level region ((country, admin1
+    # code) -> 0..1): an article about Ohio towns wants the Lebanon in Ohio, whether or not it names Ohio
+    states: dict[tuple[str, str], float] = field(default_factory=dict)
+    state_bonus: float = 0.0
 
-    def score(self, p: Place) -> tuple[float, str]:
+    def score(self, p: Place, namesakes: bool = False) -> tuple[float, str]:
+        """A bonus for `p` from the context, and why. `namesakes`: places of its name lie in other
+        first-level regions of its country (the region the article is about then decides)."""
         bonus, reasons = 0.0, []
         w = self.within
         if w is not None and w.id != p.id and w.kind not in ("continent", "ocean"):
@@ -564,6 +576,10 @@ class Context:
             if best_d is not None:
                 bonus += self.point_bonus * best
                 reasons.append(f"{best_d:.0f} km from another place")
+        share = self.states.get((p.country, p.admin1), 0.0) if namesakes and p.feature != "ADM1" else 0.0
+        if share >= 0.1 and p.kind not in WIDE_KINDS:
+            bonus += self.state_bonus * share
+            reasons.append(f"in {p.admin1} ({p.country}), where other places the article names are")
         for r in self.regions:
             if r.id == p.id or p.kind in (*WIDE_KINDS, "region") or r.country != p.country:
                 continue

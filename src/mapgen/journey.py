@@ -107,8 +107,8 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     crossed: dict[str, Crossing] = {}  # countries the journey crossed, by what the article says
     finals: set[str] = set()  # places named as the journey's destination ("à destination de Ngaoundéré")
     for r in ex.resolved:
-        if r.mention.adjective:
-            continue
+        if r.mention.adjective or r.mention.organisation:
+            continue  # a demonym; a place named inside an office's or organisation's name ("Irkutsk City Council")
         rd = ex.reading(r.mention)
         r = _as_town(r, rd)
         m, p = r.mention, r.place
