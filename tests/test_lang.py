@@ -645,7 +645,8 @@ def test_a_capitalised_function_word_is_no_town(gaz, code, text, name):
 
 
 @pytest.mark.parametrize("text, last", [
-    ("Le trajet Paris-Vienne dure 14 heures, et nous sommes arrivés à Vienne le matin.", "Vienna"),
+    ("Le train de nuit a quitté Paris et, après l'Allemagne, nous sommes arrivés à Vienne, en Autriche, le matin.",
+     "Vienna"),
     ("Nous sommes partis de Munich en train de nuit pour arriver à Vienne vers sept heures.", "Vienna"),
     ("Depuis Strasbourg, le train de nuit nous a conduits jusqu'à Vienne.", "Vienna"),
 ])
