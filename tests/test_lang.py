@@ -656,3 +656,27 @@ def test_a_region_a_train_goes_to_is_the_big_city_of_its_name(gaz, text, last):
     j = journey(gaz, text)
     got = [s.resolved.place for s in j.stops if not s.via]
     assert got[-1].name == last and got[-1].country == "AT", [(p.name, p.country) for p in got]
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "We don't get into Tehran itself until 4 in the morning.", "Tehran"),
+    ("en", "The train did not reach Graz until midnight.", "Graz"),
+    ("en", "We didn't arrive in Perth till the third day.", "Perth"),
+    ("fr", "Nous ne sommes arrivés à Irkoutsk qu'à 4 heures du matin.", "Irkoutsk"),
+    ("fr", "Le train n'atteint Ngaoundéré qu'au petit matin.", "Ngaoundéré"),
+    ("fr", "Nous n'avons rejoint Tamanrasset que le lendemain soir.", "Tamanrasset"),
+])
+def test_a_negation_that_says_when_is_no_negation(code, sentence, name):
+    # "not ... until", « ne ... que »: the journey did get there, later than one might think
+    rd = read(code, sentence, name)
+    assert not rd.negated, rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "The train did not stop in Graz, and we waited until Vienna.", "Graz"),
+    ("en", "We never got to Perth.", "Perth"),
+    ("fr", "Le train ne s'est pas arrêté à Dijon.", "Dijon"),
+    ("fr", "Nous ne sommes jamais allés à Tamanrasset, parce que la piste était coupée.", "Tamanrasset"),
+])
+def test_a_plain_negation_stays(code, sentence, name):
+    assert read(code, sentence, name).negated

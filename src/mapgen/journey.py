@@ -459,9 +459,9 @@ DETOUR_KM = 450.0
 def _through_another_country(a: Place, b: Place, network) -> bool:
     """The railway joins a to b only through a country neither is in (a via point will say so)."""
     from .rail import default_network
-    from .route import transit_vias
+    from .route import joined_through_others
 
-    return a.country != b.country and bool(transit_vias(a, b, network or default_network()))
+    return a.country != b.country and joined_through_others(a, b, network or default_network())
 
 
 def _same_paragraph(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:

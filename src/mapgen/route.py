@@ -261,7 +261,14 @@ def transit_vias(a: Located, b: Located, network: RailNetwork) -> list:
     return _transit(a, b, network)[0]
 
 
-def _transit(a: Located, b: Located, network: RailNetwork):
+def joined_through_others(a: Located, b: Located, network: RailNetwork) -> bool:
+    """The railway joins a to b, if through countries neither is in, without a detour of more than
+    TRANSIT_DETOUR times the distance between them (Bar -> Belgrade crosses a few km of Bosnia)."""
+    path = _transit(a, b, network, vias=False)[1]
+    return path is not None and path.km <= TRANSIT_DETOUR * geodesic_km(((a.lon, a.lat), (b.lon, b.lat)))
+
+
+def _transit(a: Located, b: Located, network: RailNetwork, vias: bool = True):
     """(via towns, the unrestricted path) for transit_vias and no_path_reason."""
     import numpy as np
 
@@ -271,7 +278,7 @@ def _transit(a: Located, b: Located, network: RailNetwork):
     sa = network.snap(a.lat, a.lon, anywhere, country=a.country)
     sb = network.snap(b.lat, b.lon, anywhere, country=b.country)
     path = network.shortest_path(sa, sb, anywhere) if sa and sb else None
-    if path is None or path.km > TRANSIT_DETOUR * geodesic_km(((a.lon, a.lat), (b.lon, b.lat))):
+    if not vias or path is None or path.km > TRANSIT_DETOUR * geodesic_km(((a.lon, a.lat), (b.lon, b.lat))):
         return [], path
     gazetteer = Gazetteer.open()
     vias = []
@@ -287,5 +294,6 @@ def _transit(a: Located, b: Located, network: RailNetwork):
     return sorted(vias, key=lambda p: order[p.id]), path
 
 
-__all__ = ["Leg", "Route", "route_story", "route_leg", "rail_path", "transit_vias", "no_path_reason",
+__all__ = ["Leg", "Route", "route_story", "route_leg", "rail_path", "transit_vias", "joined_through_others",
+           "no_path_reason",
            "RouteError"]

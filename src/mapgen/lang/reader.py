@@ -388,6 +388,9 @@ class Reader:
                         conditional = True
                 if c is not gov and has(c, "future"):
                     future = True
+            if negated and any(has(t, "restrictive") and t.i > gov.i and self._in_clause(t, gov) for t in gov.subtree):
+                negated = False  # "we don't get into Tehran until 4", « n'arrivons à Téhéran qu'à 4 heures »
+                cues.append("negation says when, not whether")
             if gov.head.i != gov.i and has(gov.head, "modal") and gov.head.pos_ in ("VERB", "AUX") and \
                     "Tense=Past" not in str(gov.head.morph):
                 modal = True  # "vous pouvez continuer jusqu'à Rabat"
@@ -618,6 +621,16 @@ class Reader:
         if any(kinds[n.i] & {"journey"} for n in named):
             return False  # "the ride is a journey to Folkestone": the journey itself
         return bool(named) or any(kinds[s.i] & {"vehicle"} for s in subjects)
+
+    @staticmethod
+    def _in_clause(tok, gov) -> bool:
+        """`tok` hangs on `gov` without another verb between them (not in a clause of its own)."""
+        node = tok.head
+        while node.i != gov.i:
+            if node.pos_ in ("VERB", "AUX") or node.head.i == node.i:
+                return False
+            node = node.head
+        return True
 
     @staticmethod
     def _opens_sentence(tok) -> bool:
