@@ -360,3 +360,19 @@ def test_a_name_beside_a_town_is_still_a_person_s_or_a_club_s(text):
 def test_a_place_in_brackets_holds_the_one_before_it(text, name, country):
     r = next(r for r in extract(text).resolved if r.mention.text == name)
     assert r.place.country == country and r.mention.within, r.place
+
+
+@pytest.mark.parametrize("text, name", [
+    ("As we pulled out of Kapiri station the children waved.", "Kapiri Mposhi"),
+    ("Le train a quitté Kapiri station avec trois heures de retard.", "Kapiri Mposhi"),
+    ("Crowds waited at Kapiri station for the weekly train to Dar es Salaam.", "Kapiri Mposhi"),
+])
+def test_a_town_called_by_the_first_word_of_its_name_before_a_station_word(text, name):
+    got = [(r.mention.text, r.place.name) for r in extract(text).resolved]
+    assert ("Kapiri", name) in got, got
+
+
+def test_a_first_word_alone_or_shared_by_several_towns_is_no_short_name():
+    # "Kapiri" with no station word, and "Saint station" (hundreds of towns start so), are not places
+    got = [r.mention.text for r in extract("Kapiri is far. We left Saint station at noon.").resolved]
+    assert "Kapiri" not in got and "Saint" not in got, got

@@ -680,3 +680,14 @@ def test_a_negation_that_says_when_is_no_negation(code, sentence, name):
 ])
 def test_a_plain_negation_stays(code, sentence, name):
     assert read(code, sentence, name).negated
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The train reached Dar es Salaam after two days; on board were Dutch, Brits and Japanese backpackers.", "Brits"),
+    ("Le train est arrivé à Dar es Salaam à l'aube. À bord, des Italiens, des Brits et des Japonais.", "Brits"),
+    ("We pulled into Dar es Salaam at last, with some Germans, some Brits and many Americans.", "Brits"),
+])
+def test_a_name_listed_among_demonyms_is_a_people(gaz, text, name):
+    # Brits, South Africa's town, would otherwise be the journey's missing second end
+    got = stops(gaz, text)
+    assert name not in got and "Dar es Salaam" in got, got

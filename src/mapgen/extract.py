@@ -225,7 +225,11 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
                 parts.append(loose[1])
                 i = loose[0] + 1
                 continue
-            parts += _hyphen_parts(article, toks[i], gazetteer)
+            short = _short_name(article, toks, i, gazetteer)
+            if short is not None:
+                parts.append(short)
+            else:
+                parts += _hyphen_parts(article, toks[i], gazetteer)
             i += 1
             continue
         j, flags = best
@@ -335,6 +339,24 @@ def _name_role(text: str, toks: list[Token], i: int, j: int, gazetteer: Gazettee
     if words and words[0] in cues.organisation:
         return "organisation"
     return None
+
+
+def _short_name(article: Article, toks: list[Token], i: int, gazetteer: Gazetteer) -> Mention | None:
+    """A town called by the first word of its name before a station word ("Kapiri station" for Kapiri
+    Mposhi): only when one town of 1,000 or more has a name that starts so."""
+    tok = toks[i]
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if not tok.cap or tok.upper or nxt is None or nxt.sentence != tok.sentence or \
+            nxt.text.casefold() not in STATION_WORDS or article.text[tok.end:nxt.start] != " ":
+        return None
+    key = name_key(tok.text)
+    if len(key) < 4 or gazetteer.has_key(key) or key in STOPWORDS:
+        return None
+    towns = [p for p in gazetteer.towns_named_from(key) if p.population >= 1_000]
+    if len(towns) != 1:
+        return None
+    s = article.sentences[tok.sentence]
+    return Mention(tok.start, tok.end, tok.text, s, query=towns[0].name)
 
 
 def _loose_match(article: Article, toks: list[Token], i: int, gazetteer: Gazetteer,

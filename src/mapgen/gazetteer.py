@@ -282,6 +282,19 @@ class Gazetteer:
             self._prefix_cache[prefix] = hit
         return hit
 
+    def towns_named_from(self, first: str, limit: int = 50) -> list[Place]:
+        """Towns whose name (any indexed name) is the word `first` followed by more words ("Kapiri" ->
+        Kapiri Mposhi), at most `limit` names looked at."""
+        p = first + " "
+        keys = [k for (k,) in self._db.execute("SELECT DISTINCT key FROM names WHERE key >= ? AND key < ? LIMIT ?",
+                                               (p, p + "\uffff", limit))]
+        seen: dict[str, Place] = {}
+        for k in keys:
+            for place in self.lookup(k):
+                if place.kind == "city":
+                    seen.setdefault(place.id, place)
+        return list(seen.values())
+
     def get(self, place_id: str) -> Place | None:
         r = self._db.execute(f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.id = ?", (place_id,)).fetchone()
         return Place(*r) if r else None

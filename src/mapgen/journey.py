@@ -106,8 +106,9 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     reached: dict[str, str] = {}  # place id -> how a leg into it was travelled, when not by rail
     crossed: dict[str, Crossing] = {}  # countries the journey crossed, by what the article says
     finals: set[str] = set()  # places named as the journey's destination ("à destination de Ngaoundéré")
+    demonyms = _among_demonyms(ex)
     for r in ex.resolved:
-        if r.mention.adjective or r.mention.organisation:
+        if r.mention.adjective or r.mention.organisation or r.mention.start in demonyms:
             continue  # a demonym; a place named inside an office's or organisation's name ("Irkutsk City Council")
         rd = ex.reading(r.mention)
         r = _as_town(r, rd)
@@ -232,6 +233,23 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
             why = "weak travel cue, and off the way between the clearly cued stops"
         skipped.append(Skipped(r.place, why, r))
     return Journey(out, skipped, transit)
+
+
+def _among_demonyms(ex: Extraction) -> set[int]:
+    """Start offsets of names listed between demonyms ("a mix of Dutch, Germans, Brits and Japanese": Brits,
+    South Africa's town, is a people here too): both neighbours in the list are demonyms."""
+    from . import lang
+
+    joiners = lang.load(ex.language).cues["list_joiner"].words
+    ms = sorted((r.mention for r in ex.resolved), key=lambda m: m.start)
+
+    def listed(a: Mention, b: Mention) -> bool:
+        gap = ex.text[a.end:b.start]
+        return a.sentence == b.sentence and len(gap) <= 10 and \
+            all(w in joiners for w in gap.replace(",", " ").replace(";", " ").casefold().split())
+
+    return {m.start for k, m in enumerate(ms) if not m.adjective and 0 < k < len(ms) - 1 and
+            ms[k - 1].adjective and ms[k + 1].adjective and listed(ms[k - 1], m) and listed(m, ms[k + 1])}
 
 
 FILL_FLOOR = -2.0  # a journey needs two stops: below this, a place is not taken even to make up the second
