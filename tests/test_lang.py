@@ -691,3 +691,13 @@ def test_a_name_listed_among_demonyms_is_a_people(gaz, text, name):
     # Brits, South Africa's town, would otherwise be the journey's missing second end
     got = stops(gaz, text)
     assert name not in got and "Dar es Salaam" in got, got
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("fr", "Le train se sépare dans la nuit : l'autre poursuivra vers Budapest.", "Budapest"),
+    ("fr", "Les deux rames se séparent à Linz, et l'autre file vers Prague.", "Prague"),
+    ("en", "At Edinburgh the train splits, and the other continues to Inverness.", "Inverness"),
+    ("en", "Two portions leave Crewe; the other goes on to Holyhead.", "Holyhead"),
+])
+def test_the_other_half_of_a_split_train_is_not_the_traveller(code, sentence, name):
+    assert read(code, sentence, name).traveller == "others", read(code, sentence, name).cues

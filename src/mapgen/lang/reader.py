@@ -315,7 +315,7 @@ class Reader:
             leg_mark = route_name = True
         leg_start = leg_mark and "from" in preps and "to" not in preps  # whatever the verb makes of the leg
         rel = ("subject" if anchor.dep_ in self.subject else "object" if anchor.dep_ in self.object and not preps
-               else "prep" if preps else "other")
+               else "prep" if preps else "unattached")
 
         # up to the governing verb, through nouns ("the journey to", "a halt at", "Union Station in")
         gov = None
@@ -698,8 +698,8 @@ class Reader:
             subj = next((c for c in node.children if c.dep_ in self.subject), None)
             if subj is not None:
                 relative = "PronType=Rel" in str(subj.morph) or (subj.pos_ == "PRON" and "Person=" not in str(subj.morph))
-                if relative and node.dep_ in self.relcl:
-                    return self._who(node.head, kinds, inside)
+                if relative and node.dep_ in self.relcl and not kinds[subj.i] & {"people", "passengers"}:
+                    return self._who(node.head, kinds, inside)  # (« l'autre poursuivra » is the other half)
                 return self._who(subj, kinds, inside)
             if node.dep_ in self.relcl:  # "the trains originating in Beijing"
                 return self._who(node.head, kinds, inside)
