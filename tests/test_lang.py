@@ -701,3 +701,16 @@ def test_a_name_listed_among_demonyms_is_a_people(gaz, text, name):
 ])
 def test_the_other_half_of_a_split_train_is_not_the_traveller(code, sentence, name):
     assert read(code, sentence, name).traveller == "others", read(code, sentence, name).cues
+
+
+@pytest.mark.parametrize("code, sentence, first, second", [
+    ("fr", "Le trajet Vladivostok Moscou fait 9288 km.", "Vladivostok", "Moscou"),
+    ("fr", "Le voyage Irkoutsk Oulan-Oudé dure sept heures.", "Irkoutsk", "Oulan-Oudé"),
+    ("fr", "Notre train Paris Vienne part à 19 heures.", "Paris", "Vienne"),
+])
+def test_two_names_beside_a_journey_word_are_its_ends(code, sentence, first, second):
+    # not the subject that "acts": the route of the journey, as "Vladivostok-Moscou" would be
+    places = (first, second)
+    a, b = read(code, sentence, first, places), read(code, sentence, second, places)
+    assert not a.actor and not b.actor, (a.cues, b.cues)
+    assert a.leg_start and not b.leg_start, (a.cues, b.cues)

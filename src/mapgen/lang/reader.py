@@ -234,9 +234,12 @@ class Reader:
         station = False
         attribute = False  # the name qualifies a noun ("Pullman service", "the Moscow line"): no place visited
         conjunct = False  # a later member of a list ("Dresden and Prague"): it shares the first one's attachment
+        route_of = None  # a journey or train the name is set beside ("le trajet Vladivostok Moscou")
         for _ in range(CLIMB):
             if node.head.i == node.i:
                 break
+            if node.dep_ in self.appos | self.compound and kinds[node.head.i] & {"journey", "vehicle"}:
+                route_of = node.head
             if node.dep_ in self.conj | self.appos and node.head.pos_ in ("PROPN", "NOUN", "NUM", "X", "ADJ"):
                 conjunct = conjunct or node.dep_ in self.conj
                 node = node.head
@@ -313,8 +316,19 @@ class Reader:
             preps.add("from")
             cues.append("before a hyphen to a place")
             leg_mark = route_name = True
+        if route_of is not None and not preps:
+            # two names side by side after a journey or train word: its ends ("le trajet Vladivostok Moscou",
+            # "the Zurich Vienna sleeper"), as "Vladivostok-Moscou" would be
+            if self._parsed.place_starts_at(end + 1):
+                preps.add("from")
+            elif self._parsed.place_ends_at(start - 1):
+                preps.add("to")
+            if preps:
+                cues.append("an end of the route named beside a journey word")
+                leg_mark = route_name = True
         leg_start = leg_mark and "from" in preps and "to" not in preps  # whatever the verb makes of the leg
-        rel = ("subject" if anchor.dep_ in self.subject else "object" if anchor.dep_ in self.object and not preps
+        rel = ("prep" if route_of is not None and route_name else
+               "subject" if anchor.dep_ in self.subject else "object" if anchor.dep_ in self.object and not preps
                else "prep" if preps else "unattached")
 
         # up to the governing verb, through nouns ("the journey to", "a halt at", "Union Station in")
