@@ -376,3 +376,23 @@ def test_a_first_word_alone_or_shared_by_several_towns_is_no_short_name():
     # "Kapiri" with no station word, and "Saint station" (hundreds of towns start so), are not places
     got = [r.mention.text for r in extract("Kapiri is far. We left Saint station at noon.").resolved]
     assert "Kapiri" not in got and "Saint" not in got, got
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Au petit matin on arrive à Ventiane, puis on part pour Vang Vieng.", "Vientiane"),
+    ("We finally arrived in Vladivistok at dawn.", "Vladivostok"),
+    ("Nous sommes arrivés à Bordaux vers minuit.", "Bordeaux"),
+    ("The sleeper got us to Edinbrugh late.", "Edinburgh"),
+])
+def test_a_big_city_misspelt_by_one_letter_after_a_preposition_of_place(text, name):
+    got = [r.place.name for r in extract(text).resolved]
+    assert name in got, got
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Our guide, Vladivistok, smiled at us.", "Vladivistok"),      # no preposition of place before it
+    ("Nous sommes arrivés à Marsaile le soir.", "Marsaile"),       # two letters off Marseille
+])
+def test_no_typo_is_guessed_without_its_conditions(text, word):
+    got = [r.mention.text for r in extract(text).resolved]
+    assert word not in got, got

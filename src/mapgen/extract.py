@@ -387,7 +387,31 @@ def _loose_match(article: Article, toks: list[Token], i: int, gazetteer: Gazette
         if any(p.kind != "city" or p.population >= 1000 for p in gazetteer.lookup_loose(key)):
             s = article.sentences[toks[i].sentence]
             return j, Mention(span[0].start, span[-1].end, text[span[0].start:span[-1].end], s, loose=True)
+    typo = _one_typo_from(name_key(toks[i].text), gazetteer)
+    if typo is not None:  # "on arrive à Ventiane": Vientiane, one letter off
+        s = article.sentences[toks[i].sentence]
+        return i, Mention(toks[i].start, toks[i].end, toks[i].text, s, loose=True, query=typo.name)
     return None
+
+
+TYPO_MIN_LETTERS = 7  # a word this long, one letter off the name of a big city, is that city misspelt
+TYPO_POPULATION = 100_000
+
+
+def _one_typo_from(key: str, gazetteer: Gazetteer) -> Place | None:
+    """The one city of TYPO_POPULATION or more whose name is one letter away from `key` (a letter dropped,
+    added, changed or two swapped), when `key` itself names nothing; None if none or several."""
+    if len(key) < TYPO_MIN_LETTERS or " " in key or gazetteer.has_key(key) or not key.isalpha():
+        return None
+    letters = sorted(set(key) | set("aeiouy"))  # misspelt names mostly lose, double or swap their own letters
+    variants = {key[:k] + key[k + 1:] for k in range(len(key))}
+    variants |= {key[:k] + key[k + 1] + key[k] + key[k + 2:] for k in range(len(key) - 1)}
+    variants |= {key[:k] + c + key[k:] for k in range(len(key) + 1) for c in letters}
+    variants |= {key[:k] + c + key[k + 1:] for k in range(len(key)) for c in letters}
+    variants.discard(key)
+    found = {p.id: p for v in sorted(variants) for p in gazetteer.lookup(v)
+             if p.kind == "city" and p.population >= TYPO_POPULATION}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 HYPHEN_WORDS = set("""
