@@ -714,3 +714,20 @@ def test_two_names_beside_a_journey_word_are_its_ends(code, sentence, first, sec
     a, b = read(code, sentence, first, places), read(code, sentence, second, places)
     assert not a.actor and not b.actor, (a.cues, b.cues)
     assert a.leg_start and not b.leg_start, (a.cues, b.cues)
+
+
+@pytest.mark.parametrize("code, text", [
+    ("en", "I used to take the train from Leeds to York. This time we went from London to Bath."),
+    ("en", "Back then the sleeper used to stop at York; today we went from London to Bath."),
+    ("fr", "J'avais l'habitude de prendre le train de Lyon à York. Cette fois, nous sommes allés de London à Bath."),
+])
+def test_trips_one_used_to_make_are_other_trips(gaz, code, text):
+    assert stops(gaz, text) == ["London", "Bath"], stops(gaz, text)
+
+
+@pytest.mark.parametrize("code, text", [
+    ("en", "By noon we had already reached York, and at two we left York for Durham."),
+    ("en", "The train used to be slow, they say; we went from London to Bath in an hour and a half."),
+])
+def test_a_clause_of_its_own_says_nothing_of_the_journey(gaz, code, text):
+    assert len(stops(gaz, text)) == 2, stops(gaz, text)

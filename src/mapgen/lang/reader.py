@@ -433,10 +433,13 @@ class Reader:
         other_trip = False
         if gov is not None:
             near = [gov, *path]
+            if gov.dep_ in self.data.labels("open_complement") and gov.head.i != gov.i:
+                near.append(gov.head)  # « j'avais déjà pris le train de Lyon »: the verb it completes
+            clauses = self.data.labels("other_clause")
             for n in list(near):
                 for c in n.children:
-                    if c.i in inside:
-                        continue
+                    if c.i in inside or (c.dep_ in clauses and c.pos_ in ("VERB", "AUX")):
+                        continue  # (not "the train used to stop at York; today we went to Bath")
                     near.append(c)
                     for g in c.children:  # "in a previous life", "on an earlier visit": through the preposition
                         if g.i in inside or g.dep_ in self.relcl:
