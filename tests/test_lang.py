@@ -731,3 +731,14 @@ def test_trips_one_used_to_make_are_other_trips(gaz, code, text):
 ])
 def test_a_clause_of_its_own_says_nothing_of_the_journey(gaz, code, text):
     assert len(stops(gaz, text)) == 2, stops(gaz, text)
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "The two-hour trip from Ollantaytambo to Poroy can be added on for eight dollars.", "Poroy"),
+    ("en", "A side trip to Kandy could be booked at the station.", "Kandy"),
+    ("fr", "Le trajet jusqu'à Poroy peut être ajouté pour huit dollars.", "Poroy"),
+])
+def test_a_trip_that_can_be_added_is_an_option(code, sentence, name):
+    # unlike "the ride can be described as a feast", what may be added or booked was not necessarily made
+    rd = read(code, sentence, name)
+    assert rd.uncertain, rd.cues

@@ -567,8 +567,10 @@ class Reader:
         if gov is not None and not kinds[gov.i] & set(MOTION) and any(
                 n.pos_ == "NOUN" and n.dep_ in self.subject and kinds[n.i] & {"journey", "vehicle"} for n in path[:2]):
             # "the train ride from Los Mochis can be described as...": what the verb says of the journey,
-            # not whether it was made
-            negated = modal = conditional = False
+            # not whether it was made; but a trip that "can be added on" or "could be booked" is an option
+            option = any(c.dep_ in self.passive for c in gov.children) and not has(gov, "speech")
+            negated = conditional = False
+            modal = modal and option
         if attribute and role not in ("part", "subject") and not route_name:
             role = "attribute"
         # a natural feature named after a place: "the Tumen River", "Lake Baikal", "le lac Baïkal"
