@@ -742,3 +742,20 @@ def test_a_trip_that_can_be_added_is_an_option(code, sentence, name):
     # unlike "the ride can be described as a feast", what may be added or booked was not necessarily made
     rd = read(code, sentence, name)
     assert rd.uncertain, rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("fr", "Le convoi arrivant de Venise était en retard, nous avons dû l'attendre.", "Venise"),
+    ("en", "The train arriving from Moscow was two hours late.", "Moscow"),
+    ("en", "We watched the freight trains coming from Durban.", "Durban"),
+])
+def test_a_train_seen_arriving_is_not_the_one_taken(code, sentence, name):
+    assert read(code, sentence, name).traveller == "others", read(code, sentence, name).cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "Our train, coming from Moscow, reached Irkutsk at dawn.", "Moscow"),
+    ("fr", "Notre train, arrivant de Moscou, a atteint Irkoutsk à l'aube.", "Moscou"),
+])
+def test_our_own_train_arriving_is_the_journey(code, sentence, name):
+    assert read(code, sentence, name).traveller != "others"

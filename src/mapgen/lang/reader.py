@@ -712,6 +712,10 @@ class Reader:
     def _traveller(self, gov, kinds, inside) -> str:
         if gov.dep_ in self.relcl and kinds[gov.head.i] & {"people", "passengers"}:
             return "others"  # "travellers coming from Paris", "people arriving in Lhasa": particular people
+        if gov.dep_ in self.relcl and "VerbForm=Part" in str(gov.morph) and kinds[gov.head.i] & {"vehicle"} and \
+                not any(c.dep_ in self.poss | {"det"} and ("first_person" in kinds[c.i] or "Person=1" in str(c.morph))
+                        for c in gov.head.children):
+            return "others"  # « le convoi arrivant de Venise était en retard »: a train seen, not the one taken
         node = gov
         for _ in range(4):
             subj = next((c for c in node.children if c.dep_ in self.subject), None)
