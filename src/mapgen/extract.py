@@ -21,6 +21,7 @@ import bisect
 import functools
 import math
 import re
+import string
 from dataclasses import dataclass, field, replace
 
 from .article import Article
@@ -403,7 +404,7 @@ def _one_typo_from(key: str, gazetteer: Gazetteer) -> Place | None:
     added, changed or two swapped), when `key` itself names nothing; None if none or several."""
     if len(key) < TYPO_MIN_LETTERS or " " in key or gazetteer.has_key(key) or not key.isalpha():
         return None
-    letters = sorted(set(key) | set("aeiouy"))  # misspelt names mostly lose, double or swap their own letters
+    letters = sorted(set(key) | set(string.ascii_lowercase))
     variants = {key[:k] + key[k + 1:] for k in range(len(key))}
     variants |= {key[:k] + key[k + 1] + key[k] + key[k + 2:] for k in range(len(key) - 1)}
     variants |= {key[:k] + c + key[k:] for k in range(len(key) + 1) for c in letters}
