@@ -273,3 +273,101 @@ def test_two_towns_after_a_comma_are_a_list_not_one_inside_the_other(gaz):
     found = {r.mention.text: r for r in extract(text, gaz, read=False).resolved}
     assert found["Georgetown"].mention.within == "Versailles"  # read as the text writes it...
     assert "in Versailles" not in found["Georgetown"].geocode.candidates[0].why  # ...but no holder
+
+
+# --- round 5: towns close together, common words, people's names ----------------------------------------
+
+@pytest.mark.parametrize("text, name, admin1", [
+    # no state named: a set of small towns close together beats a scatter of famous namesakes
+    ("Parents from Georgetown, Versailles and Paris came to Lexington on Saturday.", "Paris", "KY"),
+    ("Parents from Georgetown, Versailles and Paris came to Lexington on Saturday.", "Versailles", "KY"),
+    ("Crews from Lisbon, Salem and Canton fought the fire.", "Lisbon", "OH"),
+    ("Snow closed schools in Lebanon, Hanover and Enfield.", "Hanover", "NH"),
+    ("Students from Moscow, Pullman and Colfax took part in the fair.", "Moscow", "ID"),
+])
+def test_small_towns_close_together_beat_famous_namesakes(gaz, text, name, admin1):
+    found = {r.mention.text: r for r in extract(text, gaz, read=False).resolved}
+    assert found[name].place.country == "US" and found[name].place.admin1 == admin1, found[name].place
+    assert any("km of a place of each of" in w for w in found[name].geocode.candidates[0].why)
+    assert placed(text, [name], gaz)[name].place.admin1 == admin1
+
+
+@pytest.mark.parametrize("text, name, country", [
+    # famous cities far apart stay; so do towns close together in their own country
+    ("Ministers from Paris, Berlin and Rome met in Brussels.", "Paris", "FR"),
+    ("Ministers from Paris, Berlin and Rome met in Brussels.", "Rome", "IT"),
+    ("Trains linked London, Cambridge and Oxford.", "Cambridge", "GB"),
+    ("Officials in London, Paris and Woodstock met on Monday.", "London", "GB"),
+    # a name that is a state or a country is not settled by towns of that name near others
+    ("A man in Florida won the jackpot. The ticket was sold in Albany, New York, and Syracuse.", "Florida", "US"),
+])
+def test_famous_places_far_apart_are_no_cluster(gaz, text, name, country):
+    found = {r.mention.text: r for r in extract(text, gaz, read=False).resolved}
+    assert found[name].place.country == country, found[name].place
+    if name == "Florida":
+        assert found[name].place.kind == "region"
+
+
+def test_the_places_of_a_dateline_are_known():
+    from mapgen.extract import _in_dateline
+
+    def dl(text, name):
+        i = text.index(name)
+        return _in_dateline(text, Mention(i, i + len(name), name, (0, len(text))))
+
+    text = "DAYTON, Ohio (AP) — A man from Springfield was arrested in Troy."
+    assert dl(text, "DAYTON") and dl(text, "Ohio") and not dl(text, "Springfield")
+    assert dl("IMMOKALEE – The grant was announced on Monday.", "IMMOKALEE")
+    assert not dl("Dayton - Springfield and Troy are towns in Ohio.", "Dayton")  # no capitals: no dateline
+
+
+@pytest.mark.parametrize("text, word", [
+    # a capitalised common word (by the parse, or written lower-case elsewhere) that is only another name of
+    # small towns ("Voters" of Walters, Oklahoma; "Farmers" of Milan, Georgia)
+    ("Voters in Oklahoma City lined up early. Voters said the wait was long.", "Voters"),
+    ("Farmers said the rain came too late for Tulsa.", "Farmers"),
+    ("Since Monday, crews in Tulsa have cleared the roads.", "Since"),
+])
+def test_capitalised_common_words_are_no_small_towns(gaz, text, word):
+    names = [r.mention.text for r in extract(text, gaz).resolved]
+    assert word not in names and names, names
+
+
+def test_a_common_word_written_lower_case_elsewhere_is_no_town_without_a_parse(gaz):
+    names = [r.mention.text for r in extract("Voters were angry. Many voters stayed home in Tulsa.", gaz,
+                                             read=False).resolved]
+    assert names == ["Tulsa"]
+
+
+def test_towns_by_their_own_names_and_demonyms_stay(gaz):
+    got = {r.mention.text: r.place for r in extract("Flooding hit Reading and Bath on Saturday.", gaz).resolved}
+    assert got["Reading"].country == "GB" and got["Bath"].country == "GB"
+    text = "The trial opened in the English city of Salisbury. An Arab delegation came from Riyadh."
+    names = [r.mention.text for r in extract(text, gaz).resolved]
+    assert "English" in names and "Arab" in names
+
+
+@pytest.mark.parametrize("text, person", [
+    # a small town's name as a person's: after a title with its full stop, as the subject of a verb of
+    # saying, with an age after it; and then throughout the article
+    ("Workers in Toledo thanked Mrs. Camden for the gift.", "Camden"),
+    ("The bill passed on Tuesday in Columbus. Troy said he would vote against it.", "Troy"),
+    ("Officials in Denver confirmed the report. Asked about the cost, Harper said it was too early to tell.",
+     "Harper"),
+    ("Rep. Jim Lafayette of Boise spoke first. Lafayette, 54, said the budget was sound.", "Lafayette"),
+    ("Shelby told reporters in Memphis the vote was close. Later Shelby thanked the volunteers.", "Shelby"),
+])
+def test_a_town_s_name_as_a_person_s_is_no_place(gaz, text, person):
+    names = [r.mention.text for r in extract(text, gaz).resolved]
+    assert person not in names and names, names
+
+
+@pytest.mark.parametrize("text, place, last", [
+    ("The bus went to Troy, where the mayor said the roads were closed.", "Troy", False),
+    ("Washington said the sanctions would stay. Moscow warned of a response.", "Washington", False),
+    # the person is left out, the town gone to stays
+    ("Troy said he would vote against it. He grew up in Troy, near Albany.", "Troy", True),
+])
+def test_a_place_that_speaks_or_is_gone_to_stays(gaz, text, place, last):
+    found = [r.mention.start for r in extract(text, gaz).resolved if r.mention.text == place]
+    assert found == [text.rindex(place) if last else text.index(place)]

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from .article import Article
 from .errors import GeocodeError
 from .gazetteer import (
-    _DOTTED_WORD, ABBREVIATION, ADJECTIVE, DOTTED, KIND_WORDS, SITE, WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place,
+    _DOTTED_WORD, ABBREVIATION, ADJECTIVE, CLUSTER_KM, DOTTED, KIND_WORDS, SITE, WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place,
     distance_km, name_key, query_forms,
 )
 
@@ -84,6 +84,7 @@ class NameCues:
     institution: frozenset[str] = frozenset()  # an office only of a place that is no small town
     organisation: frozenset[str] = frozenset()
     abbreviations: frozenset[str] = frozenset()
+    honorifics: frozenset[str] = frozenset()  # written with a full stop before a person's name ("Mr. Camden")
 
     @property
     def any_org(self) -> frozenset[str]:
@@ -96,14 +97,15 @@ def name_cues() -> NameCues:
 
     from .lang import LANG_DIR
 
-    office, institution, org, abbrev = set(), set(), set(), set()
+    office, institution, org, abbrev, honorific = set(), set(), set(), set(), set()
     for path in sorted(LANG_DIR.glob("*/names.toml")):
         d = tomllib.loads(path.read_text(encoding="utf-8"))
         office |= set(d.get("office_words", ()))
         institution |= set(d.get("institution_words", ()))
         org |= set(d.get("organisation_words", ()))
         abbrev |= set(d.get("abbreviations", ()))
-    return NameCues(frozenset(office), frozenset(institution), frozenset(org), frozenset(abbrev))
+        honorific |= set(d.get("honorifics", ()))
+    return NameCues(frozenset(office), frozenset(institution), frozenset(org), frozenset(abbrev), frozenset(honorific))
 # Words after a name that make it an area or a thing of that place, which is still the place: "Nenagh
 # Municipal District", "the A429 Cirencester junction".
 AREA_WORDS = set("""
@@ -261,7 +263,9 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
                                   (i - 1 in ends and big(ends[i - 1], i - 1)))
         prev = toks[i - 1] if i > 0 and toks[i - 1].sentence == toks[i].sentence else None
         nxt = toks[j + 1] if j + 1 < len(toks) and toks[j + 1].sentence == toks[j].sentence else None
-        titled = prev is not None and prev.text.casefold().rstrip(".") in TITLES and _joinable(text, prev, toks[i])
+        titled = prev is not None and (prev.text.casefold().rstrip(".") in TITLES and _joinable(text, prev, toks[i])
+                                       or prev.text.casefold() in name_cues().honorifics
+                                       and text[prev.end:toks[i].start] == ". ")  # "Mrs. Camden"
         role = _name_role(text, toks, i, j, gazetteer)
         if not titled and (flags & (ABBREVIATION | ADJECTIVE) or _has_kind(gazetteer, toks, i, j, WIDE_KINDS)):
             kept.append((i, j, flags))  # ("Malaysia Airlines": named, as an organisation's name)
@@ -295,6 +299,9 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
             continue
         if i == j and toks[i].first and toks[i].text.casefold() in lower_elsewhere and not flags & ADJECTIVE:
             continue  # a sentence-initial common word ("Nice to meet you", "Bath water")
+        if i == j and toks[i].text.casefold() in lower_elsewhere and not flags & ADJECTIVE and \
+                _another_name_only(gazetteer, toks[i].text):
+            continue  # a common word written lower-case elsewhere that only small towns have as another name
         start, end, kind = (toks[i].start, toks[j].end, None) if flags & ADJECTIVE else _with_kind_words(text, toks, i, j)
         if flags & DOTTED and end == toks[j].end:
             end += 1  # "Calif."
@@ -462,8 +469,51 @@ def _station_name(word: str) -> bool:
     return (len(parts) > 1 and all(p[:1].isupper() for p in parts)) or word.casefold() in STATION_WORDS
 
 
-def _small(gazetteer: Gazetteer, word: str) -> bool:
-    return all(p.population < 100_000 and p.kind == "city" for p in gazetteer.lookup(name_key(word)))
+COMMON_WORD_TOWN = 20_000  # a word only towns under this size have as another name may be a common word ("Birobidjan", 75,000, stays)
+
+
+def _another_name_only(gazetteer: Gazetteer, word: str) -> bool:
+    """Is `word` only another (old, foreign or misspelt) name of towns under COMMON_WORD_TOWN, the main
+    name of no place? ("Voters" for Walters, Oklahoma)"""
+    key = name_key(word)
+    places = gazetteer.lookup(key)
+    return bool(places) and all(p.kind == "city" and p.population < COMMON_WORD_TOWN and name_key(p.name) != key
+                                for p in places)
+
+
+def drop_common_words(parsed, mentions: list[Mention], gazetteer: Gazetteer, rd) -> list[Mention]:
+    """Leave out one-word mentions that the parse reads as a common word (a noun, verb, adjective, ...,
+    not a proper noun) when the word is only another name of towns under COMMON_WORD_TOWN: "Voters said" is
+    no Walters, Oklahoma. A town's own name stays ("Reading", "Still"), and so does a demonym ("the
+    English city of ...", "an Arab intervention") and a word in capitals (the parse's parts of speech are unreliable there: a
+    dateline's "IMMOKALEE –")."""
+    out = []
+    for m in mentions:
+        if " " not in m.text and not m.adjective and not m.organisation and m.query is None and not m.loose and \
+                not m.text.isupper() and gazetteer.has_key(name_key(m.text)) and _small(gazetteer, m.text) and not _demonym_of(m.text, gazetteer, rd.code):
+            span = parsed.span(m.start, m.end)
+            if span is not None and len(span) == 1 and span[0].pos_ in COMMON_POS and \
+                    span[0].ent_type_ not in rd.nationality_labels and _another_name_only(gazetteer, m.text):
+                continue
+        out.append(m)
+    return out
+
+
+# Universal parts of speech of words that are no names
+COMMON_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "AUX", "PRON", "DET", "ADP", "CCONJ", "SCONJ", "NUM", "INTJ"})
+
+
+def _small(gazetteer: Gazetteer, word: str, counties: bool = False) -> bool:
+    """Is `word` only the name of towns under 100,000? With `counties`, for a person's name: or of counties
+("Harper" alone is a person far more often than Harper County), counting only the places that have it as
+their main name when some do (Costa Mesa's old name "Harper" does not make it a big city's name)."""
+    key = name_key(word)
+    places = gazetteer.lookup(key)
+    if counties:
+        places = [p for p in places if name_key(p.name) == key] or places
+        if places and not any(p.kind == "city" for p in places):
+            return False  # a county's name only
+    return all(p.population < 100_000 and p.kind == "city" or counties and p.feature == "ADM2" for p in places)
 
 
 def _has_kind(gazetteer: Gazetteer, toks, i, j, kinds) -> bool:
@@ -574,6 +624,7 @@ class Weights:
     point_km: float = 400.0
     region_bonus: float = 2.0
     state_bonus: float = 2.0
+    cluster_bonus: float = 1.5
     confident: float = 0.5
 
 
@@ -659,7 +710,9 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
     first = run(lambda k: None)
     # how much the article is about each country, from every name but the one being placed (a name is no
     # evidence for itself: "Lebanon" alone does not make an article about Lebanon)
-    cvotes = _country_votes(groups, evidence(first))
+    # the place of a dateline ("LEXINGTON, Ky. —") is where the article is written from: it votes more
+    dateline = {_group_key(m): DATELINE_VOTES for m in mentions if _in_dateline(article.text, m)}
+    cvotes = _country_votes(groups, evidence(first), dateline)
     regions = [g.place for k, g in evidence(first).items() if g and g.place.kind == "region" and k not in demonym
                and g.confidence >= weights.confident]
 
@@ -680,7 +733,7 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
                        country_bonus=weights.country_bonus, region_bonus=weights.region_bonus)
 
     second = run(ctx1)
-    cvotes = _country_votes(groups, evidence(second))
+    cvotes = _country_votes(groups, evidence(second), dateline)
     countries = _weights(cvotes)
     regions = [g.place for k, g in evidence(second).items() if g and g.place.kind == "region" and k not in demonym
                and g.confidence >= weights.confident]
@@ -692,6 +745,8 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
                        key=lambda x: -x[0])[:MAX_POINTS + 1]
 
     votes = _state_votes(groups, evidence(second))
+    clusters = _clusters({k: t for k, t in names.items() if k not in demonym and k not in inner and k not in sites},
+                         evidence(second).keys(), gazetteer)
 
     def ctx2(k):
         pts, ws = [], []
@@ -703,7 +758,8 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
         return Context(country_weight=_weights(cvotes, k), regions=[r for r in regions if names[k] != r.name],
                        named=named(k), points=pts, point_weight=ws, country_bonus=weights.country_bonus,
                        point_bonus=weights.point_bonus, point_km=weights.point_km, region_bonus=weights.region_bonus,
-                       states=_state_shares(votes, k), state_bonus=weights.state_bonus)
+                       states=_state_shares(votes, k), state_bonus=weights.state_bonus,
+                       cluster=clusters.get(k, {}), cluster_bonus=weights.cluster_bonus)
 
     third = run(ctx2)
     # the focus is what the article names outright, not what the insides of unknown names suggest
@@ -948,15 +1004,68 @@ def _focus(groups, resolved, countries, gazetteer, towns_only: bool = False) -> 
     return None
 
 
-def _state_votes(groups, resolved) -> dict[tuple[str, str], dict]:
+CLUSTER_READINGS = 40  # readings of one name looked at for clusters, the most populous first
+
+
+def _clusters(names, evidence, gazetteer: Gazetteer, km: float = CLUSTER_KM) -> dict:
+    """For each name, how many other names (of `evidence`) have a reading within `km` of each of its
+    readings: {name key: {place id: count}}. A name's readings are the towns and counties called so by
+    their main name (not an old or foreign alternate name; at most CLUSTER_READINGS); the same place under
+    another name (less than 1 km off) does not count. Readings are bucketed by degree cells, so time stays
+    about linear in the number of names."""
+    readings = {}
+    for k, text in names.items():
+        key = query_forms(text)[0][0]
+        ps = [p for p in gazetteer.lookup(key) if p.kind not in WIDE_KINDS and p.feature != "ADM1"
+              and name_key(p.name) == key]
+        readings[k] = sorted(ps, key=lambda p: -p.population)[:CLUSTER_READINGS]
+    cells: dict[tuple[int, int], list] = {}
+    for k in evidence:
+        for q in readings.get(k, ()):
+            cells.setdefault((math.floor(q.lat), math.floor(q.lon)), []).append((k, q))
+    out: dict = {}
+    for k, ps in readings.items():
+        for p in ps:
+            near = set()
+            span = math.ceil(km / (111.0 * max(0.1, math.cos(math.radians(p.lat)))))
+            i, j = math.floor(p.lat), math.floor(p.lon)
+            for a in (i - 1, i, i + 1):
+                for b in range(j - span, j + span + 1):
+                    for k2, q in cells.get((a, (b + 180) % 360 - 180), ()):
+                        if k2 != k and k2 not in near and 1.0 <= distance_km(p.lat, p.lon, q.lat, q.lon) <= km:
+                            near.add(k2)
+            if len(near) >= 2:
+                out.setdefault(k, {})[p.id] = len(near)
+    return out
+
+
+DATELINE_VOTES = 3  # extra votes of the places in an article's dateline
+_DATELINE_END = re.compile(r"\s(?:[—–]|-{1,2})\s")  # "LEXINGTON, Ky. (AP) — ...", "IMMOKALEE – ..."
+
+
+def _in_dateline(text: str, m: Mention, chars: int = 80) -> bool:
+    """Is the mention in the article's dateline: the opening words before a dash, the first in capitals
+    ("DAYTON, Ohio —", "FRANKFORT, Ky. (AP) —")?"""
+    if m.start > chars:
+        return False
+    head = text[:chars + 40]
+    end = _DATELINE_END.search(head)
+    if end is None or m.end > end.start():
+        return False
+    words = head[:end.start()].split()
+    return bool(words) and words[0].strip(",").isupper() and len(words[0].strip(",")) >= 3
+
+
+def _state_votes(groups, resolved, extra=None) -> dict[tuple[str, str], dict]:
     """Each name's vote for the first-level region ((country, admin1 code)) it lies in: its number of
-    mentions times the confidence of its place; a region named outright ("Ohio", "Ky.") votes double."""
+    mentions (plus `extra` votes, a dateline's) times the confidence of its place; a region named outright
+    ("Ohio", "Ky.") votes double."""
     votes: dict[tuple[str, str], dict] = {}
     for k, g in resolved.items():
         p = g.place if g is not None else None
         if p is None or not p.admin1 or p.kind in WIDE_KINDS:
             continue
-        w = len(groups[k]) * g.confidence * (2.0 if p.feature == "ADM1" else 1.0)
+        w = (len(groups[k]) + (extra or {}).get(k, 0)) * g.confidence * (2.0 if p.feature == "ADM1" else 1.0)
         votes.setdefault((p.country, p.admin1), {})[k] = w
     return votes
 
@@ -978,13 +1087,14 @@ def _country_weights(groups, resolved) -> dict[str, float]:
     return _weights(_country_votes(groups, resolved))
 
 
-def _country_votes(groups, resolved) -> dict:
-    """Each name's votes by country (see `_country_weights`): {name key: {country: vote}}."""
+def _country_votes(groups, resolved, extra=None) -> dict:
+    """Each name's votes by country (see `_country_weights`): {name key: {country: vote}}; a name has one
+    per mention, plus its `extra` votes (a dateline's)."""
     votes: dict = {}
     for k, g in resolved.items():
         if g is None:
             continue
-        n = len(groups[k])
+        n = len(groups[k]) + (extra or {}).get(k, 0)
         top = g.candidates[0].score
         ws = [math.exp(c.score - top) for c in g.candidates]
         total = sum(ws)
@@ -1055,6 +1165,7 @@ def extract(article: Article | str, gazetteer: Gazetteer | None = None, *, read:
         mentions = sorted(mentions + entity_mentions(article, parsed, mentions, gazetteer, rd),
                           key=lambda m: m.start)
         mentions = mark_people(article.text, parsed, mentions, rd, gazetteer if spans is None else None)
+        mentions = drop_common_words(parsed, mentions, gazetteer, rd)
     if spans is not None:
         mentions = with_spans(article, mentions, given)
     mentions = county_lists(article.text, mentions, gazetteer)
@@ -1118,25 +1229,52 @@ def with_spans(article: Article, found: list[Mention], given: list[Mention]) -> 
 
 def mark_people(text: str, parsed, mentions: list[Mention], rd, drop_in: Gazetteer | None = None) -> list[Mention]:
     """The mentions that lie inside a name spaCy reads as a person's ("Noma", "Zara" in "Amancio Ortega of
-    Zara" stays), flagged `person`: no evidence of where the article is. Not one right after a preposition of
-    place ("sent to Waukegan"). With `drop_in` (the gazetteer), a one-word town under 100,000 is left out
-    altogether where the person acts in the sentence: the subject of a verb or a possessor ("Cooper said",
-    "Cooper's wife"), or in a name of several words."""
+    Zara" stays), or that the sentence makes a person (a small town's name as the subject of a verb of
+    saying, "Harper said", "Troy told reporters"; or with an age after it, "Lafayette, 54, said"), flagged
+    `person`: no evidence of where the article is. Not one right after a preposition of place ("sent to
+    Waukegan") or after another place and a comma ("Croft, Yorkshire"). With `drop_in` (the gazetteer), such a one-word name of towns under 100,000 (or of counties)
+    is left out altogether, and so are its other mentions, except after a preposition of place."""
     people = sorted((off + e.start_char, off + e.end_char, len(e) > 1 or e.root.dep_ in rd.subject | rd.poss)
                     for off, doc in parsed.blocks for e in doc.ents if e.label_ in rd.people_labels)
-    if not people:
-        return mentions
     starts = [a for a, _, _ in people]
-    out = []
-    for m in mentions:
+    kept, dropped = [], set()
+    for k, m in enumerate(mentions):
         i = bisect.bisect_right(starts, m.start) - 1
         inside = i >= 0 and people[i][0] <= m.start and m.end <= people[i][1]
-        if inside and not m.adjective and not m.organisation and not re.search(LOCATIVE, text[max(0, m.start - 80):m.start]):
-            if drop_in is not None and people[i][2] and " " not in m.text and _small(drop_in, m.text):
-                continue
+        placed = m.adjective or m.organisation or re.search(LOCATIVE, text[max(0, m.start - 80):m.start]) or \
+            k > 0 and text[mentions[k - 1].end:m.start] == ", "  # "Croft, Yorkshire": it holds the place before
+        one_word = drop_in is not None and " " not in m.text and not m.loose
+        if not placed and one_word and (inside and people[i][2] and _small(drop_in, m.text, counties=True)
+                                        or _speaker(text, parsed, m, rd, drop_in)):
+            dropped.add(m.text)
+            continue
+        if inside and not placed:
             m = replace(m, person=True)
-        out.append(m)
-    return out
+        kept.append((m, placed))
+    # a small town's name read as a person's is a person's throughout, except where the text puts it as a
+    # place ("Tyler's attorney" ... "his brother Tyler"; but "moved to Tyler")
+    return [m for m, placed in kept if placed or m.text not in dropped]
+
+
+_AGE_AFTER = re.compile(r",\s*\d{1,3},")  # "Lafayette, 54, said": an age after a name
+
+
+def _speaker(text: str, parsed, m: Mention, rd, gazetteer: Gazetteer) -> bool:
+    """Does the sentence make a one-word name of towns or counties a person's: an age right after it
+    ("Lafayette, 54, said"), or (towns under 100,000) the subject of a verb of saying (`speaker` cues:
+    "Harper said", "Troy told reporters")?"""
+    places = gazetteer.lookup(name_key(m.text))
+    if not places or any(p.kind != "city" and p.feature != "ADM2" for p in places):
+        return False
+    if _AGE_AFTER.match(text, m.end):
+        return True
+    if not _small(gazetteer, m.text, counties=True):
+        return False
+    span = parsed.span(m.start, m.end)
+    if span is None or len(span) != 1 or span[0].dep_ not in rd.subject:
+        return False
+    head = span[0].head
+    return "speaker" in head.doc.user_data["mapgen_kinds"][head.i]
 
 
 def entity_mentions(article: Article, parsed, mentions: list[Mention], gazetteer: Gazetteer, rd) -> list[Mention]:

@@ -452,6 +452,9 @@ class Gazetteer:
                  and q.kind not in WIDE_KINDS]
         namesakes = {c for c in {c for c, _ in local} if len({a for c2, a in local if c2 == c}) > 1}
         namesakes -= {q.country for q, _ in found.values() if q.feature == "ADM1"}  # "Florida": the state's name
+        # in a country where the name may be a state or the country, towns of that name near others do not
+        # settle it ("Florida", "Washington"); elsewhere they may (Paris, Kentucky against the French capital)
+        regional = {q.country for q, _ in found.values() if q.feature == "ADM1" or q.kind in WIDE_KINDS}
         for p, why in found.values():
             score = 0.0
             why = list(why)
@@ -477,7 +480,7 @@ class Gazetteer:
                 score += 6.0 * math.exp(-d / 400.0)
                 why.append(f"{d:.0f} km from {near_place.name}")
             if context is not None:
-                bonus, reason = context.score(p, namesakes=p.country in namesakes)
+                bonus, reason = context.score(p, namesakes=p.country in namesakes, towns_only=p.country not in regional)
                 if bonus:
                     score += bonus
                     why.append(reason)
@@ -552,10 +555,16 @@ class Context:
     # code) -> 0..1): an article about Ohio towns wants the Lebanon in Ohio, whether or not it names Ohio
     states: dict[tuple[str, str], float] = field(default_factory=dict)
     state_bonus: float = 0.0
+    # place id -> how many of the article's other names have a reading close to that place: a set of small
+    # towns close together (Georgetown, Versailles, Paris around Lexington) beats a scatter of famous cities
+    # of their names; one close name is what `points` rewards already, so only the second and later count
+    cluster: dict[str, int] = field(default_factory=dict)
+    cluster_bonus: float = 0.0
 
-    def score(self, p: Place, namesakes: bool = False) -> tuple[float, str]:
+    def score(self, p: Place, namesakes: bool = False, towns_only: bool = False) -> tuple[float, str]:
         """A bonus for `p` from the context, and why. `namesakes`: places of its name lie in other
-        first-level regions of its country (the region the article is about then decides)."""
+        first-level regions of its country (the region the article is about then decides); `towns_only`: no
+        state, country or wider place has its name (then a cluster of towns may decide)."""
         bonus, reasons = 0.0, []
         w = self.within
         if w is not None and w.id != p.id and w.kind not in ("continent", "ocean"):
@@ -593,6 +602,10 @@ class Context:
         if share >= 0.1 and p.kind not in WIDE_KINDS:
             bonus += self.state_bonus * share
             reasons.append(f"in {p.admin1} ({p.country}), where other places the article names are")
+        n = self.cluster.get(p.id, 0)
+        if n >= 2 and towns_only and p.kind not in WIDE_KINDS:
+            bonus += self.cluster_bonus * min(n - 1, CLUSTER_MAX)
+            reasons.append(f"within {CLUSTER_KM:.0f} km of a place of each of {n} other names in the article")
         for r in self.regions:
             if r.id == p.id or p.kind in (*WIDE_KINDS, "region") or r.country != p.country:
                 continue
@@ -625,6 +638,8 @@ class Context:
         return any(1.0 <= distance_km(p.lat, p.lon, la, lo) <= SMALL_PLACE_KM for la, lo in self.points)
 
 
+CLUSTER_KM = 60.0  # other names' readings this close to a place count as its cluster (Context.cluster)
+CLUSTER_MAX = 3  # ... with at most this many beyond the first
 SMALL_PLACE_KM = 300.0  # a small place needs another place of the text this close ...
 SMALL_COUNTRY_WEIGHT = 0.25  # ... or its country this strongly in the article
 

@@ -136,6 +136,7 @@ class Reader:
         self.place_labels = frozenset(ents.get("places", ()))
         self.people_labels = frozenset(ents.get("people", ()))
         self.org_labels = frozenset(ents.get("organisations", ()))
+        self.nationality_labels = frozenset(ents.get("nationalities", ()))
         self.by_lemma: dict[str, set[str]] = {}
         self.by_word: dict[str, set[str]] = {}
         self.matcher = Matcher(self.nlp.vocab)
