@@ -396,3 +396,15 @@ def test_a_big_city_misspelt_by_one_letter_after_a_preposition_of_place(text, na
 def test_no_typo_is_guessed_without_its_conditions(text, word):
     got = [r.mention.text for r in extract(text).resolved]
     assert word not in got, got
+
+
+@pytest.mark.parametrize("text, name, country", [
+    ("We rode the night train from Oruro and went on by bus to La Paz, where the altitude hit us.", "La Paz", "BO"),
+    ("Après deux jours à Rouen, nous avons pris le train du Havre jusqu'à Paris.", "Havre", "FR"),
+    ("The Amtrak train from Chicago stopped at La Crosse before crossing the river into Minnesota.", "La Crosse", "US"),
+])
+def test_a_name_with_its_article_is_found_whole(gaz, text, name, country):
+    ex, by_text = places(text, gaz)
+    hit = [r for r in ex.resolved if name in r.mention.text]
+    assert hit and all(r.place.country == country for r in hit)
+    assert all(r.place.name.startswith(("La ", "Le ")) for r in hit)

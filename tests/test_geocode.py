@@ -18,6 +18,33 @@ def test_query_forms_strip_prepositions_and_descriptors():
     assert ("amur", "region") in query_forms("Amur Oblast")
 
 
+def test_query_forms_keep_an_article_that_is_part_of_the_name():
+    assert query_forms("La Paz") == [("la paz", None), ("paz", None)]
+    assert query_forms("de La Paz") == [("la paz", None), ("paz", None)]
+    assert query_forms("du Havre")[0] == ("le havre", None)  # French "du" = "de le"
+    assert query_forms("à Paris") == [("paris", None)]
+
+
+# A capitalised article belongs to the name: these were once read without it ("Des Moines" unknown,
+# "Le Havre" the town of Havre in Montana, "La Paz" the Mexican one in a story about Bolivia).
+@pytest.mark.parametrize("name, country, lat, lon", [
+    ("La Paz", "BO", -16.50, -68.15), ("Le Havre", "FR", 49.49, 0.11), ("du Havre", "FR", 49.49, 0.11),
+    ("La Rochelle", "FR", 46.16, -1.15), ("Le Mans", "FR", 48.00, 0.20), ("La Plata", "AR", -34.92, -57.95),
+    ("Des Moines", "US", 41.60, -93.61), ("La Crosse", "US", 43.80, -91.24), ("The Hague", "NL", 52.08, 4.30),
+    ("L'Aquila", "IT", 42.35, 13.40), ("La Havane", "CU", 23.13, -82.38),
+])
+def test_names_that_begin_with_an_article(gaz, name, country, lat, lon):
+    p = gaz.geocode(name, strict=False).place
+    assert p.country == country
+    assert distance_km(p.lat, p.lon, lat, lon) < 25
+
+
+def test_an_article_before_a_name_that_has_none_is_dropped(gaz):
+    # "the Urals" is not a name of its own: the bare word is still the whole name
+    p = gaz.geocode("de l'Amour", strict=False)
+    assert p.place.country == "RU" and p.candidates[0].why[0] == "whole name"
+
+
 def test_vostochny_is_the_cosmodrome_in_amur(gaz):
     for text, kw in [("cosmodrome de Vostochny", {}), ("Vostochny", {"near": "Amur Oblast"})]:
         g = gaz.geocode(text, **kw)

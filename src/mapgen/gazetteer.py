@@ -100,6 +100,9 @@ _APOSTROPHE = re.compile(r"[\u2019\u2018'`ʼ]")
 _PUNCT = re.compile(r"[^\w\s]")
 _LEADING_WORDS = re.compile(r"^(?:(?:à|au|aux|en|de|du|des|d['’]|l['’]|la|le|les|in|at|to|from|the|of|via)\s*)+",
                             re.IGNORECASE)
+_LEADING_WORD = re.compile(r"(à|au|aux|en|de|du|des|d['’]|l['’]|la|le|les|in|at|to|from|the|of|via)(?:\s+|(?<=['’]))",
+                           re.IGNORECASE)
+_CONTRACTED = {"du": "le", "au": "le", "aux": "les", "des": "les"}  # French "of the", "to the": "du Havre"
 _DOTTED = re.compile(r"(?:\w\.)+\w?")
 _DOTTED_WORD = re.compile(r"^[A-Z][a-z]{1,4}\.$")  # "Calif.", "Ore."
 _CAPS = re.compile(r"^(?:[A-Z]\.?){2,6}$")  # "US", "U.S.", "DPRK"
@@ -182,6 +185,8 @@ def query_forms(text: str) -> list[tuple[str, str | None]]:
 
     "cosmodrome de Vostochny" -> [("cosmodrome de vostochny", None), ("vostochny", "spaceport")]
     "de l'Amour" -> [("amour", None)]
+    "La Paz", "de La Paz" -> [("la paz", None), ("paz", None)]: a capitalised article is part of the name
+    "du Havre" -> [("le havre", None), ("havre", None)]: French "du"/"au" hold the name's own "le"
     """
     key = name_key(text)
     while True:
@@ -189,12 +194,30 @@ def query_forms(text: str) -> list[tuple[str, str | None]]:
         if stripped == key or not stripped:
             break
         key = stripped
-    forms = [(key, None)]
+    forms = [(whole, None) for whole in _with_article(text.strip(), key)]
+    forms.append((key, None))
     for rx in (_DESCRIPTOR_FIRST, _DESCRIPTOR_LAST):
         m = rx.match(key)
         if m and m.group("kind") in KIND_WORDS:
             forms.append((m.group("name"), KIND_WORDS[m.group("kind")]))
     return forms
+
+
+def _with_article(text: str, bare: str) -> list[str]:
+    """The keys of `text` that keep a leading article, to try before `bare` (the name without it): "Des Moines",
+    "Le Havre", "The Hague" are names of their own, "Moines" and "Havre" other places."""
+    words, at = [], 0
+    while (m := _LEADING_WORD.match(text, at)) and m.end() < len(text):
+        words.append(m)
+        at = m.end()
+    if not words:
+        return []
+    for w in words:
+        if w.group(0)[:1].isupper():  # the first capitalised word starts the name
+            whole = name_key(text[w.start():])
+            return [whole] if whole != bare else []
+    article = _CONTRACTED.get(words[-1].group(1).casefold())
+    return [f"{article} {bare}"] if article else []
 
 
 def importance(p: Place) -> float:
@@ -399,9 +422,12 @@ class Gazetteer:
                 hits = [(p, f) for p, f in hits if not f & ABBREVIATION]
             if not text.rstrip().endswith("."):
                 hits = [(p, f) for p, f in hits if not f & DOTTED]
+            # the first of the forms that read the words as they stand ("La Paz", else "Paz") to find a place
+            # is the whole name; one a descriptor gives ("Vostochny" of "cosmodrome de Vostochny") is not
+            whole = form_kind is None and not found
             for p, _ in hits:
                 if p.id not in found:
-                    found[p.id] = (p, ["whole name" if i == 0 else f"name {key!r}"])
+                    found[p.id] = (p, ["whole name" if i == 0 or whole else f"name {key!r}"])
         if loose:
             # transliterations no alternate name lists ("Zamyn-Üüd" for "Zamiin Uud", "Čita" for "Chita"),
             # as candidates even when the spelling names another place exactly: the context may prefer them
