@@ -644,6 +644,19 @@ def test_a_capitalised_function_word_is_no_town(gaz, code, text, name):
     assert checked, "no function word was looked up: the example tests nothing"
 
 
+@pytest.mark.parametrize("code, text, name", [
+    ("fr", "Nous avons quitté Samarcande au petit matin. Durant cette journée, il a fait très chaud.", "Durant"),
+    ("fr", "Le train est parti de Tachkent. Durant le trajet, nous avons dormi.", "Durant"),
+    ("fr", "Notre train a quitté Boukhara à l'aube. Durant tout le voyage, nous avons déjeuné dans le wagon.", "Durant"),
+    ("en", "We left Leeds on the morning train. Along the way, nobody spoke.", "Along"),
+])
+def test_a_function_word_does_not_make_up_the_second_end(gaz, code, text, name):
+    # only one town is cued; a preposition opening a sentence is not taken to make up the journey's two ends
+    got = stops(gaz, text)
+    assert name not in got, got
+    assert any(r.mention.text == name for r in extract(text, gaz).resolved), "the word was not looked up"
+
+
 @pytest.mark.parametrize("text, last", [
     ("Le train de nuit a quitté Paris et, après l'Allemagne, nous sommes arrivés à Vienne, en Autriche, le matin.",
      "Vienna"),

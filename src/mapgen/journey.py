@@ -314,6 +314,8 @@ def mention_score(rd, p: Place, m: Mention) -> tuple[float, bool]:
         score -= 1.0  # spaCy reads a person ("Cooper", "Laurent"); see bench/entities.py
     if rd.common and p.kind == "city" and p.population < PERSON_TOWN and " " not in m.text:
         score -= 2.0  # a capitalised word the parse reads as a noun, verb or adjective: "Prix", "Avez-vous"
+        if rd.function_word:
+            score -= 2.0  # "Durant cette journée": a preposition, not even the second end of a journey
     if rd.determiner and p.kind == "city" and not m.text[:1].islower() and not rd.station and \
             not any(kind for _, kind in query_forms(m.text)):  # "the Cancún station", "the town of Katherine"
         score -= 1.5  # "crossed the Tumen", "vers le Tessin": a river, a region, a train, not the town

@@ -61,6 +61,7 @@ class Reading:
     entity: str = ""  # spaCy's entity label over the mention
     person: bool = False  # spaCy reads the name as a person's ("Cooper", "Laurent")
     common: bool = False  # one word opening a sentence that the parse reads as a common word ("Prix", "Avez")
+    function_word: bool = False  # only words of the language's stop list ("Là-bas", "Durant"): never a name
     leg_start: bool = False  # the first end of a leg written out ("Zurich-Amsterdam", "Tomsk -> Iurga")
     final: bool = False  # named as the journey's destination ("à destination de Ngaoundéré", "destination: Perth")
     cues: tuple[str, ...] = ()
@@ -615,6 +616,7 @@ class Reader:
                 root.pos_ in ("VERB", "AUX", "ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ")
                 or root.pos_ == "ADJ" and entity not in self.place_labels)  # not NOUN: "Jasper to Prince Rupert"
                 or function_words(self.code, root.text)),  # "Là-bas": no name, whatever the gazetteer holds
+            function_word=len(span) == 1 and function_words(self.code, root.text),
             cues=tuple(words + cues),
         )
 
