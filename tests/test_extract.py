@@ -408,3 +408,15 @@ def test_a_name_with_its_article_is_found_whole(gaz, text, name, country):
     hit = [r for r in ex.resolved if name in r.mention.text]
     assert hit and all(r.place.country == country for r in hit)
     assert all(r.place.name.startswith(("La ", "Le ")) for r in hit)
+
+
+@pytest.mark.parametrize("text, word, country, lat, lon", [
+    ("The line climbs through the Welsh hills before it reaches Holyhead.", "Welsh", "GB", 52.4, -3.9),
+    ("Our train ran past Cornish fishing villages all the way to Penzance.", "Cornish", "GB", 50.4, -4.9),
+    ("A Manx ferry waited at the quay when the boat train reached Heysham.", "Manx", "IM", 54.2, -4.5),
+])
+def test_demonyms_of_nations_and_counties(gaz, text, word, country, lat, lon):
+    # not the small US towns called Welsh (Louisiana) and Cornish (Maine)
+    ex, by_text = places(text, gaz)
+    p = by_text[word].place
+    assert p.country == country and distance_km(p.lat, p.lon, lat, lon) < 120
