@@ -245,3 +245,11 @@ def test_termini_by_their_common_names(gaz, name, station, lat, lon):
     assert (g.place.name, g.place.kind) == (station, "station")
     assert distance_km(g.place.lat, g.place.lon, lat, lon) < 0.5
     assert gaz.geocode("Austerlitz").place.country == "NL"  # the bare name is still the village
+
+
+@pytest.mark.parametrize("name, lat, lon", [
+    ("Shinagawa station", 35.63, 139.74), ("Shin-Osaka", 34.73, 135.50), ("Hakata station", 33.59, 130.42),
+])
+def test_shinkansen_stations_named_apart_from_their_towns(gaz, name, lat, lon):
+    p = gaz.geocode(name, strict=False).place
+    assert p.kind == "station" and distance_km(p.lat, p.lon, lat, lon) < 2
