@@ -192,13 +192,17 @@ def pipeline(code: str):
 @functools.cache
 def stop_words(code: str) -> frozenset[str]:
     """spaCy's stop-word list of a language (function words: "là", "bas", "down", "there"); the French
-    pipeline's private language class above does not carry it, so it is read from spaCy's own module."""
-    import importlib
+    pipeline's private language class above does not carry it, so it is read from spaCy's own module: run
+    alone, since importing it through its package compiles the French tokenizer exceptions (seconds)."""
+    import importlib.util
 
-    try:
-        return frozenset(importlib.import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS)
-    except ImportError:
+    spec = importlib.util.find_spec("spacy")
+    path = Path(spec.origin).parent / "lang" / code / "stop_words.py" if spec and spec.origin else None
+    if path is None or not path.is_file():
         return frozenset()
+    module = importlib.util.module_from_spec(importlib.util.spec_from_file_location(f"_mapgen_stop_words_{code}", path))
+    module.__spec__.loader.exec_module(module)
+    return frozenset(module.STOP_WORDS)
 
 
 def function_words(code: str, text: str) -> bool:
