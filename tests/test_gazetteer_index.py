@@ -43,6 +43,10 @@ def write_small_input(folder):
         "id,name,alternatenames,lat,lon,country,kind,population,same_as,source\n"
         "fr-demonym,français,française|French,,,,demonym,,country:FR,ours\n"
         "fourviere,Fourvière,,45.7623,4.8225,FR,landmark,0,,ours\n", encoding="utf-8")
+    (folder / gz.REGIONS).write_text(
+        "id,name,alternatenames,lat,lon,country,kind,population,same_as,members,source\n"
+        "lyonnais,Lyonnais,,45.8,4.6,FR,region,400000,,,ours\n"
+        "lugdunum,Lugdunum,,,,FR,region,,geonames:2996944,,ours\n", encoding="utf-8")
     stations = [("trainline:4916", "Paris", "48.85341", "2.3488", "FR", "11", "geonames:2988507", "", "tl", "Paris"),
                 ("trainline:4676", "Lyon Part-Dieu", "45.760559", "4.859355", "FR", "84", "geonames:2996944", "1",
                  "trainline-eu/stations (id 4676), ODbL", "Lyon Part-Dieu|Lione Part-Dieu")]
@@ -68,6 +72,8 @@ def test_index_builds_from_small_input_into_empty_folder(tmp_path):
     g = Gazetteer(out)
     assert [p.id for p in g.lookup("paris")] == ["geonames:2988507"]  # the station "Paris" does not take the name
     assert [p.kind for p in g.lookup("lyon part dieu")] == ["station"]
+    assert [p.id for p in g.lookup("lyonnais")] == ["region:lyonnais"]  # geo/gazetteer/regions.csv
+    assert [p.id for p in g.lookup("lugdunum")] == ["geonames:2996944"]  # a name for a place of the image
     assert [p.id for p in g.lookup("lione part dieu")] == ["trainline:4676"]
     assert g.town_of("trainline:4676").name == "Lyon"
     assert [(p.id, f) for p, f in g.lookup_flags("french")] == [("country:FR", gz.ADJECTIVE)]

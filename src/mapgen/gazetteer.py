@@ -691,6 +691,7 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 PREPARED = "prepared.sqlite.gz"  # in geo/gazetteer/: the merged places and their keys, by the tool above
 STATIONS = "trainline_stations.tsv.gz"  # trainline-eu/stations, ODbL (see geo/SOURCES.md)
 SMALL_PLACES = "small_places.tsv.gz"  # stations and villages cities500 lacks (tools/prepare_small_places.py)
+REGIONS = "regions.csv"  # English and French names of regions, ranges and deserts (tools/prepare_regions.py)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 TABLES = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
@@ -731,7 +732,7 @@ def key_rules_fingerprint() -> str:
 
 
 def _inputs(folder: Path | None = None) -> list[Path]:
-    names = ("prepared.json", STATIONS, "overlay.csv", SMALL_PLACES)  # prepared.json: the image's checksum
+    names = ("prepared.json", STATIONS, "overlay.csv", SMALL_PLACES, REGIONS)  # prepared.json: the image's checksum
     return [folder / n for n in names] if folder else [data.geo_file("gazetteer", n) for n in names]
 
 
@@ -863,10 +864,10 @@ def build_index(path: Path, fingerprint: str = "", folder: Path | None = None) -
     """A fresh SQLite index at `path`: a copy of the prepared places and names (`folder`, default
     geo/gazetteer/) plus the overlay and the stations. Written to a temporary file renamed into place, so a
     killed or failed build leaves no partial index; the meta table records the inputs."""
-    prepared_json, stations, overlay, small = _inputs(folder)
+    prepared_json, stations, overlay, small, regions = _inputs(folder)
     folder = prepared_json.parent
     image = folder / PREPARED
-    for p in (image, prepared_json, stations, overlay, small):
+    for p in (image, prepared_json, stations, overlay, small, regions):
         if not p.is_file():
             raise DataError("embedded data file is missing", where=str(p))
     try:
@@ -891,6 +892,7 @@ def build_index(path: Path, fingerprint: str = "", folder: Path | None = None) -
         db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
         progress.step("overlay and stations")
         _add_overlay(db, overlay)
+        _add_overlay(db, regions, prefix="region")
         _add_stations(db, stations)
         _add_overlay(db, overlay, stations=True)  # names for stations ("gare d'Austerlitz")
         _add_small_places(db, small)  # last: under the names nothing above has
@@ -955,11 +957,12 @@ def _insert_names(db: sqlite3.Connection, rows: list[tuple[str, int, int]]) -> N
                    [(loose_key(k), r) for k, r, f in rows if f == 0 and len(k) >= 4])
 
 
-def _add_overlay(db: sqlite3.Connection, path: Path, *, stations: bool = False) -> None:
+def _add_overlay(db: sqlite3.Connection, path: Path, *, stations: bool = False, prefix: str = "overlay") -> None:
     """The curated rows of geo/gazetteer/overlay.csv: places of their own, or names (`same_as`) for a
     place by id or for a region by its Natural Earth admin-1 code. Names for a railway station
     (`same_as` = "trainline:<id>": the common names of a city's termini, "gare d'Austerlitz", "Kazansky
-    station") go in once the stations are in (`stations=True`), and only those."""
+    station") go in once the stations are in (`stations=True`), and only those. geo/gazetteer/regions.csv
+    has the same columns (`prefix` "region": its places are not ranked up as curated landmarks are)."""
     with open(path, newline="", encoding="utf-8") as f:
         for i, row in enumerate(csv.DictReader(f), start=2):
             if not row.get("source"):
@@ -976,7 +979,7 @@ def _add_overlay(db: sqlite3.Connection, path: Path, *, stations: bool = False) 
                 _insert_names(db, [(k, target, f) for k, f in name_rows(names, flags).items()])
                 continue
             place = Place(
-                id=f"overlay:{row['id']}", name=row["name"], lat=float(row["lat"]), lon=float(row["lon"]),
+                id=f"{prefix}:{row['id']}", name=row["name"], lat=float(row["lat"]), lon=float(row["lon"]),
                 country=row["country"], kind=row["kind"], population=int(row["population"] or 0),
                 source=row["source"],
             )
