@@ -34,7 +34,7 @@ def gaz():
     ("Tibet", 31.5, 88.0, 300), ("Kashmir", 34.0, 74.8, 300), ("Gobi", 43.0, 105.0, 300),
     ("Manchuria", 45.0, 126.0, 400), ("Xinjiang", 41.5, 85.0, 400), ("Inner Mongolia", 43.5, 114.0, 400),
     ("Rockies", 45.0, -111.0, 600), ("Patagonia", -45.0, -69.0, 600), ("Outback", -25.0, 134.0, 600),
-    ("Amazon", -4.0, -62.0, 800), ("Andes", -20.0, -67.0, 800), ("Siberia", 60.0, 100.0, 800),
+    ("Amazonia", -4.0, -62.0, 800), ("Amazon rainforest", -4.0, -62.0, 800), ("Andes", -20.0, -67.0, 800), ("Siberia", 60.0, 100.0, 800),
     ("Sahara", 23.0, 13.0, 1000),
 ])
 def test_regions_by_their_english_and_french_names(gaz, name, lat, lon, km):
@@ -49,6 +49,11 @@ def test_regions_by_their_english_and_french_names(gaz, name, lat, lon, km):
 def test_big_cities_named_like_regions_stay_cities(gaz, name, country):
     p = gaz.geocode(name, strict=False).place
     assert (p.kind, p.country) == ("city", country)
+
+
+def test_amazon_alone_is_not_the_basin(gaz):
+    # in the news "Amazon" is mostly the company: the basin goes by its longer names only
+    assert all(p.kind != "area" for p in gaz.lookup("amazon"))
 
 
 def test_regions_in_running_text(gaz):
