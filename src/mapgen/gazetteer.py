@@ -12,13 +12,15 @@ Sources, all embedded (no network):
     the names no other place has ("Milano Centrale", "Wien Hauptbahnhof");
   * the curated overlay geo/gazetteer/overlay.csv (border stations, the cosmodrome, landmarks, abbreviations
     and demonyms), one source per row;
+  * regions, ranges and deserts by their English and French names (geo/gazetteer/regions.csv: "Bavaria",
+    "Bretagne", "Alps"), in the overlay's columns, points from Natural Earth (tools/prepare_regions.py);
   * small places cities500 lacks (geo/gazetteer/small_places.tsv.gz: Indian Railways stations, CC0; communes of
     France near railway track, Licence Ouverte), towns of population 0 under the names no other place has,
     and only where the text gives them context (`Context.supports`).
 
-tools/prepare_gazetteer.py merges all but the last three into geo/gazetteer/prepared.sqlite.gz; on first use
+tools/prepare_gazetteer.py merges all but the last four into geo/gazetteer/prepared.sqlite.gz; on first use
 that is copied into an SQLite index in the user cache folder (keyed by the inputs' hashes) with the
-stations, the overlay and the small places added, so a lookup is a few indexed queries.
+stations, the overlay, the regions and the small places added, so a lookup is a few indexed queries.
 """
 from __future__ import annotations
 
