@@ -16,7 +16,7 @@ geo/labels/ne_10m_marine_labels.json (seas) and the staged trainline_stations_eu
   geo/gazetteer/prepared.json              counts, versions, checksums, and the fingerprint of the key rules
 
 The merge rules are the ones the index has always used (see geo/SOURCES.md, "The gazetteer index"); at run
-time `mapgen.gazetteer.build_index` copies the prepared tables and adds geo/gazetteer/overlay.csv, regions.csv and the
+time `mapgen.gazetteer.build_index` copies the prepared tables and adds geo/gazetteer/overlay.csv and the
 stations.
 """
 from __future__ import annotations
