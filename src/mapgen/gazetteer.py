@@ -100,10 +100,9 @@ _DESCRIPTOR_LAST = re.compile(r"^(?P<name>.+?)\s+(?P<kind>\w+)$")
 _CODE = re.compile(r"^[A-Z]{2,4}$")  # IATA/ICAO-like codes among GeoNames alternate names
 _APOSTROPHE = re.compile(r"[\u2019\u2018'`ʼ]")
 _PUNCT = re.compile(r"[^\w\s]")
-_LEADING_WORDS = re.compile(r"^(?:(?:à|au|aux|en|de|du|des|d['’]|l['’]|la|le|les|in|at|to|from|the|of|via)\s*)+",
-                            re.IGNORECASE)
-_LEADING_WORD = re.compile(r"(à|au|aux|en|de|du|des|d['’]|l['’]|la|le|les|in|at|to|from|the|of|via)(?:\s+|(?<=['’]))",
-                           re.IGNORECASE)
+_ARTICLES = r"à|au|aux|en|de|du|des|d['’]|l['’]|la|le|les|in|at|to|from|the|of|via"  # before a name, as written
+_LEADING_WORDS = re.compile(rf"^(?:(?:{_ARTICLES})\s*)+", re.IGNORECASE)
+_LEADING_WORD = re.compile(rf"({_ARTICLES})(?:\s+|(?<=['’]))", re.IGNORECASE)  # one of them, in _with_article
 _CONTRACTED = {"du": "le", "au": "le", "aux": "les", "des": "les"}  # French "of the", "to the": "du Havre"
 _DOTTED = re.compile(r"(?:\w\.)+\w?")
 _DOTTED_WORD = re.compile(r"^[A-Z][a-z]{1,4}\.$")  # "Calif.", "Ore."

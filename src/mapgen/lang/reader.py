@@ -603,6 +603,7 @@ class Reader:
             if flag:
                 words.append(name)
         words.append(f"traveller {traveller}")
+        function_word = len(span) == 1 and function_words(self.code, root.text)
         return Reading(
             role=role, governor=(event.lemma_ or event.lower_) if event is not None else "", travel=travel,
             sentence_travel=sentence_travel, traveller=traveller, negated=negated, modal=modal,
@@ -615,8 +616,8 @@ class Reader:
             common=len(span) == 1 and (self._opens_sentence(root) and (
                 root.pos_ in ("VERB", "AUX", "ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ")
                 or root.pos_ == "ADJ" and entity not in self.place_labels)  # not NOUN: "Jasper to Prince Rupert"
-                or function_words(self.code, root.text)),  # "Là-bas": no name, whatever the gazetteer holds
-            function_word=len(span) == 1 and function_words(self.code, root.text),
+                or function_word),  # "Là-bas": no name, whatever the gazetteer holds
+            function_word=function_word,
             cues=tuple(words + cues),
         )
 
