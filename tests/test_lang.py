@@ -785,3 +785,32 @@ def test_stop_words_do_not_import_the_french_tokenizer_exceptions():
             "print('spacy.lang.fr.tokenizer_exceptions' in sys.modules, 'spacy.lang.fr' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("sentence, name, role", [
+    # « de » after a common noun is "of": the place is where the noun is, and the noun's own attachment says
+    # what the journey did there (it is not "from"), unless the noun keeps its own sense (train, gare, nord)
+    ("Au matin, nous repartons de l'auberge de jeunesse de Lucerne vers Milan.", "Lucerne", "depart"),
+    ("Le convoi a longé le parc national de Kruger avant la frontière.", "Kruger", "via"),
+    ("Nous avons visité le musée de Dijon avant de reprendre la route.", "Dijon", "object"),
+    ("Nous avons dîné dans un restaurant de Tomsk.", "Tomsk", "at"),
+    ("Le soir, nous dormons dans un hôtel de Kazan.", "Kazan", "stop"),
+    ("Le train de Moscou est arrivé avec une heure de retard.", "Moscou", "depart"),
+    ("Nous avons dormi au nord de Rouen.", "Rouen", "locate"),
+])
+def test_a_place_completing_a_noun_takes_the_noun_s_attachment(sentence, name, role):
+    rd = read("fr", sentence, name)
+    assert rd.role == role, rd.cues
+
+
+@pytest.mark.parametrize("text, unlikely", [
+    # a place the parse hangs on no verb of its own shares the mood of the places in its sentence that have
+    # one: here a service to be extended, so the connection named beside it is no stop either
+    ("We rode the night train from Brussels to Berlin via Amsterdam. It is also handy for Dutch riders because "
+     "it meets the ICE from Utrecht, and will soon extend its service to Dresden and Prague.", {"Utrecht"}),
+    ("We rode the night train from Paris to Vienna via Munich. It is also good for Alsatians because it meets "
+     "the TER from Colmar, and will soon extend its service to Budapest.", {"Colmar", "Budapest"}),
+])
+def test_a_place_with_no_verb_of_its_own_shares_its_sentence_s_mood(gaz, text, unlikely):
+    got = stops(gaz, text)
+    assert not unlikely & set(got) and len(got) == 3, got

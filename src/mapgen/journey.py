@@ -110,6 +110,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     crossed: dict[str, Crossing] = {}  # countries the journey crossed, by what the article says
     finals: set[str] = set()  # places named as the journey's destination ("à destination de Ngaoundéré")
     demonyms = _among_demonyms(ex)
+    mood = _sentence_mood(ex)
     for r in ex.resolved:
         if r.mention.adjective or r.mention.organisation or r.mention.start in demonyms:
             continue  # a demonym; a place named inside an office's or organisation's name ("Irkutsk City Council")
@@ -117,6 +118,8 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         r = _as_town(r, rd)
         m, p = r.mention, r.place
         score, departure = mention_score(rd, p, m)
+        if rd.role == "none" and not (rd.unreal or rd.uncertain) and m.sentence in mood:
+            score += mood[m.sentence]  # "a loop that would link Abidjan (and Cotonou, Lomé)": the list shares it
         k = index.get(m.sentence, -1)
         if rd.role in ("at", "none", "object") and not rd.travel and not rd.sentence_travel and k >= 0 and any(
                 0 <= k + d < len(sentences) and travelling[k + d] and
@@ -236,6 +239,26 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
             why = "weak travel cue, and off the way between the clearly cued stops"
         skipped.append(Skipped(r.place, why, r))
     return Journey(out, skipped, transit)
+
+
+def _sentence_mood(ex: Extraction) -> dict:
+    """Sentences where a place with a role of its own is told as not travelled (UNREAL) or only possibly
+    (UNCERTAIN), and no place with a role is told as travelled: a place the parse hangs nowhere in them shares
+    that mood ("une boucle qui relierait Abidjan (... Cotonou et Lomé ...)")."""
+    moods: dict = {}
+    real: set = set()
+    for r in ex.resolved:
+        rd = ex.reading(r.mention)
+        if rd.role == "none":
+            continue
+        s = r.mention.sentence
+        if rd.unreal:
+            moods[s] = min(moods.get(s, 0.0), UNREAL)
+        elif rd.uncertain:
+            moods[s] = min(moods.get(s, 0.0), UNCERTAIN)
+        elif rd.role in ("depart", "arrive", "stop", "dest", "via", "ends"):
+            real.add(s)
+    return {s: v for s, v in moods.items() if s not in real}
 
 
 def _among_demonyms(ex: Extraction) -> set[int]:

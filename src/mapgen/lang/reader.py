@@ -31,6 +31,9 @@ MOTION = ("depart", "arrive", "stop", "pass", "travel")
 JOURNEY_NOUNS = ("journey", "vehicle", "station")
 MODES = (("mode_road", "road"), ("mode_air", "air"), ("mode_sea", "sea"), ("mode_rail", "rail"))
 CLIMB = 8  # words climbed at most from a place to its verb
+# nouns whose "de <place>" keeps its own sense (from, to, where people come from): not climbed over
+NOUN_OWN_SENSE = frozenset({"journey", "vehicle", "depart", "arrive", "stop", "pass", "station", "destination_word",
+                            "people", "home", "passengers", "infrastructure", "naming", "feature", "person_role"})
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,7 @@ class Reader:
         self.conj, self.appos = lab("conjunct"), lab("apposition")
         self.compound, self.poss = lab("compound"), lab("possessive")
         self.relcl = lab("relative_clause")
+        self.nmod = lab("noun_modifier")
         ents = self.data.entities
         self.place_labels = frozenset(ents.get("places", ()))
         self.people_labels = frozenset(ents.get("people", ()))
@@ -237,6 +241,7 @@ class Reader:
         attribute = False  # the name qualifies a noun ("Pullman service", "the Moscow line"): no place visited
         conjunct = False  # a later member of a list ("Dresden and Prague"): it shares the first one's attachment
         route_of = None  # a journey or train the name is set beside ("le trajet Vladivostok Moscou")
+        completes = False  # the name completes a common noun ("l'auberge de Zurich"): the noun's attachment counts
         for _ in range(CLIMB):
             if node.head.i == node.i:
                 break
@@ -253,6 +258,16 @@ class Reader:
                 # "a town called Ella", "un village nommé Haputale", "a hamlet known as Ohakune": the place is
                 # the noun it names, and hangs where that noun hangs
                 node = namer.head
+                continue
+            if node.dep_ in self.nmod and node.head.pos_ == "NOUN" and node.head.i not in inside and \
+                    not kinds[node.head.i] & NOUN_OWN_SENSE and not self._locating(node.head, kinds) and any(
+                    c.dep_ in self.case and "prep_of" in kinds[c.i] for c in node.children):
+                # "l'auberge de jeunesse de Zurich", "le parc national de Jasper": the place is where the noun
+                # is, and the noun's own attachment says what the journey did there ("de" is "of" here, not
+                # "from"); not "le train de Moscou", "la gare de Lyon", "au nord de Lyon"
+                path.append(node.head)
+                node = node.head
+                completes = True
                 continue
             if node.dep_ in self.compound | self.poss and node.head.i not in inside:
                 head = node.head
@@ -274,7 +289,7 @@ class Reader:
             up = prep.head
             while up.pos_ in ("ADP", "ADV", "PART") and up.head.i != up.i and not kinds[up.i] & set(MOTION):
                 up = up.head  # "up to", "back to", "instead of"
-        if prep is None:  # a preposition the parse hung elsewhere: the word just before the name
+        if prep is None and not completes:  # a preposition the parse hung elsewhere: the word just before the name
             k = span.start - 1
             while k >= sent.start and doc[k].pos_ == "DET":
                 k -= 1
