@@ -814,3 +814,18 @@ def test_a_place_completing_a_noun_takes_the_noun_s_attachment(sentence, name, r
 def test_a_place_with_no_verb_of_its_own_shares_its_sentence_s_mood(gaz, text, unlikely):
     got = stops(gaz, text)
     assert not unlikely & set(got) and len(got) == 3, got
+
+
+@pytest.mark.parametrize("sentence, name, role", [
+    # « entre » before one place is the verb (enters), not "between": an arrival, not an end of a line
+    ("Vers midi, le train entre en gare de Dijon sous la pluie.", "gare de Dijon", "arrive"),
+    ("Le convoi entre dans Oulan-Bator au petit matin.", "Oulan-Bator", "arrive"),
+    ("Le train circule entre Lyon et Genève depuis dimanche.", "Lyon", "ends"),
+    # a travel verb right before the place counts whatever the tagger made of it (here a conjunction)
+    ("À 13 h 42, le train officiel quitte Bayeux.", "Bayeux", "depart"),
+    ("À 7 h 10, le train régional quitte Quimper.", "Quimper", "depart"),
+    ("À 6 h, le convoi présidentiel quitte Lille.", "Lille", "depart"),
+])
+def test_a_verb_the_tagger_misreads_is_still_the_verb(sentence, name, role):
+    rd = read("fr", sentence, name)
+    assert rd.role == role, rd.cues

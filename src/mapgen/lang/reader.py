@@ -505,6 +505,13 @@ class Reader:
             cues.append("subject of a passive")
         elif rel == "subject":
             role = "subject"
+        elif "between" in preps and prep is not None and not self._paired(root, inside, conjunct) and \
+                kinds[prep.i] & {"depart", "arrive", "stop", "pass"}:
+            # a "between" with one place only is the verb spelled like it: « le train entre en gare de Briançon »
+            role = next(r for k, r in (("arrive", "arrive"), ("depart", "depart"), ("stop", "stop"), ("pass", "via"))
+                        if k in kinds[prep.i])
+            travel = True
+            cues.append(f"'{prep.text}' with one place: the verb")
         elif "between" in preps:
             role = "ends" if travel else "at"  # "the 2,775 miles between Vancouver and Toronto"
         elif "near" in preps or (path and self._locating(path[0], kinds) and (not preps or preps & {"of", "from"})) \
@@ -554,7 +561,8 @@ class Reader:
             for kind, r in (("depart", "depart"), ("arrive", "arrive"), ("stop", "stop"), ("pass", "via")):
                 if role == "dest":
                     break
-                if kind in near_kind and doc[k].pos_ in ("VERB", "NOUN", "AUX"):
+                # any part of speech: the tagger may misread the verb (« le train quitte Bayeux »: SCONJ)
+                if kind in near_kind and doc[k].pos_ not in ("PROPN", "NUM"):
                     role = r
                     travel = True
                     cues.append(f"after '{doc[k].text}'")
@@ -688,6 +696,10 @@ class Reader:
                 return True
         k = span.start - 1
         return k >= 1 and doc[k].text == "," and bool(kinds[k - 1] & {"person_role"})
+
+    def _paired(self, root, inside, conjunct: bool) -> bool:
+        """Is the place one of two or more joined ("between Vancouver and Toronto")?"""
+        return conjunct or any(c.dep_ in self.conj and c.i not in inside for c in root.subtree)
 
     @staticmethod
     def _locating(noun, kinds) -> bool:
