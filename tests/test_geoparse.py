@@ -61,6 +61,23 @@ def test_unknown_name_is_placed_in_the_place_the_text_puts_it_in(gaz):
         assert r.geocode.candidates[0].why[0].startswith("unknown name; in ")
 
 
+def test_unknown_name_is_placed_where_its_sentence_puts_it(gaz):
+    # the focus is Seattle; the gallery is on a street in Portland, the depot is one of a list (no locative)
+    text = ("Seattle voters backed the plan. Seattle will vote again in May, Seattle officials said. "
+            "The Wexmoor Gallery is opening on Brindle Street in Portland, Oregon next month. "
+            "Bids came from Harrowgate Foods, Pellmoor Depot and a mill in Spokane. "
+            "She moved from Tillsbury to live in Boise.")
+    got = placed(text, ["Wexmoor Gallery", "Brindle Street", "Harrowgate Foods", "Tillsbury"], gaz)
+    for name in ("Wexmoor Gallery", "Brindle Street"):
+        r = got[name]
+        assert distance_km(r.place.lat, r.place.lon, 45.52, -122.68) < 30  # Portland, 230 km from Seattle
+        assert r.geocode.candidates[0].why[0].startswith("unknown name; in Portland")
+    assert "named later in its sentence" in got["Wexmoor Gallery"].geocode.candidates[0].why[0]
+    for name in ("Harrowgate Foods", "Tillsbury"):  # a list, and a place of its own: the focus
+        r = got[name]
+        assert distance_km(r.place.lat, r.place.lon, 47.61, -122.33) < 30
+
+
 def test_a_town_inside_an_unknown_name_far_from_everything_else_gives_way_to_the_focus(gaz):
     # "Plantation" is a town in Florida; the article is about New Orleans' streets
     text = ("The avenue marked the lower limit of the Delacroix Plantation. New Orleans grew along Esplanade "
