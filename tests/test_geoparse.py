@@ -388,3 +388,15 @@ def test_a_town_s_name_as_a_person_s_is_no_place(gaz, text, person):
 def test_a_place_that_speaks_or_is_gone_to_stays(gaz, text, place, last):
     found = [r.mention.start for r in extract(text, gaz).resolved if r.mention.text == place]
     assert found == [text.rindex(place) if last else text.index(place)]
+
+
+def test_a_town_the_gazetteer_lacks_in_its_region_s_country_is_placed_in_the_region(gaz):
+    # the gazetteer has Salems abroad only: in the county after the comma, not Salem, Oregon
+    text = ("The festival moves from London to Salem, Cheshire, in June, and to Oakham, Rutland, in July. "
+            "Tickets sold out in London.")
+    got = placed(text, ["Salem", "Oakham"], gaz)
+    r = got["Salem"]
+    assert distance_km(r.place.lat, r.place.lon, 53.2, -2.6) < 40  # Cheshire's middle, not Salem, Oregon
+    assert "none of that name in GB" in r.geocode.candidates[0].why[0]
+    r = got["Oakham"]  # a town of Rutland the gazetteer knows stays the town
+    assert r.place.kind == "city" and distance_km(r.place.lat, r.place.lon, 52.67, -0.73) < 10

@@ -786,6 +786,13 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
                 g.place, confident, text[m.start:m.end].startswith(inner[k]),
                 any(w.casefold() in name_cues().any_org for w in m.text.split())):
             g = None  # a town inside an unknown name, far from everything else named: the focus is likelier
+        # "Rockingham, Northamptonshire" when the gazetteer has no town of that name in the region's country:
+        # in the region, not at a namesake abroad (a town beside a region of its own country may be a list)
+        holder = holders.get(k[2])
+        if fallback and local is None and g is not None and holder is not None and holder.kind == "region" \
+                and g.place.kind == "city" and k not in inner and k not in demonym \
+                and all(c.place.country != holder.country for c in g.candidates):
+            local = holder, f"none of that name in {holder.country}; in {k[2]}, named right after it"
         if local is not None:
             place, why = local
             cand = Candidate(place, 0.0, (f"unknown name; {why}",))
