@@ -5,7 +5,7 @@ import re
 import pytest
 
 from mapgen.article import Article
-from mapgen.extract import Mention, _demonym_of, extract, find_mentions, resolve
+from mapgen.extract import Mention, _demonym_of, _inner_name, extract, find_mentions, resolve
 from mapgen.gazetteer import Gazetteer, distance_km
 
 
@@ -400,3 +400,14 @@ def test_a_town_the_gazetteer_lacks_in_its_region_s_country_is_placed_in_the_reg
     assert "none of that name in GB" in r.geocode.candidates[0].why[0]
     r = got["Oakham"]  # a town of Rutland the gazetteer knows stays the town
     assert r.place.kind == "city" and distance_km(r.place.lat, r.place.lon, 52.67, -0.73) < 10
+
+
+def test_a_known_name_inside_an_unknown_one_is_the_longest(gaz):
+    # "Orleans" inside "New Orleans" is part of New Orleans, not Orléans in France; a quarter is a site
+    text = ("The New Orleans Tramway Depot was torn down in 1950. Tourists crowd the French Quarter. "
+            "New Orleans and Metairie grew along the river; New Orleans kept the depot.")
+    got = placed(text, ["New Orleans Tramway Depot", "French Quarter"], gaz)
+    for name in ("New Orleans Tramway Depot", "French Quarter"):
+        r = got[name]
+        assert distance_km(r.place.lat, r.place.lon, 29.95, -90.07) < 30, (name, r.place)  # not France
+    assert _inner_name("New Orleans Tramway Depot", gaz) == "New Orleans"  # not Orléans, whose score ties

@@ -1001,22 +1001,29 @@ def _inner_name(text: str, gazetteer: Gazetteer) -> str | None:
     from .gazetteer import importance
 
     words = [m.group() for m in _TOKEN.finditer(text)]
-    best, best_score = None, 0.0
+    best, best_score, taken = None, 0.0, []
     for n in range(len(words) - 1, 0, -1):
         for a in range(len(words) - n + 1):
             part = " ".join(words[a:a + n])
             key = name_key(part)
             if not words[a][:1].isupper() or key in STOPWORDS or key in KIND_WORDS or len(key) < 3:
                 continue
+            if any(a0 <= a and a + n <= b0 for a0, b0 in taken):
+                continue  # part of a longer known name: "Orleans" in "New Orleans Railways" is New Orleans
             # by a place's own name or its adjective ("Fire Island" is not Iceland, whose Icelandic name is
             # Ísland; "European Commission" is Europe's)
             places = [p for p, f in gazetteer.lookup_flags(key) if name_key(p.name) == key or f & ADJECTIVE]
             if not places:
                 continue
             top = max(importance(p) for p in places)
+            if top >= INNER_MIN:
+                taken.append((a, a + n))
             if top > best_score:
                 best, best_score = part, top
-    return best if best_score >= 2.35 else None  # about a town of 20,000
+    return best if best_score >= INNER_MIN else None
+
+
+INNER_MIN = 2.35  # importance of a known name inside an unknown one that places it: about a town of 20,000
 
 
 FOCUS_KM = 300.0  # tuned on GeoWebNews dev: 150 km 79.2 %, 300-500 km 80.0 %, 1000 km 79.1 %
