@@ -411,3 +411,12 @@ def test_a_known_name_inside_an_unknown_one_is_the_longest(gaz):
         r = got[name]
         assert distance_km(r.place.lat, r.place.lon, 29.95, -90.07) < 30, (name, r.place)  # not France
     assert _inner_name("New Orleans Tramway Depot", gaz) == "New Orleans"  # not Orléans, whose score ties
+
+
+def test_a_time_zone_after_a_clock_time_is_no_state(gaz):
+    text = "Passes for the Birmingham festival go on sale at 7 a.m. CT today; the stream starts at 10:30 ET."
+    got = {r.mention.text: r.place for r in extract(text, gaz, read=False).resolved}
+    assert "CT" not in got and "ET" not in got
+    assert got["Birmingham"].name == "Birmingham"  # not Derby, Connecticut, once known as Birmingham
+    got = {r.mention.text: r.place for r in extract("The band flew in from Hartford, CT.", gaz, read=False).resolved}
+    assert got["CT"].admin1 == "CT" and got["Hartford"].admin1 == "CT"

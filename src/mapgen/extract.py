@@ -547,6 +547,9 @@ def _longest_match(text: str, toks: list[Token], i: int, gazetteer: Gazetteer) -
     return best
 
 
+_CLOCK = re.compile(r"(?:\b\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?\s?m\.?|\b\d{1,2}:\d\d|\bnoon|\bmidnight)\s*$", re.I)
+
+
 def _maybe_adjective(t: Token) -> bool:
     return not t.cap and len(t.text) >= 4
 
@@ -585,6 +588,8 @@ def _accept(text: str, toks: list[Token], i: int, j: int, key: str, gazetteer: G
         return None
     if i == j and dot and key in name_cues().abbreviations:
         return None  # "Sen. Smith", "Gen. Petraeus", "Jan. 5": a title or a month, not Sen or Jan
+    if i == j and upper and _CLOCK.search(text, max(0, span[0].start - 16), span[0].start):
+        return None  # "7 a.m. CT", "10:30 ET": a time zone, not Connecticut
     if i == j and len(key) < 3 and not upper and not (dot and all(f & DOTTED for f in usable)):
         return None  # (a dotted abbreviation is kept: "FRANKFORT, Ky.", "ATHENS, Ga.")
     return min(usable)
