@@ -643,10 +643,12 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
 
     Mentions found by `find_mentions` are always in the gazetteer. Spans given from outside (a benchmark's
     gold toponyms) may not be: with `fallback`, such a name is placed in the known place the text puts it in
-    ("the Colony Theatre in Los Angeles", "London's Heathrow Animal Reception Center"), else by the most
+    ("the Colony Theatre in Los Angeles", "London's Heathrow Animal Reception Center", "The X Museum is
+    opening on Y Avenue in Miami Beach"), else by the most
     prominent known name inside it ("Cavan County Council" -> Cavan) when that fits the rest of the article,
     or else at the article's focus (the place it names most), with a low
-    confidence; without it, it is left out. So is a site named after a place it is not ("Royal Street",
+    confidence; without it, it is left out. A known name whose every reading lies abroad, before ", <region>"
+    ("Rockingham, Northamptonshire"), is placed in that region. So is a site named after a place it is not ("Royal Street",
     "Hotel Kyjev", "University of California"): never that place, at best somewhere in the focus town."""
     groups: dict[tuple[str, str | None], list[Mention]] = {}
     for m in mentions:
