@@ -51,7 +51,7 @@ COUNTRY_POINTS = ROOT / "geo" / "gazetteer" / "geonames_country_points.csv"
 WHY_WRONG = {
     "same feature, other point": "the gold's own GeoNames feature, drawn at another point",
     "wide place, other point": "a region, area, sea or continent of that name, drawn more than 161 km from the gold's point",
-    "beside far": "a name the gazetteer lacks, placed in the place named right beside it, which is far",
+    "beside far": "a name the gazetteer lacks, placed in the place named beside it (or later in its sentence), which is far",
     "demonym far": "a demonym, placed at its place, which is far",
     "no candidate near": "no candidate within 161 km (a name the gazetteer lacks in that sense)",
     "unknown, focus far": "a name the gazetteer lacks, placed at the article's focus, which is far",
@@ -168,7 +168,7 @@ def evaluate(articles, show_errors: int = 0, causes: bool = True, in_process: bo
             why0 = " ".join(rec["candidates"][0]["why"]) if rec["candidates"] else ""
             at_focus = "article's focus" in why0
             by_inner = "a known name inside" in why0
-            beside = "named right after it" in why0 or "named right before it" in why0
+            beside = any(w in why0 for w in ("named right after it", "named right before it", "named later in its sentence"))
             by_demonym = "a demonym of" in why0
             focus += at_focus
             inner += by_inner

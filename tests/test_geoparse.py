@@ -5,7 +5,7 @@ import re
 import pytest
 
 from mapgen.article import Article
-from mapgen.extract import Mention, _demonym_of, extract, find_mentions, resolve
+from mapgen.extract import Mention, _demonym_of, _inner_name, extract, find_mentions, resolve
 from mapgen.gazetteer import Gazetteer, distance_km
 
 
@@ -59,6 +59,23 @@ def test_unknown_name_is_placed_in_the_place_the_text_puts_it_in(gaz):
     for r in got.values():
         assert r.confidence <= 0.1  # unknown to the gazetteer, and said so
         assert r.geocode.candidates[0].why[0].startswith("unknown name; in ")
+
+
+def test_unknown_name_is_placed_where_its_sentence_puts_it(gaz):
+    # the focus is Seattle; the gallery is on a street in Portland, the depot is one of a list (no locative)
+    text = ("Seattle voters backed the plan. Seattle will vote again in May, Seattle officials said. "
+            "The Wexmoor Gallery is opening on Brindle Street in Portland, Oregon next month. "
+            "Bids came from Harrowgate Foods, Pellmoor Depot and a mill in Spokane. "
+            "She moved from Tillsbury to live in Boise.")
+    got = placed(text, ["Wexmoor Gallery", "Brindle Street", "Harrowgate Foods", "Tillsbury"], gaz)
+    for name in ("Wexmoor Gallery", "Brindle Street"):
+        r = got[name]
+        assert distance_km(r.place.lat, r.place.lon, 45.52, -122.68) < 30  # Portland, 230 km from Seattle
+        assert r.geocode.candidates[0].why[0].startswith("unknown name; in Portland")
+    assert "named later in its sentence" in got["Wexmoor Gallery"].geocode.candidates[0].why[0]
+    for name in ("Harrowgate Foods", "Tillsbury"):  # a list, and a place of its own: the focus
+        r = got[name]
+        assert distance_km(r.place.lat, r.place.lon, 47.61, -122.33) < 30
 
 
 def test_a_town_inside_an_unknown_name_far_from_everything_else_gives_way_to_the_focus(gaz):
@@ -371,3 +388,35 @@ def test_a_town_s_name_as_a_person_s_is_no_place(gaz, text, person):
 def test_a_place_that_speaks_or_is_gone_to_stays(gaz, text, place, last):
     found = [r.mention.start for r in extract(text, gaz).resolved if r.mention.text == place]
     assert found == [text.rindex(place) if last else text.index(place)]
+
+
+def test_a_town_the_gazetteer_lacks_in_its_region_s_country_is_placed_in_the_region(gaz):
+    # the gazetteer has Salems abroad only: in the county after the comma, not Salem, Oregon
+    text = ("The festival moves from London to Salem, Cheshire, in June, and to Oakham, Rutland, in July. "
+            "Tickets sold out in London.")
+    got = placed(text, ["Salem", "Oakham"], gaz)
+    r = got["Salem"]
+    assert distance_km(r.place.lat, r.place.lon, 53.2, -2.6) < 40  # Cheshire's middle, not Salem, Oregon
+    assert "none of that name in GB" in r.geocode.candidates[0].why[0]
+    r = got["Oakham"]  # a town of Rutland the gazetteer knows stays the town
+    assert r.place.kind == "city" and distance_km(r.place.lat, r.place.lon, 52.67, -0.73) < 10
+
+
+def test_a_known_name_inside_an_unknown_one_is_the_longest(gaz):
+    # "Orleans" inside "New Orleans" is part of New Orleans, not Orléans in France; a quarter is a site
+    text = ("The New Orleans Tramway Depot was torn down in 1950. Tourists crowd the French Quarter. "
+            "New Orleans and Metairie grew along the river; New Orleans kept the depot.")
+    got = placed(text, ["New Orleans Tramway Depot", "French Quarter"], gaz)
+    for name in ("New Orleans Tramway Depot", "French Quarter"):
+        r = got[name]
+        assert distance_km(r.place.lat, r.place.lon, 29.95, -90.07) < 30, (name, r.place)  # not France
+    assert _inner_name("New Orleans Tramway Depot", gaz) == "New Orleans"  # not Orléans, whose score ties
+
+
+def test_a_time_zone_after_a_clock_time_is_no_state(gaz):
+    text = "Passes for the Birmingham festival go on sale at 7 a.m. CT today; the stream starts at 10:30 ET."
+    got = {r.mention.text: r.place for r in extract(text, gaz, read=False).resolved}
+    assert "CT" not in got and "ET" not in got
+    assert got["Birmingham"].name == "Birmingham"  # not Derby, Connecticut, once known as Birmingham
+    got = {r.mention.text: r.place for r in extract("The band flew in from Hartford, CT.", gaz, read=False).resolved}
+    assert got["CT"].admin1 == "CT" and got["Hartford"].admin1 == "CT"

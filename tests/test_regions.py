@@ -88,3 +88,39 @@ def test_every_region_row_has_a_source_and_a_place():
     for r in rows:
         assert r["source"], r["id"]
         assert r["same_as"] or (r["lat"] and r["lon"] and r["kind"] in ("region", "area")), r["id"]
+
+
+# GB counties made of their Natural Earth admin-1 units (reference middles rounded from an atlas)
+@pytest.mark.parametrize("name, lat, lon, km", [
+    ("Cheshire", 53.2, -2.6, 40), ("Berkshire", 51.45, -1.0, 40), ("Bedfordshire", 52.05, -0.45, 40),
+    ("Leicestershire", 52.7, -1.1, 40), ("Sussex", 50.95, -0.3, 50), ("West Yorkshire", 53.75, -1.7, 40),
+    ("South Yorkshire", 53.5, -1.35, 40), ("Greater Manchester", 53.5, -2.3, 40), ("Tyne and Wear", 54.95, -1.55, 40),
+    ("County Durham", 54.7, -1.8, 40), ("East Yorkshire", 53.9, -0.6, 40), ("Lanarkshire", 55.7, -3.8, 40),
+    ("Ayrshire", 55.45, -4.55, 40), ("Lothian", 55.9, -3.2, 40), ("Glamorgan", 51.6, -3.5, 40),
+    ("Gwent", 51.7, -3.0, 40), ("Dyfed", 52.0, -4.4, 50), ("Clwyd", 53.1, -3.3, 40), ("Perthshire", 56.6, -3.9, 50),
+])
+def test_gb_counties_at_the_middle_of_their_units(gaz, name, lat, lon, km):
+    p = gaz.geocode(name, strict=False).place
+    assert (p.kind, p.country) == ("region", "GB"), p
+    assert distance_km(p.lat, p.lon, lat, lon) < km, p
+
+
+@pytest.mark.parametrize("name, lat, lon", [
+    ("York", 53.96, -1.08), ("Chester", 53.19, -2.89), ("Reading", 51.46, -0.97), ("Bedford", 52.13, -0.47),
+    ("Leicester", 52.64, -1.13), ("Manchester", 53.48, -2.24), ("Newport", 51.59, -3.0), ("Cardiff", 51.48, -3.18),
+])
+def test_towns_named_like_their_county_stay_towns(gaz, name, lat, lon):
+    p = gaz.geocode(name, strict=False).place
+    assert p.kind == "city" and distance_km(p.lat, p.lon, lat, lon) < 10, p
+
+
+def test_gb_counties_in_running_text(gaz):
+    text = ("The rally left Chester for the lanes of Cheshire, crossed Greater Manchester to York and ended in "
+            "Lincoln, Lincolnshire, after a detour through County Durham.")
+    found = {r.mention.text: r.place for r in extract(text, gaz, read=False).resolved}
+    assert found["Cheshire"].id == "region:cheshire"  # not Cheshire, Connecticut
+    assert distance_km(found["Cheshire"].lat, found["Cheshire"].lon, 53.2, -2.6) < 40
+    assert found["Chester"].kind == "city" and found["York"].kind == "city" and found["York"].country == "GB"
+    assert found["Lincoln"].kind == "city" and distance_km(found["Lincoln"].lat, found["Lincoln"].lon, 53.23, -0.54) < 10
+    assert found["Lincolnshire"].kind == "region"
+    assert found["County Durham"].kind == "region" and found["Greater Manchester"].kind == "region"

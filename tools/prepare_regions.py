@@ -2,7 +2,9 @@
 
 Run by a maintainer after a row's members change (never at build time; needs shapely, in the `test` extra):
 
-    .venv/bin/python tools/prepare_regions.py path/to/ne_10m_geography_regions_polys.json
+    .venv/bin/python tools/prepare_regions.py [path/to/ne_10m_geography_regions_polys.json]
+
+(without the path, the `ne-geo:` rows keep the points they have: enough after a change to admin-1 members)
 
 `ne_10m_geography_regions_polys.json` is Natural Earth 10m geography regions (public domain), from
 github.com/martynafford/natural-earth-geojson commit 0b9a6ceb (`10m/physical/ne_10m_geography_regions_polys.7z`).
@@ -56,12 +58,10 @@ def geography_regions(path: Path) -> dict[str, object]:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
+    if len(argv) > 1:
         print(__doc__, file=sys.stderr)
         return 2
-    import shapely.ops
-
-    polys = geography_regions(Path(argv[0]))
+    polys = geography_regions(Path(argv[0])) if argv else None
     admin1 = admin1_points()
     path = GAZ / "regions.csv"
     with open(path, newline="", encoding="utf-8") as f:
@@ -72,6 +72,10 @@ def main(argv: list[str]) -> int:
         if not members:
             continue
         if members[0].startswith(NE_GEO):
+            if polys is None:
+                continue
+            import shapely.ops
+
             geom = polys[members[0][len(NE_GEO):]]
             pt = geom.centroid  # outside a crescent or a scatter of parts: the nearest point of the region
             if not geom.contains(pt):

@@ -88,7 +88,7 @@ KIND_WORDS = {
         "hotel", "inn", "church", "eglise", "cathedral", "cathedrale", "hospital", "hopital", "school", "ecole",
         "university", "universite", "college", "embassy", "ambassade", "library", "theatre", "theater", "hall",
         "mall", "stadium", "stade", "arena", "centre", "center", "park", "farm", "club", "ministry", "ministere",
-        "canal", "airport", "aeroport")},  # as name_key folds them: no accents
+        "canal", "airport", "aeroport", "quarter")},  # as name_key folds them: no accents
 }
 SITE = "site"
 # GeoNames-style feature codes kept for ranking; NE FEATURECLA -> code
