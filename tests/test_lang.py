@@ -829,3 +829,25 @@ def test_a_place_with_no_verb_of_its_own_shares_its_sentence_s_mood(gaz, text, u
 def test_a_verb_the_tagger_misreads_is_still_the_verb(sentence, name, role):
     rd = read("fr", sentence, name)
     assert rd.role == role, rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    # what a train usually does is the service described, not this trip ("the train usually takes 13 hours to
+    # reach X, but ours bypassed it")
+    ("en", "The express usually takes nine hours to reach Harbin.", "Harbin"),
+    ("en", "Trains on this line typically stop in Rugby for two minutes.", "Rugby"),
+    ("en", "The sleeper normally calls at Crewe before dawn.", "Crewe"),
+    ("fr", "Normalement, le train de nuit s'arrête à Dijon vers minuit.", "Dijon"),
+    ("fr", "Ce train dessert généralement Arras avant Lille.", "Arras"),
+    ("fr", "Le train arrive habituellement à Omsk vers midi.", "Omsk"),
+])
+def test_what_a_train_usually_does_is_not_this_trip(code, sentence, name):
+    assert read(code, sentence, name).unreal
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "We reached Harbin after nine hours.", "Harbin"),
+    ("fr", "Le train s'est arrêté à Dijon vers minuit.", "Dijon"),
+])
+def test_what_this_train_did_is_real(code, sentence, name):
+    assert not read(code, sentence, name).unreal
