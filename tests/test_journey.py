@@ -211,3 +211,20 @@ def test_a_stop_told_only_for_others_or_with_could_is_marked_review(text, flagge
     stops = {s.resolved.place.name: s for s in read_journey(extract(text, gaz), gaz).stops}
     assert flagged in stops and any("told only" in r for r in stops[flagged].review)
     assert clear <= set(stops) and all(not stops[c].review for c in clear)
+
+
+@pytest.mark.parametrize("text, halts", [
+    # halts a few km apart that the article lists one by one are each a stop, not one spot
+    ("Our train left London Waterloo at noon and called at Clapham Junction, Wandsworth Town, Putney and Barnes "
+     "on its way to Reading.", {"Wandsworth Town", "Putney"}),
+    ("We left New Jalpaiguri on the toy train at nine. The train passed through Sukna, Tindharia, Gayabari, "
+     "Mahanadi and Kurseong, and finally reached Darjeeling in the evening.", {"Gayabari", "Mahanadi", "Kurseong"}),
+])
+def test_halts_listed_side_by_side_are_each_a_stop(text, halts):
+    from mapgen.extract import extract
+    from mapgen.gazetteer import Gazetteer
+    from mapgen.journey import read_journey
+
+    g = Gazetteer.open()
+    got = [s.place for s in read_journey(extract(text, g), g).stops if not s.via]
+    assert halts <= set(got), got

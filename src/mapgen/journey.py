@@ -154,7 +154,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
                 finer.append((s, r, dep))
         chosen = finer
     chosen = merge_stations(chosen, gazetteer)
-    chosen = _one_stop_per_spot(chosen)
+    chosen = _one_stop_per_spot(chosen, ex)
     # the best-cued places only (time: every pair may be routed by rail); the rest are listed for the editor
     beyond = sorted(chosen, key=lambda c: (-c[0], c[1].mention.start))[MAX_STOPS:]
     chosen = [c for c in chosen if c not in beyond]
@@ -170,7 +170,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     # a weakly cued place a few km from a clearly cued stop is that stop on this map (another station or
     # district of the same town: "my Denmark Hill commute" beside "begins at London Euston")
     close = [c for c in chosen if c[0] < STRONG and not c[2] and any(
-        o[0] >= STRONG and o is not c and _crow(c, o) < SAME_PLACE_KM for o in chosen)]
+        o[0] >= STRONG and o is not c and _crow(c, o) < SAME_PLACE_KM and not _listed(ex, c, o) for o in chosen)]
     chosen = [c for c in chosen if c not in far and c not in close]
     if len(chosen) >= 3:
         # a place no railway joins to any other stop, in a country no other stop is in, was reached another way
@@ -333,8 +333,8 @@ def mention_score(rd, p: Place, m: Mention) -> tuple[float, bool]:
         score -= 0.75
     if p.kind == "landmark" and p.name.casefold().endswith("kremlin"):
         score -= 1.0
-    if rd.person and p.kind == "city" and p.population < PERSON_TOWN and " " not in m.text:
-        score -= 1.0  # spaCy reads a person ("Cooper", "Laurent"); see bench/entities.py
+    if rd.person and not rd.conjunct and p.kind == "city" and p.population < PERSON_TOWN and " " not in m.text:
+        score -= 1.0  # spaCy reads a person ("Cooper", "Laurent"), not in a list of places; bench/entities.py
     if rd.common and p.kind == "city" and p.population < PERSON_TOWN and " " not in m.text:
         score -= 2.0  # a capitalised word the parse reads as a noun, verb or adjective: "Prix", "Avez-vous"
         if rd.function_word:
@@ -399,14 +399,24 @@ def merge_stations(chosen, gazetteer) -> list:
 ONE_SPOT_KM = 5.0
 
 
-def _one_stop_per_spot(chosen) -> list:
+def _listed(ex: Extraction, a, b) -> bool:
+    """Are two places named in one list ("passed Tung, Sonada, Ghoom and finally Darjeeling")? Halts a few km
+    apart, each a stop."""
+    ma, mb = a[1].mention, b[1].mention
+    return ma.sentence == mb.sentence and (ex.reading(ma).conjunct or ex.reading(mb).conjunct)
+
+
+def _one_stop_per_spot(chosen, ex: Extraction | None = None) -> list:
     """Two places a few km apart in one country are one stop of a rail journey ("Chilca station" and
     "Huancayo", a district and its city): the better cued one, with either's departure. Border stations
-    facing each other across a river (Tumangang, Khasan) are two."""
+    facing each other across a river (Tumangang, Khasan) are two, and so are places the article names side by
+    side in one sentence ("passed Tung, Sonada, Ghoom and finally Darjeeling": halts a few km apart)."""
     out: list = []
     for c in sorted(chosen, key=lambda c: (-c[0], c[1].mention.start)):
         twin = next((k for k, o in enumerate(out) if _crow(c, o) < ONE_SPOT_KM
-                     and c[1].place.country == o[1].place.country), None)  # not Tumangang and Khasan
+                     and c[1].place.country == o[1].place.country  # not Tumangang and Khasan
+                     and not (ex is not None and _listed(ex, c, o))), None)  # not a list of halts
+
         if twin is None:
             out.append(c)
         elif c[2] and not out[twin][2]:
