@@ -851,3 +851,19 @@ def test_what_a_train_usually_does_is_not_this_trip(code, sentence, name):
 ])
 def test_what_this_train_did_is_real(code, sentence, name):
     assert not read(code, sentence, name).unreal
+
+
+@pytest.mark.parametrize("code, sentence, name, role, traveller", [
+    # the train's own locomotives, carriages or cars, in the plural, are still the train ("the", "our");
+    # "some carriages", « des wagons » coming from elsewhere are other trains' (the split-train class)
+    ("en", "At 8.15 the two locomotives and ten carriages glided smoothly out of Christchurch.", "Christchurch",
+     "depart", "vehicle"),
+    ("en", "Our carriages rattled out of Mombasa at dawn.", "Mombasa", "depart", "vehicle"),
+    ("en", "The coaches crawled out of Aberdeen in the rain.", "Aberdeen", "depart", "vehicle"),
+    ("fr", "Les voitures ont quitté Dijon à midi.", "Dijon", "depart", "vehicle"),
+    ("en", "Some carriages coming from Venice were coupled on at night.", "Venice", "depart", "others"),
+    ("fr", "Le train récupère des wagons arrivant de Venise.", "Venise", "depart", "others"),
+])
+def test_the_train_s_own_cars_are_the_train(code, sentence, name, role, traveller):
+    rd = read(code, sentence, name)
+    assert (rd.role, rd.traveller) == (role, traveller), rd.cues

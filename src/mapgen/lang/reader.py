@@ -137,6 +137,7 @@ class Reader:
         self.compound, self.poss = lab("compound"), lab("possessive")
         self.relcl = lab("relative_clause")
         self.nmod = lab("noun_modifier")
+        self.det = lab("determiner")
         ents = self.data.entities
         self.place_labels = frozenset(ents.get("places", ()))
         self.people_labels = frozenset(ents.get("people", ()))
@@ -726,6 +727,10 @@ class Reader:
             return "others"
         if "passengers" in k:
             return "passengers"
+        if ("vehicle_part" in k or any("vehicle_part" in kinds[c.i] for c in s.children if c.dep_ in self.conj)) \
+                and any(c.dep_ in self.det and ("Definite=Def" in str(c.morph) or "Poss=Yes" in str(c.morph))
+                        or c.dep_ in self.poss for c in s.children):
+            return "vehicle"  # "the locomotives and ten carriages": the train; not « des wagons arrivant de Venise »
         if "vehicle" in k:
             return "others" if "Number=Plur" in morph else "vehicle"
         if "infrastructure" in k:
