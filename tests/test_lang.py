@@ -867,3 +867,17 @@ def test_what_this_train_did_is_real(code, sentence, name):
 def test_the_train_s_own_cars_are_the_train(code, sentence, name, role, traveller):
     rd = read(code, sentence, name)
     assert (rd.role, rd.traveller) == (role, traveller), rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    # a decade named ("in the 1980s", « dans les années 80 ») tells a trip of another time, also when the place
+    # is in a relative clause under the verb it hangs on
+    ("fr", "J'ai pris le train qui faisait Tunis-Alger dans les années 80.", "Alger"),
+    ("fr", "Dans les années 1990, ce train reliait Dakar à Bamako deux fois par semaine.", "Bamako"),
+    ("fr", "Mon père prenait le train pour Oran dans les années 60.", "Oran"),
+    ("en", "In the 1980s I rode the train that ran from Tunis to Algiers.", "Algiers"),
+    ("en", "My father took this train to Oran in the 1960s.", "Oran"),
+    ("en", "I took the train that ran to Algiers in the 80s.", "Algiers"),
+])
+def test_a_decade_named_is_another_trip(code, sentence, name):
+    assert read(code, sentence, name).other_trip

@@ -453,6 +453,9 @@ class Reader:
             near = [gov, *path]
             if gov.dep_ in self.data.labels("open_complement") and gov.head.i != gov.i:
                 near.append(gov.head)  # « j'avais déjà pris le train de Lyon »: the verb it completes
+            if gov.dep_ in self.relcl and gov.head.head.i != gov.head.i and gov.head.head.pos_ in ("VERB", "AUX"):
+                near.append(gov.head.head)  # « j'ai pris [le train qui faisait Tunis-Alger] dans les années 80 »
+            near.append(root)  # what the parse hangs on the name itself: « Tunis-Alger <- dans les années 80 »
             clauses = self.data.labels("other_clause")
             for n in list(near):
                 for c in n.children:
