@@ -197,19 +197,21 @@ def test_two_places_a_few_km_apart_are_one_stop():
     assert kept == {"Huancayo": (3.0, True), "Cannes": (2.0, False), "Antibes": (2.0, False)}
 
 
-@pytest.mark.parametrize("text, flagged, clear", [
-    # told only as where a section of the train goes, or only with "could": proposed, and marked REVIEW
+@pytest.mark.parametrize("text, flagged, clear, review", [
+    # told only as where a section of the train goes: proposed, and marked REVIEW; told only with "could":
+    # proposed with a note (such stops were all right on the tuned corpora, so no REVIEW)
     ("The sleeper left London at nine and we arrived in Glasgow at dawn. At Carstairs one section of the train "
-     "travelled on to Edinburgh.", "Edinburgh", {"London", "Glasgow"}),
+     "travelled on to Edinburgh.", "Edinburgh", {"London", "Glasgow"}, True),
     ("Our train left Leeds at nine. We could change at York for the coast, and we arrived in Scarborough at noon.",
-     "York", {"Leeds", "Scarborough"}),
+     "York", {"Leeds", "Scarborough"}, False),
 ])
-def test_a_stop_told_only_for_others_or_with_could_is_marked_review(text, flagged, clear):
+def test_a_stop_told_only_for_others_or_with_could_is_marked(text, flagged, clear, review):
     from mapgen.extract import extract
 
     gaz = Gazetteer.open()
     stops = {s.resolved.place.name: s for s in read_journey(extract(text, gaz), gaz).stops}
-    assert flagged in stops and any("told only" in r for r in stops[flagged].review)
+    said = stops[flagged].review if review else stops[flagged].notes
+    assert flagged in stops and any("told only" in r for r in said)
     assert clear <= set(stops) and all(not stops[c].review for c in clear)
 
 
