@@ -230,3 +230,20 @@ def test_halts_listed_side_by_side_are_each_a_stop(text, halts):
     g = Gazetteer.open()
     got = [s.place for s in read_journey(extract(text, g), g).stops if not s.via]
     assert halts <= set(got), got
+
+
+@pytest.mark.parametrize("text, order", [
+    # two towns written side by side with only a space between them are a leg's two ends, in that order
+    ("Chicago Denver in one night. We finally reached Denver at breakfast.", ["Chicago", "Denver"]),
+    ("Madrid Seville in two and a half hours. We finally reached Seville at noon.", ["Madrid", "Sevilla"]),
+    ("Lyon Turin en une journée. Nous sommes enfin arrivés à Turin vers midi.", ["Lyon", "Turin"]),
+    ("Paris Marseille en trois heures. Nous sommes arrivés à Marseille à midi.", ["Paris", "Marseille"]),
+    ("Bordeaux Toulouse en deux heures. Nous sommes enfin arrivés à Toulouse vers midi.", ["Bordeaux", "Toulouse"]),
+    # not a town and its region
+    ("We stayed in Portland Oregon for a week, then took the train to Seattle.", ["Portland", "Seattle"]),
+])
+def test_two_towns_side_by_side_are_a_leg(text, order):
+    from mapgen.extract import extract
+
+    gaz = Gazetteer.open()
+    assert [s.resolved.place.name for s in read_journey(extract(text, gaz), gaz).stops if not s.via] == order

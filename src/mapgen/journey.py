@@ -111,6 +111,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     finals: set[str] = set()  # places named as the journey's destination ("à destination de Ngaoundéré")
     demonyms = _among_demonyms(ex)
     mood = _sentence_mood(ex)
+    pairs = _side_by_side(ex)
     for r in ex.resolved:
         if r.mention.adjective or r.mention.organisation or r.mention.start in demonyms:
             continue  # a demonym; a place named inside an office's or organisation's name ("Irkutsk City Council")
@@ -118,6 +119,8 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         r = _as_town(r, rd)
         m, p = r.mention, r.place
         score, departure = mention_score(rd, p, m)
+        if m.start in pairs and not (rd.unreal or rd.uncertain) and rd.traveller not in ("others", "line"):
+            departure = True  # "Bamako Dakar en train, 3 jours": the first of two towns written side by side
         if rd.role == "none" and not (rd.unreal or rd.uncertain) and m.sentence in mood:
             score += mood[m.sentence]  # "a loop that would link Abidjan (and Cotonou, Lomé)": the list shares it
         k = index.get(m.sentence, -1)
@@ -239,6 +242,23 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
             why = "weak travel cue, and off the way between the clearly cued stops"
         skipped.append(Skipped(r.place, why, r))
     return Journey(out, skipped, transit)
+
+
+PAIR_KM = 50.0  # two towns side by side this far apart are a leg, not a town and its district
+
+
+def _side_by_side(ex: Extraction) -> set[int]:
+    """Start offsets of the first of two towns written side by side with only a space between them: a leg's
+    two ends ("Bamako Dakar en train", "Chicago Los Angeles by rail"), as a
+    dash would join them. Not a town and the region it is in ("Portland Oregon")."""
+    res = sorted((r for r in ex.resolved if r.place.kind in STOP_KINDS), key=lambda r: r.mention.start)
+    out = set()
+    for a, b in zip(res, res[1:]):
+        ma, mb = a.mention, b.mention
+        if ma.sentence == mb.sentence and ex.text[ma.end:mb.start].isspace() and \
+                distance_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon) > PAIR_KM:
+            out.add(ma.start)
+    return out
 
 
 def _sentence_mood(ex: Extraction) -> dict:
