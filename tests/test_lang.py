@@ -450,7 +450,7 @@ def test_weak_but_real_stops(gaz, text, weak):
 # --- failure class: transit through a country the article names as crossed -------------------------------
 
 @pytest.mark.parametrize("text, first, second", [
-    # one end clearly cued, the other only named: a journey has two stops, the second marked REVIEW
+    # one end clearly cued, the other only named: a journey has two stops, the second with a note saying so
     ("We left Dakar on Tuesday with two heavy bags. Everyone we met talked about Bamako.", "Dakar", "Bamako"),
     ("Nous avons quitté Dakar mardi matin avec deux gros sacs. Tout le monde parlait de Bamako.", "Dakar", "Bamako"),
 ])
@@ -458,7 +458,7 @@ def test_a_journey_has_two_stops_even_when_one_is_only_named(gaz, text, first, s
     j = journey(gaz, text)
     got = [s.resolved.place.name for s in j.stops if not s.via]
     assert got == [first, second]
-    assert any("two stops" in note for note in j.stops[-1].review)
+    assert any("two stops" in note for note in j.stops[-1].notes)
 
 
 @pytest.mark.parametrize("text, bad", [
