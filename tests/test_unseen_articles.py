@@ -235,3 +235,27 @@ def test_a_stop_away_from_track_is_joined_by_a_marked_straight_piece(tmp_path):
     html = (tmp_path / "maps" / "bv.html").read_text(encoding="utf-8")
     assert "Vientiane is" in html and "km from the nearest track in the data: straight line" in html
 
+
+
+@pytest.mark.parametrize("text", [
+    "We left Bar at nine, changed trains in Podgorica at ten and reached Belgrade late in the evening.",
+    "Nous avons quitté Bar à neuf heures, changé de train à Podgorica, puis nous sommes arrivés à Belgrade le soir.",
+])
+def test_new_lets_a_leg_through_a_country_its_line_crosses_with_no_town_to_pass(tmp_path, text):
+    # Podgorica -> Belgrade runs through a few km of Bosnia (no town on it to add as a via point): mapgen new
+    # keeps Belgrade and writes BA as transit, marked REVIEW; the build routes along that line
+    (tmp_path / "bb.txt").write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    r = runner.invoke(cli, ["new", "bb", "--article", str(tmp_path / "bb.txt"), "--stories", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    toml_text = (tmp_path / "bb" / "story.toml").read_text(encoding="utf-8")
+    doc = tomllib.loads(toml_text)
+    assert [s["place"] for s in doc["stops"]] == ["Bar", "Podgorica", "Belgrade"]
+    assert doc["transit"] == ["BA"] and "REVIEW: not named in the article" in toml_text
+    r = runner.invoke(cli, ["build", str(tmp_path / "bb"), "--out", str(tmp_path / "maps")])
+    assert r.exit_code == 0, r.output
+    geo = json.loads((tmp_path / "maps" / "bb.geojson").read_text(encoding="utf-8"))
+    legs = [f["properties"] for f in geo["features"] if f["properties"]["kind"] == "leg"]
+    assert not any(leg["fallback"] for leg in legs)
+    assert {c for leg in legs for c in leg["countries"]} == {"ME", "BA", "RS"}
+    assert 380 < sum(leg["km"] for leg in legs) < 560  # Bar - Belgrade is 476 km by rail

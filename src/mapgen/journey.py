@@ -182,8 +182,13 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         def joined(c) -> bool:
             if any(rail(c, o) is not None for o in chosen if o is not c):
                 return True
-            return ex.reading(c[1].mention).mode not in ("air", "sea") and \
-                any(o[1].place.country == c[1].place.country for o in chosen if o is not c)
+            if ex.reading(c[1].mention).mode in ("air", "sea"):
+                return False
+            # the data may lack the line within the country (Hanoi - Saigon); or a near stop's line crosses a
+            # country neither end is in (Bar -> Belgrade runs through a few km of Bosnia: a via point is added)
+            return any(o[1].place.country == c[1].place.country for o in chosen if o is not c) or any(
+                _crow(c, o) < NEIGHBOUR_KM and _through_another_country(c[1].place, o[1].place, network)
+                for o in chosen if o is not c)
         chosen = [c for c in chosen if joined(c)] or chosen
     # never one the article says the journey did not go to, nor a name the language model reads as a person's
     # ("Laurent, the guard, announces the departure" is no Saint-Laurent)
@@ -202,7 +207,12 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         if k and stop.mode == "rail" and rail(ordered[k - 1], ordered[k]) is None:
             vias = _vias(ordered[k - 1][1].place, r.place, network, {c.country for c in transit})
             out += vias
-            if not vias:  # no railway in the data joins them at all: a labelled straight line, for review
+            through = () if vias else _countries_between(ordered[k - 1][1].place, r.place, network)
+            if through:  # the line crosses a country with no town on it to pass (Bar -> Belgrade: Bosnia)
+                transit += [Crossing(c, "", f"not named in the article: the railway from "
+                                     f"{ordered[k - 1][1].place.name} to {r.place.name} runs through it")
+                            for c in through if c not in {t.country for t in transit}]
+            elif not vias:  # no railway in the data joins them at all: a labelled straight line, for review
                 why = f"no railway in the data joins {ordered[k - 1][1].place.name} to {r.place.name}: " \
                       "drawn as a straight line"
                 stop = replace(stop, straight=True, notes=stop.notes + (why,))
@@ -530,6 +540,16 @@ def _vias(a: Place, b: Place, network, transit: set[str] = frozenset()) -> list[
 STRONG = 1.75  # a stop with a clear travel cue; below it, a stop must lie on the way between such stops
 WEAK_REVIEW = "weakly cued: kept only because it lies on the way between the clearly cued stops"
 DETOUR_KM = 450.0
+
+
+def _countries_between(a: Place, b: Place, network) -> tuple[str, ...]:
+    from .rail import default_network
+    from .route import countries_between
+
+    return countries_between(a, b, network or default_network())
+
+
+NEIGHBOUR_KM = 1000.0  # stops this close whose line crosses another country are joined by it (Bar, Belgrade)
 
 
 def _through_another_country(a: Place, b: Place, network) -> bool:
@@ -931,9 +951,11 @@ def story_toml(ex: Extraction, stops: list[ProposedStop], hints: dict[int, dict]
         lines += ["# REVIEW: no railway in the embedded data joins some stops (see below): those legs are drawn",
                   "# as labelled straight lines", 'fallback = "straight"']
     if transit:
-        lines.append("# countries the article says the journey crossed: legs may use their railways")
+        lines.append("# countries the journey crossed, as the article says or (REVIEW) as the railway runs: legs may "
+                     "use their railways")
         lines.append("transit = [")
-        lines += [f"    {{ country = {_toml(c.country)}, quote = {_toml(c.quote)} }},  # {c.name}" for c in transit]
+        lines += [f"    {{ country = {_toml(c.country)}, quote = {_toml(c.quote)} }},  # {c.name}" if c.quote else
+                  f"    {_toml(c.country)},  # REVIEW: {c.name}" for c in transit]
         lines.append("]")
     lines += [
         "",

@@ -268,6 +268,15 @@ def joined_through_others(a: Located, b: Located, network: RailNetwork) -> bool:
     return path is not None and path.km <= TRANSIT_DETOUR * geodesic_km(((a.lon, a.lat), (b.lon, b.lat)))
 
 
+def countries_between(a: Located, b: Located, network: RailNetwork) -> tuple[str, ...]:
+    """The countries other than a's and b's that the railway from a to b crosses, when the border rule finds
+    no path within theirs (Bar -> Belgrade: BA); empty when no railway joins them within TRANSIT_DETOUR."""
+    path = _transit(a, b, network, vias=False)[1]
+    if path is None or path.km > TRANSIT_DETOUR * geodesic_km(((a.lon, a.lat), (b.lon, b.lat))):
+        return ()
+    return tuple(c for c in path.countries if c not in (a.country, b.country))
+
+
 def _transit(a: Located, b: Located, network: RailNetwork, vias: bool = True):
     """(via towns, the unrestricted path) for transit_vias and no_path_reason."""
     import numpy as np
@@ -295,5 +304,6 @@ def _transit(a: Located, b: Located, network: RailNetwork, vias: bool = True):
 
 
 __all__ = ["Leg", "Route", "route_story", "route_leg", "rail_path", "transit_vias", "joined_through_others",
+           "countries_between",
            "no_path_reason",
            "RouteError"]
