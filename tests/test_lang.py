@@ -881,3 +881,16 @@ def test_the_train_s_own_cars_are_the_train(code, sentence, name, role, travelle
 ])
 def test_a_decade_named_is_another_trip(code, sentence, name):
     assert read(code, sentence, name).other_trip
+
+
+@pytest.mark.parametrize("code, sentence, name, role", [
+    # what the place is, set beside it ("X, our second stop, was ..."): a stop, not a place that acts
+    ("en", "A quick look at the map showed that Dumbarton Central, our second stop, was still in the commuter "
+           "belt.", "Dumbarton Central", "stop"),
+    ("en", "Perth, our last stop, was grey and wet.", "Perth", "stop"),
+    ("en", "Kandy, our destination, was busy with pilgrims.", "Kandy", "dest"),
+    ("fr", "Valence, notre premier arrêt, était sous la pluie.", "Valence", "stop"),
+])
+def test_a_stop_named_beside_the_place_makes_it_one(code, sentence, name, role):
+    rd = read(code, sentence, name, places=[name])
+    assert (rd.role, rd.actor) == (role, False), rd.cues

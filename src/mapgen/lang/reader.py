@@ -479,7 +479,12 @@ class Reader:
         if not extension and rel != "subject" and preps & {"from", "to", "between", "via"} and \
                 self._service_described(gov, path, kinds):
             extension = True  # "The Trans-Mongolian is train 004 (from Moscow to Beijing)": a service described
-        actor = rel == "subject" and gov is not None and (has(gov, "speech") or not kinds[gov.i] & set(MOTION))
+        # "Dumbarton Central, our second stop, was ...": what the place is, set beside it
+        named_stop = next((c for c in root.children if c.pos_ == "NOUN" and c.i not in inside and (
+            c.dep_ in self.appos or c.dep_ in self.nmod and not any(g.dep_ in self.case for g in c.children))
+            and kinds[c.i] & {"stop", "destination_word"}), None)
+        actor = rel == "subject" and gov is not None and named_stop is None and (
+            has(gov, "speech") or not kinds[gov.i] & set(MOTION))
         mode = self._mode(gov, path, kinds, inside)
 
         owned = any(c.i not in inside and c.pos_ == "PROPN" and c.dep_ in self.poss | self.compound
@@ -492,13 +497,13 @@ class Reader:
         ev = ek
         # "Lyon was our first stop" (a copula: the noun hangs on "was"), "Lyon, notre dernier arrêt" (the noun
         # heads the clause)
-        stop_noun = next((n for n in path[:2] if n.pos_ == "NOUN" and kinds[n.i] & {"stop", "station", "destination_word"}),
-                         None) or (gov is not None and gov.pos_ == "AUX" and next(
+        stop_noun = named_stop or next((n for n in path[:2] if n.pos_ == "NOUN" and kinds[n.i] & {
+            "stop", "station", "destination_word"}), None) or (gov is not None and gov.pos_ == "AUX" and next(
                              (c for c in gov.children if c.pos_ == "NOUN" and c.i not in inside and
                               c.dep_ not in self.subject and kinds[c.i] & {"stop", "station", "destination_word"}), None))
         if owned and kinds[root.i] & {"station"}:
             role = "part"  # the town it is in is the stop
-        elif rel == "subject" and stop_noun and not kinds[stop_noun.i] & {"station"}:
+        elif rel == "subject" and stop_noun and (stop_noun is named_stop or not kinds[stop_noun.i] & {"station"}):
             # "Lyon was our first stop", "Budapest, notre destination": the place is what the noun names
             role = "dest" if "destination_word" in kinds[stop_noun.i] else "stop"
             final = role == "dest"
