@@ -894,3 +894,31 @@ def test_a_decade_named_is_another_trip(code, sentence, name):
 def test_a_stop_named_beside_the_place_makes_it_one(code, sentence, name, role):
     rd = read(code, sentence, name, places=[name])
     assert (rd.role, rd.actor) == (role, False), rd.cues
+
+
+@pytest.mark.parametrize("text, name, lat, lon", [
+    # French "au", "du" hold the article of names that have one: "au Mans" is Le Mans, not a village "Mans"
+    ("Nous avons quitté Paris en train et nous sommes arrivés au Mans le soir.", "Mans", 48.00, 0.20),
+    ("Le train est parti du Havre à l'aube vers Rouen.", "Havre", 49.49, 0.11),
+    ("Nous avons pris le train d'Alexandrie et nous sommes arrivés au Caire le soir.", "Caire", 30.04, 31.24),
+])
+def test_a_name_after_au_or_du_is_looked_up_with_its_article(gaz, text, name, lat, lon):
+    from mapgen.gazetteer import distance_km
+
+    r = next(r for r in extract(text, gaz).resolved if r.mention.text == name)
+    assert distance_km(r.place.lat, r.place.lon, lat, lon) < 15, r.place
+    j = journey(gaz, text)
+    assert any(s.place.startswith("Le ") and s.place.endswith(name) for s in j.stops), [s.place for s in j.stops]
+
+
+@pytest.mark.parametrize("text, region", [
+    # « au Québec », « au Tessin »: a preposition holding a definite article before a town's name says it is
+    # the region of that name (the city is « à Québec »): no stop
+    ("Nous avons quitté Montréal en train. C'est la meilleure chanteuse au Québec, dit-il. Nous sommes arrivés "
+     "à Jonquière le soir.", "Québec"),
+    ("Nous avons quitté Milan en train. Il pleut souvent au Tessin, dit-elle. Nous sommes arrivés à Zurich le "
+     "soir.", "Tessin"),
+])
+def test_a_name_after_au_is_not_the_town(gaz, text, region):
+    got = [s.place for s in journey(gaz, text).stops]
+    assert region not in got and len(got) == 2, got

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from .article import Article
 from .errors import GeocodeError
 from .gazetteer import (
-    _DOTTED_WORD, ABBREVIATION, ADJECTIVE, CLUSTER_KM, DOTTED, KIND_WORDS, SITE, WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place,
+    _CONTRACTED, _DOTTED_WORD, ABBREVIATION, ADJECTIVE, CLUSTER_KM, DOTTED, KIND_WORDS, SITE, WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place,
     distance_km, name_key, query_forms,
 )
 
@@ -842,6 +842,21 @@ def county_lists(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> li
     return out
 
 
+def contracted_articles(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """A name after French "au", "du", "aux", "des" is looked up with the article these hold ("au Mans": Le Mans,
+    not a village called Mans), when the gazetteer knows the name so."""
+    out = []
+    for m in mentions:
+        word = text[max(0, m.start - 4):m.start].rstrip().rsplit(None, 1)[-1:] if m.start else []
+        article = _CONTRACTED.get(word[0].casefold()) if word and text[m.start - 1:m.start].isspace() else None
+        if article and m.query is None and not m.adjective:
+            name = f"{article.capitalize()} {m.text}"
+            if gazetteer.has_key(name_key(name)):
+                m = replace(m, query=name)
+        out.append(m)
+    return out
+
+
 # An unknown name followed by the place it is in: "the Colony Theatre in Los Angeles", "University of
 # California, Los Angeles", "Celebrity Cake Studio in Tacoma"; or preceded by it: "London's Heathrow ...".
 _IN_AFTER = re.compile(r"\s*(?:,|\b(?:in|at|near|outside|of|on)\b(?:\s+(?:the|downtown|central))?)\s*$", re.I)
@@ -1221,6 +1236,7 @@ def extract(article: Article | str, gazetteer: Gazetteer | None = None, *, read:
     if spans is not None:
         mentions = with_spans(article, mentions, given)
     mentions = county_lists(article.text, mentions, gazetteer)
+    mentions = contracted_articles(article.text, mentions, gazetteer)
     resolved = resolve(article, mentions, gazetteer, fallback=spans is not None, language=language)
     countries: dict[str, float] = {}
     for r in resolved:

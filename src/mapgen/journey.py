@@ -369,7 +369,7 @@ def mention_score(rd, p: Place, m: Mention) -> tuple[float, bool]:
         score -= 2.0  # a capitalised word the parse reads as a noun, verb or adjective: "Prix", "Avez-vous"
         if rd.function_word:
             score -= 2.0  # "Durant cette journée": a preposition, not even the second end of a journey
-    if rd.determiner and p.kind == "city" and not m.text[:1].islower() and not rd.station and \
+    if rd.determiner and p.kind == "city" and not m.text[:1].islower() and not rd.station and m.query is None and \
             not any(kind for _, kind in query_forms(m.text)):  # "the Cancún station", "the town of Katherine"
         score -= 1.5  # "crossed the Tumen", "vers le Tessin": a river, a region, a train, not the town
     # "left Pyongyang", "from Xining to Golmud"; and the first end of "between Vancouver and Toronto"
@@ -1012,6 +1012,8 @@ def _as_written(m: Mention) -> str:
     from .extract import CONNECTORS
     from .gazetteer import KIND_WORDS, name_key
 
+    if m.query and m.query.endswith(m.text):  # "au Mans": the name holds its article, "Le Mans"
+        return m.query
     if m.kind != "city":
         return m.text
     words = m.text.split()

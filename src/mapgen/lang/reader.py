@@ -611,8 +611,9 @@ class Reader:
         if any(0 <= k < len(doc) and "feature" in kinds[k] and doc[k].sent == sent
                for k in (span.start - 1, span.end)):
             role = "feature"
-        # "the Tumen", "vers le Tessin": a definite article before a town's name says it is something else
-        determiner = span.start > sent.start and doc[span.start - 1].pos_ == "DET" and \
+        # "the Tumen", "vers le Tessin", « au Québec » (the province; the city is « à Québec »): a definite
+        # article, or a preposition with one in it, before a town's name says it is something else
+        determiner = span.start > sent.start and doc[span.start - 1].pos_ in ("DET", "ADP") and \
             "Definite=Def" in str(doc[span.start - 1].morph) and not route_name  # "le Paris-Nice" is a train
         # a headline or a list written "X to Y": X is where the trip starts
         if role == "none" or (gov is None and role == "object"):
