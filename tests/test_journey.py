@@ -247,3 +247,22 @@ def test_two_towns_side_by_side_are_a_leg(text, order):
 
     gaz = Gazetteer.open()
     assert [s.resolved.place.name for s in read_journey(extract(text, gaz), gaz).stops if not s.via] == order
+
+
+@pytest.mark.parametrize("text, first", [
+    # a departure told in the past perfect ("had left", « avait quitté ») is what came before the story: when
+    # the story tells a departure of its own, the journey starts there
+    ("A special train had left London at dawn. At noon the royal train left Windsor and reached Bath in the "
+     "evening.", "Windsor"),
+    ("The advance party had departed from Moscow two days before. On Monday the leader's train left Kazan and "
+     "arrived in Yekaterinburg.", "Kazan"),
+    ("Un train spécial avait quitté Paris à l'aube. À midi, le train officiel quitte Caen et arrive à Rouen le "
+     "soir.", "Caen"),
+    ("La délégation était partie de Lyon la veille. Le lendemain, le train présidentiel quitte Dijon et arrive à "
+     "Besançon.", "Dijon"),
+])
+def test_a_departure_in_the_past_perfect_is_not_the_journey_s_start(text, first):
+    from mapgen.extract import extract
+
+    gaz = Gazetteer.open()
+    assert [s.place for s in read_journey(extract(text, gaz), gaz).stops][0] == first

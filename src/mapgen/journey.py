@@ -110,6 +110,8 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     crossed: dict[str, Crossing] = {}  # countries the journey crossed, by what the article says
     finals: set[str] = set()  # places named as the journey's destination ("à destination de Ngaoundéré")
     demonyms = _among_demonyms(ex)
+    left_from: set[str] = set()  # places the story's journey leaves
+    told_before: set[str] = set()  # places left in a past perfect: "a special train had left Paris"
     mood = _sentence_mood(ex)
     pairs = _side_by_side(ex)
     for r in ex.resolved:
@@ -135,6 +137,8 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         elif departure:
             best[p.id] = (prev[0], prev[1], True)
         scores.setdefault(p.id, []).append((score, m.start))
+        if departure:
+            (told_before if rd.background else left_from).add(p.id)
         if rd.final and not rd.unreal and not rd.uncertain and rd.traveller not in ("others", "line"):
             finals.add(p.id)
         if rd.mode in ("road", "air", "sea") and rd.role in ("dest", "arrive") and not rd.unreal and not rd.uncertain:
@@ -142,6 +146,9 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         if p.kind == "country" and p.country and rd.role == "via" and rd.travel \
                 and not rd.unreal and not rd.uncertain and rd.traveller not in ("others", "line", "place"):
             crossed.setdefault(p.country, Crossing(p.country, quote_for(text, m), p.name))  # "crossed Austria"
+    if left_from:  # a departure told as what came before the story is not the journey's, when it has one
+        for pid in told_before - left_from:
+            best[pid] = (best[pid][0], best[pid][1], False)
     # where the narrative reaches each place: its last mention about as well cued as its best (a lede
     # announces the destination first; the body tells the journey)
     told_at = {pid: max(pos for sc, pos in ss if sc >= best[pid][0] - 0.25) for pid, ss in scores.items()}

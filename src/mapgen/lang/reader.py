@@ -66,6 +66,7 @@ class Reading:
     common: bool = False  # one word opening a sentence that the parse reads as a common word ("Prix", "Avez")
     function_word: bool = False  # only words of the language's stop list ("Là-bas", "Durant"): never a name
     leg_start: bool = False  # the first end of a leg written out ("Zurich-Amsterdam", "Tomsk -> Iurga")
+    background: bool = False  # the verb is a past perfect ("had left", « avait quitté »): before the story
     final: bool = False  # named as the journey's destination ("à destination de Ngaoundéré", "destination: Perth")
     cues: tuple[str, ...] = ()
 
@@ -406,6 +407,10 @@ class Reader:
             return kind in kinds[tok.i]
 
         negated = modal = conditional = future = False
+        background = gov is not None and "VerbForm=Part" in str(gov.morph) and any(
+            c.dep_ in self.aux and "perfect_aux" in kinds[c.i] and ("Tense=Past" in str(c.morph) or
+                                                                  "Tense=Imp" in str(c.morph))
+            for c in gov.children)
         if gov is not None:
             for c in [gov, *gov.children]:
                 if c is not gov and (c.dep_ in self.neg or "Polarity=Neg" in str(c.morph) or has(c, "negation")):
@@ -643,7 +648,7 @@ class Reader:
             conditional=conditional, future=future, hypothetical=hypothetical, counterfactual=counterfactual,
             compared=compared,
             other_trip=other_trip, extension=extension, actor=actor, mode=mode, station=station,
-            reported=reported, possible=possible, determiner=determiner, conjunct=conjunct, entity=entity,
+            reported=reported, possible=possible, background=background, determiner=determiner, conjunct=conjunct, entity=entity,
             person=entity in self.people_labels or self._named_for_a_role(doc, span, kinds),
             leg_start=leg_start, final=final,
             common=len(span) == 1 and (self._opens_sentence(root) and (
