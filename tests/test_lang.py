@@ -870,8 +870,6 @@ def test_the_train_s_own_cars_are_the_train(code, sentence, name, role, travelle
     assert (rd.role, rd.traveller) == (role, traveller), rd.cues
 
 
-
-
 @pytest.mark.parametrize("code, sentence, name, role", [
     # what the place is, set beside it ("X, our second stop, was ..."): a stop, not a place that acts
     ("en", "A quick look at the map showed that Dumbarton Central, our second stop, was still in the commuter "

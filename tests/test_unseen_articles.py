@@ -236,7 +236,6 @@ def test_a_stop_away_from_track_is_joined_by_a_marked_straight_piece(tmp_path):
     assert "Vientiane is" in html and "km from the nearest track in the data: straight line" in html
 
 
-
 @pytest.mark.parametrize("text", [
     "We left Bar at nine, changed trains in Podgorica at ten and reached Belgrade late in the evening.",
     "Nous avons quitté Bar à neuf heures, changé de train à Podgorica, puis nous sommes arrivés à Belgrade le soir.",
