@@ -266,8 +266,8 @@ PAIR_KM = 50.0  # two towns side by side this far apart are a leg, not a town an
 
 def _side_by_side(ex: Extraction) -> set[int]:
     """Start offsets of the first of two towns written side by side with only a space between them: a leg's
-    two ends ("Bamako Dakar en train", "Chicago Los Angeles by rail"), as a
-    dash would join them. Not a town and the region it is in ("Portland Oregon")."""
+    two ends ("Bamako Dakar en train", "Chicago Los Angeles by rail"), as a dash would join them. Not a town
+    and the region it is in ("Portland Oregon"), nor two places of one town (PAIR_KM)."""
     res = sorted((r for r in ex.resolved if r.place.kind in STOP_KINDS), key=lambda r: r.mention.start)
     out = set()
     for a, b in zip(res, res[1:]):
