@@ -264,17 +264,21 @@ def transit_vias(a: Located, b: Located, network: RailNetwork) -> list:
 def joined_through_others(a: Located, b: Located, network: RailNetwork) -> bool:
     """The railway joins a to b, if through countries neither is in, without a detour of more than
     TRANSIT_DETOUR times the distance between them (Bar -> Belgrade crosses a few km of Bosnia)."""
-    path = _transit(a, b, network, vias=False)[1]
-    return path is not None and path.km <= TRANSIT_DETOUR * geodesic_km(((a.lon, a.lat), (b.lon, b.lat)))
+    return _unrestricted(a, b, network) is not None
 
 
 def countries_between(a: Located, b: Located, network: RailNetwork) -> tuple[str, ...]:
     """The countries other than a's and b's that the railway from a to b crosses, when the border rule finds
     no path within theirs (Bar -> Belgrade: BA); empty when no railway joins them within TRANSIT_DETOUR."""
+    path = _unrestricted(a, b, network)
+    return tuple(c for c in path.countries if c not in (a.country, b.country)) if path else ()
+
+
+def _unrestricted(a: Located, b: Located, network: RailNetwork):
+    """The shortest path from a to b through any country, if no longer than TRANSIT_DETOUR times their distance."""
     path = _transit(a, b, network, vias=False)[1]
-    if path is None or path.km > TRANSIT_DETOUR * geodesic_km(((a.lon, a.lat), (b.lon, b.lat))):
-        return ()
-    return tuple(c for c in path.countries if c not in (a.country, b.country))
+    return path if path is not None and path.km <= TRANSIT_DETOUR * geodesic_km(((a.lon, a.lat), (b.lon, b.lat))) \
+        else None
 
 
 def _transit(a: Located, b: Located, network: RailNetwork, vias: bool = True):
