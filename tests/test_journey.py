@@ -266,3 +266,27 @@ def test_a_departure_in_the_past_perfect_is_not_the_journey_s_start(text, first)
 
     gaz = Gazetteer.open()
     assert [s.place for s in read_journey(extract(text, gaz), gaz).stops][0] == first
+
+
+@pytest.mark.parametrize("text, order", [
+    # which end the trip starts from is what the whole article tells of each place, not its best mention:
+    # a route's name written one way three times and the other way once (an old accident) starts where
+    # most of them do; a town reached before it is left is a stop on the way, not the start
+    ("Le rapide Oran-Alger part chaque matin. En 1994, le train Alger-Oran fut attaqué. Aujourd'hui le rapide "
+     "Oran-Alger roule à nouveau.", ["Oran", "Alger"]),
+    ("The Delhi-Agra express. In 2010 the Agra-Delhi train was delayed for a day. The Delhi-Agra express runs "
+     "every morning and I boarded it this week.", ["Delhi", "Agra"]),
+    ("Lyon - Marseille en TER. Nous arrivons à Lyon vers midi. Le matin nous avons voyagé depuis Paris en TGV. "
+     "Le lendemain nous quittons Lyon pour Marseille.", ["Paris", "Lyon", "Marseille"]),
+    # going to a town's station (not by train) is leaving from it, whatever the story names first
+    ("Je devais regagner Toulouse au plus vite. Le matin, je me suis rendu à la gare de Montpellier en taxi.",
+     ["gare de Montpellier", "Toulouse"]),
+    ("I had to get back to Glasgow that day. Early on Monday I headed for Edinburgh's Waverley station.",
+     ["Edinburgh", "Glasgow"]),
+    ("We needed to reach Rome by the evening. Before dawn we walked to Milan's central station.", ["Milan", "Rome"]),
+])
+def test_the_journey_starts_where_the_article_tells_it_leaves(text, order):
+    from mapgen.extract import extract
+
+    gaz = Gazetteer.open()
+    assert [s.place for s in read_journey(extract(text, gaz), gaz).stops if not s.via] == order

@@ -109,6 +109,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     reached: dict[str, str] = {}  # place id -> how a leg into it was travelled, when not by rail
     crossed: dict[str, Crossing] = {}  # countries the journey crossed, by what the article says
     finals: set[str] = set()  # places named as the journey's destination ("à destination de Ngaoundéré")
+    flow: dict[str, list[int]] = {}  # place id -> [times told as left, times told as reached]
     demonyms = _among_demonyms(ex)
     left_from: set[str] = set()  # places the story's journey leaves
     told_before: set[str] = set()  # places left in a past perfect: "a special train had left Paris"
@@ -139,6 +140,12 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         scores.setdefault(p.id, []).append((score, m.start))
         if departure:
             (told_before if rd.background else left_from).add(p.id)
+        told = flow.setdefault(p.id, [0, 0])
+        if _to_the_station(rd, m):
+            told[0] += 1  # "headed for Glasgow's Queen Street station", « je me suis rendu à la gare de Sfax »
+        else:
+            told[0] += departure and not rd.background
+            told[1] += _reached(rd)
         if rd.final and not rd.unreal and not rd.uncertain and rd.traveller not in ("others", "line"):
             finals.add(p.id)
         if rd.mode in ("road", "air", "sea") and rd.role in ("dest", "arrive") and not rd.unreal and not rd.uncertain:
@@ -201,7 +208,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     # ("Laurent, the guard, announces the departure" is no Saint-Laurent)
     chosen = _two_ends(chosen, [c for c in best.values()
                                 if not (ex.reading(c[1].mention).unreal or ex.reading(c[1].mention).person)], notes)
-    ordered = _travel_order(chosen, rail, finals)
+    ordered = _travel_order(chosen, rail, finals, flow)
     strong = sum(1 for s, _, dep in ordered if s >= STRONG or dep)  # weak stops are kept between these
     out = []
     for k, (s, r, dep) in enumerate(ordered):
@@ -721,20 +728,59 @@ RAIL_ORDER_STOPS = 12  # up to this many stops, the order is judged by rail dist
 TOLD_ORDER_SLACK = 1.25  # the order the article tells is kept unless it makes the trip this much longer
 
 
-def _travel_order(chosen, rail=None, finals: set[str] = frozenset()):
+def _reached(rd) -> bool:
+    """The mention tells the journey reaching the place: "arrived in Hakodate", "on to Sapporo", the second
+    end of "Oran-Alger"; not a bare "En gare de Coire" (no verb of travel)."""
+    return (rd.role in ("arrive", "dest") and rd.travel or rd.leg_end) and not rd.unreal and not rd.uncertain \
+        and not rd.background and rd.traveller not in ("others", "line")
+
+
+def _to_the_station(rd, m: Mention) -> bool:
+    """The traveller goes to a town's station, not by train: to leave from it ("headed for Glasgow's Queen
+    Street station"), unlike a train arriving there."""
+    return rd.role == "dest" and (rd.station or m.kind == "station") and rd.traveller == "self" and \
+        rd.mode != "rail" and not rd.unreal and not rd.uncertain
+
+
+def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict | None = None):
     """Departure first, then the rest in the order the article tells them (`chosen` comes in that order), the
     places named as the destination (`finals`, place ids) last,
     unless that trip is more than TOLD_ORDER_SLACK times the shortest one through the same stops by `rail`
     km (great-circle km where `rail` is None or finds no path): then the shortest (exact for up to 8 stops,
     else greedy). Told order keeps a return ("back to Poland, then on to Warsaw"); the shortest order mends
-    a story told out of order."""
-    deps = [c for c in chosen if c[2]]
+    a story told out of order.
+
+    Which end the trip starts from is what the whole article says of each place (`flow`: place id -> times
+    told as left, times told as reached), not its best mention alone: of several places left, the one left
+    more often than reached ("Hakodate to Sapporo" in a headline is one leg of a trip from Tokyo that
+    "arrived in Hakodate"); with none told as left, the end less often reached."""
+    flow = flow or {}
+
+    def net(c) -> int:
+        left, reached = flow.get(c[1].place.id, (0, 0))
+        return left - reached
+
+    def reached(c) -> int:
+        return flow.get(c[1].place.id, (0, 0))[1]
+
+    # ties keep the told order (sorted is stable)
+    deps = sorted((c for c in chosen if c[2]), key=lambda c: (-net(c), reached(c)))
     if finals:  # a lede names the destination first: "le train à destination de Ngaoundéré"
         chosen = [c for c in chosen if c[1].place.id not in finals or c in deps] + \
             [c for c in chosen if c[1].place.id in finals and c not in deps]
     if len(chosen) <= 2:
-        return deps + [c for c in chosen if c not in deps]
+        order = deps + [c for c in chosen if c not in deps]
+        if not deps and len(order) == 2 and net(order[1]) > net(order[0]) and order[1][1].place.id not in finals:
+            order.reverse()  # "je devais regagner Tunis" with "Sfax" named plainly: Tunis is reached
+        return order
+    order = _ordered(chosen, deps[0] if deps else chosen[0], rail)
+    if not deps and net(order[-1]) > net(order[0]) and order[-1][1].place.id not in finals:
+        order = _ordered(chosen, order[-1], rail)  # the end told as reached less often is where it starts
+    return order
 
+
+def _ordered(chosen, start, rail):
+    """`chosen` from `start`: in the told order unless the shortest is much shorter (see _travel_order)."""
     if len(chosen) > RAIL_ORDER_STOPS:
         rail = None  # many stops: every pair by rail would take long; as the crow flies
 
@@ -749,7 +795,6 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset()):
         # railway is about 1.3 times the straight line); across a border, an unlikely pair of neighbours
         return (1.3 if a[1].place.country == b[1].place.country else 3) * crow
 
-    start = deps[0] if deps else chosen[0]
     told = [start] + [c for c in chosen if c is not start]
     shortest = _shortest_order(start, [c for c in chosen if c is not start], d)
 

@@ -66,6 +66,7 @@ class Reading:
     common: bool = False  # one word opening a sentence that the parse reads as a common word ("Prix", "Avez")
     function_word: bool = False  # only words of the language's stop list ("Là-bas", "Durant"): never a name
     leg_start: bool = False  # the first end of a leg written out ("Zurich-Amsterdam", "Tomsk -> Iurga")
+    leg_end: bool = False  # the second end of one ("Amsterdam" in "Zurich-Amsterdam")
     background: bool = False  # the verb is a past perfect ("had left", « avait quitté »): before the story
     final: bool = False  # named as the journey's destination ("à destination de Ngaoundéré", "destination: Perth")
     cues: tuple[str, ...] = ()
@@ -346,6 +347,7 @@ class Reader:
                 cues.append("an end of the route named beside a journey word")
                 leg_mark = route_name = True
         leg_start = leg_mark and "from" in preps and "to" not in preps  # whatever the verb makes of the leg
+        leg_end = leg_mark and "to" in preps and "from" not in preps
         rel = ("prep" if route_of is not None and route_name else
                "subject" if anchor.dep_ in self.subject else "object" if anchor.dep_ in self.object and not preps
                else "prep" if preps else "unattached")
@@ -650,7 +652,7 @@ class Reader:
             other_trip=other_trip, extension=extension, actor=actor, mode=mode, station=station,
             reported=reported, possible=possible, background=background, determiner=determiner, conjunct=conjunct, entity=entity,
             person=entity in self.people_labels or self._named_for_a_role(doc, span, kinds),
-            leg_start=leg_start, final=final,
+            leg_start=leg_start, leg_end=leg_end, final=final,
             common=len(span) == 1 and (self._opens_sentence(root) and (
                 root.pos_ in ("VERB", "AUX", "ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ")
                 or root.pos_ == "ADJ" and entity not in self.place_labels)  # not NOUN: "Jasper to Prince Rupert"
