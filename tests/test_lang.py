@@ -168,6 +168,34 @@ def test_a_modal_on_the_verb_above_is_read(code, sentence, name):
     assert rd.modal and (rd.uncertain or rd.traveller == "self")  # "we could" may be "we were able to"
 
 
+@pytest.mark.parametrize("code, sentence, name", [
+    # what the traveller would have done ("would have", "could've", a modal before "have" and a participle)
+    # did not happen; a place in a clause opened by "if" / « si » is a condition, not a fact
+    ("en", "We would have stopped in Kiruna if we had managed to get a ticket.", "Kiruna"),
+    ("en", "We would have gone on to Belgrade, but the line was closed.", "Belgrade"),
+    ("en", "We could've changed at Crewe for Chester had the connection run.", "Crewe"),
+    ("en", "If the border had been open, the train would have continued to Odessa.", "Odessa"),
+    ("en", "We would have stopped in Lund if we had managed to get a ticket in Malmo.", "Malmo"),
+    ("en", "If we missed the connection in Bologna, we planned to stay the night.", "Bologna"),
+    ("fr", "Si nous avions trouvé un billet à Kiruna, nous serions restés.", "Kiruna"),
+    ("fr", "S'il reste des places pour Avignon, nous descendrons là-bas.", "Avignon"),
+    ("fr", "Si le train s'arrête à Nîmes, nous descendrons.", "Nîmes"),
+])
+def test_a_condition_or_what_would_have_been_is_no_fact(code, sentence, name):
+    rd = read(code, sentence, name, places=(name,))
+    assert rd.unreal or rd.uncertain
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "We left Leeds at nine and reached Carlisle at noon, as if nothing had happened.", "Carlisle"),
+    ("en", "We must have passed through Preston while I slept.", "Preston"),
+    ("fr", "Nous avons quitté Lyon et sommes arrivés à Grenoble, si bien que la journée fut longue.", "Grenoble"),
+])
+def test_a_fact_stays_a_fact(code, sentence, name):
+    rd = read(code, sentence, name, places=(name,))
+    assert not (rd.unreal or rd.uncertain)
+
+
 @pytest.mark.parametrize("text, town", [
     # "the X station", "the town of X": the article names the kind, no other thing called X is meant
     ("Our train left Campeche at dawn and we finally arrived at the Cancún station after dark.", "Cancún"),

@@ -135,6 +135,7 @@ class Reader:
         self.passive = lab("passive_subject")
         self.pobj, self.case = lab("prepositional_object"), lab("case_marker")
         self.neg, self.aux = lab("negation"), lab("auxiliary")
+        self.subordinator = lab("subordinator")
         self.conj, self.appos = lab("conjunct"), lab("apposition")
         self.compound, self.poss = lab("compound"), lab("possessive")
         self.relcl = lab("relative_clause")
@@ -440,7 +441,11 @@ class Reader:
             bool(path_kinds & {"hedge", "plan"}) or (gov is not None and bool(kinds[gov.i] & {"plan"})) or \
             (gov is not None and any(kinds[c.i] & {"hedge"} for c in gov.children)) or \
             any(c.dep_ in self.subject and kinds[c.i] & {"hedge", "plan"} for t in chain for c in t.children) or \
-            ((modal or conditional or future) and any(kinds[t.i] & {"belief"} for t in chain[1:]))
+            ((modal or conditional or future) and any(kinds[t.i] & {"belief"} for t in chain[1:])) or \
+            any(c.dep_ in self.subordinator and kinds[c.i] & {"condition"} and t.head.i != t.i and
+                any(g.dep_ in self.subject for g in t.children) for t in chain for c in t.children)
+        # (a condition is a clause with a subject under another: "if we managed to get a ticket, we would...",
+        # not "(unless otherwise indicated)" read as the headline's verb)
         # "I thought I would be getting a train via Vladimir", "je croyais qu'on passerait par Vladimir": expected
         # "The plan was to ride to Badulla", "L'idée était de rejoindre Tchita": a plan as the clause's subject
         ancestors = set()
@@ -451,6 +456,11 @@ class Reader:
             node = node.head
             ancestors.add(node.i)
         counterfactual = any("counterfactual" in kinds[i] for i in ancestors)
+        if gov is not None and "VerbForm=Part" in str(gov.morph):
+            auxes = [c for c in gov.children if c.dep_ in self.aux]
+            if any(has(c, "modal") and not has(c, "inference") for c in auxes) and \
+                    any(has(c, "perfect_aux") for c in auxes):
+                counterfactual = True  # "we would have stopped in Kiruna", "could've gone on to Belgrade"
         # what is compared comes after the comparison ("faster than ... Paris"), not before it ("the train
         # that links Abidjan and Ouagadougou is more than a means of transport")
         compared = any("comparison" in kinds[i] and i < span.start for i in ancestors) or any(
