@@ -64,6 +64,28 @@ def test_namesakes_are_chosen_by_the_railway():
     assert (venice.resolved.place.name, venice.resolved.place.country) == ("Venice", "IT")
 
 
+
+def test_a_much_smaller_namesake_in_the_same_country_does_not_replace_a_town_the_data_leaves_unjoined():
+    # the railway data lacks the line to a big town (Delhi - Udaipur): a village of its name in the same
+    # country that the data joins is not what the article means; abroad it may be (Khasan, not Hassan, India)
+    from mapgen.journey import _by_the_railway
+
+    delhi = Place("t:1", "Delhi", 28.65, 77.23, "IN", "city", 11_000_000, "test")
+    big = Place("t:2", "Udaipur", 24.59, 73.71, "IN", "city", 451_100, "test")
+    small = Place("t:3", "Udaipur", 27.72, 75.47, "IN", "city", 30_264, "test")
+    abroad = Place("t:4", "Udaipur", 27.70, 85.30, "NP", "city", 30_264, "test")
+    joined = {("t:1", "t:3"), ("t:1", "t:4")}
+
+    def rail(a, b):
+        key = tuple(sorted((a[1].place.id, b[1].place.id)))
+        return 100.0 if key in joined else None
+
+    for other, kept in ((small, big), (abroad, abroad)):
+        chosen = [(3.0, resolved(delhi), True), (3.0, resolved(big, other), False)]
+        out = _by_the_railway(chosen, rail, {}, network=None)
+        assert out[1][1].place == kept
+
+
 # --- the transit key ---------------------------------------------------------------------------------
 
 STORY = """title = "t"

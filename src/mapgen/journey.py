@@ -602,6 +602,9 @@ def _by_the_railway(chosen, rail, notes: dict, network=None) -> list:
         for cand in r.geocode.candidates:
             if cand.place.id == r.place.id or cand.place.kind not in STOP_KINDS:
                 continue
+            if cand.place.country == r.place.country and \
+                    max(r.place.population, 1) > NAMESAKE_REVIEW * max(cand.place.population, 1):
+                continue  # the data more likely lacks the line (Delhi - Udaipur) than the article means a village
             rest = tuple(c for c in r.geocode.candidates if c is not cand)
             alt = (s, Resolved(r.mention, Geocode(r.geocode.query, cand.place, (cand, *rest), r.geocode.confidence),
                                r.confidence), dep)
