@@ -128,6 +128,17 @@ def test_an_arrow_is_a_leg():
     assert rd.role == "dest" and "after an arrow" in rd.cues
 
 
+@pytest.mark.parametrize("code, sentence, second", [
+    # a heading's "greater than" is an arrow too: « Aller : Nantes > Bordeaux »
+    ("fr", "Aller : sens Nantes > Bordeaux, 4 heures", "Bordeaux"),
+    ("fr", "Jour 3 : Lyon > Turin en TGV", "Turin"),
+    ("en", "Day two: Glasgow > Oban, three hours on the West Highland line", "Oban"),
+])
+def test_a_greater_than_sign_between_two_places_is_a_leg(code, sentence, second):
+    rd = read(code, sentence, second)
+    assert rd.role == "dest" and "after an arrow" in rd.cues
+
+
 @pytest.mark.parametrize("code, sentence, first, second", [
     ("en", "At last we boarded the slow train Nairobi – Mombasa at the old station.", "Nairobi", "Mombasa"),
     ("en", "Tickets for the overnight service Kars — Ankara sell out within minutes.", "Kars", "Ankara"),
