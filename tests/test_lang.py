@@ -207,6 +207,23 @@ def test_a_fact_stays_a_fact(code, sentence, name):
     assert not (rd.unreal or rd.uncertain)
 
 
+@pytest.mark.parametrize("code, sentence, name, described", [
+    # "there is" / « il y a » a line or a train from X to Y, in the present: the network described, not travelled
+    ("en", "There's the Cambrian Line from Shrewsbury to Aberystwyth, and there's the Heart of Wales line.",
+     "Aberystwyth", True),
+    ("en", "There is a train from Vienna to Graz every two hours.", "Graz", True),
+    ("en", "There's a sleeper service from Paris to Nice in summer.", "Nice", True),
+    ("fr", "Il y a la ligne de Marseille à Vintimille, le long de la côte.", "Vintimille", True),
+    ("fr", "Il existe un train de nuit de Paris à Briançon.", "Briançon", True),
+    ("fr", "Il y a aussi le train des Pignes de Nice à Digne.", "Digne", True),
+    # the journey told
+    ("en", "There was a long wait before our train to Graz finally left.", "Graz", False),
+    ("fr", "Nous avons pris le train de Marseille à Vintimille.", "Vintimille", False),
+])
+def test_a_line_that_there_is_is_described_not_travelled(code, sentence, name, described):
+    assert read(code, sentence, name, places=(name,)).extension is described
+
+
 @pytest.mark.parametrize("text, town", [
     # "the X station", "the town of X": the article names the kind, no other thing called X is meant
     ("Our train left Campeche at dawn and we finally arrived at the Cancún station after dark.", "Cancún"),

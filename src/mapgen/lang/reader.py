@@ -678,9 +678,12 @@ class Reader:
         "our train is the 004 to Beijing" (the traveller's own) nor "it's a two-hour journey to Folkestone"."""
         attr, cop = self.data.labels("copula_attribute"), self.data.labels("copula")
         copula = pred = None
-        if gov is not None and gov.pos_ == "AUX" and gov.head.i == gov.i:
+        expletive = self.data.labels("expletive")
+        if gov is not None and gov.head.i == gov.i and (
+                gov.pos_ == "AUX" or any(c.dep_ in expletive for c in gov.children)):  # "there's", tagged VERB
             copula = pred = gov
-            named = [c for c in gov.children if c.dep_ in attr]
+            named = [c for c in gov.children if c.dep_ in attr or (
+                c.dep_ in self.object and any(x.dep_ in expletive for x in gov.children))]  # « il y a la ligne »
         else:
             pred = next((n for n in path if any(c.dep_ in cop for c in n.children)), None)
             copula = next((c for c in pred.children if c.dep_ in cop), None) if pred is not None else None
@@ -688,6 +691,9 @@ class Reader:
         if copula is None or "Tense=Pres" not in str(copula.morph):
             return False
         subjects = [c for c in pred.children if c.dep_ in self.subject]
+        if any(s.dep_ in expletive for s in subjects) and \
+                any(kinds[n.i] & {"infrastructure", "vehicle"} for n in named):
+            return True  # "There's the Far North Line from Inverness up to Thurso": lines listed, not travelled
         if not subjects or any(s.pos_ == "PRON" or any(kinds[t.i] & {"first_person"} for t in s.subtree)
                                for s in subjects):
             return False
