@@ -107,6 +107,9 @@ def test_a_broken_cue_file_is_one_clear_error(tmp_path, monkeypatch):
 @pytest.mark.parametrize("code, sentence, name, role", [
     ("en", "Kim's train left Pyongyang early on Wednesday.", "Pyongyang", "depart"),
     ("en", "The night train departed Singapore in the afternoon.", "Singapore", "depart"),
+    ("en", "We boarded the night train at Kimberley.", "Kimberley", "depart"),
+    ("en", "We boarded the Canadian in Winnipeg two hours late.", "Winnipeg", "depart"),
+    ("en", "We boarded the train to Lyon after lunch.", "Lyon", "dest"),
     ("en", "We finally arrived in Irkutsk at four in the afternoon.", "Irkutsk", "arrive"),
     ("en", "The train stopped in Ulan Ude for half an hour.", "Ulan Ude", "stop"),
     ("en", "After dinner we continued south through Ninh Binh.", "Ninh Binh", "via"),
