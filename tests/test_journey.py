@@ -300,6 +300,14 @@ def test_a_departure_in_the_past_perfect_is_not_the_journey_s_start(text, first)
      "every morning and I boarded it this week.", ["Delhi", "Agra"]),
     ("Lyon - Marseille en TER. Nous arrivons à Lyon vers midi. Le matin nous avons voyagé depuis Paris en TGV. "
      "Le lendemain nous quittons Lyon pour Marseille.", ["Paris", "Lyon", "Marseille"]),
+    # an arrival told in the past perfect is still an arrival; the traveller's own earlier leg told so too
+    ("Hakodate to Sapporo on the Hokuto. We had arrived in Hakodate late the night before. We travelled up from "
+     "Tokyo on the Hayabusa that day. In the morning we left Hakodate and reached Sapporo by noon.",
+     ["Tokyo", "Hakodate", "Sapporo"]),
+    ("Inverness to Thurso. We had arrived in Inverness on the sleeper. We had travelled up from London overnight. "
+     "At nine we left Inverness and reached Thurso in the afternoon.", ["London", "Inverness", "Thurso"]),
+    ("De Lyon à Marseille en TER. Nous étions arrivés à Lyon la veille au soir. Nous avions voyagé depuis Paris "
+     "en TGV. Le lendemain, nous avons quitté Lyon et rejoint Marseille.", ["Paris", "Lyon", "Marseille"]),
     # going to a town's station (not by train) is leaving from it, whatever the story names first
     ("Je devais regagner Toulouse au plus vite. Le matin, je me suis rendu à la gare de Montpellier en taxi.",
      ["gare de Montpellier", "Toulouse"]),

@@ -138,13 +138,16 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         elif departure:
             best[p.id] = (prev[0], prev[1], True)
         scores.setdefault(p.id, []).append((score, m.start))
+        # a past perfect tells what came before the story ("a special train had left Paris"), unless the
+        # traveller tells their own earlier leg ("we had travelled up from London overnight")
+        before = rd.background and rd.traveller != "self"
         if departure:
-            (told_before if rd.background else left_from).add(p.id)
+            (told_before if before else left_from).add(p.id)
         told = flow.setdefault(p.id, [0, 0])
         if _to_the_station(rd, m):
             told[0] += 1  # "headed for Glasgow's Queen Street station", « je me suis rendu à la gare de Sfax »
         else:
-            told[0] += departure and not rd.background
+            told[0] += departure and not before
             told[1] += _reached(rd)
         if rd.final and not rd.unreal and not rd.uncertain and rd.traveller not in ("others", "line"):
             finals.add(p.id)
@@ -735,7 +738,7 @@ def _reached(rd) -> bool:
     """The mention tells the journey reaching the place: "arrived in Hakodate", "on to Sapporo", the second
     end of "Oran-Alger"; not a bare "En gare de Coire" (no verb of travel)."""
     return (rd.role in ("arrive", "dest") and rd.travel or rd.leg_end) and not rd.unreal and not rd.uncertain \
-        and not rd.background and rd.traveller not in ("others", "line")
+        and rd.traveller not in ("others", "line")  # ("we had arrived in Hakodate the night before": reached)
 
 
 def _to_the_station(rd, m: Mention) -> bool:
