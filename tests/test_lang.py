@@ -210,6 +210,20 @@ def test_a_fact_stays_a_fact(code, sentence, name):
     assert not (rd.unreal or rd.uncertain)
 
 
+@pytest.mark.parametrize("code, sentence, name, built", [
+    # a line built, electrified or to be built from X to Y is the network, not this journey (whoever builds it)
+    ("en", "Uganda hired a Turkish firm to build its own stretch from Malaba to Kampala.", "Kampala", True),
+    ("en", "The state will construct a new line from Nairobi to Kisumu by 2030.", "Kisumu", True),
+    ("en", "The British electrified the railway from Glasgow to Edinburgh in the 1980s.", "Edinburgh", True),
+    ("fr", "Le pays veut construire une ligne de Bamako à Dakar.", "Dakar", True),
+    ("fr", "Les Chinois ont construit le tronçon de Djibouti à Dire Dawa.", "Dire Dawa", True),
+    ("fr", "L'État a électrifié la ligne de Grenoble à Gap en 2030.", "Gap", True),
+    ("en", "We rode the new line from Malaba to Kampala.", "Kampala", False),
+])
+def test_a_line_built_is_not_travelled(code, sentence, name, built):
+    assert read(code, sentence, name, places=(name,)).extension is built
+
+
 @pytest.mark.parametrize("code, sentence, name, described", [
     # "there is" / « il y a » a line or a train from X to Y, in the present: the network described, not travelled
     ("en", "There's the Cambrian Line from Shrewsbury to Aberystwyth, and there's the Heart of Wales line.",
