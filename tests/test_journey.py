@@ -320,3 +320,24 @@ def test_the_journey_starts_where_the_article_tells_it_leaves(text, order):
 
     gaz = Gazetteer.open()
     assert [s.place for s in read_journey(extract(text, gaz), gaz).stops if not s.via] == order
+
+
+def test_stops_on_the_way_told_in_sequence_set_the_direction():
+    # a departure told of another run (an inaugural train "launched from Brussels") starts the ordering at
+    # Brussels; the traveller's own stops, told one after the other from Dresden to Antwerp, turn it round
+    from mapgen.journey import _travel_order
+
+    towns = {name: Place(f"t:{name}", name, lat, lon, cc, "city", 500_000, "test") for name, lat, lon, cc in (
+        ("Brussels", 50.85, 4.35, "BE"), ("Prague", 50.09, 14.42, "CZ"), ("Dresden", 51.05, 13.74, "DE"),
+        ("Berlin", 52.52, 13.41, "DE"), ("Amsterdam", 52.37, 4.89, "NL"), ("Rotterdam", 51.92, 4.48, "NL"),
+        ("Antwerp", 51.22, 4.40, "BE"))}
+
+    def order(told):
+        chosen = [(3.0, resolved(towns[n]), n == "Brussels") for n in told]
+        return [c[1].place.name for c in _travel_order(chosen)]
+
+    told = ["Brussels", "Prague", "Dresden", "Berlin", "Amsterdam", "Rotterdam", "Antwerp"]
+    assert order(told) == ["Prague", "Dresden", "Berlin", "Amsterdam", "Rotterdam", "Antwerp", "Brussels"]
+    # told the way the trip from Brussels runs: kept
+    told = ["Brussels", "Antwerp", "Rotterdam", "Amsterdam", "Berlin", "Dresden", "Prague"]
+    assert order(told) == told

@@ -731,6 +731,7 @@ def _rail_km(network, transit: frozenset[str] = frozenset()):
 
 
 RAIL_ORDER_STOPS = 12  # up to this many stops, the order is judged by rail distances
+TOLD_RUN = 3  # this many stops on the way told in the reverse of the travel order turn the trip round
 TOLD_ORDER_SLACK = 1.25  # the order the article tells is kept unless it makes the trip this much longer
 
 
@@ -782,6 +783,14 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict 
     order = _ordered(chosen, deps[0] if deps else chosen[0], rail)
     if not deps and net(order[-1]) > net(order[0]) and order[-1][1].place.id not in finals:
         order = _ordered(chosen, order[-1], rail)  # the end told as reached less often is where it starts
+    told = {id(c): k for k, c in enumerate(chosen)}
+    between = [told[id(c)] for c in order[1:-1]]
+    if len(between) >= TOLD_RUN and all(a > b for a, b in zip(between, between[1:])) and \
+            order[-1][1].place.id not in finals:
+        # the stops on the way told one after the other the other way round ("stopped at Dresden, Berlin,
+        # Amsterdam, Rotterdam and Antwerp" on a trip the ordering started at Brussels): the trip runs the
+        # way the article tells them, whatever a departure told elsewhere suggests (an inaugural run)
+        order.reverse()
     return order
 
 
