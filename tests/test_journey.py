@@ -341,3 +341,15 @@ def test_stops_on_the_way_told_in_sequence_set_the_direction():
     # told the way the trip from Brussels runs: kept
     told = ["Brussels", "Antwerp", "Rotterdam", "Amsterdam", "Berlin", "Dresden", "Prague"]
     assert order(told) == told
+
+
+def test_a_town_left_starts_the_trip_before_a_region_left():
+    # "leaving Western Australia" names no station: the trip starts at the town it leaves
+    from mapgen.journey import _travel_order
+
+    adelaide = Place("t:a", "Adelaide", -34.93, 138.60, "AU", "city", 1_200_000, "test")
+    kalgoorlie = Place("t:k", "Kalgoorlie", -30.75, 121.47, "AU", "city", 30_000, "test")
+    wa = Place("t:w", "Western Australia", -25.3, 122.2, "AU", "region", 2_600_000, "test")
+    flow = {"t:w": [1, 0], "t:a": [1, 1], "t:k": [0, 1]}
+    chosen = [(2.0, resolved(wa), True), (3.0, resolved(kalgoorlie), False), (3.0, resolved(adelaide), True)]
+    assert [c[1].place.name for c in _travel_order(chosen, flow=flow)][0] == "Adelaide"

@@ -770,8 +770,8 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict 
     def reached(c) -> int:
         return flow.get(c[1].place.id, (0, 0))[1]
 
-    # ties keep the told order (sorted is stable)
-    deps = sorted((c for c in chosen if c[2]), key=lambda c: (-net(c), reached(c)))
+    # a town before a region ("left Western Australia" names no station); ties keep the told order (stable)
+    deps = sorted((c for c in chosen if c[2]), key=lambda c: (c[1].place.kind not in STOP_KINDS, -net(c), reached(c)))
     if finals:  # a lede names the destination first: "le train à destination de Ngaoundéré"
         chosen = [c for c in chosen if c[1].place.id not in finals or c in deps] + \
             [c for c in chosen if c[1].place.id in finals and c not in deps]
