@@ -353,3 +353,25 @@ def test_a_town_left_starts_the_trip_before_a_region_left():
     flow = {"t:w": [1, 0], "t:a": [1, 1], "t:k": [0, 1]}
     chosen = [(2.0, resolved(wa), True), (3.0, resolved(kalgoorlie), False), (3.0, resolved(adelaide), True)]
     assert [c[1].place.name for c in _travel_order(chosen, flow=flow)][0] == "Adelaide"
+
+
+@pytest.mark.parametrize("text, order", [
+    # going back to a place ends the trip there, wherever the story tells it
+    ("In the end we returned to Hakodate by the slow line. We drifted into Sapporo at noon. The train later "
+     "pulled into Otaru.", ["Sapporo", "Otaru", "Hakodate"]),
+    ("We went back to Nagoya on the local train. First we rode into Osaka in the morning. In the afternoon the "
+     "train pulled into Kyoto.", ["Osaka", "Kyoto", "Nagoya"]),
+    ("On the third day we came back to Zurich. The train rolled into Chur after lunch. That evening it reached "
+     "St. Moritz.", ["Chur", "St. Moritz", "Zurich"]),
+    ("Nous sommes rentrés à Lyon par le dernier train. Le matin, le train était arrivé à Grenoble. Puis il a "
+     "rejoint Chambéry.", ["Grenoble", "Chambéry", "Lyon"]),
+    ("Nous avons regagné Bordeaux le soir. Le train était arrivé à Toulouse vers midi. Puis nous sommes arrivés à "
+     "Agen.", ["Toulouse", "Agen", "Bordeaux"]),
+    ("Nous sommes revenus à Nantes en TGV. Le matin, le train est arrivé à Quimper. À midi il est arrivé à Vannes.",
+     ["Quimper", "Vannes", "Nantes"]),
+])
+def test_a_return_ends_the_trip(text, order):
+    from mapgen.extract import extract
+
+    gaz = Gazetteer.open()
+    assert [s.place for s in read_journey(extract(text, gaz), gaz).stops if not s.via] == order

@@ -601,6 +601,12 @@ class Reader:
                     role = "dest"
                     cues.append("'from X to Y'")
                     break
+        if role in ("dest", "arrive") and traveller in ("self", "unknown", "vehicle") and (
+                gov is not None and (has(gov, "return") or any(has(c, "return") for c in gov.children
+                                                               if c.i not in inside))
+                or any(has(n, "return") for n in path[:2])):
+            final = True  # "we returned to Hakodate", "back to Hanoi", « retour à Hanoï »: where the trip ends
+            cues.append("a return")
         if route_name and traveller == "place":
             traveller = "vehicle"  # "le Paris-Nice est parti": the train named by its route
         if route_name and not ek & set(MOTION) and traveller not in ("self", "vehicle"):
