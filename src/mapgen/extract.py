@@ -28,7 +28,7 @@ from .article import Article
 from .errors import GeocodeError
 from .gazetteer import (
     _CONTRACTED, _DOTTED_WORD, ABBREVIATION, ADJECTIVE, CLUSTER_KM, DOTTED, KIND_WORDS, SITE, WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place,
-    distance_km, name_key, query_forms,
+    distance_km, name_key, query_forms, rail_words,
 )
 
 MAX_WORDS = 6
@@ -110,10 +110,10 @@ def name_cues() -> NameCues:
 # Municipal District", "the A429 Cirencester junction".
 AREA_WORDS = set("""
 municipal district borough junction roundabout metropolitan area region county parish
-""".split())
+""".split()) | rail_words("thing")  # and a rail thing named after it: "the Nampula to Cuamba Train" is no person's
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W_]+(?:[-\u2010\u2011][^\W_]+)*", re.UNICODE)
-_KIND_LINKS = {"de", "du", "d", "l", "la", "le", "of", "the"}
+_KIND_LINKS = {"de", "du", "d", "l", "la", "le", "of", "the", "di", "del", "do", "da"}  # "stazione di Tirano"
 _ABBREV_DOT = {"st", "ste", "mt", "ft", "pt"}  # "St. Petersburg", "Mt. Vernon"
 
 
@@ -379,7 +379,7 @@ def _loose_match(article: Article, toks: list[Token], i: int, gazetteer: Gazette
         return None
     before = text[max(0, toks[i].start - 80):toks[i].start]
     arrow = before.rstrip().endswith(route_marks())  # "Tomsk –> Iurga"
-    if not after_place and not arrow and not re.search(LOCATIVE, before):
+    if not after_place and not arrow and not re.search(LOCATIVE, before) and not _station_before(toks, i):
         return None
     for j in range(min(len(toks), i + 3) - 1, i - 1, -1):
         span = toks[i:j + 1]
@@ -400,6 +400,14 @@ def _loose_match(article: Article, toks: list[Token], i: int, gazetteer: Gazette
         s = article.sentences[toks[i].sentence]
         return i, Mention(toks[i].start, toks[i].end, toks[i].text, s, loose=True, query=typo.name)
     return None
+
+
+def _station_before(toks: list[Token], i: int) -> bool:
+    """Is token i the name of a station: after the word for one ("en gare de Boukara", "Estación Mapocho")?"""
+    k = i - 1
+    while k >= 0 and toks[k].sentence == toks[i].sentence and toks[k].text.casefold() in _KIND_LINKS:
+        k -= 1
+    return k >= 0 and toks[k].sentence == toks[i].sentence and name_key(toks[k].text) in rail_words("station")
 
 
 TYPO_MIN_LETTERS = 7  # a word this long, one letter off the name of a big city, is that city misspelt
@@ -461,7 +469,7 @@ def _hyphen_parts(article: Article, tok: Token, gazetteer: Gazetteer) -> list[Me
 # the town is still a place there, not a person's first name
 STATION_WORDS = set("""
 hauptbahnhof hbf centraal central centrale termini sants nord sud est ouest midi zuid noord gare station
-""".split())
+""".split()) | rail_words("station")
 
 
 def _station_name(word: str) -> bool:

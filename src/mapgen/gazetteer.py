@@ -91,11 +91,23 @@ KIND_WORDS = {
         "canal", "airport", "aeroport", "quarter")},  # as name_key folds them: no accents
 }
 SITE = "site"
+RAIL_WORDS = "rail_words.csv"  # in geo/gazetteer/: the word for a station in each language, and rail things
+
+
+@lru_cache(maxsize=None)
+def rail_words(role: str) -> frozenset[str]:
+    """The words of geo/gazetteer/rail_words.csv with this role, as name_key folds them: "station" (the word
+    for a railway station in a language: "gare", "Estación", "stazione", "Bahnhof") or "thing" (a rail thing
+    named after a town, written after its name: "the Cuamba Train", "the Uganda Railway"; not "Express" or
+    "Sleeper", which follow the names of trains as often: "Orient Express")."""
+    with open(data.geo_file("gazetteer", RAIL_WORDS), newline="", encoding="utf-8") as f:
+        return frozenset(name_key(row["word"]) for row in csv.DictReader(f) if row["role"] == role)
+
 # GeoNames-style feature codes kept for ranking; NE FEATURECLA -> code
 NE_FEATURES = {"Admin-0 capital": "PPLC", "Admin-0 capital alt": "PPLC", "Admin-0 region capital": "PPLA",
                "Admin-1 capital": "PPLA", "Admin-1 region capital": "PPLA"}
 _LEADING = re.compile(r"^(?:a|au|aux|en|de|du|des|d|l|la|le|les|in|at|to|from|the|of|via)\s+")
-_DESCRIPTOR_FIRST = re.compile(r"^(?P<kind>\w+)\s+(?:(?:de|du|des|d|of|la|le|l)\s+)*(?P<name>.+)$")
+_DESCRIPTOR_FIRST = re.compile(r"^(?P<kind>\w+)\s+(?:(?:de|du|des|d|of|la|le|l|di|del|do|da)\s+)*(?P<name>.+)$")
 _DESCRIPTOR_LAST = re.compile(r"^(?P<name>.+?)\s+(?P<kind>\w+)$")
 _CODE = re.compile(r"^[A-Z]{2,4}$")  # IATA/ICAO-like codes among GeoNames alternate names
 _APOSTROPHE = re.compile(r"[\u2019\u2018'`ʼ]")
@@ -153,6 +165,30 @@ def name_key(text: str) -> str:
         text = text.replace(".", "")
     text = _PUNCT.sub(" ", _APOSTROPHE.sub(" ", text))
     return " ".join(text.split())
+
+
+SHORT_NAME_LINKS = "short_name_links.csv"  # in geo/gazetteer/: "-in-", "-upon-", "-sur-", "am" in a town's name
+
+
+@lru_cache(maxsize=None)
+def short_name_links() -> frozenset[str]:
+    """Words that join a town's own name to its river, county or coast ("Appleby-in-Westmorland",
+    "Boulogne-sur-Mer", "Frankfurt am Main"), as name_key folds them; the town goes by the part before."""
+    with open(data.geo_file("gazetteer", SHORT_NAME_LINKS), newline="", encoding="utf-8") as f:
+        return frozenset(name_key(row["word"]) for row in csv.DictReader(f))
+
+
+def _short_form(full: str, keys) -> bool:
+    """Is one of `keys` the key `full` (a place's main name) shortened to its part before a linking word?"""
+    for k in keys:
+        if full.startswith(k + " ") and full[len(k) + 1:].split(" ", 1)[0] in short_name_links():
+            return True
+    return False
+
+
+# "Estación Central", "stazione di Tirano", "Bahnhof Zoo": the station word of every language of rail_words.csv
+# says a station as "gare" does (and is no place itself: "Estación" is also a town in the Philippines)
+KIND_WORDS.update({w: "station" for w in sorted(rail_words("station")) if w not in KIND_WORDS})
 
 
 _LOOSE_RULES = (("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "h"), ("tch", "ch"), ("sch", "sh"), ("sh", "ch"),
@@ -490,6 +526,9 @@ class Gazetteer:
             if name_key(p.name) in keys:
                 score += 1.0
                 why.append("main name")
+            elif _short_form(name_key(p.name), keys):
+                score += 1.0  # "Appleby" for Appleby-in-Westmorland: its own name, shortened, not an old one
+                why.append("main name, short")
             elif p.kind == "city" and p.population < 1_000_000:
                 # a town's other names are often old or foreign ones ("Florida" for Valle Vista, CA): weak
                 score -= min(1.5, 0.5 * (6 - math.log10(p.population + 1000)))

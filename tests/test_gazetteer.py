@@ -1,0 +1,70 @@
+"""Names of stops the gazetteer and extraction lost (issue 9): station words in other languages, rail things named
+after a town, a station's misspelt name, a town's short name. Sentences written for these tests."""
+import pytest
+
+from mapgen.extract import extract
+from mapgen.gazetteer import KIND_WORDS, Context, Gazetteer, distance_km, query_forms, rail_words
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return Gazetteer.open()
+
+
+def _found(ex, name):
+    return [r for r in ex.resolved if r.mention.text == name]
+
+
+def test_station_words_of_other_languages_say_a_station():
+    assert {"estacion", "stazione", "bahnhof", "gare", "station"} <= rail_words("station")
+    assert KIND_WORDS["estacion"] == KIND_WORDS["stazione"] == "station"
+    assert ("mapocho", "station") in query_forms("Estación Mapocho")
+    assert ("tirano", "station") in query_forms("stazione di Tirano")
+
+
+def test_the_spanish_word_for_station_is_no_town(gaz):
+    # "Estación" is also a town in the Philippines: it pulled Santiago there (with a Concepción beside it)
+    ex = extract("Our train left Santiago from the Estación Central at nine and reached Talca by noon.", gaz)
+    assert not _found(ex, "Estación")
+    (santiago,) = _found(ex, "Santiago")
+    assert distance_km(santiago.place.lat, santiago.place.lon, -33.46, -70.65) < 20
+
+
+def test_a_train_named_after_a_small_town_is_no_persons_name(gaz):
+    # "Kalaw Train" read as a first name and a surname made Kalaw a person throughout
+    text = "The Thazi to Kalaw Train was slow and crowded. We got off in Kalaw at noon."
+    ex = extract(text, gaz)
+    at = text.index("Kalaw Train")
+    hits = [r for r in _found(ex, "Kalaw") if r.mention.start == at]
+    assert hits and distance_km(hits[0].place.lat, hits[0].place.lon, 20.63, 96.56) < 20
+
+
+def test_a_misspelt_name_after_the_word_for_station_is_looked_up(gaz):
+    # one letter off Boukhara (Bukhara), said to be a station: "en gare de" is as good a cue as "à"
+    ex = extract("Le soir, nous arrivons enfin en gare de Boukhare, loin du centre.", gaz)
+    (r,) = _found(ex, "Boukhare")
+    assert r.place.country == "UZ" and distance_km(r.place.lat, r.place.lon, 39.77, 64.43) < 20
+
+
+def test_a_capitalised_word_after_station_that_is_nothing_stays_unknown(gaz):
+    ex = extract("We waited an hour at the station, then walked to Estación Zzyzxq.", gaz)
+    assert not _found(ex, "Zzyzxq")
+
+
+@pytest.mark.parametrize("name, lat, lon", [
+    ("Appleby", 54.58, -2.49),  # Appleby-in-Westmorland, not the hamlet of Appleby in Lincolnshire
+    ("Southend", 51.54, 0.71),  # Southend-on-Sea
+    ("Boulogne", 50.73, 1.61),  # Boulogne-sur-Mer
+])
+def test_a_town_goes_by_its_name_before_in_on_or_sur(gaz, name, lat, lon):
+    p = gaz.geocode(name, strict=False).place
+    assert distance_km(p.lat, p.lon, lat, lon) < 10
+
+
+def test_the_short_name_in_the_light_of_the_line(gaz):
+    ctx = Context(countries={"GB"}, points=[(54.07, -2.28), (54.90, -2.94)])  # Settle, Carlisle
+    p = gaz.geocode("Appleby", context=ctx, strict=False).place
+    assert distance_km(p.lat, p.lon, 54.58, -2.49) < 5
+    ex = extract("We changed trains at Appleby after a long day on the line from Settle to Carlisle.", gaz)
+    (r,) = _found(ex, "Appleby")
+    assert distance_km(r.place.lat, r.place.lon, 54.58, -2.49) < 5
