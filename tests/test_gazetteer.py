@@ -68,3 +68,20 @@ def test_the_short_name_in_the_light_of_the_line(gaz):
     ex = extract("We changed trains at Appleby after a long day on the line from Settle to Carlisle.", gaz)
     (r,) = _found(ex, "Appleby")
     assert distance_km(r.place.lat, r.place.lon, 54.58, -2.49) < 5
+
+
+def test_a_chinese_town_goes_by_its_countys_name(gaz):
+    # GeoNames calls the old walled town Gutao and gives "Pingyao", its county's name, as another name; two
+    # villages of unknown population have "Pingyao" as their own
+    ctx = Context(countries={"CN"}, points=[(37.87, 112.55), (40.09, 113.29)])  # Taiyuan, Datong
+    p = gaz.geocode("Pingyao", context=ctx, strict=False).place
+    assert distance_km(p.lat, p.lon, 37.20, 112.18) < 10
+    ex = extract("We flew to Beijing, then took the train to Pingyao and on to Xi'an.", gaz)
+    (r,) = _found(ex, "Pingyao")
+    assert distance_km(r.place.lat, r.place.lon, 37.20, 112.18) < 10
+
+
+def test_a_capitalised_station_word_before_a_title_is_no_cue(gaz):
+    # "Manager" is one letter off Munger (India): after "Station" in a title it is still a word
+    ex = extract("He once won a prize as the Most Helpful Station Manager of the island.", gaz)
+    assert not _found(ex, "Manager")

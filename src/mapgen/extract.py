@@ -403,11 +403,13 @@ def _loose_match(article: Article, toks: list[Token], i: int, gazetteer: Gazette
 
 
 def _station_before(toks: list[Token], i: int) -> bool:
-    """Is token i the name of a station: after the word for one ("en gare de Boukara", "Estación Mapocho")?"""
+    """Is token i the name of a station: after the word for one, written lower-case or joined by "de", "of",
+    "di" ("en gare de Boukara", "the station of Ela", "stazione di Tirano"; not "the Station Manager")?"""
     k = i - 1
     while k >= 0 and toks[k].sentence == toks[i].sentence and toks[k].text.casefold() in _KIND_LINKS:
         k -= 1
-    return k >= 0 and toks[k].sentence == toks[i].sentence and name_key(toks[k].text) in rail_words("station")
+    return k >= 0 and toks[k].sentence == toks[i].sentence and name_key(toks[k].text) in rail_words("station") \
+        and (k < i - 1 or not toks[k].cap)
 
 
 TYPO_MIN_LETTERS = 7  # a word this long, one letter off the name of a big city, is that city misspelt

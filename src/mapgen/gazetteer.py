@@ -178,6 +178,17 @@ def short_name_links() -> frozenset[str]:
         return frozenset(name_key(row["word"]) for row in csv.DictReader(f))
 
 
+SEAT_NAMED = "seat_named_countries.csv"  # in geo/gazetteer/: where a town's alternate name is often its county's
+
+
+@lru_cache(maxsize=None)
+def seat_named_countries() -> frozenset[str]:
+    """Countries where GeoNames names a county seat after its town and gives the county's name, the one the
+    town is known by, as an alternate name (China: Gutao is Pingyao): there, another name is no old one."""
+    with open(data.geo_file("gazetteer", SEAT_NAMED), newline="", encoding="utf-8") as f:
+        return frozenset(row["country"] for row in csv.DictReader(f))
+
+
 def _short_form(full: str, keys) -> bool:
     """Is one of `keys` the key `full` (a place's main name) shortened to its part before a linking word?"""
     for k in keys:
@@ -529,6 +540,9 @@ class Gazetteer:
             elif _short_form(name_key(p.name), keys):
                 score += 1.0  # "Appleby" for Appleby-in-Westmorland: its own name, shortened, not an old one
                 why.append("main name, short")
+            elif p.kind == "city" and p.country in seat_named_countries() and not why[0].startswith("spelling"):
+                score += 1.0  # "Pingyao" for Gutao, the seat of Pingyao county: the name it is known by
+                why.append("main name, its county's")
             elif p.kind == "city" and p.population < 1_000_000:
                 # a town's other names are often old or foreign ones ("Florida" for Valle Vista, CA): weak
                 score -= min(1.5, 0.5 * (6 - math.log10(p.population + 1000)))
