@@ -85,3 +85,19 @@ def test_a_capitalised_station_word_before_a_title_is_no_cue(gaz):
     # "Manager" is one letter off Munger (India): after "Station" in a title it is still a word
     ex = extract("He once won a prize as the Most Helpful Station Manager of the island.", gaz)
     assert not _found(ex, "Manager")
+
+
+@pytest.mark.parametrize("name, lat, lon", [
+    ("Ospizio Bernina", 46.41, 10.02),  # the Bernina line's summit halt, on a curated connector
+    ("Preda", 46.59, 9.78),  # the Albula line's, at its tunnel
+])
+def test_the_halts_of_the_curated_metre_gauge_lines_are_stations(gaz, name, lat, lon):
+    p = gaz.geocode(name, strict=False).place
+    assert p.kind == "station" and p.country == "CH"
+    assert distance_km(p.lat, p.lon, lat, lon) < 2
+
+
+def test_a_halt_on_the_bernina_line_in_a_sentence(gaz):
+    ex = extract("Le train rouge monte de Pontresina jusqu'à Ospizio Bernina, puis redescend vers Tirano.", gaz)
+    (r,) = _found(ex, "Ospizio Bernina")
+    assert distance_km(r.place.lat, r.place.lon, 46.41, 10.02) < 2
