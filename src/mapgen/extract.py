@@ -28,7 +28,7 @@ from .article import Article
 from .errors import GeocodeError
 from .gazetteer import (
     _CONTRACTED, _DOTTED_WORD, ABBREVIATION, ADJECTIVE, CLUSTER_KM, DOTTED, KIND_WORDS, SITE, WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place,
-    distance_km, name_key, query_forms, rail_words,
+    distance_km, name_key, query_forms, rail_words, variant_keys,
 )
 
 MAX_WORDS = 6
@@ -223,7 +223,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
         if best is None:
             after_place = bool(found) and bool(re.fullmatch(r"\s*(?:,|,?\s*(?:et|and|ou|or))\s*",
                                                             text[toks[found[-1][1]].end:toks[i].start]))
-            loose = _loose_match(article, toks, i, gazetteer, after_place)
+            loose = _variant_match(article, toks, i, gazetteer) or \
+                _loose_match(article, toks, i, gazetteer, after_place)
             if loose is not None:
                 parts.append(loose[1])
                 i = loose[0] + 1
@@ -365,6 +366,28 @@ def _short_name(article: Article, toks: list[Token], i: int, gazetteer: Gazettee
         return None
     s = article.sentences[tok.sentence]
     return Mention(tok.start, tok.end, tok.text, s, query=towns[0].name)
+
+
+def _variant_match(article: Article, toks: list[Token], i: int, gazetteer: Gazetteer) -> tuple[int, Mention] | None:
+    """A capitalised name the gazetteer knows once an abbreviation is written out or the Arabic article spelt
+    another way (geo/gazetteer/name_variants.csv: "St-Raphaël", "Ste-Foy", "Mt Cook", "El Hoceima"): the
+    longest such run from token i. The geocoder reads the name the same way, so the mention keeps its text."""
+    text = article.text
+    if not toks[i].cap or toks[i].upper:
+        return None
+    for j in range(min(len(toks), i + MAX_WORDS) - 1, i - 1, -1):
+        span = toks[i:j + 1]
+        if any(t.sentence != toks[i].sentence for t in span) or not span[-1].cap:
+            continue
+        if any(not t.cap and t.text.casefold() not in CONNECTORS for t in span):
+            continue
+        if j > i and not all(_joinable(text, a, b) for a, b in zip(span, span[1:])):
+            continue
+        for v in variant_keys(name_key(text[span[0].start:span[-1].end])):
+            if any(not f & (ABBREVIATION | ADJECTIVE | DOTTED) for _, f in gazetteer.lookup_flags(v)):
+                s = article.sentences[toks[i].sentence]
+                return j, Mention(span[0].start, span[-1].end, text[span[0].start:span[-1].end], s)
+    return None
 
 
 def _loose_match(article: Article, toks: list[Token], i: int, gazetteer: Gazetteer,

@@ -189,6 +189,33 @@ def seat_named_countries() -> frozenset[str]:
         return frozenset(row["country"] for row in csv.DictReader(f))
 
 
+NAME_VARIANTS = "name_variants.csv"  # in geo/gazetteer/: "St" for Saint, "El" for the Arabic article "Al"
+
+
+@lru_cache(maxsize=None)
+def name_variants() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Word -> (kind, what else it is written as): an abbreviation of a name's word ("St" -> Saint, Sankt,
+    San; "Mt" -> Mount) or the Arabic article as romanised ("El" -> Al, Ad, Ar, As...)."""
+    with open(data.geo_file("gazetteer", NAME_VARIANTS), newline="", encoding="utf-8") as f:
+        return {name_key(r["word"]): (r["kind"], tuple(name_key(v) for v in r["variants"].split("|")))
+                for r in csv.DictReader(f)}
+
+
+def variant_keys(key: str) -> list[str]:
+    """Other spellings of a key by geo/gazetteer/name_variants.csv, for when the key names nothing:
+    "st raphael" -> "saint raphael", "sankt raphael", ...; "el hoceima" -> "al hoceima", "ad hoceima", ...
+    An abbreviation is written out wherever it stands, one word at a time; an article only as the first word,
+    and never dropped ("Es Salam" is no Salam, wherever that is)."""
+    words = key.split(" ")
+    out = []
+    for i, w in enumerate(words):
+        kind, others = name_variants().get(w, ("", ()))
+        if not others or (kind == "article" and i > 0) or len(words) == 1:
+            continue
+        out += [" ".join(words[:i] + [o] + words[i + 1:]) for o in others]
+    return [k for k in dict.fromkeys(out) if k != key]
+
+
 def _short_form(full: str, keys) -> bool:
     """Is one of `keys` the key `full` (a place's main name) shortened to its part before a linking word?"""
     for k in keys:
@@ -476,6 +503,19 @@ class Gazetteer:
             for p, _ in hits:
                 if p.id not in found:
                     found[p.id] = (p, ["whole name" if i == 0 or whole else f"name {key!r}"])
+        if not found:
+            # "St-Raphaël", "El Hoceima": an abbreviation written out, another romanisation of the Arabic article
+            for key, form_kind in forms:
+                if form_kind == SITE:
+                    continue
+                for v in variant_keys(key):
+                    for p, f in self.lookup_flags(v):
+                        if p.id not in found and not f & (ABBREVIATION | DOTTED):
+                            found[p.id] = (p, ["whole name" if form_kind is None else f"name {v!r}"])
+                            keys.add(v)
+                            wanted_kind = wanted_kind or form_kind
+                if found:
+                    break
         if loose:
             # transliterations no alternate name lists ("Zamyn-Üüd" for "Zamiin Uud", "Čita" for "Chita"),
             # as candidates even when the spelling names another place exactly: the context may prefer them
