@@ -131,3 +131,17 @@ def test_variants_in_sentences(gaz):
     assert distance_km(r.place.lat, r.place.lon, 35.25, -3.94) < 10
     ex = extract("The Main St bridge in Springfield was closed.", gaz)
     assert [r.mention.text for r in ex.resolved] == ["Springfield"]
+
+
+def test_station_names_of_japanese_towns(gaz):
+    ex = extract("We took the Hayabusa from Tokyo to Shin-Aomori, then a local train to Hirosaki.", gaz)
+    (r,) = [r for r in ex.resolved if r.place.name == "Aomori"]
+    assert distance_km(r.place.lat, r.place.lon, 40.82, 140.73) < 15
+    ex = extract("The Sakura runs from Shin-Osaka to Kagoshima-Chuo in four hours.", gaz)
+    names = {r.place.name for r in ex.resolved}
+    assert "Kagoshima" in names and "Chūō" not in names  # Chūō is a ward of Tokyo
+
+
+def test_the_word_railway_is_no_place(gaz):
+    ex = extract("We changed at Beijing West Railway Station for the train to Xi'an.", gaz)
+    assert {r.place.country for r in ex.resolved} == {"CN"}

@@ -359,8 +359,8 @@ def _short_name(article: Article, toks: list[Token], i: int, gazetteer: Gazettee
             nxt.text.casefold() not in STATION_WORDS or article.text[tok.end:nxt.start] != " ":
         return None
     key = name_key(tok.text)
-    if len(key) < 4 or gazetteer.has_key(key) or key in STOPWORDS:
-        return None
+    if len(key) < 4 or gazetteer.has_key(key) or key in STOPWORDS or key in rail_words("thing"):
+        return None  # ("Railway Station" is no station of Railway Estate)
     towns = [p for p in gazetteer.towns_named_from(key) if p.population >= 1_000]
     if len(towns) != 1:
         return None
@@ -478,6 +478,8 @@ def _hyphen_parts(article: Article, tok: Token, gazetteer: Gazetteer) -> list[Me
             if word.casefold() not in HYPHEN_WORDS:
                 return []  # "Chang Ho-jin": a given name, not Ho (Ghana)
             continue
+        if name_key(word) in rail_words("qualifier"):
+            continue  # "Kagoshima-Chuo", "Shin-Aomori": a station of the town, not Chūō ward of Tokyo
         hits = [p for p, f in gazetteer.lookup_flags(name_key(word)) if not f & (ABBREVIATION | ADJECTIVE | DOTTED)]
         best = max((importance(p) for p in hits), default=0.0)
         if name_key(word) in STOPWORDS or best < OTHER_PART_IMPORTANCE:
@@ -617,8 +619,8 @@ def _accept(text: str, toks: list[Token], i: int, j: int, key: str, gazetteer: G
         return None
     if dot and i == j and any(f & DOTTED for f in usable) and _DOTTED_WORD.match(text[span[0].start:span[0].end + 1]):
         return DOTTED  # "Pa.", "Minn.", "Wash.": written with its full stop, the abbreviation, not a town "Pa"
-    if i == j and not upper and (key in STOPWORDS or key in KIND_WORDS):
-        return None
+    if i == j and not upper and (key in STOPWORDS or key in KIND_WORDS or key in rail_words("thing")):
+        return None  # ("Railway" alone is no Railway Estate, Queensland)
     if i == j and dot and key in name_cues().abbreviations:
         return None  # "Sen. Smith", "Gen. Petraeus", "Jan. 5": a title or a month, not Sen or Jan
     if i == j and upper and _CLOCK.search(text, max(0, span[0].start - 16), span[0].start):

@@ -99,7 +99,8 @@ def rail_words(role: str) -> frozenset[str]:
     """The words of geo/gazetteer/rail_words.csv with this role, as name_key folds them: "station" (the word
     for a railway station in a language: "gare", "Estación", "stazione", "Bahnhof") or "thing" (a rail thing
     named after a town, written after its name: "the Cuamba Train", "the Uganda Railway"; not "Express" or
-    "Sleeper", which follow the names of trains as often: "Orient Express")."""
+    "Sleeper", which follow the names of trains as often: "Orient Express") or "qualifier" (a word of a station's
+    name written beside its town's with a hyphen: "Kagoshima-Chuo", "Shin-Aomori")."""
     with open(data.geo_file("gazetteer", RAIL_WORDS), newline="", encoding="utf-8") as f:
         return frozenset(name_key(row["word"]) for row in csv.DictReader(f) if row["role"] == role)
 
