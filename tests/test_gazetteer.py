@@ -145,3 +145,12 @@ def test_station_names_of_japanese_towns(gaz):
 def test_the_word_railway_is_no_place(gaz):
     ex = extract("We changed at Beijing West Railway Station for the train to Xi'an.", gaz)
     assert {r.place.country for r in ex.resolved} == {"CN"}
+
+
+def test_a_station_named_after_a_big_citys_name_is_part_of_it(gaz):
+    # the villages called Hongqiao lie 140 km and more from Shanghai; its Hongqiao station is in it
+    ex = extract("Our train left Shanghai Hongqiao at eight and reached Hangzhou an hour later.", gaz)
+    assert {r.place.name for r in ex.resolved} == {"Shanghai", "Hangzhou"}
+    assert all(distance_km(r.place.lat, r.place.lon, 31.0, 120.8) < 150 for r in ex.resolved)
+    ex = extract("Le trajet Vladivostok Moscou dure sept jours.", gaz)  # two big cities stay two places
+    assert len({r.place.name for r in ex.resolved}) == 2

@@ -316,6 +316,30 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
     return _in_brackets(text, sorted(mentions + parts, key=lambda m: m.start))
 
 
+PART_CITY = 1_000_000  # a city this big has stations and districts named on their own ("Shanghai Hongqiao")
+PART_KM = 50.0  # ... and a place of that name farther than this from it is another place
+PART_TOWN = 100_000  # ... when it is no town this big
+
+
+def _parts_of_cities(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """Leave out a name written right after a big city's as a part of it ("Shanghai Hongqiao", "Guangzhou
+    Baiyun": a station or district of the city) when every place of that name is a small town far from the
+    city: the Hongqiao 170 km away is not meant. A nearby one ("Tokyo Ueno") or a big one ("Moscow Kazan") stays."""
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if prev is not None and text[prev.end:m.start] == " " and not m.adjective and not prev.adjective \
+                and m.query is None and not m.loose:
+            cities = [p for p in gazetteer.lookup(name_key(prev.query or prev.text))
+                      if p.kind == "city" and p.population >= PART_CITY]
+            places = gazetteer.lookup(name_key(m.text))
+            if cities and places and all(p.kind == "city" and p.population < PART_TOWN and all(
+                    distance_km(p.lat, p.lon, c.lat, c.lon) > PART_KM for c in cities) for p in places):
+                continue
+        out.append(m)
+    return out
+
+
 def _in_brackets(text: str, mentions: list[Mention]) -> list[Mention]:
     """A place followed by a larger one in brackets is inside it ("Vienne (Autriche)", "Paris-Vienne
     (Autriche)", "Springfield (Illinois)"), as "Parkland, Florida" is."""
@@ -368,14 +392,10 @@ def _short_name(article: Article, toks: list[Token], i: int, gazetteer: Gazettee
     return Mention(tok.start, tok.end, tok.text, s, query=towns[0].name)
 
 
-def _variant_match(article: Article, toks: list[Token], i: int, gazetteer: Gazetteer) -> tuple[int, Mention] | None:
-    """A capitalised name the gazetteer knows once an abbreviation is written out or the Arabic article spelt
-    another way (geo/gazetteer/name_variants.csv: "St-Raphaël", "Ste-Foy", "Mt Cook", "El Hoceima"): the
-    longest such run from token i. The geocoder reads the name the same way, so the mention keeps its text."""
-    text = article.text
-    if not toks[i].cap or toks[i].upper:
-        return None
-    for j in range(min(len(toks), i + MAX_WORDS) - 1, i - 1, -1):
+def _name_runs(text: str, toks: list[Token], i: int, most: int):
+    """(j, tokens i..j) that could be one name, longest first: in one sentence, joined, ending capitalised,
+    lower-case words only connectors ("de", "of")."""
+    for j in range(min(len(toks), i + most) - 1, i - 1, -1):
         span = toks[i:j + 1]
         if any(t.sentence != toks[i].sentence for t in span) or not span[-1].cap:
             continue
@@ -383,6 +403,17 @@ def _variant_match(article: Article, toks: list[Token], i: int, gazetteer: Gazet
             continue
         if j > i and not all(_joinable(text, a, b) for a, b in zip(span, span[1:])):
             continue
+        yield j, span
+
+
+def _variant_match(article: Article, toks: list[Token], i: int, gazetteer: Gazetteer) -> tuple[int, Mention] | None:
+    """A capitalised name the gazetteer knows once an abbreviation is written out or the Arabic article spelt
+    another way (geo/gazetteer/name_variants.csv: "St-Raphaël", "Ste-Foy", "Mt Cook", "El Hoceima"): the
+    longest such run from token i. The geocoder reads the name the same way, so the mention keeps its text."""
+    text = article.text
+    if not toks[i].cap or toks[i].upper:
+        return None
+    for j, span in _name_runs(text, toks, i, MAX_WORDS):
         for v in variant_keys(name_key(text[span[0].start:span[-1].end])):
             if any(not f & (ABBREVIATION | ADJECTIVE | DOTTED) for _, f in gazetteer.lookup_flags(v)):
                 s = article.sentences[toks[i].sentence]
@@ -404,14 +435,7 @@ def _loose_match(article: Article, toks: list[Token], i: int, gazetteer: Gazette
     arrow = before.rstrip().endswith(route_marks())  # "Tomsk –> Iurga"
     if not after_place and not arrow and not re.search(LOCATIVE, before) and not _station_before(toks, i):
         return None
-    for j in range(min(len(toks), i + 3) - 1, i - 1, -1):
-        span = toks[i:j + 1]
-        if any(t.sentence != toks[i].sentence for t in span) or not span[-1].cap:
-            continue
-        if any(not t.cap and t.text.casefold() not in CONNECTORS for t in span):
-            continue
-        if j > i and not all(_joinable(text, a, b) for a, b in zip(span, span[1:])):
-            continue
+    for j, span in _name_runs(text, toks, i, 3):
         key = name_key(text[span[0].start:span[-1].end])
         if key in STOPWORDS or key in KIND_WORDS:
             continue
@@ -1272,6 +1296,7 @@ def extract(article: Article | str, gazetteer: Gazetteer | None = None, *, read:
         mentions = with_spans(article, mentions, given)
     mentions = county_lists(article.text, mentions, gazetteer)
     mentions = contracted_articles(article.text, mentions, gazetteer)
+    mentions = _parts_of_cities(article.text, mentions, gazetteer)
     resolved = resolve(article, mentions, gazetteer, fallback=spans is not None, language=language)
     countries: dict[str, float] = {}
     for r in resolved:
