@@ -154,3 +154,9 @@ def test_a_station_named_after_a_big_citys_name_is_part_of_it(gaz):
     assert all(distance_km(r.place.lat, r.place.lon, 31.0, 120.8) < 150 for r in ex.resolved)
     ex = extract("Le trajet Vladivostok Moscou dure sept jours.", gaz)  # two big cities stay two places
     assert len({r.place.name for r in ex.resolved}) == 2
+
+
+def test_a_written_out_abbreviation_finds_no_far_off_village(gaz):
+    # the index lacks Winnipeg's St. Boniface; Saint-Boniface in Quebec (about 1,000 people) is not meant
+    ex = extract("From Winnipeg station we walked over the river to St. Boniface for dinner.", gaz)
+    assert all(distance_km(r.place.lat, r.place.lon, 49.9, -97.1) < 50 for r in ex.resolved)

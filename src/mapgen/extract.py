@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from .article import Article
 from .errors import GeocodeError
 from .gazetteer import (
-    _CONTRACTED, _DOTTED_WORD, ABBREVIATION, ADJECTIVE, CLUSTER_KM, DOTTED, KIND_WORDS, SITE, WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place,
+    _CONTRACTED, _DOTTED_WORD, VARIANT_POPULATION, ABBREVIATION, ADJECTIVE, CLUSTER_KM, DOTTED, KIND_WORDS, SITE, WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place,
     distance_km, name_key, query_forms, rail_words, variant_keys,
 )
 
@@ -409,13 +409,17 @@ def _name_runs(text: str, toks: list[Token], i: int, most: int):
 def _variant_match(article: Article, toks: list[Token], i: int, gazetteer: Gazetteer) -> tuple[int, Mention] | None:
     """A capitalised name the gazetteer knows once an abbreviation is written out or the Arabic article spelt
     another way (geo/gazetteer/name_variants.csv: "St-Raphaël", "Ste-Foy", "Mt Cook", "El Hoceima"): the
-    longest such run from token i. The geocoder reads the name the same way, so the mention keeps its text."""
+    longest such run from token i. The geocoder reads the name the same way, so the mention keeps its text.
+    Only a place of VARIANT_POPULATION or more (or no town) found so: a name the index lacks is as often a
+    district or a station it does not list ("St. Boniface" in Winnipeg) as another spelling of a far-off village
+    (Saint-Boniface, Quebec, 1,035 people)."""
     text = article.text
     if not toks[i].cap or toks[i].upper:
         return None
     for j, span in _name_runs(text, toks, i, MAX_WORDS):
         for v in variant_keys(name_key(text[span[0].start:span[-1].end])):
-            if any(not f & (ABBREVIATION | ADJECTIVE | DOTTED) for _, f in gazetteer.lookup_flags(v)):
+            if any(not f & (ABBREVIATION | ADJECTIVE | DOTTED) and (p.kind != "city" or p.population >= VARIANT_POPULATION)
+                   for p, f in gazetteer.lookup_flags(v)):
                 s = article.sentences[toks[i].sentence]
                 return j, Mention(span[0].start, span[-1].end, text[span[0].start:span[-1].end], s)
     return None
