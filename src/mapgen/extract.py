@@ -27,8 +27,8 @@ from dataclasses import dataclass, field, replace
 from .article import Article
 from .errors import GeocodeError
 from .gazetteer import (
-    _CONTRACTED, _DOTTED_WORD, ABBREVIATION, ADJECTIVE, CLUSTER_KM, DOTTED, KIND_WORDS, SITE, WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place,
-    distance_km, name_key, query_forms,
+    _CONTRACTED, _DOTTED_WORD, VARIANT_POPULATION, ABBREVIATION, ADJECTIVE, CLUSTER_KM, DOTTED, KIND_WORDS, SITE, WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place,
+    distance_km, name_key, query_forms, rail_words, variant_keys,
 )
 
 MAX_WORDS = 6
@@ -110,10 +110,10 @@ def name_cues() -> NameCues:
 # Municipal District", "the A429 Cirencester junction".
 AREA_WORDS = set("""
 municipal district borough junction roundabout metropolitan area region county parish
-""".split())
+""".split()) | rail_words("thing")  # and a rail thing named after it: "the Nampula to Cuamba Train" is no person's
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W_]+(?:[-\u2010\u2011][^\W_]+)*", re.UNICODE)
-_KIND_LINKS = {"de", "du", "d", "l", "la", "le", "of", "the"}
+_KIND_LINKS = {"de", "du", "d", "l", "la", "le", "of", "the", "di", "del", "do", "da"}  # "stazione di Tirano"
 _ABBREV_DOT = {"st", "ste", "mt", "ft", "pt"}  # "St. Petersburg", "Mt. Vernon"
 
 
@@ -223,7 +223,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
         if best is None:
             after_place = bool(found) and bool(re.fullmatch(r"\s*(?:,|,?\s*(?:et|and|ou|or))\s*",
                                                             text[toks[found[-1][1]].end:toks[i].start]))
-            loose = _loose_match(article, toks, i, gazetteer, after_place)
+            loose = _variant_match(article, toks, i, gazetteer) or \
+                _loose_match(article, toks, i, gazetteer, after_place)
             if loose is not None:
                 parts.append(loose[1])
                 i = loose[0] + 1
@@ -315,6 +316,30 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
     return _in_brackets(text, sorted(mentions + parts, key=lambda m: m.start))
 
 
+PART_CITY = 1_000_000  # a city this big has stations and districts named on their own ("Shanghai Hongqiao")
+PART_KM = 50.0  # ... and a place of that name farther than this from it is another place
+PART_TOWN = 100_000  # ... when it is no town this big
+
+
+def _parts_of_cities(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """Leave out a name written right after a big city's as a part of it ("Shanghai Hongqiao", "Guangzhou
+    Baiyun": a station or district of the city) when every place of that name is a small town far from the
+    city: the Hongqiao 170 km away is not meant. A nearby one ("Tokyo Ueno") or a big one ("Moscow Kazan") stays."""
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if prev is not None and text[prev.end:m.start] == " " and not m.adjective and not prev.adjective \
+                and m.query is None and not m.loose:
+            cities = [p for p in gazetteer.lookup(name_key(prev.query or prev.text))
+                      if p.kind == "city" and p.population >= PART_CITY]
+            places = gazetteer.lookup(name_key(m.text))
+            if cities and places and all(p.kind == "city" and p.population < PART_TOWN and all(
+                    distance_km(p.lat, p.lon, c.lat, c.lon) > PART_KM for c in cities) for p in places):
+                continue
+        out.append(m)
+    return out
+
+
 def _in_brackets(text: str, mentions: list[Mention]) -> list[Mention]:
     """A place followed by a larger one in brackets is inside it ("Vienne (Autriche)", "Paris-Vienne
     (Autriche)", "Springfield (Illinois)"), as "Parkland, Florida" is."""
@@ -358,13 +383,46 @@ def _short_name(article: Article, toks: list[Token], i: int, gazetteer: Gazettee
             nxt.text.casefold() not in STATION_WORDS or article.text[tok.end:nxt.start] != " ":
         return None
     key = name_key(tok.text)
-    if len(key) < 4 or gazetteer.has_key(key) or key in STOPWORDS:
-        return None
+    if len(key) < 4 or gazetteer.has_key(key) or key in STOPWORDS or key in rail_words("thing"):
+        return None  # ("Railway Station" is no station of Railway Estate)
     towns = [p for p in gazetteer.towns_named_from(key) if p.population >= 1_000]
     if len(towns) != 1:
         return None
     s = article.sentences[tok.sentence]
     return Mention(tok.start, tok.end, tok.text, s, query=towns[0].name)
+
+
+def _name_runs(text: str, toks: list[Token], i: int, most: int):
+    """(j, tokens i..j) that could be one name, longest first: in one sentence, joined, ending capitalised,
+    lower-case words only connectors ("de", "of")."""
+    for j in range(min(len(toks), i + most) - 1, i - 1, -1):
+        span = toks[i:j + 1]
+        if any(t.sentence != toks[i].sentence for t in span) or not span[-1].cap:
+            continue
+        if any(not t.cap and t.text.casefold() not in CONNECTORS for t in span):
+            continue
+        if j > i and not all(_joinable(text, a, b) for a, b in zip(span, span[1:])):
+            continue
+        yield j, span
+
+
+def _variant_match(article: Article, toks: list[Token], i: int, gazetteer: Gazetteer) -> tuple[int, Mention] | None:
+    """A capitalised name the gazetteer knows once an abbreviation is written out or the Arabic article spelt
+    another way (geo/gazetteer/name_variants.csv: "St-Raphaël", "Ste-Foy", "Mt Cook", "El Hoceima"): the
+    longest such run from token i. The geocoder reads the name the same way, so the mention keeps its text.
+    Only a place of VARIANT_POPULATION or more (or no town) found so: a name the index lacks is as often a
+    district or a station it does not list ("St. Boniface" in Winnipeg) as another spelling of a far-off village
+    (Saint-Boniface, Quebec, 1,035 people)."""
+    text = article.text
+    if not toks[i].cap or toks[i].upper:
+        return None
+    for j, span in _name_runs(text, toks, i, MAX_WORDS):
+        for v in variant_keys(name_key(text[span[0].start:span[-1].end])):
+            if any(not f & (ABBREVIATION | ADJECTIVE | DOTTED) and (p.kind != "city" or p.population >= VARIANT_POPULATION)
+                   for p, f in gazetteer.lookup_flags(v)):
+                s = article.sentences[toks[i].sentence]
+                return j, Mention(span[0].start, span[-1].end, text[span[0].start:span[-1].end], s)
+    return None
 
 
 def _loose_match(article: Article, toks: list[Token], i: int, gazetteer: Gazetteer,
@@ -379,16 +437,9 @@ def _loose_match(article: Article, toks: list[Token], i: int, gazetteer: Gazette
         return None
     before = text[max(0, toks[i].start - 80):toks[i].start]
     arrow = before.rstrip().endswith(route_marks())  # "Tomsk –> Iurga"
-    if not after_place and not arrow and not re.search(LOCATIVE, before):
+    if not after_place and not arrow and not re.search(LOCATIVE, before) and not _station_before(toks, i):
         return None
-    for j in range(min(len(toks), i + 3) - 1, i - 1, -1):
-        span = toks[i:j + 1]
-        if any(t.sentence != toks[i].sentence for t in span) or not span[-1].cap:
-            continue
-        if any(not t.cap and t.text.casefold() not in CONNECTORS for t in span):
-            continue
-        if j > i and not all(_joinable(text, a, b) for a, b in zip(span, span[1:])):
-            continue
+    for j, span in _name_runs(text, toks, i, 3):
         key = name_key(text[span[0].start:span[-1].end])
         if key in STOPWORDS or key in KIND_WORDS:
             continue
@@ -400,6 +451,16 @@ def _loose_match(article: Article, toks: list[Token], i: int, gazetteer: Gazette
         s = article.sentences[toks[i].sentence]
         return i, Mention(toks[i].start, toks[i].end, toks[i].text, s, loose=True, query=typo.name)
     return None
+
+
+def _station_before(toks: list[Token], i: int) -> bool:
+    """Is token i the name of a station: after the word for one, written lower-case or joined by "de", "of",
+    "di" ("en gare de Boukara", "the station of Ela", "stazione di Tirano"; not "the Station Manager")?"""
+    k = i - 1
+    while k >= 0 and toks[k].sentence == toks[i].sentence and toks[k].text.casefold() in _KIND_LINKS:
+        k -= 1
+    return k >= 0 and toks[k].sentence == toks[i].sentence and name_key(toks[k].text) in rail_words("station") \
+        and (k < i - 1 or not toks[k].cap)
 
 
 TYPO_MIN_LETTERS = 7  # a word this long, one letter off the name of a big city, is that city misspelt
@@ -445,6 +506,8 @@ def _hyphen_parts(article: Article, tok: Token, gazetteer: Gazetteer) -> list[Me
             if word.casefold() not in HYPHEN_WORDS:
                 return []  # "Chang Ho-jin": a given name, not Ho (Ghana)
             continue
+        if name_key(word) in rail_words("qualifier"):
+            continue  # "Kagoshima-Chuo", "Shin-Aomori": a station of the town, not Chūō ward of Tokyo
         hits = [p for p, f in gazetteer.lookup_flags(name_key(word)) if not f & (ABBREVIATION | ADJECTIVE | DOTTED)]
         best = max((importance(p) for p in hits), default=0.0)
         if name_key(word) in STOPWORDS or best < OTHER_PART_IMPORTANCE:
@@ -461,7 +524,7 @@ def _hyphen_parts(article: Article, tok: Token, gazetteer: Gazetteer) -> list[Me
 # the town is still a place there, not a person's first name
 STATION_WORDS = set("""
 hauptbahnhof hbf centraal central centrale termini sants nord sud est ouest midi zuid noord gare station
-""".split())
+""".split()) | rail_words("station")
 
 
 def _station_name(word: str) -> bool:
@@ -584,8 +647,8 @@ def _accept(text: str, toks: list[Token], i: int, j: int, key: str, gazetteer: G
         return None
     if dot and i == j and any(f & DOTTED for f in usable) and _DOTTED_WORD.match(text[span[0].start:span[0].end + 1]):
         return DOTTED  # "Pa.", "Minn.", "Wash.": written with its full stop, the abbreviation, not a town "Pa"
-    if i == j and not upper and (key in STOPWORDS or key in KIND_WORDS):
-        return None
+    if i == j and not upper and (key in STOPWORDS or key in KIND_WORDS or key in rail_words("thing")):
+        return None  # ("Railway" alone is no Railway Estate, Queensland)
     if i == j and dot and key in name_cues().abbreviations:
         return None  # "Sen. Smith", "Gen. Petraeus", "Jan. 5": a title or a month, not Sen or Jan
     if i == j and upper and _CLOCK.search(text, max(0, span[0].start - 16), span[0].start):
@@ -1237,6 +1300,7 @@ def extract(article: Article | str, gazetteer: Gazetteer | None = None, *, read:
         mentions = with_spans(article, mentions, given)
     mentions = county_lists(article.text, mentions, gazetteer)
     mentions = contracted_articles(article.text, mentions, gazetteer)
+    mentions = _parts_of_cities(article.text, mentions, gazetteer)
     resolved = resolve(article, mentions, gazetteer, fallback=spans is not None, language=language)
     countries: dict[str, float] = {}
     for r in resolved:

@@ -91,11 +91,24 @@ KIND_WORDS = {
         "canal", "airport", "aeroport", "quarter")},  # as name_key folds them: no accents
 }
 SITE = "site"
+RAIL_WORDS = "rail_words.csv"  # in geo/gazetteer/: the word for a station in each language, and rail things
+
+
+@lru_cache(maxsize=None)
+def rail_words(role: str) -> frozenset[str]:
+    """The words of geo/gazetteer/rail_words.csv with this role, as name_key folds them: "station" (the word
+    for a railway station in a language: "gare", "Estación", "stazione", "Bahnhof") or "thing" (a rail thing
+    named after a town, written after its name: "the Cuamba Train", "the Uganda Railway"; not "Express" or
+    "Sleeper", which follow the names of trains as often: "Orient Express") or "qualifier" (a word of a station's
+    name written beside its town's with a hyphen: "Kagoshima-Chuo", "Shin-Aomori")."""
+    with open(data.geo_file("gazetteer", RAIL_WORDS), newline="", encoding="utf-8") as f:
+        return frozenset(name_key(row["word"]) for row in csv.DictReader(f) if row["role"] == role)
+
 # GeoNames-style feature codes kept for ranking; NE FEATURECLA -> code
 NE_FEATURES = {"Admin-0 capital": "PPLC", "Admin-0 capital alt": "PPLC", "Admin-0 region capital": "PPLA",
                "Admin-1 capital": "PPLA", "Admin-1 region capital": "PPLA"}
 _LEADING = re.compile(r"^(?:a|au|aux|en|de|du|des|d|l|la|le|les|in|at|to|from|the|of|via)\s+")
-_DESCRIPTOR_FIRST = re.compile(r"^(?P<kind>\w+)\s+(?:(?:de|du|des|d|of|la|le|l)\s+)*(?P<name>.+)$")
+_DESCRIPTOR_FIRST = re.compile(r"^(?P<kind>\w+)\s+(?:(?:de|du|des|d|of|la|le|l|di|del|do|da)\s+)*(?P<name>.+)$")
 _DESCRIPTOR_LAST = re.compile(r"^(?P<name>.+?)\s+(?P<kind>\w+)$")
 _CODE = re.compile(r"^[A-Z]{2,4}$")  # IATA/ICAO-like codes among GeoNames alternate names
 _APOSTROPHE = re.compile(r"[\u2019\u2018'`ʼ]")
@@ -153,6 +166,68 @@ def name_key(text: str) -> str:
         text = text.replace(".", "")
     text = _PUNCT.sub(" ", _APOSTROPHE.sub(" ", text))
     return " ".join(text.split())
+
+
+SHORT_NAME_LINKS = "short_name_links.csv"  # in geo/gazetteer/: "-in-", "-upon-", "-sur-", "am" in a town's name
+
+
+@lru_cache(maxsize=None)
+def short_name_links() -> frozenset[str]:
+    """Words that join a town's own name to its river, county or coast ("Appleby-in-Westmorland",
+    "Boulogne-sur-Mer", "Frankfurt am Main"), as name_key folds them; the town goes by the part before."""
+    with open(data.geo_file("gazetteer", SHORT_NAME_LINKS), newline="", encoding="utf-8") as f:
+        return frozenset(name_key(row["word"]) for row in csv.DictReader(f))
+
+
+SEAT_NAMED = "seat_named_countries.csv"  # in geo/gazetteer/: where a town's alternate name is often its county's
+
+
+@lru_cache(maxsize=None)
+def seat_named_countries() -> frozenset[str]:
+    """Countries where GeoNames names a county seat after its town and gives the county's name, the one the
+    town is known by, as an alternate name (China: Gutao is Pingyao): there, another name is no old one."""
+    with open(data.geo_file("gazetteer", SEAT_NAMED), newline="", encoding="utf-8") as f:
+        return frozenset(row["country"] for row in csv.DictReader(f))
+
+
+NAME_VARIANTS = "name_variants.csv"  # in geo/gazetteer/: "St" for Saint, "El" for the Arabic article "Al"
+
+
+@lru_cache(maxsize=None)
+def name_variants() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Word -> (kind, what else it is written as): an abbreviation of a name's word ("St" -> Saint, Sankt,
+    San; "Mt" -> Mount) or the Arabic article as romanised ("El" -> Al, Ad, Ar, As...)."""
+    with open(data.geo_file("gazetteer", NAME_VARIANTS), newline="", encoding="utf-8") as f:
+        return {name_key(r["word"]): (r["kind"], tuple(name_key(v) for v in r["variants"].split("|")))
+                for r in csv.DictReader(f)}
+
+
+def variant_keys(key: str) -> list[str]:
+    """Other spellings of a key by geo/gazetteer/name_variants.csv, for when the key names nothing:
+    "st raphael" -> "saint raphael", "sankt raphael", ...; "el hoceima" -> "al hoceima", "ad hoceima", ...
+    An abbreviation is written out wherever it stands, one word at a time; an article only as the first word,
+    and never dropped ("Es Salam" is no Salam, wherever that is)."""
+    words = key.split(" ")
+    out = []
+    for i, w in enumerate(words):
+        kind, others = name_variants().get(w, ("", ()))
+        if not others or (kind == "article" and i > 0) or len(words) == 1:
+            continue
+        out += [" ".join(words[:i] + [o] + words[i + 1:]) for o in others]
+    return [k for k in dict.fromkeys(out) if k != key]
+
+
+def _short_form(full: str, keys) -> bool:
+    """Is one of `keys` the key `full` (a place's main name) shortened to its part before a linking word?"""
+    for k in keys:
+        if full.startswith(k + " ") and full[len(k) + 1:].split(" ", 1)[0] in short_name_links():
+            return True
+    return False
+
+
+# "Estación Central", "stazione di Tirano", "Bahnhof Zoo": the station word of every language of rail_words.csv
+# says a station as "gare" does (and is no place itself: "Estación" is also a town in the Philippines)
+KIND_WORDS.update({w: "station" for w in sorted(rail_words("station")) if w not in KIND_WORDS})
 
 
 _LOOSE_RULES = (("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "h"), ("tch", "ch"), ("sch", "sh"), ("sh", "ch"),
@@ -429,6 +504,19 @@ class Gazetteer:
             for p, _ in hits:
                 if p.id not in found:
                     found[p.id] = (p, ["whole name" if i == 0 or whole else f"name {key!r}"])
+        if not found:
+            # "St-Raphaël", "El Hoceima": an abbreviation written out, another romanisation of the Arabic article
+            for key, form_kind in forms:
+                if form_kind == SITE:
+                    continue
+                for v in variant_keys(key):
+                    for p, f in self.lookup_flags(v):
+                        if p.id not in found and not f & (ABBREVIATION | DOTTED):
+                            found[p.id] = (p, ["whole name" if form_kind is None else f"name {v!r}"])
+                            keys.add(v)
+                            wanted_kind = wanted_kind or form_kind
+                if found:
+                    break
         if loose:
             # transliterations no alternate name lists ("Zamyn-Üüd" for "Zamiin Uud", "Čita" for "Chita"),
             # as candidates even when the spelling names another place exactly: the context may prefer them
@@ -490,6 +578,12 @@ class Gazetteer:
             if name_key(p.name) in keys:
                 score += 1.0
                 why.append("main name")
+            elif _short_form(name_key(p.name), keys):
+                score += 1.0  # "Appleby" for Appleby-in-Westmorland: its own name, shortened, not an old one
+                why.append("main name, short")
+            elif p.kind == "city" and p.country in seat_named_countries() and not why[0].startswith("spelling"):
+                score += 1.0  # "Pingyao" for Gutao, the seat of Pingyao county: the name it is known by
+                why.append("main name, its county's")
             elif p.kind == "city" and p.population < 1_000_000:
                 # a town's other names are often old or foreign ones ("Florida" for Valle Vista, CA): weak
                 score -= min(1.5, 0.5 * (6 - math.log10(p.population + 1000)))
