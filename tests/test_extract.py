@@ -156,14 +156,14 @@ def test_focus_is_where_the_article_s_places_cluster(gaz):
     # "Norbury" (a floor plan, three times) is a hamlet in England; the article is about northern Virginia
     text = ("Four floor plans, Jamison, Norbury, Granville and Somerville, are offered. In the Norbury model "
             "the kitchen is central. The Norbury has a tub. The homes are in Haymarket, near Manassas, "
-            "Gainesville and Centreville, a short drive from Dulles Airport.")
+            "Gainesville and Centreville, a short drive from Dulles Expo Center.")
     from mapgen.extract import Mention, resolve
 
     art = Article(text=text, path="test")
-    i = text.index("Dulles Airport")
-    gold = Mention(i, i + len("Dulles Airport"), "Dulles Airport", (0, len(text)))
+    i = text.index("Dulles Expo Center")
+    gold = Mention(i, i + len("Dulles Expo Center"), "Dulles Expo Center", (0, len(text)))
     others = [m for m in find_mentions(art, gaz) if not (m.start < gold.end and gold.start < m.end)]
-    r = next(r for r in resolve(art, [gold, *others], gaz, fallback=True) if r.mention.text == "Dulles Airport")
+    r = next(r for r in resolve(art, [gold, *others], gaz, fallback=True) if r.mention.text == "Dulles Expo Center")
     assert r.confidence <= 0.05  # unknown to the gazetteer: placed at the focus, and says so
     assert distance_km(r.place.lat, r.place.lon, 38.95, -77.45) < 60  # Dulles, Virginia
 
@@ -420,3 +420,16 @@ def test_demonyms_of_nations_and_counties(gaz, text, word, country, lat, lon):
     ex, by_text = places(text, gaz)
     p = by_text[word].place
     assert p.country == country and distance_km(p.lat, p.lon, lat, lon) < 120
+
+
+@pytest.mark.parametrize("text, town, lat, lon", [
+    # an airport named after the town it serves is at that town (within a few tens of km), also when the
+    # airport's own name follows a hyphen; not a site named after a place it is not
+    ("The plane landed at Rzeszów airport late on Sunday.", "Rzeszów", 50.04, 22.00),
+    ("The delegation arrived at Rzeszów-Jasionka Airport and boarded the train there.", "Rzeszów", 50.04, 22.00),
+    ("We landed at Kraków-Balice airport and took the train to Zakopane.", "Kraków", 50.06, 19.94),
+    ("L'avion s'est posé à l'aéroport de Lyon en fin de matinée.", "Lyon", 45.75, 4.85),
+])
+def test_an_airport_named_after_a_town_is_at_the_town(gaz, text, town, lat, lon):
+    got = [r for r in extract(text, gaz).resolved if r.place.kind == "city" and r.place.name == town]
+    assert got and distance_km(got[0].place.lat, got[0].place.lon, lat, lon) < 15

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from .article import Article
 from .errors import GeocodeError
 from .gazetteer import (
-    _CONTRACTED, _DOTTED_WORD, VARIANT_POPULATION, ABBREVIATION, ADJECTIVE, CLUSTER_KM, DOTTED, KIND_WORDS, SITE, WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place,
+    _CONTRACTED, _DOTTED_WORD, VARIANT_POPULATION, ABBREVIATION, ADJECTIVE, AIRPORT_WORDS, CLUSTER_KM, DOTTED, KIND_WORDS, SITE, WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place,
     distance_km, name_key, query_forms, rail_words, variant_keys,
 )
 
@@ -498,6 +498,15 @@ def _hyphen_parts(article: Article, tok: Token, gazetteer: Gazetteer) -> list[Me
     from .gazetteer import importance
 
     if not re.search(r"[-\u2010\u2011]", tok.text):
+        return []
+    nxt = re.match(r"\s+(\w+)", article.text[tok.end:tok.end + 16])
+    if nxt and name_key(nxt.group(1)) in AIRPORT_WORDS:
+        # "Rzeszów-Jasionka Airport", "Kraków-Balice airport": the town it serves, then the airport's own name
+        first = _HYPHEN_PART.search(tok.text)
+        hits = [p for p, f in gazetteer.lookup_flags(name_key(first.group()))
+                if not f & (ABBREVIATION | ADJECTIVE | DOTTED) and p.kind == "city"]
+        if first.start() == 0 and max((importance(p) for p in hits), default=0.0) >= PART_IMPORTANCE:
+            return [Mention(tok.start, tok.start + first.end(), first.group(), article.sentences[tok.sentence])]
         return []
     found, top = [], 0.0
     for m in _HYPHEN_PART.finditer(tok.text):

@@ -72,6 +72,7 @@ ABBREVIATION = 1  # written in capitals in its source ("US", "U.S.", "DPRK"): ma
 ADJECTIVE = 2  # a demonym or adjective ("Russian", "nord-coréen"): says "this country", never a stop
 DOTTED = 4  # an abbreviation with its full stop ("Calif.", "Ont."): in a text, matches only before a "."
 
+AIRPORT_WORDS = ("airport", "aeroport")  # as name_key folds them
 # Words around a name that say what kind of place it is ("cosmodrome de Vostochny", "Amur Oblast").
 KIND_WORDS = {
     "cosmodrome": "spaceport", "cosmodrom": "spaceport", "spaceport": "spaceport",
@@ -88,7 +89,9 @@ KIND_WORDS = {
         "hotel", "inn", "church", "eglise", "cathedral", "cathedrale", "hospital", "hopital", "school", "ecole",
         "university", "universite", "college", "embassy", "ambassade", "library", "theatre", "theater", "hall",
         "mall", "stadium", "stade", "arena", "centre", "center", "park", "farm", "club", "ministry", "ministere",
-        "canal", "airport", "aeroport", "quarter")},  # as name_key folds them: no accents
+        "canal", "quarter")},  # as name_key folds them: no accents
+    # an airport is named after the town it serves, and lies near it: "Rzeszów airport" is at Rzeszów
+    **{w: "port" for w in AIRPORT_WORDS},
 }
 SITE = "site"
 RAIL_WORDS = "rail_words.csv"  # in geo/gazetteer/: the word for a station in each language, and rail things
