@@ -130,3 +130,15 @@ def test_the_readme_shows_every_command_and_only_those():
     assert shown == set(cli.commands)
     for name in shown:
         assert isinstance(cli.get_command(None, name), click.Command)
+
+
+def test_new_with_one_stop_writes_where_it_is_for_the_build_to_come(tmp_path):
+    # a lone stop found only by the article's reading of a misspelt name ("Boukara") gets its coordinates in
+    # the story: once the editor adds a second stop, the build places it where `new` did (Bukhara)
+    article = tmp_path / "a.txt"
+    article.write_text("Nous avons pris le train à la gare de Boukara, une ville magnifique.\n", encoding="utf-8")
+    r = run("new", "boukara", "--article", article, "--stories", tmp_path / "stories")
+    assert r.exit_code == 0, r.output
+    doc = tomllib.loads((tmp_path / "stories" / "boukara" / "story.toml").read_text(encoding="utf-8"))
+    (stop,) = doc["stops"]
+    assert abs(stop["lat"] - 39.77) < 0.1 and abs(stop["lon"] - 64.43) < 0.1

@@ -981,7 +981,17 @@ def _build_disagrees(toml_path, stops: list[ProposedStop], gazetteer: Gazetteer)
     try:
         story = load_story(toml_path)
     except MapgenError:
-        return []  # fewer than two stops, say: the editor has work to do anyway
+        # fewer than two stops, say: the editor will add one, and the build must then find this one as
+        # proposed ("Boukara" for Bukhara is found only by the article's reading of it): each alone
+        wrong = []
+        for i, s in enumerate(stops):
+            try:
+                again = gazetteer.geocode(s.place, strict=True)
+            except GeocodeError:
+                again = None
+            if again is None or again.place.id != s.resolved.place.id:
+                wrong.append(i)
+        return wrong
     try:
         located = geocode_story(story, gazetteer)
     except GeocodeError as exc:
