@@ -375,3 +375,14 @@ def test_a_return_ends_the_trip(text, order):
 
     gaz = Gazetteer.open()
     assert [s.place for s in read_journey(extract(text, gaz), gaz).stops if not s.via] == order
+
+
+def test_what_is_told_of_a_stop_counts_its_stations_and_the_namesake_set_aside():
+    # "left Lyon Part-Dieu" is told of the station, "arrived in Lyon" of the town: one stop, both counted;
+    # so is what was told of a name first read as another place (a namesake the railway set aside)
+    from mapgen.journey import _flow_of
+
+    chosen = [(3.0, resolved(LYON), True)]
+    flow = {PART_DIEU.id: [2, 0], LYON.id: [0, 1], "geonames:1": [1, 0]}
+    assert _flow_of(chosen, flow, {}, FakeGazetteer()) == {LYON.id: [2, 1]}
+    assert _flow_of(chosen, flow, {"lyon": {"geonames:1"}}, FakeGazetteer()) == {LYON.id: [3, 1]}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from .article import Article
 from .errors import GeocodeError
 from .extract import Extraction, Mention, Resolved, extract
-from .gazetteer import WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place, distance_km, query_forms
+from .gazetteer import WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place, distance_km, name_key, query_forms
 
 STOP_KINDS = ("city", "station", "spaceport", "port", "landmark")
 MAX_STOPS = 40  # stops proposed at most (rail distances are computed between pairs of them)
@@ -110,6 +110,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     crossed: dict[str, Crossing] = {}  # countries the journey crossed, by what the article says
     finals: set[str] = set()  # places named as the journey's destination ("à destination de Ngaoundéré")
     flow: dict[str, list[int]] = {}  # place id -> [times told as left, times told as reached]
+    named: dict[str, set[str]] = {}  # a name as written -> the places its mentions were read as
     demonyms = _among_demonyms(ex)
     left_from: set[str] = set()  # places the story's journey leaves
     told_before: set[str] = set()  # places left in a past perfect: "a special train had left Paris"
@@ -144,6 +145,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         if departure:
             (told_before if before else left_from).add(p.id)
         told = flow.setdefault(p.id, [0, 0])
+        named.setdefault(name_key(m.text), set()).add(p.id)
         if _to_the_station(rd, m):
             told[0] += 1  # "headed for Glasgow's Queen Street station", « je me suis rendu à la gare de Sfax »
         else:
@@ -211,7 +213,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     # ("Laurent, the guard, announces the departure" is no Saint-Laurent)
     chosen = _two_ends(chosen, [c for c in best.values()
                                 if not (ex.reading(c[1].mention).unreal or ex.reading(c[1].mention).person)], notes)
-    ordered = _travel_order(chosen, rail, finals, flow)
+    ordered = _travel_order(chosen, rail, finals, _flow_of(chosen, flow, named, gazetteer))
     strong = sum(1 for s, _, dep in ordered if s >= STRONG or dep)  # weak stops are kept between these
     out = []
     for k, (s, r, dep) in enumerate(ordered):
@@ -733,6 +735,19 @@ def _rail_km(network, transit: frozenset[str] = frozenset()):
 RAIL_ORDER_STOPS = 12  # up to this many stops, the order is judged by rail distances
 TOLD_RUN = 3  # this many stops on the way told in the reverse of the travel order turn the trip round
 TOLD_ORDER_SLACK = 1.25  # the order the article tells is kept unless it makes the trip this much longer
+
+
+def _flow_of(chosen, flow: dict, named: dict, gazetteer) -> dict:
+    """`flow` for the stops as chosen: a stop counts what was told of every place its name was read as (the
+    namesake set aside for it: "Euston" read first as a town in Australia) and of the stations in it."""
+    town_of = getattr(gazetteer, "town_of", None)
+    towns = {i: town_of(i) for i in flow if i.startswith("trainline:")} if town_of is not None else {}
+    out = {}
+    for _, r, _ in chosen:
+        ids = {r.place.id} | named.get(name_key(r.mention.text), set())
+        ids |= {i for i, t in towns.items() if t is not None and t.id == r.place.id}
+        out[r.place.id] = [sum(flow.get(i, (0, 0))[0] for i in ids), sum(flow.get(i, (0, 0))[1] for i in ids)]
+    return out
 
 
 def _reached(rd) -> bool:
