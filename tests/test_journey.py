@@ -2,6 +2,8 @@
 railway, the `transit` key of a story."""
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from mapgen.extract import Mention, Resolved
@@ -350,7 +352,7 @@ def test_a_town_left_starts_the_trip_before_a_region_left():
     adelaide = Place("t:a", "Adelaide", -34.93, 138.60, "AU", "city", 1_200_000, "test")
     kalgoorlie = Place("t:k", "Kalgoorlie", -30.75, 121.47, "AU", "city", 30_000, "test")
     wa = Place("t:w", "Western Australia", -25.3, 122.2, "AU", "region", 2_600_000, "test")
-    flow = {"t:w": [1, 0], "t:a": [1, 1], "t:k": [0, 1]}
+    flow = {"t:w": [1, 0, 0], "t:a": [1, 1, 50], "t:k": [0, 1, math.inf]}
     chosen = [(2.0, resolved(wa), True), (3.0, resolved(kalgoorlie), False), (3.0, resolved(adelaide), True)]
     assert [c[1].place.name for c in _travel_order(chosen, flow=flow)][0] == "Adelaide"
 
@@ -383,6 +385,17 @@ def test_what_is_told_of_a_stop_counts_its_stations_and_the_namesake_set_aside()
     from mapgen.journey import _flow_of
 
     chosen = [(3.0, resolved(LYON), True)]
-    flow = {PART_DIEU.id: [2, 0], LYON.id: [0, 1], "geonames:1": [1, 0]}
-    assert _flow_of(chosen, flow, {}, FakeGazetteer()) == {LYON.id: [2, 1]}
-    assert _flow_of(chosen, flow, {"lyon": {"geonames:1"}}, FakeGazetteer()) == {LYON.id: [3, 1]}
+    # [times told as left, times told as reached, where first told as left]
+    flow = {PART_DIEU.id: [2, 0, 40], LYON.id: [0, 1, math.inf], "geonames:1": [1, 0, 7]}
+    assert _flow_of(chosen, flow, {}, FakeGazetteer()) == {LYON.id: [2, 1, 40]}
+    assert _flow_of(chosen, flow, {"lyon": {"geonames:1"}}, FakeGazetteer()) == {LYON.id: [3, 1, 7]}
+
+
+def test_of_two_places_told_as_left_alike_the_one_told_first_starts():
+    from mapgen.journey import _travel_order
+
+    tunis = Place("t:t", "Tunis", 36.82, 10.17, "TN", "city", 700_000, "test")
+    annaba = Place("t:a", "Annaba", 36.90, 7.77, "DZ", "city", 250_000, "test")
+    chosen = [(3.0, resolved(annaba), True), (3.0, resolved(tunis), True)]  # told last: Tunis
+    flow = {"t:t": [1, 0, 10], "t:a": [1, 0, 400]}
+    assert [c[1].place.name for c in _travel_order(chosen, flow=flow)] == ["Tunis", "Annaba"]

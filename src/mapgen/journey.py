@@ -144,13 +144,14 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         before = rd.background and rd.traveller != "self"
         if departure:
             (told_before if before else left_from).add(p.id)
-        told = flow.setdefault(p.id, [0, 0])
+        told = flow.setdefault(p.id, [0, 0, math.inf])
         named.setdefault(name_key(m.text), set()).add(p.id)
-        if _to_the_station(rd, m):
-            told[0] += 1  # "headed for Glasgow's Queen Street station", « je me suis rendu à la gare de Sfax »
-        else:
-            told[0] += departure and not before
-            told[1] += _reached(rd)
+        left = _to_the_station(rd, m) or (departure and not before)
+        # ("headed for Glasgow's Queen Street station", « je me suis rendu à la gare de Sfax »: leaving it)
+        told[0] += left
+        told[1] += _reached(rd) and not _to_the_station(rd, m)
+        if left:
+            told[2] = min(told[2], m.start)  # where the article first tells it left
         if rd.final and not rd.unreal and not rd.uncertain and rd.traveller not in ("others", "line"):
             finals.add(p.id)
         if rd.mode in ("road", "air", "sea") and rd.role in ("dest", "arrive") and not rd.unreal and not rd.uncertain:
@@ -746,7 +747,8 @@ def _flow_of(chosen, flow: dict, named: dict, gazetteer) -> dict:
     for _, r, _ in chosen:
         ids = {r.place.id} | named.get(name_key(r.mention.text), set())
         ids |= {i for i, t in towns.items() if t is not None and t.id == r.place.id}
-        out[r.place.id] = [sum(flow.get(i, (0, 0))[0] for i in ids), sum(flow.get(i, (0, 0))[1] for i in ids)]
+        told = [flow[i] for i in ids if i in flow]
+        out[r.place.id] = [sum(t[0] for t in told), sum(t[1] for t in told), min((t[2] for t in told), default=math.inf)]
     return out
 
 
@@ -779,14 +781,20 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict 
     flow = flow or {}
 
     def net(c) -> int:
-        left, reached = flow.get(c[1].place.id, (0, 0))
-        return left - reached
+        told = flow.get(c[1].place.id, (0, 0))
+        return told[0] - told[1]
 
     def reached(c) -> int:
         return flow.get(c[1].place.id, (0, 0))[1]
 
-    # a town before a region ("left Western Australia" names no station); ties keep the told order (stable)
-    deps = sorted((c for c in chosen if c[2]), key=lambda c: (c[1].place.kind not in STOP_KINDS, -net(c), reached(c)))
+    def first_left(c) -> float:
+        told = flow.get(c[1].place.id, ())
+        return told[2] if len(told) > 2 else math.inf
+
+    # a town before a region ("left Western Australia" names no station); ties go to the one the article
+    # first tells as left (a headline "Tunis - Annaba"), then keep the told order (sorted is stable)
+    deps = sorted((c for c in chosen if c[2]),
+                  key=lambda c: (c[1].place.kind not in STOP_KINDS, -net(c), reached(c), first_left(c)))
     if finals:  # a lede names the destination first: "le train à destination de Ngaoundéré"
         chosen = [c for c in chosen if c[1].place.id not in finals or c in deps] + \
             [c for c in chosen if c[1].place.id in finals and c not in deps]
