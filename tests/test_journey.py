@@ -399,3 +399,23 @@ def test_of_two_places_told_as_left_alike_the_one_told_first_starts():
     chosen = [(3.0, resolved(annaba), True), (3.0, resolved(tunis), True)]  # told last: Tunis
     flow = {"t:t": [1, 0, 10], "t:a": [1, 0, 400]}
     assert [c[1].place.name for c in _travel_order(chosen, flow=flow)] == ["Tunis", "Annaba"]
+
+
+@pytest.mark.parametrize("text, town, lat, lon", [
+    # a journey goes far: of two towns of the name in one country, one ten times bigger is the stop, not the
+    # small one nearer the article's other places; the text naming which ("Portland, Maine") decides first
+    ("The Skeena left Jasper, Alberta, in the morning, stopped overnight in Prince George and reached Prince "
+     "Rupert the next evening.", "Prince Rupert", 54.32, -130.32),
+    ("Le train de nuit a quitté Delhi le soir et nous sommes arrivés à Udaipur le lendemain matin.", "Udaipur",
+     24.59, 73.71),
+    ("The night train left Delhi in the evening and we arrived in Udaipur the next morning.", "Udaipur",
+     24.59, 73.71),
+    ("The Downeaster left Boston at noon and reached Portland, Maine, in the afternoon.", "Portland", 43.66, -70.26),
+])
+def test_a_much_bigger_namesake_in_the_same_country_is_the_stop(text, town, lat, lon):
+    from mapgen.extract import extract
+    from mapgen.gazetteer import distance_km
+
+    gaz = Gazetteer.open()
+    stop = next(s for s in read_journey(extract(text, gaz), gaz).stops if s.place.startswith(town))
+    assert distance_km(stop.resolved.place.lat, stop.resolved.place.lon, lat, lon) < 15

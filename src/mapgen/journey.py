@@ -120,7 +120,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         if r.mention.adjective or r.mention.organisation or r.mention.start in demonyms:
             continue  # a demonym; a place named inside an office's or organisation's name ("Irkutsk City Council")
         rd = ex.reading(r.mention)
-        r = _as_town(r, rd)
+        r = _bigger_namesake(_as_town(r, rd))
         m, p = r.mention, r.place
         score, departure = mention_score(rd, p, m)
         if m.start in pairs and not (rd.unreal or rd.uncertain) and rd.traveller not in ("others", "line"):
@@ -591,6 +591,27 @@ def _crow(a, b) -> float:
 
 NAMESAKE_REVIEW = 10  # a namesake chosen by the railway over a place this many times bigger is marked REVIEW
 NAMESAKE_NEIGHBOURS = 5
+
+
+BIGGER_NAMESAKE = 10  # a town of the same name in the same country this many times bigger is the stop
+
+
+def _bigger_namesake(r: Resolved) -> Resolved:
+    """A place read as a small town near the article's other places when the same country has a town of that
+    name BIGGER_NAMESAKE times bigger: the bigger one, for a journey goes far (a train to Udaipur is to
+    Udaipur, Rajasthan, not to the village of that name nearer Delhi; to Prince Rupert, BC, not to the
+    Edmonton district)."""
+    p = r.place
+    if p.kind != "city" or r.mention.within:
+        return r  # (the text says which: "Portland, Maine")
+    alt = max((c for c in r.geocode.candidates if c.place.id != p.id and c.place.kind == "city" and
+               c.place.country == p.country and name_key(c.place.name) == name_key(p.name) and
+               c.place.population >= max(BIGGER_NAMESAKE * p.population, 10_000)),
+              key=lambda c: c.place.population, default=None)
+    if alt is None:
+        return r
+    rest = tuple(c for c in r.geocode.candidates if c is not alt)
+    return Resolved(r.mention, Geocode(r.geocode.query, alt.place, (alt, *rest), r.geocode.confidence), r.confidence)
 
 
 def _by_the_railway(chosen, rail, notes: dict, network=None) -> list:
