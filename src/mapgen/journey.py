@@ -109,7 +109,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     reached: dict[str, str] = {}  # place id -> how a leg into it was travelled, when not by rail
     crossed: dict[str, Crossing] = {}  # countries the journey crossed, by what the article says
     finals: set[str] = set()  # places named as the journey's destination ("à destination de Ngaoundéré")
-    flow: dict[str, list[int]] = {}  # place id -> [times told as left, times told as reached]
+    flow: dict[str, list] = {}  # place id -> [times told as left, times told as reached, offset first told left]
     named: dict[str, set[str]] = {}  # a name as written -> the places its mentions were read as
     demonyms = _among_demonyms(ex)
     left_from: set[str] = set()  # places the story's journey leaves
@@ -796,7 +796,7 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict 
     a story told out of order.
 
     Which end the trip starts from is what the whole article says of each place (`flow`: place id -> times
-    told as left, times told as reached), not its best mention alone: of several places left, the one left
+    told as left, times told as reached, where first told as left), not its best mention alone: of several places left, the one left
     more often than reached ("Hakodate to Sapporo" in a headline is one leg of a trip from Tokyo that
     "arrived in Hakodate"); with none told as left, the end less often reached."""
     flow = flow or {}
