@@ -433,3 +433,13 @@ def test_demonyms_of_nations_and_counties(gaz, text, word, country, lat, lon):
 def test_an_airport_named_after_a_town_is_at_the_town(gaz, text, town, lat, lon):
     got = [r for r in extract(text, gaz).resolved if r.place.kind == "city" and r.place.name == town]
     assert got and distance_km(got[0].place.lat, got[0].place.lon, lat, lon) < 15
+
+
+@pytest.mark.parametrize("text, only", [
+    # "War" (West Virginia) and "Date" (Fukushima) are towns, but written alone almost always the words
+    ("The station was still in post-World War II shape when our train left Tbilisi.", ["Tbilisi"]),
+    ("After the Civil War the line reached Atlanta.", ["Atlanta"]),
+    ("Date à venir. Le train quitte Zermatt à huit heures.", ["Zermatt"]),
+])
+def test_a_common_word_that_names_a_town_somewhere_is_no_place(gaz, text, only):
+    assert [r.mention.text for r in extract(text, gaz).resolved] == only

@@ -49,7 +49,7 @@ say told tell asked according also however although though while since until bec
 onto upon out up down off per via yes
 monday tuesday wednesday thursday friday saturday sunday january february march april june july august
 september october november december
-police president minister government army navy council court union forum center centre city town village
+police president minister government army navy council court union forum center centre city town village war date
 hill hills park beach bay lake river station airport port church school college university hospital street area
 road avenue square bridge garden gardens hall house home office post times news media press daily star sun
 sea seas ocean mer lac moon mars venus earth paradise eden victory liberty independence freedom hope peace progress unity energy
