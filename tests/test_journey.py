@@ -419,3 +419,17 @@ def test_a_much_bigger_namesake_in_the_same_country_is_the_stop(text, town, lat,
     gaz = Gazetteer.open()
     stop = next(s for s in read_journey(extract(text, gaz), gaz).stops if s.place.startswith(town))
     assert distance_km(stop.resolved.place.lat, stop.resolved.place.lon, lat, lon) < 15
+
+
+def test_a_run_only_planned_still_starts_where_it_is_told_to_leave():
+    # "the train is set to depart from Berlin ... to arrive in Paris", its stops told as planned: no place is
+    # told plainly as left, but Berlin is told (as planned) as left more than reached
+    from mapgen.journey import _travel_order
+
+    towns = {name: Place(f"t:{name}", name, lat, lon, cc, "city", 500_000, "test") for name, lat, lon, cc in (
+        ("Frankfurt", 50.11, 8.68, "DE"), ("Karlsruhe", 49.01, 8.40, "DE"), ("Strasbourg", 48.58, 7.75, "FR"),
+        ("Berlin", 52.52, 13.41, "DE"), ("Paris", 48.85, 2.35, "FR"))}
+    chosen = [(1.5, resolved(towns[n]), False) for n in ("Frankfurt", "Karlsruhe", "Strasbourg", "Berlin", "Paris")]
+    flow = {"t:Berlin": [0.5, 0, math.inf], "t:Paris": [0, 0.5, math.inf]}
+    assert [c[1].place.name for c in _travel_order(chosen, flow=flow)] == [
+        "Berlin", "Frankfurt", "Karlsruhe", "Strasbourg", "Paris"]

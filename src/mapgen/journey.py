@@ -150,6 +150,11 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         # ("headed for Glasgow's Queen Street station", « je me suis rendu à la gare de Sfax »: leaving it)
         told[0] += left
         told[1] += _reached(rd) and not _to_the_station(rd, m)
+        if rd.uncertain and not rd.unreal and rd.traveller not in ("others", "line") and not before:
+            # a trip only planned still runs one way ("the train is set to depart from Berlin ... and to
+            # arrive in Paris"): half the weight, for the direction alone
+            told[0] += 0.5 * (rd.role == "depart" or rd.leg_start)
+            told[1] += 0.5 * (rd.role in ("arrive", "dest") or rd.leg_end)
         if left:
             told[2] = min(told[2], m.start)  # where the article first tells it left
         if rd.final and not rd.unreal and not rd.uncertain and rd.traveller not in ("others", "line"):
@@ -824,6 +829,9 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict 
         if not deps and len(order) == 2 and net(order[1]) > net(order[0]) and order[1][1].place.id not in finals:
             order.reverse()  # "je devais regagner Tunis" with "Sfax" named plainly: Tunis is reached
         return order
+    if not deps and max(net(c) for c in chosen) > 0:
+        # none told plainly as left, but one told more as left than reached (a run only planned)
+        deps = [max(chosen, key=net)]
     order = _ordered(chosen, deps[0] if deps else chosen[0], rail)
     if not deps and net(order[-1]) > net(order[0]) and order[-1][1].place.id not in finals:
         order = _ordered(chosen, order[-1], rail)  # the end told as reached less often is where it starts
