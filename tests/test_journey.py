@@ -433,3 +433,20 @@ def test_a_run_only_planned_still_starts_where_it_is_told_to_leave():
     flow = {"t:Berlin": [0.5, 0, math.inf], "t:Paris": [0, 0.5, math.inf]}
     assert [c[1].place.name for c in _travel_order(chosen, flow=flow)] == [
         "Berlin", "Frankfurt", "Karlsruhe", "Strasbourg", "Paris"]
+
+
+@pytest.mark.parametrize("text, order", [
+    # other famous trains the article compares the ride to, each joined by its own railway: not this journey,
+    # when the story's own traveller rides elsewhere
+    ("Think of the Orient Express between Paris and Istanbul or the Canadian between Toronto and Vancouver. Our "
+     "own train left Cusco at dawn and we reached Puno in the evening.", ["Cusco", "Puno"]),
+    ("Remember the Orient Express between Paris and Istanbul, or the Canadian between Toronto and Vancouver. Our "
+     "own train left Lima at dawn and we reached Huancayo in the evening.", ["Lima", "Huancayo"]),
+    ("Pensez à l'Orient-Express entre Paris et Istanbul, ou au Canadian entre Toronto et Vancouver. Notre train a "
+     "quitté Dakar le matin et nous sommes arrivés à Thiès à midi.", ["Dakar", "Thiès"]),
+])
+def test_other_trains_compared_are_not_the_journey(text, order):
+    from mapgen.extract import extract
+
+    gaz = Gazetteer.open()
+    assert [s.place for s in read_journey(extract(text, gaz), gaz).stops if not s.via] == order

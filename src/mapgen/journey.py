@@ -111,6 +111,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     finals: set[str] = set()  # places named as the journey's destination ("à destination de Ngaoundéré")
     flow: dict[str, list] = {}  # place id -> [times told as left, times told as reached, offset first told left]
     named: dict[str, set[str]] = {}  # a name as written -> the places its mentions were read as
+    own: set[str] = set()  # places told of the story's own traveller (we, the train, the leader)
     demonyms = _among_demonyms(ex)
     left_from: set[str] = set()  # places the story's journey leaves
     told_before: set[str] = set()  # places left in a past perfect: "a special train had left Paris"
@@ -144,6 +145,9 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         before = rd.background and rd.traveller != "self"
         if departure:
             (told_before if before else left_from).add(p.id)
+        if rd.traveller in ("self", "vehicle", "person", "passengers") and not (rd.unreal or rd.uncertain) and \
+                score >= CHOSEN:
+            own.add(p.id)  # told of the story's own traveller
         told = flow.setdefault(p.id, [0, 0, math.inf])
         named.setdefault(name_key(m.text), set()).add(p.id)
         left = _to_the_station(rd, m) or (departure and not before)
@@ -214,6 +218,13 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
             return any(o[1].place.country == c[1].place.country for o in chosen if o is not c) or any(
                 _crow(c, o) < NEIGHBOUR_KM and _through_another_country(c[1].place, o[1].place, network)
                 for o in chosen if o is not c)
+        def linked(a, b) -> bool:
+            return rail(a, b) is not None or a[1].place.country == b[1].place.country or (
+                _crow(a, b) < NEIGHBOUR_KM and _through_another_country(a[1].place, b[1].place, network))
+
+        chosen = _traveller_s_network(chosen, linked, {
+            c[1].place.id for c in chosen
+            if ({c[1].place.id} | named.get(name_key(c[1].mention.text), set())) & own})
         chosen = [c for c in chosen if joined(c)] or chosen
     # never one the article says the journey did not go to, nor a name the language model reads as a person's
     # ("Laurent, the guard, announces the departure" is no Saint-Laurent)
@@ -776,6 +787,21 @@ def _flow_of(chosen, flow: dict, named: dict, gazetteer) -> dict:
         told = [flow[i] for i in ids if i in flow]
         out[r.place.id] = [sum(t[0] for t in told), sum(t[1] for t in told), min((t[2] for t in told), default=math.inf)]
     return out
+
+
+def _traveller_s_network(chosen, linked, own: set[str]) -> list:
+    """Stops `linked` (by rail, or in one country) fall into groups; a group none of whose places is told
+    of the story's own traveller is another journey the article compares ("the Trans-Siberian between Moscow
+    and Vladivostok, the Blue Train between Pretoria and Cape Town" in a story of a ride from Adelaide): dropped
+    when another group has such a place."""
+    groups: list[list] = []
+    for c in chosen:
+        near = [g for g in groups if any(linked(c, o) for o in g)]
+        groups = [g for g in groups if not any(g is x for x in near)] + [[c, *(x for g in near for x in g)]]
+    if len(groups) < 2 or not any(c[1].place.id in own for c in chosen):
+        return chosen
+    keep = {id(c) for g in groups if any(x[1].place.id in own for x in g) for c in g}
+    return [c for c in chosen if id(c) in keep]
 
 
 def _reached(rd) -> bool:
