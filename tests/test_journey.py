@@ -449,4 +449,7 @@ def test_other_trains_compared_are_not_the_journey(text, order):
     from mapgen.extract import extract
 
     gaz = Gazetteer.open()
-    assert [s.place for s in read_journey(extract(text, gaz), gaz).stops if not s.via] == order
+    j = read_journey(extract(text, gaz), gaz)
+    assert [s.place for s in j.stops if not s.via] == order
+    # offered to the editor, saying why
+    assert any(k.place.name == "Toronto" and k.why.startswith("another journey") for k in j.skipped)

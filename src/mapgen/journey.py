@@ -198,6 +198,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     notes: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # place id -> (comments, review notes)
     chosen = _by_the_railway(chosen, rail, notes, network)
     chosen = after_way = _on_the_way(chosen, rail)
+    other_journeys: list = []  # groups of stops told of nobody's journey but the article's comparisons
     far = _isolated(chosen)
     # a weakly cued place a few km from a clearly cued stop is that stop on this map (another station or
     # district of the same town: "my Denmark Hill commute" beside "begins at London Euston")
@@ -222,9 +223,11 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
             return rail(a, b) is not None or a[1].place.country == b[1].place.country or (
                 _crow(a, b) < NEIGHBOUR_KM and _through_another_country(a[1].place, b[1].place, network))
 
+        before_groups = chosen
         chosen = _traveller_s_network(chosen, linked, {
             c[1].place.id for c in chosen
             if ({c[1].place.id} | named.get(name_key(c[1].mention.text), set())) & own})
+        other_journeys = [c for c in before_groups if not any(c is k for k in chosen)]
         chosen = [c for c in chosen if joined(c)] or chosen
     # never one the article says the journey did not go to, nor a name the language model reads as a person's
     # ("Laurent, the guard, announces the departure" is no Saint-Laurent)
@@ -282,6 +285,8 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
             why = f"weakly cued, and within {SAME_PLACE_KM:.0f} km of a clearer stop"
         elif any(c[1].place.id == pid for c in far):
             why = "far from all the other stops: maybe another place of that name, which the gazetteer lacks"
+        elif any(c[1].place.id == pid for c in other_journeys):
+            why = "another journey: no place the railway joins it to is told of the story's own traveller"
         elif any(c[1].place.id == pid for c in after_way):
             why = "no railway in the data joins it to the other stops"
         else:
