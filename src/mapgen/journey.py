@@ -805,7 +805,8 @@ def _traveller_s_network(chosen, linked, own: set[str]) -> list:
         groups = [g for g in groups if not any(g is x for x in near)] + [[c, *(x for g in near for x in g)]]
     if len(groups) < 2 or not any(c[1].place.id in own for c in chosen):
         return chosen
-    keep = {id(c) for g in groups if any(x[1].place.id in own for x in g) for c in g}
+    # (a lone place no railway joins is left to the rule for legs not made by rail: "flew from Washington")
+    keep = {id(c) for g in groups if len(g) == 1 or any(x[1].place.id in own for x in g) for c in g}
     return [c for c in chosen if id(c) in keep]
 
 
