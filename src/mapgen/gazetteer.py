@@ -104,8 +104,13 @@ def rail_words(role: str) -> frozenset[str]:
     named after a town, written after its name: "the Cuamba Train", "the Uganda Railway"; not "Express" or
     "Sleeper", which follow the names of trains as often: "Orient Express") or "qualifier" (a word of a station's
     name written beside its town's with a hyphen: "Kagoshima-Chuo", "Shin-Aomori")."""
-    with open(data.geo_file("gazetteer", RAIL_WORDS), newline="", encoding="utf-8") as f:
-        return frozenset(name_key(row["word"]) for row in csv.DictReader(f) if row["role"] == role)
+    return frozenset(name_key(row["word"]) for row in _word_table(RAIL_WORDS) if row["role"] == role)
+
+
+def _word_table(name: str) -> list[dict]:
+    """The rows of a small word list in geo/gazetteer/ (rail_words.csv, name_variants.csv...)."""
+    with open(data.geo_file("gazetteer", name), newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
 
 # GeoNames-style feature codes kept for ranking; NE FEATURECLA -> code
 NE_FEATURES = {"Admin-0 capital": "PPLC", "Admin-0 capital alt": "PPLC", "Admin-0 region capital": "PPLA",
@@ -178,8 +183,7 @@ SHORT_NAME_LINKS = "short_name_links.csv"  # in geo/gazetteer/: "-in-", "-upon-"
 def short_name_links() -> frozenset[str]:
     """Words that join a town's own name to its river, county or coast ("Appleby-in-Westmorland",
     "Boulogne-sur-Mer", "Frankfurt am Main"), as name_key folds them; the town goes by the part before."""
-    with open(data.geo_file("gazetteer", SHORT_NAME_LINKS), newline="", encoding="utf-8") as f:
-        return frozenset(name_key(row["word"]) for row in csv.DictReader(f))
+    return frozenset(name_key(row["word"]) for row in _word_table(SHORT_NAME_LINKS))
 
 
 SEAT_NAMED = "seat_named_countries.csv"  # in geo/gazetteer/: where a town's alternate name is often its county's
@@ -189,8 +193,7 @@ SEAT_NAMED = "seat_named_countries.csv"  # in geo/gazetteer/: where a town's alt
 def seat_named_countries() -> frozenset[str]:
     """Countries where GeoNames names a county seat after its town and gives the county's name, the one the
     town is known by, as an alternate name (China: Gutao is Pingyao): there, another name is no old one."""
-    with open(data.geo_file("gazetteer", SEAT_NAMED), newline="", encoding="utf-8") as f:
-        return frozenset(row["country"] for row in csv.DictReader(f))
+    return frozenset(row["country"] for row in _word_table(SEAT_NAMED))
 
 
 NAME_VARIANTS = "name_variants.csv"  # in geo/gazetteer/: "St" for Saint, "El" for the Arabic article "Al"
@@ -200,9 +203,8 @@ NAME_VARIANTS = "name_variants.csv"  # in geo/gazetteer/: "St" for Saint, "El" f
 def name_variants() -> dict[str, tuple[str, tuple[str, ...]]]:
     """Word -> (kind, what else it is written as): an abbreviation of a name's word ("St" -> Saint, Sankt,
     San; "Mt" -> Mount) or the Arabic article as romanised ("El" -> Al, Ad, Ar, As...)."""
-    with open(data.geo_file("gazetteer", NAME_VARIANTS), newline="", encoding="utf-8") as f:
-        return {name_key(r["word"]): (r["kind"], tuple(name_key(v) for v in r["variants"].split("|")))
-                for r in csv.DictReader(f)}
+    return {name_key(r["word"]): (r["kind"], tuple(name_key(v) for v in r["variants"].split("|")))
+            for r in _word_table(NAME_VARIANTS)}
 
 
 def variant_keys(key: str) -> list[str]:

@@ -150,10 +150,11 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
             own.add(p.id)  # told of the story's own traveller
         told = flow.setdefault(p.id, [0, 0, math.inf])
         named.setdefault(name_key(m.text), set()).add(p.id)
-        left = _to_the_station(rd, m) or (departure and not before)
         # ("headed for Glasgow's Queen Street station", « je me suis rendu à la gare de Sfax »: leaving it)
+        to_station = _to_the_station(rd, m)
+        left = to_station or (departure and not before)
         told[0] += left
-        told[1] += _reached(rd) and not _to_the_station(rd, m)
+        told[1] += _reached(rd) and not to_station
         if rd.uncertain and not rd.unreal and rd.traveller not in ("others", "line") and not before:
             # a trip only planned still runs one way ("the train is set to depart from Berlin ... and to
             # arrive in Paris"): half the weight, for the direction alone
