@@ -511,7 +511,19 @@ def main(argv=None) -> int:
     ap.add_argument("--only", default=None, help="one slug of a tuned part")
     ap.add_argument("--timing", action="store_true",
                     help="also time model loading and a cold `mapgen new` in fresh processes (dev texts)")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="try another value of one of mapgen.journey's constants (CHOSEN=0.75), for a sweep on a "
+                         "validation part; repeatable")
     args = ap.parse_args(argv)
+    if args.set:
+        from mapgen import journey
+
+        for item in args.set:
+            name, _, value = item.partition("=")
+            old = getattr(journey, name, None)
+            if not name.isupper() or not isinstance(old, (int, float)) or isinstance(old, bool):
+                ap.error(f"--set {item}: mapgen.journey has no numeric constant {name}")
+            setattr(journey, name, type(old)(float(value)) if isinstance(old, int) else float(value))
     if args.tuning:
         runs = [(find_data(None), None, "dev"), (find_data(None, second=True), None, "dev2")]
     else:
