@@ -455,3 +455,42 @@ def test_other_trains_compared_are_not_the_journey(text, order):
     assert [s.place for s in j.stops if not s.via] == order
     # offered to the editor, saying why
     assert any(k.place.name == "Toronto" and k.why.startswith("another journey") for k in j.skipped)
+
+
+def stops_at(text: str) -> list[tuple[str, float, float]]:
+    """The stops `read_journey` proposes for `text`: as written in the story, and where they are."""
+    from mapgen.extract import extract
+
+    gaz = Gazetteer.open()
+    return [(s.place, s.resolved.place.lat, s.resolved.place.lon)
+            for s in read_journey(extract(text, gaz), gaz).stops if not s.via]
+
+
+@pytest.mark.parametrize("text, capital, lat, lon", [
+    ("Le train est parti de Kayes mardi matin. Deux jours plus tard, il est arrivé dans la capitale malienne "
+     "sous les applaudissements.", "Bamako", 12.64, -8.00),
+    ("The special train left Dandong on Tuesday. It crossed northern China overnight and pulled into the "
+     "Chinese capital at dawn.", "Beijing", 39.91, 116.40),
+    ("Notre train a quitté Pointe-Noire à l'aube. Il est arrivé dans la capitale du Congo le lendemain soir.",
+     "Brazzaville", -4.27, 15.28),
+    ("We boarded the night train in Mombasa. After fourteen hours we finally reached the capital, tired but "
+     "happy.", "Nairobi", -1.29, 36.82),
+])
+def test_a_capital_named_without_its_name_is_the_stop(text, capital, lat, lon):
+    from mapgen.gazetteer import distance_km
+
+    stops = stops_at(text)
+    assert stops[-1][0] == capital
+    assert distance_km(stops[-1][1], stops[-1][2], lat, lon) < 25
+
+
+@pytest.mark.parametrize("text, capital", [
+    ("The train left Casablanca at noon and reached Marrakesh by evening; the economic capital was soon far "
+     "behind.", "Rabat"),
+    ("Our train left Lyon, the self-styled capital of gastronomy, and reached Marseille in the afternoon.", "Paris"),
+    ("Le train a quitté Dandong mardi et a contourné la capitale chinoise avant d'arriver à Shenyang.", "Beijing"),
+    ("The armoured train left Dandong on Tuesday and bypassed the Chinese capital on its way to Shenyang.",
+     "Beijing"),
+])
+def test_no_capital_where_the_words_name_none_or_the_train_went_round_it(text, capital):
+    assert capital not in [name for name, _, _ in stops_at(text)]

@@ -1320,6 +1320,9 @@ def extract(article: Article | str, gazetteer: Gazetteer | None = None, *, read:
         at = {(r.mention.start, r.mention.end): r for r in resolved}
         by_span = [(m, at.get((m.start, m.end))) for m in given]
         resolved = [r for _, r in by_span if r is not None]
+    if parsed is not None and spans is None:
+        resolved = sorted(resolved + capital_mentions(article, parsed, resolved, gazetteer, rd),
+                          key=lambda r: r.mention.start)
     readings = {}
     if parsed is not None:
         # towns and regions as subjects ("Madrid remains linked to Paris"); not "The Canadian" (a train)
@@ -1329,6 +1332,73 @@ def extract(article: Article | str, gazetteer: Gazetteer | None = None, *, read:
                     for m in ([m for m, _ in by_span] if spans is not None else [r.mention for r in resolved])}
     return Extraction(article.text, article, resolved, language,
                       dict(sorted(countries.items(), key=lambda kv: -kv[1])), readings, by_span)
+
+
+CAPITAL_BACK = 1500  # "heads to the capital": the country of a place named this many characters before at most
+CAPITAL_CONFIDENCE = 0.8
+
+
+def capital_mentions(article: Article, parsed, resolved: list[Resolved], gazetteer: Gazetteer,
+                     rd) -> list[Resolved]:
+    """The capitals an article names without their name: "the Malian capital", « la capitale du Mali », and
+    a bare "the capital" after a place of its country ("crossed into China ... heads to the capital"). Only
+    with the definite article and no other qualifier ("the economic capital", "a state capital", "the
+    capital of tea" name no capital). The words are the `capital` cue of each language."""
+    out = []
+    spans = sorted(((r.mention.start, r.mention.end), r) for r in resolved)
+    for off, doc in parsed.blocks:
+        kinds = doc.user_data["mapgen_kinds"]
+        for t in doc:
+            if "capital" not in kinds[t.i] or t.pos_ not in ("NOUN", "PROPN") or t.dep_ in rd.compound:
+                continue
+            if not any(c.dep_ in rd.det and "Definite=Def" in str(c.morph) for c in t.children):
+                continue
+            start = off + t.idx
+
+            def at(tok):  # the resolved mention holding a token, if any
+                a = off + tok.idx
+                return next((r for (s, e), r in spans if s <= a < e), None)
+
+            country = None
+            ok = True
+            for c in t.children:
+                if c.dep_ in rd.det or c.pos_ in ("PUNCT", "DET", "ADP", "VERB", "AUX", "PRON", "CCONJ", "SCONJ"):
+                    continue
+                if c.dep_ in rd.appos or c.dep_ in rd.relcl or not t.i - 3 <= c.i <= t.i + 2 or any(
+                        x.is_punct for x in doc[min(c.i, t.i):max(c.i, t.i)]):
+                    continue  # "the capital, Nairobi,"; "reached the capital, tired": not its qualifier
+                r = at(c)
+                if r is not None and r.place.kind == "country" and (r.mention.adjective or c.i > t.i):
+                    country = r.place.country  # "the Malian capital", "la capitale malienne", "du Mali"
+                elif c.pos_ in ("ADJ", "NOUN", "PROPN", "NUM"):
+                    ok = False  # "the economic capital", "capital of tea"
+            nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
+            if nxt is not None and "prep_of" in kinds[nxt.i] and country is None:
+                following = doc[t.i + 2] if t.i + 2 < len(doc) else None
+                r = at(following) if following is not None else None
+                if following is not None and following.pos_ == "DET" and t.i + 3 < len(doc):
+                    r = at(doc[t.i + 3])
+                if r is None or r.place.kind != "country":
+                    ok = False  # "the capital of the region", "capital of tea"
+                else:
+                    country = r.place.country
+            if not ok:
+                continue
+            if country is None:  # the country of the place named last before it
+                before = [r for (s, e), r in spans if e <= start and start - e <= CAPITAL_BACK and r.place.country
+                          and r.place.kind not in ("continent", "ocean")]
+                if not before:
+                    continue
+                country = before[-1].place.country
+            capital = gazetteer.capital(country)
+            if capital is None:
+                continue
+            sentence = next((s for s in article.sentences if s[0] <= start < s[1]), (start, start + len(t.text)))
+            m = Mention(start, start + len(t.text), t.text, sentence, kind="capital", query=capital.name)
+            why = (f"the capital of {country}",)
+            geo = Geocode(capital.name, capital, (Candidate(capital, 1.0, why),), CAPITAL_CONFIDENCE)
+            out.append(Resolved(m, geo, CAPITAL_CONFIDENCE))
+    return out
 
 
 def span_mention(article: Article, start: int, end: int) -> Mention:

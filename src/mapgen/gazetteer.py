@@ -403,6 +403,13 @@ class Gazetteer:
         r = self._db.execute(f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.id = ?", (place_id,)).fetchone()
         return Place(*r) if r else None
 
+    def capital(self, country: str) -> Place | None:
+        """The capital of `country` (ISO alpha-2): its most populous place GeoNames or Natural Earth marks
+        PPLC, else None."""
+        r = self._db.execute(f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.country = ? AND p.feature = 'PPLC' "
+                             "AND p.kind = 'city' ORDER BY p.population DESC, p.id LIMIT 1", (country,)).fetchone()
+        return Place(*r) if r else None
+
     def town_of(self, place_id: str) -> Place | None:
         """The town a railway station (kind "station", from trainline-eu/stations) is in, when known."""
         r = self._db.execute(f"SELECT {_PLACE_COLUMNS} FROM station_town s JOIN places p ON p.id = s.town "

@@ -956,12 +956,15 @@ def _stop(ex: Extraction, r: Resolved, score: float, departure: bool, gazetteer:
         review.append("told only as where a line, a section of the train or other people go")
     elif rd.modal:  # a note, not REVIEW: over dev, dev4-dev6 (2026-12-06) all 4 such stops were right
         notes.append("told only with 'could', 'would' or the like: check it was reached")
+    if r.mention.kind == "capital":
+        land = gazetteer.get(f"country:{r.place.country}")
+        notes.append(f"the article calls it \"{r.mention.text}\": the capital of {land.name if land else r.place.country}")
     # Would `mapgen build` (which sees only the stops) pick the same place? If not, give it a country hint.
     country = None
     ctx = Context(countries={o.place.country for o in others if o is not r and o.place.country},
                   points=[(o.place.lat, o.place.lon) for o in others if o is not r])
     try:
-        again = gazetteer.geocode(r.mention.text, context=ctx, strict=True)
+        again = gazetteer.geocode(_as_written(r.mention), context=ctx, strict=True)
         same = again.place.id == r.place.id
     except Exception:
         same = False
@@ -1174,8 +1177,8 @@ def _as_written(m: Mention) -> str:
     from .extract import CONNECTORS
     from .gazetteer import KIND_WORDS, name_key
 
-    if m.query and m.query.endswith(m.text):  # "au Mans": the name holds its article, "Le Mans"
-        return m.query
+    if m.query and (m.query.endswith(m.text) or m.kind == "capital"):
+        return m.query  # "au Mans": the name holds its article, "Le Mans"; "the Malian capital": Bamako
     if m.kind != "city":
         return m.text
     words = m.text.split()

@@ -418,6 +418,8 @@ class Reader:
             for c in [gov, *gov.children]:
                 if c is not gov and (c.dep_ in self.neg or "Polarity=Neg" in str(c.morph) or has(c, "negation")):
                     negated = True
+                if c is gov and has(c, "avoid"):
+                    negated = True  # "the train bypassed the Chinese capital", « le convoi a évité Lyon »
                 if c is gov or c.dep_ in self.aux:
                     if has(c, "modal") and "Tense=Past" not in str(c.morph):  # "ont pu": were able to, did
                         modal = True
