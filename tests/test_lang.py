@@ -972,3 +972,17 @@ def test_a_name_after_au_or_du_is_looked_up_with_its_article(gaz, text, name, la
 def test_a_name_after_au_is_not_the_town(gaz, text, region):
     got = [s.place for s in journey(gaz, text).stops]
     assert region not in got and len(got) == 2, got
+
+
+@pytest.mark.parametrize("sentence, name", [
+    # spaCy fr reads small Swiss towns after « à » as people; a preposition of place before a known place
+    # says otherwise (written as the towns are: "St.Moritz" with no space)
+    ("Le Glacier Express relie Zermatt à St.Moritz en huit heures.", "St.Moritz"),
+    ("La locomotive nous a menés jusque Disentis, où une autre a pris le relais.", "Disentis"),
+    ("Le lendemain, nous sommes arrivés à Disentis sous la neige.", "Disentis"),
+])
+def test_a_known_place_after_a_preposition_of_place_is_no_person(gaz, sentence, name):
+    ex = extract(sentence, gaz)
+    got = [r for r in ex.resolved if r.mention.text == name]
+    assert got and got[0].place.country == "CH"
+    assert not ex.reading(got[0].mention).person
