@@ -443,3 +443,21 @@ def test_an_airport_named_after_a_town_is_at_the_town(gaz, text, town, lat, lon)
 ])
 def test_a_common_word_that_names_a_town_somewhere_is_no_place(gaz, text, only):
     assert [r.mention.text for r in extract(text, gaz).resolved] == only
+
+
+@pytest.mark.parametrize("text, only", [
+    # a name of three letters or fewer that only cuts a place's one-word name (GeoNames lists "Doh" for
+    # Doha) is a word or an interjection; a name of its own ("Ufa") or the short form of a longer name stays
+    ("We ran for the train at Batumi. Doh! It had already left for Tbilisi.", ["Batumi", "Tbilisi"]),
+    ("Our flight went on from Ufa to Rio the next week.", ["Ufa", "Rio"]),
+])
+def test_a_clipped_alternate_name_is_no_place(gaz, text, only):
+    assert [r.mention.text for r in extract(text, gaz).resolved] == only
+
+
+def test_a_spelling_variant_needs_the_text_s_part_of_the_world(gaz):
+    # "Rhön" (the hills) matches Rhoon (Netherlands, 18,000 people) only up to spelling: in a ride across
+    # Hesse nothing puts it there
+    text = ("Our train left Frankfurt in the morning. After Fulda we rolled past the hills of the Rhön "
+            "and reached Kassel before noon.")
+    assert all(r.place.country == "DE" for r in extract(text, gaz).resolved)

@@ -253,3 +253,24 @@ def test_termini_by_their_common_names(gaz, name, station, lat, lon):
 def test_shinkansen_stations_named_apart_from_their_towns(gaz, name, lat, lon):
     p = gaz.geocode(name, strict=False).place
     assert p.kind == "station" and distance_km(p.lat, p.lon, lat, lon) < 2
+
+
+@pytest.mark.parametrize("name, country, lat, lon", [
+    # towns GeoNames cities500 (our copy) lacks, in geo/gazetteer/overlay.csv: Bolivia's second city, and
+    # villages with a station or at a park's gate that travel writing names
+    ("El Alto", "BO", -16.52, -68.17),
+    ("Halls Gap", "AU", -37.12, 142.55),
+    ("Abisko", "SE", 68.35, 18.83),
+    ("Erlian", "CN", 43.65, 111.98),  # Erenhot (GeoNames 2037485) by its usual English and railway name
+])
+def test_towns_the_cities500_copy_lacks(gaz, name, country, lat, lon):
+    got = gaz.geocode(name, country=country).place
+    assert distance_km(got.lat, got.lon, lat, lon) < 10
+
+
+def test_an_old_name_of_a_far_capital_loses_to_a_town_of_that_name_in_the_text_s_country(gaz):
+    # "Lamy" is N'Djamena's colonial name (GeoNames alternate), and the Southwest Chief's stop in New Mexico
+    ctx = Context(countries={"US"}, points=[(35.69, -105.94), (35.20, -111.65)])  # Santa Fe, Flagstaff
+    got = gaz.geocode("Lamy", context=ctx).place
+    assert got.country == "US" and distance_km(got.lat, got.lon, 35.48, -105.88) < 5
+    assert gaz.geocode("El Alto", context=Context(countries={"BO"})).place.country == "BO"

@@ -11,7 +11,7 @@ import pytest
 
 from mapgen import lang
 from mapgen.extract import extract
-from mapgen.gazetteer import Gazetteer
+from mapgen.gazetteer import Gazetteer, distance_km
 from mapgen.journey import read_journey
 from mapgen.lang.reader import reader
 
@@ -972,3 +972,19 @@ def test_a_name_after_au_or_du_is_looked_up_with_its_article(gaz, text, name, la
 def test_a_name_after_au_is_not_the_town(gaz, text, region):
     got = [s.place for s in journey(gaz, text).stops]
     assert region not in got and len(got) == 2, got
+
+
+@pytest.mark.parametrize("sentence, name, lat, lon", [
+    # spaCy fr reads small Swiss towns after « à » as people; a preposition of place before a known place
+    # says otherwise (written as the towns are: "St.Moritz" with no space)
+    ("Le Glacier Express relie Zermatt à St.Moritz en huit heures.", "St.Moritz", 46.50, 9.84),
+    ("La locomotive nous a menés jusque Disentis, où une autre a pris le relais.", "Disentis", 46.70, 8.85),
+    ("Le lendemain, nous sommes arrivés à Disentis sous la neige.", "Disentis", 46.70, 8.85),
+    # nor a town the sentence names a station after
+    ("Le soir venu, le quai de la gare Sainte Foy de Québec était vide et froid.", "Québec", 46.81, -71.21),
+])
+def test_a_known_place_after_a_preposition_of_place_is_no_person(gaz, sentence, name, lat, lon):
+    ex = extract(sentence, gaz)
+    got = [r for r in ex.resolved if r.mention.text == name]
+    assert got and distance_km(got[0].place.lat, got[0].place.lon, lat, lon) < 15
+    assert not ex.reading(got[0].mention).person

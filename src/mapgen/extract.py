@@ -664,7 +664,23 @@ def _accept(text: str, toks: list[Token], i: int, j: int, key: str, gazetteer: G
         return None  # "7 a.m. CT", "10:30 ET": a time zone, not Connecticut
     if i == j and len(key) < 3 and not upper and not (dot and all(f & DOTTED for f in usable)):
         return None  # (a dotted abbreviation is kept: "FRANKFORT, Ky.", "ATHENS, Ga.")
+    if i == j and not upper and _clipped_only(gazetteer, key):
+        return None  # "Doh." is an interjection, not Doha
     return min(usable)
+
+
+CLIPPED_LETTERS = 3  # a name this short that only cuts a place's one-word name is no evidence of that place
+
+
+def _clipped_only(gazetteer: Gazetteer, key: str) -> bool:
+    """Is `key` (CLIPPED_LETTERS letters or fewer) only the one-word name of each place bearing it cut short, an
+    alternate name GeoNames lists like a code ("Doh" for Doha), and the main name of none? A word, an
+    interjection or a person's short name more often than that place; "Rio" (Rio de Janeiro) and "Ufa" stay."""
+    if len(key) > CLIPPED_LETTERS or " " in key:
+        return False
+    places = gazetteer.lookup(key)
+    return bool(places) and all(
+        (full := name_key(p.name)) != key and " " not in full and full.startswith(key) for p in places)
 
 
 def _with_kind_words(text: str, toks: list[Token], i: int, j: int) -> tuple[int, int, str | None]:
@@ -684,7 +700,7 @@ def _with_kind_words(text: str, toks: list[Token], i: int, j: int) -> tuple[int,
 
 
 # A preposition of place before the name, or before a list the name ends ("stops at Gori and Kutaisi").
-_PREP = r"(?:à|au|aux|vers|jusqu['’]à|via|par|in|at|to|into|towards?|through|dessert|desservi|serves|served)"
+_PREP = r"(?:à|au|aux|vers|jusqu['’]à|jusque|via|par|in|at|to|into|towards?|through|dessert|desservi|serves|served)"
 ARTICLE_BEFORE = r"(?:la\s+|le\s+|l['’]\s*|les\s+|the\s+)?"
 LOCATIVE = (rf"(?:^|\s){_PREP}\s+{ARTICLE_BEFORE}(?:[A-ZÀ-Þ][\w'’.-]*(?:\s+[A-ZÀ-Þ][\w'’.-]*)*\s*,\s*)*"
             rf"(?:[A-ZÀ-Þ][\w'’.-]*(?:\s+[A-ZÀ-Þ][\w'’.-]*)*\s+(?:and|et|or|ou)\s+{ARTICLE_BEFORE})?$")
@@ -1328,7 +1344,9 @@ def extract(article: Article | str, gazetteer: Gazetteer | None = None, *, read:
         # towns and regions as subjects ("Madrid remains linked to Paris"); not "The Canadian" (a train)
         parsed.mark_places((r.mention.start, r.mention.end) for r in resolved
                            if not r.mention.adjective and r.place.kind not in WIDE_KINDS)
-        readings = {(m.start, m.end): rd.read(parsed, m.start, m.end)
+        known = {(r.mention.start, r.mention.end) for r in resolved}
+        readings = {(m.start, m.end): rd.read(parsed, m.start, m.end, placed=(m.start, m.end) in known and bool(
+                        re.search(LOCATIVE, article.text[max(0, m.start - 80):m.start])))
                     for m in ([m for m, _ in by_span] if spans is not None else [r.mention for r in resolved])}
     return Extraction(article.text, article, resolved, language,
                       dict(sorted(countries.items(), key=lambda kv: -kv[1])), readings, by_span)
@@ -1510,6 +1528,8 @@ def entity_mentions(article: Article, parsed, mentions: list[Mention], gazetteer
             if kind == SITE or key in STOPWORDS or len(key) < 3 or not text[:1].isupper():
                 continue
             if not any(gazetteer.has_key(k2) for k2, _ in forms):
+                continue
+            if not text.isupper() and _clipped_only(gazetteer, key):
                 continue
             j = bisect.bisect_right(sentence_starts, a) - 1
             sent = sentence_at[j] if j >= 0 else (0, len(article.text))

@@ -559,7 +559,9 @@ class Gazetteer:
         if context is not None:
             # a small place (geo/gazetteer/small_places.tsv.gz) needs the text's context; without it, it is
             # more likely a word, a person or a place the gazetteer lacks than that village or halt
-            unsupported = [k for k, (p, _) in found.items() if is_small(p) and not context.supports(p)]
+            # and so does a place matched only up to spelling ("Rhön" is no Rhoon, NL, in a ride across Hesse)
+            unsupported = [k for k, (p, why) in found.items() if (is_small(p) or why[0].startswith("spelling variant"))
+                           and not context.supports(p)]
             for k in unsupported:
                 del found[k]
             if not found:

@@ -224,7 +224,11 @@ class Reader:
 
     # --- reading one mention -----------------------------------------------------------------------------
 
-    def read(self, parsed: Parsed, start: int, end: int) -> Reading:
+    def read(self, parsed: Parsed, start: int, end: int, placed: bool = False) -> Reading:
+        """What the sentence says of the name at start..end. `placed`: the text puts a place there (a
+        preposition of place right before it, "à St.Moritz", "jusque Disentis"): then the entity recogniser's
+        PERSON label is no evidence of a person's name (spaCy fr reads small Swiss towns after « à » so); nor is it
+        for a name the sentence gives a station ("la gare Sainte Foy de Québec")."""
         self._parsed = parsed
         span = parsed.span(start, end)
         if span is None or not len(span):
@@ -669,7 +673,7 @@ class Reader:
             compared=compared,
             other_trip=other_trip, extension=extension, actor=actor, mode=mode, station=station,
             reported=reported, possible=possible, background=background, determiner=determiner, conjunct=conjunct, entity=entity,
-            person=entity in self.people_labels or self._named_for_a_role(doc, span, kinds),
+            person=(entity in self.people_labels and not placed and not station) or self._named_for_a_role(doc, span, kinds),
             leg_start=leg_start, leg_end=leg_end, final=final,
             common=len(span) == 1 and (self._opens_sentence(root) and (
                 root.pos_ in ("VERB", "AUX", "ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ")
