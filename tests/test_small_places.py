@@ -42,6 +42,49 @@ def test_a_small_station_is_a_stop(gaz):
     assert distance_km(*(lambda p: (p.lat, p.lon))(gaz.geocode("Currey Road").place), 18.9942, 72.8330) < 2
 
 
+def test_a_village_of_the_outback_is_a_stop(gaz):
+    # Tarcoola, a village of some 30 people on the Adelaide - Alice Springs line (GeoNames postal codes)
+    text = ("We boarded the Ghan in Adelaide at noon. The next morning it halted at Tarcoola for an hour, "
+            "and by evening we had reached Alice Springs.")
+    got = stops(text, gaz)
+    assert list(got) == ["Adelaide", "Tarcoola", "Alice Springs"] and is_small(got["Tarcoola"])
+    # the village's true place: 30.710S 134.568E
+    assert got["Tarcoola"].country == "AU"
+    assert distance_km(got["Tarcoola"].lat, got["Tarcoola"].lon, -30.710, 134.568) < 3
+
+
+def test_an_amtrak_halt_is_a_stop(gaz):
+    # East Glacier Park, Montana (some 360 people): an Amtrak station of the Empire Builder
+    text = ("The Empire Builder left Chicago in the afternoon. Two days later we stepped off at East Glacier "
+            "Park, walked to the lodge, and later rode on to Seattle.")
+    got = stops(text, gaz)
+    assert list(got) == ["Chicago", "East Glacier Park", "Seattle"] and is_small(got["East Glacier Park"])
+    # the station's true place: 48.4425N 113.2181W
+    assert distance_km(got["East Glacier Park"].lat, got["East Glacier Park"].lon, 48.4425, -113.2181) < 1
+
+
+def test_a_flag_stop_of_the_canadian_is_a_stop(gaz):
+    # Allanwater Bridge, a VIA Rail flag stop in the forest of northern Ontario (ODbL: the map credits it)
+    from mapgen.data import attribution
+
+    text = ("The Canadian left Toronto in the evening. Two nights later it made a brief stop at Allanwater "
+            "Bridge, a fishing camp halt, before rolling on to Winnipeg.")
+    got = stops(text, gaz)
+    assert list(got) == ["Toronto", "Allanwater Bridge", "Winnipeg"] and is_small(got["Allanwater Bridge"])
+    # the halt's true place: 50.2403N 90.1669W
+    assert distance_km(got["Allanwater Bridge"].lat, got["Allanwater Bridge"].lon, 50.2403, -90.1669) < 1
+    assert "canada-railway-stations</a> (ODbL)" in attribution([got["Allanwater Bridge"].source])
+
+
+def test_a_train_named_like_a_village_is_no_stop(gaz):
+    # Great Southern is a village of Victoria, and the name of the Brisbane - Adelaide train: a name of
+    # descriptive words alone is left out of the small places
+    text = "The Great Southern train runs from Brisbane to Adelaide once a week in summer."
+    assert list(stops(text, gaz)) == ["Brisbane", "Adelaide"]
+    with pytest.raises(GeocodeError):
+        gaz.geocode("Great Southern", strict=False)
+
+
 def test_a_common_word_named_like_a_village_is_no_stop(gaz):
     # Branches is a commune of the Yonne beside the Paris - Dijon line; as a word, it is no place
     text = "Branches of the old line reach Auxerre, but our train left Paris for Dijon at noon."
@@ -82,3 +125,7 @@ def test_a_map_with_a_commune_stop_credits_its_source(gaz):
     assert attribution([village.source], html=False).endswith("villages: IGN Admin Express, Etalab (Licence Ouverte)")
     assert "IGN" in attribution([village.source]) and "IGN" not in attribution([station.source])
     assert attribution([station.source]) == attribution([])  # CC0: no credit owed
+    # an Amtrak station (public domain) and a village of GeoNames' postal codes (CC BY 4.0, GeoNames is
+    # credited on every map): no further credit
+    assert attribution([gaz.geocode("East Glacier Park").place.source]) == attribution([])
+    assert attribution([gaz.geocode("Tarcoola").place.source]) == attribution([])

@@ -21,6 +21,9 @@ Sources (see geo/SOURCES.md, "Small places"):
   --geonames  files in the GeoNames dump format (allCountries.txt or XX.txt of download.geonames.org,
               CC BY 4.0): populated places (class P) not in cities500 and railway stations (S.RSTN,
               S.RSTP), only where they lie within RAIL_KM of railway track (geo/rail/).
+  --via       `stations.csv` of github.com/brodyFlannigan/canada-railway-stations (VIA Rail Canada's
+              stations and flag stops, **ODbL 1.0**: a map placing a stop there credits it): every station
+              but the commuter (GO, EXO) and bus stops, under its name without a part in brackets.
   --postal    files of GeoNames' postal-code tables (XX.txt of export/zip, CC BY 4.0; mirrored by
               github.com/symerio/postal-codes-data): the place name of each postal code whose point is
               the GeoNames place's own (accuracy 4; an estimated point can be tens of km off), unless
@@ -68,6 +71,7 @@ GEONAMES_SOURCE = "GeoNames {code} (geonameid {id}), CC BY 4.0"
 GEONAMES_CODES = {"RSTN", "RSTP"}  # railway station, railway stop (class S)
 POSTAL_SOURCE = "GeoNames postal code {country} {code}, CC BY 4.0"
 POSTAL_ACCURACY = "4"  # the point is the GeoNames place's own (1-3: estimated from neighbouring codes)
+VIA_SOURCE = "VIA Rail station {code} (brodyFlannigan/canada-railway-stations), ODbL"
 AMTRAK_SOURCE = "Amtrak station {code} (BTS NTAD via agirling/amtrak_stations), public domain"
 # Indian Railways abbreviations, as the table writes them (last word)
 INDIA_ABBREVIATIONS = {"JN": "Junction", "RD": "Road", "CANTT": "Cantonment", "CANT": "Cantonment",
@@ -280,6 +284,24 @@ def amtrak(path: Path) -> list[dict]:
     return out
 
 
+def via(path: Path) -> list[dict]:
+    import csv
+
+    out = []
+    with open(path, encoding="utf-8", newline="") as f:
+        for s in sorted(csv.DictReader(f), key=lambda s: s["crsCode"]):
+            if re.search(r"\b(GO|EXO|exo|Bus)\b", s["stationName"]):
+                continue  # a commuter train's or a bus's stop
+            name = re.sub(r"\s*\(.*?\)", "", s["stationName"]).strip()
+            names = [n for n in dict.fromkeys([name, re.sub(r"\s+Station$", "", name)]) if usable(n)]
+            if not names:
+                continue
+            out.append({"id": f"small:ca-via-{s['crsCode'].lower()}", "name": names[-1], "lat": float(s["lat"]),
+                        "lon": float(s["long"]), "feature": "RSTN", "names": names,
+                        "source": VIA_SOURCE.format(code=s["crsCode"])})
+    return out
+
+
 def keep(rows: list[dict], land: Land) -> list[dict]:
     """Rows on land, within RAIL_KM of track, one per main name within SAME_KM; with their country."""
     if not rows:
@@ -306,6 +328,7 @@ def main(argv=None) -> None:
     ap.add_argument("--communes", type=Path, help="data/communes.json of @etalab/decoupage-administratif")
     ap.add_argument("--geonames", type=Path, nargs="*", default=[], help="GeoNames dump-format files")
     ap.add_argument("--postal", type=Path, nargs="*", default=[], help="GeoNames postal-code files (XX.txt)")
+    ap.add_argument("--via", type=Path, help="stations.csv of brodyFlannigan/canada-railway-stations")
     ap.add_argument("--amtrak", type=Path, help="data/stations.json of agirling/amtrak_stations")
     ap.add_argument("--out", type=Path, default=GAZ / gz.SMALL_PLACES)
     args = ap.parse_args(argv)
@@ -314,6 +337,7 @@ def main(argv=None) -> None:
     land, towns = Land(), Towns()
     rows = ((india(args.india, land, towns) if args.india else []) + (france(args.france, args.communes, towns) if args.france else [])
             + geonames(args.geonames, towns) + (amtrak(args.amtrak) if args.amtrak else [])
+            + (via(args.via) if args.via else [])
             + postal(args.postal, towns))
     kept = keep(rows, land)
     lines = ["\t".join(COLUMNS)]
