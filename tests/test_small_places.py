@@ -42,38 +42,34 @@ def test_a_small_station_is_a_stop(gaz):
     assert distance_km(*(lambda p: (p.lat, p.lon))(gaz.geocode("Currey Road").place), 18.9942, 72.8330) < 2
 
 
-def test_a_village_of_the_outback_is_a_stop(gaz):
+# a station or village of each source beyond India and France, in a sentence, with its true place
+BEYOND = [
     # Tarcoola, a village of some 30 people on the Adelaide - Alice Springs line (GeoNames postal codes)
-    text = ("We boarded the Ghan in Adelaide at noon. The next morning it halted at Tarcoola for an hour, "
-            "and by evening we had reached Alice Springs.")
-    got = stops(text, gaz)
-    assert list(got) == ["Adelaide", "Tarcoola", "Alice Springs"] and is_small(got["Tarcoola"])
-    # the village's true place: 30.710S 134.568E
-    assert got["Tarcoola"].country == "AU"
-    assert distance_km(got["Tarcoola"].lat, got["Tarcoola"].lon, -30.710, 134.568) < 3
-
-
-def test_an_amtrak_halt_is_a_stop(gaz):
+    ("We boarded the Ghan in Adelaide at noon. The next morning it halted at Tarcoola for an hour, and by "
+     "evening we had reached Alice Springs.", ["Adelaide", "Tarcoola", "Alice Springs"], "AU", -30.710, 134.568, 3),
     # East Glacier Park, Montana (some 360 people): an Amtrak station of the Empire Builder
-    text = ("The Empire Builder left Chicago in the afternoon. Two days later we stepped off at East Glacier "
-            "Park, walked to the lodge, and later rode on to Seattle.")
+    ("The Empire Builder left Chicago in the afternoon. Two days later we stepped off at East Glacier Park, "
+     "walked to the lodge, and later rode on to Seattle.", ["Chicago", "East Glacier Park", "Seattle"], "US",
+     48.4425, -113.2181, 1),
+    # Allanwater Bridge, a VIA Rail flag stop in the forest of northern Ontario
+    ("The Canadian left Toronto in the evening. Two nights later it made a brief stop at Allanwater Bridge, "
+     "a fishing camp halt, before rolling on to Winnipeg.", ["Toronto", "Allanwater Bridge", "Winnipeg"], "CA",
+     50.2403, -90.1669, 1),
+]
+
+
+@pytest.mark.parametrize("text, names, country, lat, lon, km", BEYOND, ids=["postal-AU", "amtrak", "via"])
+def test_a_small_station_or_village_beyond_europe_is_a_stop(gaz, text, names, country, lat, lon, km):
     got = stops(text, gaz)
-    assert list(got) == ["Chicago", "East Glacier Park", "Seattle"] and is_small(got["East Glacier Park"])
-    # the station's true place: 48.4425N 113.2181W
-    assert distance_km(got["East Glacier Park"].lat, got["East Glacier Park"].lon, 48.4425, -113.2181) < 1
+    small = got[names[1]]
+    assert list(got) == names and is_small(small) and small.country == country
+    assert distance_km(small.lat, small.lon, lat, lon) < km
 
 
-def test_a_flag_stop_of_the_canadian_is_a_stop(gaz):
-    # Allanwater Bridge, a VIA Rail flag stop in the forest of northern Ontario (ODbL: the map credits it)
+def test_a_via_rail_stop_credits_its_source(gaz):
     from mapgen.data import attribution
 
-    text = ("The Canadian left Toronto in the evening. Two nights later it made a brief stop at Allanwater "
-            "Bridge, a fishing camp halt, before rolling on to Winnipeg.")
-    got = stops(text, gaz)
-    assert list(got) == ["Toronto", "Allanwater Bridge", "Winnipeg"] and is_small(got["Allanwater Bridge"])
-    # the halt's true place: 50.2403N 90.1669W
-    assert distance_km(got["Allanwater Bridge"].lat, got["Allanwater Bridge"].lon, 50.2403, -90.1669) < 1
-    assert "canada-railway-stations</a> (ODbL)" in attribution([got["Allanwater Bridge"].source])
+    assert "canada-railway-stations</a> (ODbL)" in attribution([gaz.geocode("Allanwater Bridge").place.source])
 
 
 def test_a_train_named_like_a_village_is_no_stop(gaz):

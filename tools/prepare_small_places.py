@@ -232,40 +232,42 @@ def france(folder: Path, communes: Path, towns: Towns) -> list[dict]:
     return sorted(out, key=lambda r: r["id"])
 
 
-def geonames(paths: list[Path], towns: Towns) -> list[dict]:
-    out = []
+def _tab_rows(paths: list[Path]):
+    """The rows of tab-separated files, each a list of its fields."""
     for path in paths:
         with open(path, encoding="utf-8") as f:
             for line in f:
-                r = line.rstrip("\n").split("\t")
-                if len(r) < 15 or r[0].startswith("#"):
-                    continue
-                gid, name, alt, lat, lon, fclass, fcode = int(r[0]), r[1], r[3], float(r[4]), float(r[5]), r[6], r[7]
-                if gid in towns.ids or not (fclass == "P" or (fclass == "S" and fcode in GEONAMES_CODES)):
-                    continue
-                names = [n for n in dict.fromkeys([name, *[a for a in alt.split(",") if a]]) if usable(n)]
-                if not names or not usable(name):
-                    continue
-                out.append({"id": f"small:gn-{gid}", "name": name, "lat": lat, "lon": lon, "feature": fcode,
-                            "names": names, "source": GEONAMES_SOURCE.format(code=f"{fclass}.{fcode}", id=gid)})
+                yield line.rstrip("\n").split("\t")
+
+
+def geonames(paths: list[Path], towns: Towns) -> list[dict]:
+    out = []
+    for r in _tab_rows(paths):
+        if len(r) < 15 or r[0].startswith("#"):
+            continue
+        gid, name, alt, lat, lon, fclass, fcode = int(r[0]), r[1], r[3], float(r[4]), float(r[5]), r[6], r[7]
+        if gid in towns.ids or not (fclass == "P" or (fclass == "S" and fcode in GEONAMES_CODES)):
+            continue
+        names = [n for n in dict.fromkeys([name, *[a for a in alt.split(",") if a]]) if usable(n)]
+        if not names or not usable(name):
+            continue
+        out.append({"id": f"small:gn-{gid}", "name": name, "lat": lat, "lon": lon, "feature": fcode,
+                    "names": names, "source": GEONAMES_SOURCE.format(code=f"{fclass}.{fcode}", id=gid)})
     return out
 
 
 def postal(paths: list[Path], towns: Towns) -> list[dict]:
     out = []
-    for path in paths:
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                r = line.rstrip("\n").split("\t")
-                if len(r) < 12 or r[11] != POSTAL_ACCURACY or not r[9] or not r[10]:
-                    continue
-                country, code, lat, lon = r[0], r[1], float(r[9]), float(r[10])
-                name = title(re.sub(r"\s*\(.*$", "", r[2]).strip())
-                if not usable(name) or towns.near(name_key(name), lat, lon):
-                    continue
-                out.append({"id": f"small:pc-{country.lower()}-{code.replace(' ', '')}-{name_key(name).replace(' ', '-')}",
-                            "name": name, "lat": lat, "lon": lon, "feature": "PPL", "names": [name],
-                            "source": POSTAL_SOURCE.format(country=country, code=code)})
+    for r in _tab_rows(paths):
+        if len(r) < 12 or r[11] != POSTAL_ACCURACY or not r[9] or not r[10]:
+            continue
+        country, code, lat, lon = r[0], r[1], float(r[9]), float(r[10])
+        name = title(re.sub(r"\s*\(.*$", "", r[2]).strip())
+        if not usable(name) or towns.near(name_key(name), lat, lon):
+            continue
+        pid = f"small:pc-{country.lower()}-{code.replace(' ', '')}-{name_key(name).replace(' ', '-')}"
+        out.append({"id": pid, "name": name, "lat": lat, "lon": lon, "feature": "PPL", "names": [name],
+                    "source": POSTAL_SOURCE.format(country=country, code=code)})
     return out
 
 
