@@ -28,12 +28,12 @@ Sources (see geo/SOURCES.md, "Small places"):
               github.com/symerio/postal-codes-data): the place name of each postal code whose point is
               the GeoNames place's own (accuracy 4; an estimated point can be tens of km off), unless
               cities500 has a town of that name within TOWN_KM: the villages of the world beyond France,
-              Rawlinna on the Nullarbor or Lamy in New Mexico. Names written in capitals are title-cased,
+              Tarcoola on the line to Alice Springs or Rawlinna on the Nullarbor. Names written in capitals are title-cased,
               a part in brackets is dropped.
   --amtrak    `data/stations.json` of github.com/agirling/amtrak_stations (the Amtrak stations of the
               U.S. Bureau of Transportation Statistics' National Transportation Atlas Database, public
               domain): every station under its town's name and the station's own name without its state
-              ("Lamy", "New York (Penn Station), New York" -> "New York").
+              ("Wishram", "New York (Penn Station), New York" -> "New York").
 
 Every kept place lies on land of a Natural Earth country (its `country` comes from there) and within RAIL_KM
 (a station: STATION_RAIL_KM) of railway track (Natural Earth or the OSM routing graph of geo/rail/). Rows with the same main name within
