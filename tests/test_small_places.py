@@ -42,6 +42,45 @@ def test_a_small_station_is_a_stop(gaz):
     assert distance_km(*(lambda p: (p.lat, p.lon))(gaz.geocode("Currey Road").place), 18.9942, 72.8330) < 2
 
 
+# a station or village of each source beyond India and France, in a sentence, with its true place
+BEYOND = [
+    # Tarcoola, a village of some 30 people on the Adelaide - Alice Springs line (GeoNames postal codes)
+    ("We boarded the Ghan in Adelaide at noon. The next morning it halted at Tarcoola for an hour, and by "
+     "evening we had reached Alice Springs.", ["Adelaide", "Tarcoola", "Alice Springs"], "AU", -30.710, 134.568, 3),
+    # East Glacier Park, Montana (some 360 people): an Amtrak station of the Empire Builder
+    ("The Empire Builder left Chicago in the afternoon. Two days later we stepped off at East Glacier Park, "
+     "walked to the lodge, and later rode on to Seattle.", ["Chicago", "East Glacier Park", "Seattle"], "US",
+     48.4425, -113.2181, 1),
+    # Allanwater Bridge, a VIA Rail flag stop in the forest of northern Ontario
+    ("The Canadian left Toronto in the evening. Two nights later it made a brief stop at Allanwater Bridge, "
+     "a fishing camp halt, before rolling on to Winnipeg.", ["Toronto", "Allanwater Bridge", "Winnipeg"], "CA",
+     50.2403, -90.1669, 1),
+]
+
+
+@pytest.mark.parametrize("text, names, country, lat, lon, km", BEYOND, ids=["postal-AU", "amtrak", "via"])
+def test_a_small_station_or_village_beyond_europe_is_a_stop(gaz, text, names, country, lat, lon, km):
+    got = stops(text, gaz)
+    small = got[names[1]]
+    assert list(got) == names and is_small(small) and small.country == country
+    assert distance_km(small.lat, small.lon, lat, lon) < km
+
+
+def test_a_via_rail_stop_credits_its_source(gaz):
+    from mapgen.data import attribution
+
+    assert "canada-railway-stations</a> (ODbL)" in attribution([gaz.geocode("Allanwater Bridge").place.source])
+
+
+def test_a_train_named_like_a_village_is_no_stop(gaz):
+    # Great Southern is a village of Victoria, and the name of the Brisbane - Adelaide train: a name of
+    # descriptive words alone is left out of the small places
+    text = "The Great Southern train runs from Brisbane to Adelaide once a week in summer."
+    assert list(stops(text, gaz)) == ["Brisbane", "Adelaide"]
+    with pytest.raises(GeocodeError):
+        gaz.geocode("Great Southern", strict=False)
+
+
 def test_a_common_word_named_like_a_village_is_no_stop(gaz):
     # Branches is a commune of the Yonne beside the Paris - Dijon line; as a word, it is no place
     text = "Branches of the old line reach Auxerre, but our train left Paris for Dijon at noon."
@@ -82,3 +121,7 @@ def test_a_map_with_a_commune_stop_credits_its_source(gaz):
     assert attribution([village.source], html=False).endswith("villages: IGN Admin Express, Etalab (Licence Ouverte)")
     assert "IGN" in attribution([village.source]) and "IGN" not in attribution([station.source])
     assert attribution([station.source]) == attribution([])  # CC0: no credit owed
+    # an Amtrak station (public domain) and a village of GeoNames' postal codes (CC BY 4.0, GeoNames is
+    # credited on every map): no further credit
+    assert attribution([gaz.geocode("East Glacier Park").place.source]) == attribution([])
+    assert attribution([gaz.geocode("Tarcoola").place.source]) == attribution([])

@@ -21,6 +21,19 @@ Sources (see geo/SOURCES.md, "Small places"):
   --geonames  files in the GeoNames dump format (allCountries.txt or XX.txt of download.geonames.org,
               CC BY 4.0): populated places (class P) not in cities500 and railway stations (S.RSTN,
               S.RSTP), only where they lie within RAIL_KM of railway track (geo/rail/).
+  --via       `stations.csv` of github.com/brodyFlannigan/canada-railway-stations (VIA Rail Canada's
+              stations and flag stops, **ODbL 1.0**: a map placing a stop there credits it): every station
+              but the commuter (GO, EXO) and bus stops, under its name without a part in brackets.
+  --postal    files of GeoNames' postal-code tables (XX.txt of export/zip, CC BY 4.0; mirrored by
+              github.com/symerio/postal-codes-data): the place name of each postal code whose point is
+              the GeoNames place's own (accuracy 4; an estimated point can be tens of km off), unless
+              cities500 has a town of that name within TOWN_KM: the villages of the world beyond France,
+              Tarcoola on the line to Alice Springs or Rawlinna on the Nullarbor. Names written in capitals are title-cased,
+              a part in brackets is dropped.
+  --amtrak    `data/stations.json` of github.com/agirling/amtrak_stations (the Amtrak stations of the
+              U.S. Bureau of Transportation Statistics' National Transportation Atlas Database, public
+              domain): every station under its town's name and the station's own name without its state
+              ("Wishram", "New York (Penn Station), New York" -> "New York").
 
 Every kept place lies on land of a Natural Earth country (its `country` comes from there) and within RAIL_KM
 (a station: STATION_RAIL_KM) of railway track (Natural Earth or the OSM routing graph of geo/rail/). Rows with the same main name within
@@ -56,6 +69,10 @@ INDIA_SOURCE = "Indian Railways station {code} (datameet/railways, CC0)"
 FRANCE_SOURCE = "IGN Admin Express commune {code} (gregoiredavid/france-geojson), Licence Ouverte"
 GEONAMES_SOURCE = "GeoNames {code} (geonameid {id}), CC BY 4.0"
 GEONAMES_CODES = {"RSTN", "RSTP"}  # railway station, railway stop (class S)
+POSTAL_SOURCE = "GeoNames postal code {country} {code}, CC BY 4.0"
+POSTAL_ACCURACY = "4"  # the point is the GeoNames place's own (1-3: estimated from neighbouring codes)
+VIA_SOURCE = "VIA Rail station {code} (brodyFlannigan/canada-railway-stations), ODbL"
+AMTRAK_SOURCE = "Amtrak station {code} (BTS NTAD via agirling/amtrak_stations), public domain"
 # Indian Railways abbreviations, as the table writes them (last word)
 INDIA_ABBREVIATIONS = {"JN": "Junction", "RD": "Road", "CANTT": "Cantonment", "CANT": "Cantonment",
                        "TERM": "Terminus", "HLT": "Halt"}
@@ -111,13 +128,19 @@ def _words_of_models() -> frozenset[str]:
 
 
 WORDS: frozenset[str] = frozenset()
+# words that describe rather than name: a place named with these alone ("Great Southern", a village of
+# Victoria) is before it the name of a train, a line, a region or a company
+DESCRIPTIVE = frozenset({"the", "great", "grand", "big", "little", "north", "south", "east", "west", "northern",
+                         "southern", "eastern", "western", "central", "upper", "lower", "new", "old", "high",
+                         "royal", "golden", "silver", "pacific", "atlantic", "indian", "coast", "coastal",
+                         "overland", "inland", "express", "limited", "junction", "city", "town", "station"})
 
 
 def usable(name: str) -> bool:
     key = name_key(name)
     letters = re.sub(r"[^\w]", "", key)
     return (len(letters) >= 4 and key not in STOPWORDS and key not in KIND_WORDS and not key.isdigit()
-            and key not in WORDS)
+            and key not in WORDS and not set(key.split()) <= DESCRIPTIVE)
 
 
 class Land:
@@ -209,22 +232,75 @@ def france(folder: Path, communes: Path, towns: Towns) -> list[dict]:
     return sorted(out, key=lambda r: r["id"])
 
 
-def geonames(paths: list[Path], towns: Towns) -> list[dict]:
-    out = []
+def _tab_rows(paths: list[Path]):
+    """The rows of tab-separated files, each a list of its fields."""
     for path in paths:
         with open(path, encoding="utf-8") as f:
             for line in f:
-                r = line.rstrip("\n").split("\t")
-                if len(r) < 15 or r[0].startswith("#"):
-                    continue
-                gid, name, alt, lat, lon, fclass, fcode = int(r[0]), r[1], r[3], float(r[4]), float(r[5]), r[6], r[7]
-                if gid in towns.ids or not (fclass == "P" or (fclass == "S" and fcode in GEONAMES_CODES)):
-                    continue
-                names = [n for n in dict.fromkeys([name, *[a for a in alt.split(",") if a]]) if usable(n)]
-                if not names or not usable(name):
-                    continue
-                out.append({"id": f"small:gn-{gid}", "name": name, "lat": lat, "lon": lon, "feature": fcode,
-                            "names": names, "source": GEONAMES_SOURCE.format(code=f"{fclass}.{fcode}", id=gid)})
+                yield line.rstrip("\n").split("\t")
+
+
+def geonames(paths: list[Path], towns: Towns) -> list[dict]:
+    out = []
+    for r in _tab_rows(paths):
+        if len(r) < 15 or r[0].startswith("#"):
+            continue
+        gid, name, alt, lat, lon, fclass, fcode = int(r[0]), r[1], r[3], float(r[4]), float(r[5]), r[6], r[7]
+        if gid in towns.ids or not (fclass == "P" or (fclass == "S" and fcode in GEONAMES_CODES)):
+            continue
+        names = [n for n in dict.fromkeys([name, *[a for a in alt.split(",") if a]]) if usable(n)]
+        if not names or not usable(name):
+            continue
+        out.append({"id": f"small:gn-{gid}", "name": name, "lat": lat, "lon": lon, "feature": fcode,
+                    "names": names, "source": GEONAMES_SOURCE.format(code=f"{fclass}.{fcode}", id=gid)})
+    return out
+
+
+def postal(paths: list[Path], towns: Towns) -> list[dict]:
+    out = []
+    for r in _tab_rows(paths):
+        if len(r) < 12 or r[11] != POSTAL_ACCURACY or not r[9] or not r[10]:
+            continue
+        country, code, lat, lon = r[0], r[1], float(r[9]), float(r[10])
+        name = title(re.sub(r"\s*\(.*$", "", r[2]).strip())
+        if not usable(name) or towns.near(name_key(name), lat, lon):
+            continue
+        pid = f"small:pc-{country.lower()}-{code.replace(' ', '')}-{name_key(name).replace(' ', '-')}"
+        out.append({"id": pid, "name": name, "lat": lat, "lon": lon, "feature": "PPL", "names": [name],
+                    "source": POSTAL_SOURCE.format(country=country, code=code)})
+    return out
+
+
+def amtrak(path: Path) -> list[dict]:
+    out = []
+    for code, s in sorted(json.loads(path.read_text(encoding="utf-8")).items()):
+        lat, lon = float(s["latitude"]), float(s["longitude"])
+        if lon > 0 > lat:  # a row with its coordinates swapped
+            lat, lon = lon, lat
+        own = re.sub(r"\s*\(.*?\)", "", s["name"].rsplit(",", 1)[0]).strip()
+        names = [n for n in dict.fromkeys([s["city"].strip(), own]) if usable(n)]
+        if not names:
+            continue
+        out.append({"id": f"small:us-amtrak-{code.lower()}", "name": names[0], "lat": lat, "lon": lon,
+                    "feature": "RSTN", "names": names, "source": AMTRAK_SOURCE.format(code=code)})
+    return out
+
+
+def via(path: Path) -> list[dict]:
+    import csv
+
+    out = []
+    with open(path, encoding="utf-8", newline="") as f:
+        for s in sorted(csv.DictReader(f), key=lambda s: s["crsCode"]):
+            if re.search(r"\b(GO|EXO|exo|Bus)\b", s["stationName"]):
+                continue  # a commuter train's or a bus's stop
+            name = re.sub(r"\s*\(.*?\)", "", s["stationName"]).strip()
+            names = [n for n in dict.fromkeys([name, re.sub(r"\s+Station$", "", name)]) if usable(n)]
+            if not names:
+                continue
+            out.append({"id": f"small:ca-via-{s['crsCode'].lower()}", "name": names[-1], "lat": float(s["lat"]),
+                        "lon": float(s["long"]), "feature": "RSTN", "names": names,
+                        "source": VIA_SOURCE.format(code=s["crsCode"])})
     return out
 
 
@@ -253,13 +329,18 @@ def main(argv=None) -> None:
     ap.add_argument("--france", type=Path, help="departements/ folder of gregoiredavid/france-geojson")
     ap.add_argument("--communes", type=Path, help="data/communes.json of @etalab/decoupage-administratif")
     ap.add_argument("--geonames", type=Path, nargs="*", default=[], help="GeoNames dump-format files")
+    ap.add_argument("--postal", type=Path, nargs="*", default=[], help="GeoNames postal-code files (XX.txt)")
+    ap.add_argument("--via", type=Path, help="stations.csv of brodyFlannigan/canada-railway-stations")
+    ap.add_argument("--amtrak", type=Path, help="data/stations.json of agirling/amtrak_stations")
     ap.add_argument("--out", type=Path, default=GAZ / gz.SMALL_PLACES)
     args = ap.parse_args(argv)
     global WORDS
     WORDS = _words_of_models()
     land, towns = Land(), Towns()
     rows = ((india(args.india, land, towns) if args.india else []) + (france(args.france, args.communes, towns) if args.france else [])
-            + geonames(args.geonames, towns))
+            + geonames(args.geonames, towns) + (amtrak(args.amtrak) if args.amtrak else [])
+            + (via(args.via) if args.via else [])
+            + postal(args.postal, towns))
     kept = keep(rows, land)
     lines = ["\t".join(COLUMNS)]
     for r in kept:

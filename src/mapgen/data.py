@@ -20,6 +20,11 @@ TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">Ope
 STATIONS_MARK = "trainline-eu/stations"  # in the `source` of every place taken from it
 STATION_ATTRIBUTION = 'stations: <a href="https://github.com/trainline-eu/stations">trainline-eu/stations</a> (ODbL)'
 STATION_ATTRIBUTION_TEXT = "stations: trainline-eu/stations (ODbL)"
+# A map with a stop placed at a VIA Rail station of the small-places layer (ODbL) says so.
+VIA_MARK = "brodyFlannigan/canada-railway-stations"  # in the `source` of every such place
+VIA_ATTRIBUTION = ('stations: <a href="https://github.com/brodyFlannigan/canada-railway-stations">'
+                   "canada-railway-stations</a> (ODbL)")
+VIA_ATTRIBUTION_TEXT = "stations: brodyFlannigan/canada-railway-stations (ODbL)"
 # A map with a stop placed at a French commune of the small-places layer credits its source (Licence Ouverte).
 COMMUNES_MARK = "IGN Admin Express commune"  # in the `source` of every such place (tools/prepare_small_places.py)
 COMMUNES_ATTRIBUTION = ('villages: <a href="https://geoservices.ign.fr/adminexpress">IGN Admin Express</a>, '
@@ -28,11 +33,12 @@ COMMUNES_ATTRIBUTION_TEXT = "villages: IGN Admin Express, Etalab (Licence Ouvert
 
 
 def attribution(sources, *, html: bool = True) -> str:
-    """ATTRIBUTION (or ATTRIBUTION_TEXT), plus the station table's and the communes' credit when one of
+    """ATTRIBUTION (or ATTRIBUTION_TEXT), plus the station tables' and the communes' credit when one of
     `sources` (the stops' `source` strings) comes from them."""
     sources = [s or "" for s in sources]
     out = [ATTRIBUTION if html else ATTRIBUTION_TEXT]
     for mark, credit, text in ((STATIONS_MARK, STATION_ATTRIBUTION, STATION_ATTRIBUTION_TEXT),
+                               (VIA_MARK, VIA_ATTRIBUTION, VIA_ATTRIBUTION_TEXT),
                                (COMMUNES_MARK, COMMUNES_ATTRIBUTION, COMMUNES_ATTRIBUTION_TEXT)):
         if any(mark in s for s in sources):
             out.append(credit if html else text)
