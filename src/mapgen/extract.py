@@ -706,6 +706,11 @@ LOCATIVE = (rf"(?:^|\s){_PREP}\s+{ARTICLE_BEFORE}(?:[A-ZÀ-Þ][\w'’.-]*(?:\s+[
             rf"(?:[A-ZÀ-Þ][\w'’.-]*(?:\s+[A-ZÀ-Þ][\w'’.-]*)*\s+(?:and|et|or|ou)\s+{ARTICLE_BEFORE})?$")
 
 
+def after_preposition_of_place(text: str, start: int) -> bool:
+    """Does a preposition of place come right before `start` ("à St.Moritz", "stops at Gori and Kutaisi")?"""
+    return re.search(LOCATIVE, text[max(0, start - 80):start]) is not None
+
+
 # --- resolution -------------------------------------------------------------------------------------------
 
 @dataclass
@@ -1345,8 +1350,8 @@ def extract(article: Article | str, gazetteer: Gazetteer | None = None, *, read:
         parsed.mark_places((r.mention.start, r.mention.end) for r in resolved
                            if not r.mention.adjective and r.place.kind not in WIDE_KINDS)
         known = {(r.mention.start, r.mention.end) for r in resolved}
-        readings = {(m.start, m.end): rd.read(parsed, m.start, m.end, placed=(m.start, m.end) in known and bool(
-                        re.search(LOCATIVE, article.text[max(0, m.start - 80):m.start])))
+        readings = {(m.start, m.end): rd.read(parsed, m.start, m.end, placed=(m.start, m.end) in known and
+                                              after_preposition_of_place(article.text, m.start))
                     for m in ([m for m, _ in by_span] if spans is not None else [r.mention for r in resolved])}
     return Extraction(article.text, article, resolved, language,
                       dict(sorted(countries.items(), key=lambda kv: -kv[1])), readings, by_span)
@@ -1470,7 +1475,7 @@ def mark_people(text: str, parsed, mentions: list[Mention], rd, drop_in: Gazette
     for k, m in enumerate(mentions):
         i = bisect.bisect_right(starts, m.start) - 1
         inside = i >= 0 and people[i][0] <= m.start and m.end <= people[i][1]
-        placed = m.adjective or m.organisation or re.search(LOCATIVE, text[max(0, m.start - 80):m.start]) or \
+        placed = m.adjective or m.organisation or after_preposition_of_place(text, m.start) or \
             k > 0 and text[mentions[k - 1].end:m.start] == ", "  # "Croft, Yorkshire": it holds the place before
         one_word = drop_in is not None and " " not in m.text and not m.loose
         if not placed and one_word and (inside and people[i][2] and _small(drop_in, m.text, counties=True)
