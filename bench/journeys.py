@@ -47,6 +47,7 @@ import sys
 import tempfile
 import time
 import tomllib
+from collections import Counter
 from typing import NamedTuple
 from pathlib import Path
 
@@ -114,19 +115,20 @@ def _lis(seq: list[int]) -> int:
 
 def _blocks(toml_text: str) -> tuple[list[list[str]], list[list[str]]]:
     """The [[stops]] blocks of a story.toml, as lines: (written ones, commented-out ones)."""
-    written, commented, cur = [], [], None
+    written, commented, cur, prev = [], [], None, ""
     for line in toml_text.splitlines():
         s = line.strip()
         if s == "[[stops]]":
             cur = []
             written.append(cur)
         elif re.fullmatch(r"#\s*\[\[stops\]\]", s):
-            cur = []
+            cur = [prev]  # the line before says why it was not proposed: "# London (city, GB): no travel cue"
             commented.append(cur)
         elif s.startswith("[") and not s.startswith("[["):
             cur = None
         elif cur is not None:
             cur.append(s)
+        prev = s
     return written, commented
 
 
@@ -134,6 +136,9 @@ def _commented_places(blocks: list[list[str]]) -> list[dict]:
     out = []
     for b in blocks:
         d = {}
+        why = re.match(r"#.*\):\s*(.+)$", b[0]) if b else None
+        if why:
+            d["why"] = why.group(1)
         for line in b:
             m = re.match(r"#\s*(place|lat|lon|country)\s*=\s*(.+?)\s*$", line)
             if m:
@@ -171,6 +176,11 @@ def run_text(slug: str, text_path: Path, workdir: Path, gazetteer) -> dict:
     raw_stops = doc.get("stops", [])
     flags = ["# REVIEW" in " ".join(b) for b in written]
     notes = [[line.split("REVIEW:", 1)[1].strip() for line in b if line.startswith("# REVIEW:")] for b in written]
+    # the story's own comments on each stop, minus its header and the other candidates: why it was proposed
+    def _head(b):  # the comment lines above `place = ...`
+        return b[:next((k for k, line in enumerate(b) if not line.startswith("#")), len(b))]
+    whys = [[re.sub(r"joins .+? to .+?:", "joins A to B:", line[1:].replace("REVIEW:", "").strip())
+             for line in _head(b)[1:] if "other candidates" not in line] for b in written]
     maps = workdir / "maps"
     r = runner.invoke(cli, ["build", str(stories / slug), "--out", str(maps)])
     out["build_ok"] = r.exit_code == 0
@@ -200,11 +210,11 @@ def run_text(slug: str, text_path: Path, workdir: Path, gazetteer) -> dict:
                     points.append((k + 1, g.place.lat, g.place.lon, g.place.name, g.place.country))
                 except MapgenError:
                     points.append((k + 1, None, None, s["place"], None))
-    real = [(s, fl, nt) for s, fl, nt in zip(raw_stops, flags, notes) if not s.get("via")]
+    real = [(s, fl, nt, wy) for s, fl, nt, wy in zip(raw_stops, flags, notes, whys) if not s.get("via")]
     out["stops"] = [
-        {"place": s["place"], "mode": s.get("mode", "rail"), "review": fl, "review_notes": nt,
+        {"place": s["place"], "mode": s.get("mode", "rail"), "review": fl, "review_notes": nt, "why": wy,
          "lat": pt[1], "lon": pt[2], "gazetteer_name": pt[3], "country": pt[4]}
-        for (s, fl, nt), pt in zip(real, points)
+        for (s, fl, nt, wy), pt in zip(real, points)
     ]
     out["commented"] = _commented_places(commented)
     out["legs"] = legs
@@ -307,6 +317,7 @@ def score_text(exp: dict, res: dict, text: str, gazetteer) -> dict:
     # why each missed required stop was missed
     ex = extract(text, gazetteer)
     causes = {k: 0 for k in CAUSES}
+    why_not: Counter = Counter()
     missed = []
     for k, s in enumerate(required):
         if k in found:
@@ -317,12 +328,19 @@ def score_text(exp: dict, res: dict, text: str, gazetteer) -> dict:
         cause = ("missed: not proposed" if placed else
                  "missed: placed elsewhere" if cand or named_it else "missed: not found")
         causes[cause] += 1
-        offered = any(near(s, c.get("lat"), c.get("lon"), s["km"]) if c.get("lat") is not None else
-                      bool(_name_keys(c["place"]) & _name_keys(s["name"])) for c in res["commented"])
+        offers = [c for c in res["commented"]
+                  if (near(s, c.get("lat"), c.get("lon"), s["km"]) if c.get("lat") is not None else
+                      bool(_name_keys(c["place"]) & _name_keys(s["name"])))]
+        offered = bool(offers)
+        if cause == "missed: not proposed":  # the story's reason, counted over a part (no text shown)
+            why_not[offers[0].get("why", "?") if offers else "not offered (dropped after reading)"] += 1
         missed.append((s["name"], cause, offered))
-    for v, _ in verdicts:
+    why_wrong: Counter = Counter()  # the story's comments on the wrong ones, counted over a part
+    for (v, _), prop in zip(verdicts, res["stops"]):
         if v.startswith("wrong"):
             causes[v] += 1
+            for w in prop.get("why") or ["(no comment: clearly cued)"]:
+                why_wrong[w] += 1
     mode_errors = 0
     for i, k in matched.items():
         want = modes.get(required[k]["name"], "rail")
@@ -350,6 +368,7 @@ def score_text(exp: dict, res: dict, text: str, gazetteer) -> dict:
         "causes": causes,
         "review_correct": sum(correct), "review_wrong": sum(flagged_wrong),
         "missed": len(missed), "missed_offered": sum(o for _, _, o in missed),
+        "why_not_proposed": dict(why_not), "why_wrong": dict(why_wrong),
         "new_seconds": res["new_seconds"],
         "_verdicts": verdicts, "_missed": missed,
     }
@@ -432,6 +451,9 @@ def totals(per: dict) -> dict:
         "review_of_correct": share(sum(s["review_correct"] for s in per.values()), correct),
         "review_of_wrong": share(sum(s["review_wrong"] for s in per.values()), wrong),
         "missed_offered_commented": share(sum(s["missed_offered"] for s in per.values()), missed),
+        "why_not_proposed": dict(sum((Counter(s["why_not_proposed"]) for s in per.values()), Counter())
+                                 .most_common()),
+        "why_wrong": dict(sum((Counter(s["why_wrong"]) for s in per.values()), Counter()).most_common()),
         "new_seconds_median": round(statistics.median(secs), 2) if secs else None,
         "new_seconds_max": max(secs) if secs else None,
         "new_seconds_first": secs[0] if secs else None,
@@ -491,6 +513,14 @@ def print_table(title: str, res: dict, *, details: bool, mention_lines: dict | N
     print("  wrong ones by cause:")
     for k, v in t["causes"].items():
         print(f"    {CAUSES[k]:<66} {v:>3}")
+    if t["why_not_proposed"]:
+        print("  required stops found but not proposed, by the story's reason:")
+        for k, v in t["why_not_proposed"].items():
+            print(f"    {k[:66]:<66} {v:>3}")
+    if t["why_wrong"]:
+        print("  wrong ones proposed, by the story's comments on them:")
+        for k, v in t["why_wrong"].items():
+            print(f"    {k[:66]:<66} {v:>3}")
 
 
 def main(argv=None) -> int:

@@ -988,3 +988,96 @@ def test_a_known_place_after_a_preposition_of_place_is_no_person(gaz, sentence, 
     got = [r for r in ex.resolved if r.mention.text == name]
     assert got and distance_km(got[0].place.lat, got[0].place.lon, lat, lon) < 15
     assert not ex.reading(got[0].mention).person
+
+
+# --- stop 28: generic journeys, a train's route beside the section travelled, lines described, sizes -------
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "Going from Moscow to Vladivostok in one go is an absurd challenge.", "Vladivostok"),
+    ("en", "To ride from Lisbon to Porto without a break would be absurd.", "Porto"),
+    ("en", "Riding straight through from Perth to Sydney is a test few passengers take on.", "Sydney"),
+    ("fr", "De fait, aller de Moscou à Vladivostok d'une traite est un défi absurde.", "Vladivostok"),
+    ("fr", "Traverser le pays de Moscou à Vladivostok sans escale est un pari fou.", "Vladivostok"),
+    ("fr", "Voyager de Lisbonne à Porto sans s'arrêter serait épuisant.", "Porto"),
+    ("fr", "Faire le trajet de Perth à Sydney d'un seul coup est une folie.", "Sydney"),
+])
+def test_going_there_said_in_general_is_no_journey(code, sentence, name):
+    rd = read(code, sentence, name)
+    assert rd.generic and rd.uncertain, rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "Travelling from Moscow to Vladivostok took us a full week.", "Vladivostok"),
+    ("en", "We went from Lisbon to Porto on the morning train.", "Porto"),
+    ("fr", "Rouler de Moscou à Vladivostok nous a pris une semaine.", "Vladivostok"),
+    ("fr", "Nous sommes allés de Lisbonne à Porto en train.", "Porto"),
+])
+def test_a_journey_told_as_made_is_not_general(code, sentence, name):
+    assert not read(code, sentence, name).generic
+
+
+@pytest.mark.parametrize("code, sentence, route, section", [
+    ("en", "I rode the Moscow-Chita train from Yekaterinburg to Irkutsk.", ("Moscow", "Chita"),
+     ("Yekaterinburg", "Irkutsk")),
+    ("en", "We caught the Beijing-Lhasa express between Xining and Golmud.", ("Beijing", "Lhasa"), ("Xining", "Golmud")),
+    ("en", "She took the Paris-Nice sleeper only as far as Marseille from Lyon.", ("Paris", "Nice"),
+     ("Lyon", "Marseille")),
+    ("fr", "J'ai pris le train Moscou-Tchita entre Iekaterinbourg et Irkoutsk.", ("Moscou", "Tchita"),
+     ("Iekaterinbourg", "Irkoutsk")),
+    ("fr", "Nous sommes montés dans le Pékin-Lhassa de Xining à Golmud.", ("Pékin", "Lhassa"), ("Xining", "Golmud")),
+    ("fr", "Elle a emprunté le train de nuit Paris-Nice entre Lyon et Marseille.", ("Paris", "Nice"),
+     ("Lyon", "Marseille")),
+])
+def test_a_train_s_route_beside_the_section_travelled_is_the_line(code, sentence, route, section):
+    places = route + section
+    for name in route:
+        rd = read(code, sentence, name, places=places)
+        assert rd.traveller == "line" and not (rd.leg_start or rd.leg_end), (name, rd.cues)
+    for name in section:
+        rd = read(code, sentence, name, places=places)
+        assert rd.traveller != "line" and not rd.unreal, (name, rd.cues)
+
+
+def test_a_train_s_route_alone_is_still_the_journey():
+    rd = read("en", "We took the Moscow-Chita train all the way.", "Chita", places=("Moscow", "Chita"))
+    assert rd.leg_end and rd.traveller != "line"
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "The leaders rode the new high-speed line linking Tangier to Casablanca.", "Tangier"),
+    ("en", "The station was built in 1885 to connect Dakar with Saint-Louis.", "Saint-Louis"),
+    ("en", "Crowds cheered beside the railway connecting Nairobi and Mombasa.", "Mombasa"),
+    ("fr", "Les deux chefs d'État ont testé la nouvelle ligne reliant Tanger à Casablanca.", "Tanger"),
+    ("fr", "La gare a été construite en 1885 pour relier Dakar à Saint-Louis.", "Saint-Louis"),
+    ("fr", "La foule attendait le long de la voie ferrée reliant Nairobi à Mombasa.", "Nairobi"),
+])
+def test_a_line_described_by_what_it_joins_is_not_travelled(code, sentence, name):
+    rd = read(code, sentence, name)
+    assert rd.extension and rd.unreal, rd.cues
+
+
+def test_a_train_leaving_a_town_is_not_a_line_described():
+    rd = read("en", "We watched from the platform, our train leaving Lyon behind.", "Lyon")
+    assert not rd.extension
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "The canyon network is four times the size of Arizona's Grand Canyon.", "Grand Canyon"),
+    ("en", "Its gorge is twice the length of the Grand Canyon in Arizona.", "Grand Canyon"),
+    ("en", "The reservoir covers half the area of Geneva.", "Geneva"),
+    ("fr", "Ce réseau de canyons fait quatre fois la taille du Grand Canyon.", "Grand Canyon"),
+    ("fr", "Le lac occupe la moitié de la superficie de Genève.", "Genève"),
+])
+def test_a_place_measured_against_is_compared(code, sentence, name):
+    assert read(code, sentence, name).compared
+
+
+@pytest.mark.parametrize("text, region", [
+    ("The Ghan left Adelaide in South Australia on Sunday and reached Darwin in the Northern Territory on "
+     "Wednesday.", "Northern Territory"),
+    ("Le Ghan a quitté Adélaïde, en Australie-Méridionale, dimanche et est arrivé à Darwin, dans le Territoire du "
+     "Nord, mercredi.", "Northern Territory"),
+])
+def test_a_region_named_to_locate_a_stop_is_no_stop(gaz, text, region):
+    names = stops(gaz, text)
+    assert "Darwin" in names and region not in names and "South Australia" not in names, names

@@ -180,9 +180,15 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         pass  # nothing finer than regions or countries: keep what there is
     else:
         finer = [(s, r, dep) for s, r, dep in chosen if r.place.kind in STOP_KINDS]
-        # a region stays only if no chosen town lies in it
+        # a region stays only if no chosen town lies in it, nor, when it is only weakly cued, in its country
+        # ("from Adelaide in South Australia to Darwin in the Northern Territory")
+        def locates(region, town) -> bool:  # "Adelaide in South Australia", « Adélaïde, en Australie-Méridionale »
+            return town.place.country == region.place.country and \
+                0 < region.mention.start - town.mention.end <= LOCATING_CHARS
         for s, r, dep in chosen:
             if r.place.kind == "region" and not any(distance_km(r.place.lat, r.place.lon, f.place.lat, f.place.lon) < 400
+                                                    or (f.place.country == r.place.country and
+                                                        (s < STRONG or locates(r, f)))
                                                     for _, f, _ in finer):
                 finer.append((s, r, dep))
         chosen = finer
@@ -296,6 +302,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     return Journey(out, skipped, transit)
 
 
+LOCATING_CHARS = 12  # a region named this close after a town of its country locates it ("Darwin in the NT")
 PAIR_KM = 50.0  # two towns side by side this far apart are a leg, not a town and its district
 
 
@@ -543,6 +550,8 @@ def _why_not(rd, p: Place) -> str:
         return "the article says the journey did not go there"
     if rd.counterfactual:
         return "named as what the journey did instead of going there"
+    if rd.generic:
+        return "going there said in general, not of this journey"
     if rd.hypothetical or rd.conditional or rd.modal:
         return "only planned, expected or possible"
     if rd.other_trip:

@@ -50,6 +50,7 @@ class Reading:
     conditional: bool = False
     future: bool = False
     hypothetical: bool = False
+    generic: bool = False  # going there said in general, by no one ("Going from X to Y in one go is absurd")
     counterfactual: bool = False
     compared: bool = False  # named in a comparison ("faster than the hours between Paris and Grenoble")
     other_trip: bool = False
@@ -79,7 +80,7 @@ class Reading:
     @property
     def uncertain(self) -> bool:
         """The sentence says the journey only might go there: planned, rumoured, conditional, or "you can"."""
-        return self.hypothetical or self.conditional or (self.modal and self.traveller not in ("self", "vehicle", "person"))
+        return self.hypothetical or self.generic or self.conditional or (self.modal and self.traveller not in ("self", "vehicle", "person"))
 
 
 class Parsed:
@@ -139,6 +140,7 @@ class Reader:
         self.conj, self.appos = lab("conjunct"), lab("apposition")
         self.compound, self.poss = lab("compound"), lab("possessive")
         self.relcl = lab("relative_clause")
+        self.csubj = lab("clausal_subject")
         self.nmod = lab("noun_modifier")
         self.det = lab("determiner")
         ents = self.data.entities
@@ -450,6 +452,37 @@ class Reader:
             ((modal or conditional or future) and any(kinds[t.i] & {"belief"} for t in chain[1:])) or \
             any(c.dep_ in self.subordinator and kinds[c.i] & {"condition"} and t.head.i != t.i and
                 any(g.dep_ in self.subject for g in t.children) for t in chain for c in t.children)
+        # going there said in general, by no one: a verb that is the subject of a clause in the present ("Going
+        # from Moscow to Vladivostok in one go is absurd"), or an infinitive with no subject or auxiliary of its
+        # own that a copula's clause hangs on (the French model's parse of « aller de Moscou à Vladivostok d'une
+        # traite est un challenge »); not "Travelling from Lyon to Nice took us a day"
+        generic = False
+        if gov is not None and not any(c.dep_ in self.subject or (c.dep_ in self.aux and c.pos_ != "PART")
+                                       for c in gov.children):  # ("to" of an infinitive is no auxiliary)
+            cop = self.data.labels("copula")
+            infinitive = "VerbForm=Inf" in str(gov.morph)
+            main = None
+            if gov.dep_ in self.csubj and gov.head.i != gov.i:
+                main = gov.head
+            elif infinitive and gov.head.i > gov.i and any(g.dep_ in cop for g in gov.head.children):
+                main = gov.head  # « Voyager de Moscou à Vladivostok serait épuisant » (parsed as "dep")
+            elif infinitive and gov.head.i == gov.i:
+                main = next((c for c in gov.children if c.dep_ in self.data.labels("other_clause") and
+                             any(g.dep_ in cop for g in c.children)), None)
+                own = {t.i for t in gov.subtree}
+                if main is None and all(t.i in own or t.is_punct for t in span.doc[gov.sent.start:gov.i]):
+                    # the infinitive and the verb it is the subject of, parsed as two clauses side by side
+                    # (« Traverser le pays de Moscou à Vladivostok sans escale est un pari fou »)
+                    end = max(own) + 1
+                    nxt = span.doc[end] if end < len(span.doc) else None
+                    if nxt is not None and nxt.dep_ in cop and "VerbForm=Fin" in str(nxt.morph) and \
+                            not any(c.dep_ in self.subject for c in nxt.head.children):
+                        main = nxt
+            if main is not None:
+                finite = [main, *(c for c in main.children if c.dep_ in self.aux)]
+                generic = not any("Tense=Past" in str(t.morph) or "Tense=Imp" in str(t.morph) for t in finite)
+                if generic:
+                    cues.append("going there said in general")
         # (a condition is a clause with a subject under another: "if we managed to get a ticket, we would...",
         # not "(unless otherwise indicated)" read as the headline's verb)
         # "I thought I would be getting a train via Vladimir", "je croyais qu'on passerait par Vladimir": expected
@@ -499,6 +532,14 @@ class Reader:
         # subject; "the train continued west" is a journey)
         extension = gov is not None and ((has(gov, "extend") and traveller != "self") or
                                          (has(gov, "describe") and traveller == "line"))
+        if not extension and gov is not None and has(gov, "describe") and gov.head.i != gov.i and (
+                (gov.dep_ in self.relcl and "VerbForm=Part" in str(gov.morph) and gov.head.pos_ == "NOUN" and
+                 not kinds[gov.head.i] & {"people", "passengers", "vehicle", "vehicle_part", "journey"})
+                or has(gov.head, "extend") or self._line_before(gov, kinds)):
+            # "the new line linking Tangier to Casablanca", « la gare construite pour relier Dakar à
+            # Saint-Louis »: what a thing that was built does, not a journey (not "the train leaving Lyon")
+            extension = True
+            cues.append("a line or building described by what it joins")
         if not extension and rel != "subject" and preps & {"from", "to", "between", "via"} and \
                 self._service_described(gov, path, kinds):
             extension = True  # "The Trans-Mongolian is train 004 (from Moscow to Beijing)": a service described
@@ -613,7 +654,12 @@ class Reader:
                 or any(has(n, "return") for n in path[:2])):
             final = True  # "we returned to Hakodate", "back to Hanoi", « retour à Hanoï »: where the trip ends
             cues.append("a return")
-        if route_name and traveller == "place":
+        if route_name and gov is not None and self._section_told(gov, span, kinds):
+            # "I rode the Moscow-Chita train from Yekaterinburg to Irkutsk", « le train Moscou-Tchita entre
+            # Iekaterinbourg et Irkoutsk »: the route names the train; the section travelled is told beside it
+            role, leg_mark, leg_start, leg_end, traveller = "none", False, False, False, "line"
+            cues.append("a train's route, with the section travelled told beside it")
+        elif route_name and traveller == "place":
             traveller = "vehicle"  # "le Paris-Nice est parti": the train named by its route
         if route_name and not ek & set(MOTION) and traveller not in ("self", "vehicle"):
             # a route's name with no journey told ("rénover les lignes Paris-Gap-Briançon", "un Moscou-Pékin
@@ -669,7 +715,8 @@ class Reader:
         return Reading(
             role=role, governor=(event.lemma_ or event.lower_) if event is not None else "", travel=travel,
             sentence_travel=sentence_travel, traveller=traveller, negated=negated, modal=modal,
-            conditional=conditional, future=future, hypothetical=hypothetical, counterfactual=counterfactual,
+            conditional=conditional, future=future, hypothetical=hypothetical, generic=generic,
+            counterfactual=counterfactual,
             compared=compared,
             other_trip=other_trip, extension=extension, actor=actor, mode=mode, station=station,
             reported=reported, possible=possible, background=background, determiner=determiner, conjunct=conjunct, entity=entity,
@@ -712,6 +759,40 @@ class Reader:
         if any(kinds[n.i] & {"journey"} for n in named):
             return False  # "the ride is a journey to Folkestone": the journey itself
         return bool(named) or any(kinds[s.i] & {"vehicle"} for s in subjects)
+
+    def _line_before(self, verb, kinds) -> bool:
+        """A present participle right after a line's noun, however the parse hangs it (« la voie ferrée
+        reliant Nairobi à Mombasa », "the new line linking Tangier to Casablanca")."""
+        if "VerbForm=Part" not in str(verb.morph) or "Tense=Past" in str(verb.morph) or \
+                any(c.dep_ in self.subject for c in verb.children):
+            return False
+        k = verb.i - 1
+        while k > verb.i - 4 and k >= 0 and verb.doc[k].pos_ in ("ADJ", "VERB") and k != verb.i - 3:
+            k -= 1  # "ferrée", "à grande vitesse" qualify the noun
+        return k >= 0 and verb.doc[k].pos_ == "NOUN" and "infrastructure" in kinds[k]
+
+    def _section_told(self, gov, span, kinds) -> bool:
+        """Another place in the clause of `gov` with a "from", "to" or "between" of its own, not hyphened to
+        the route name at `span`: the section of the named train's route that was travelled."""
+        doc = span.doc
+        dashes = self.data.cues["route_dash"].words if "route_dash" in self.data.cues else ()
+        near = set(range(span.start, span.end))  # the name, and the other end of the route across a dash
+        if span.start >= 2 and doc[span.start - 1].text in dashes:
+            near.add(span.start - 2)
+        if span.end + 1 < len(doc) and doc[span.end].text in dashes:
+            near.add(span.end + 1)
+        for t in gov.subtree:
+            if t.i in near or not self._parsed.is_place(t):
+                continue
+            node = t.head  # in the clause of gov: no other verb between (a train's noun misread as one is none)
+            while node.i != gov.i and not (node.pos_ in ("VERB", "AUX") and not kinds[node.i] & {"vehicle", "journey"}):
+                node = node.head
+            if node.i != gov.i:
+                continue
+            preps = [c for c in t.children if c.dep_ in self.case] + ([t.head] if t.dep_ in self.pobj else [])
+            if any(k in ("prep_from", "prep_to", "prep_between") for c in preps for k in kinds[c.i]):
+                return True
+        return False
 
     @staticmethod
     def _in_clause(tok, gov) -> bool:
