@@ -1081,3 +1081,16 @@ def test_a_place_measured_against_is_compared(code, sentence, name):
 def test_a_region_named_to_locate_a_stop_is_no_stop(gaz, text, region):
     names = stops(gaz, text)
     assert "Darwin" in names and region not in names and "South Australia" not in names, names
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "During his visits, notably to Singapore last June, his guards ran beside the car.", "Singapore"),
+    ("en", "It is his first summit since his return from Hanoi, where he met the president.", "Hanoi"),
+    ("en", "He had come to Vladivostok last year as well.", "Vladivostok"),
+    ("fr", "Lors de ses déplacements, notamment à Singapour en juin dernier, ses gardes ont couru le long de la "
+           "voiture.", "Singapour"),
+    ("fr", "C'est sa première rencontre depuis son retour de Hanoï, où il avait vu le président.", "Hanoï"),
+    ("fr", "Il était déjà venu à Vladivostok l'an dernier.", "Vladivostok"),
+])
+def test_a_trip_dated_before_the_story_is_another_trip(code, sentence, name):
+    assert read(code, sentence, name).other_trip

@@ -445,11 +445,17 @@ class Reader:
             if gov.head.i != gov.i and gov.dep_ in self.data.labels("open_complement") and any(
                     c.dep_ in self.aux and has(c, "modal") for c in gov.head.children):
                 modal = True  # "you'd need to make the hop to Katherine", "we could try to reach Lhasa"
-        hypothetical = any(kinds[t.i] & {"plan", "hedge"} for t in chain[1:]) or \
+        # what a past participle says was done stays done, whatever the clause it hangs in plans ("After four
+        # days spent in Sapa, we planned to go back to Hanoi": Sapa is no plan)
+        done = gov is not None and gov.dep_ in self.relcl and "VerbForm=Part" in str(gov.morph) and \
+            "Tense=Past" in str(gov.morph)
+        above = [] if done else chain[1:]
+        hypothetical = any(kinds[t.i] & {"plan", "hedge"} for t in above) or \
             bool(path_kinds & {"hedge", "plan"}) or (gov is not None and bool(kinds[gov.i] & {"plan"})) or \
             (gov is not None and any(kinds[c.i] & {"hedge"} for c in gov.children)) or \
-            any(c.dep_ in self.subject and kinds[c.i] & {"hedge", "plan"} for t in chain for c in t.children) or \
-            ((modal or conditional or future) and any(kinds[t.i] & {"belief"} for t in chain[1:])) or \
+            any(c.dep_ in self.subject and kinds[c.i] & {"hedge", "plan"} for t in chain[:len(above) + 1]
+                for c in t.children) or \
+            ((modal or conditional or future) and any(kinds[t.i] & {"belief"} for t in above)) or \
             any(c.dep_ in self.subordinator and kinds[c.i] & {"condition"} and t.head.i != t.i and
                 any(g.dep_ in self.subject for g in t.children) for t in chain for c in t.children)
         # going there said in general, by no one: a verb that is the subject of a clause in the present ("Going
@@ -505,11 +511,13 @@ class Reader:
         compared = any("comparison" in kinds[i] and i < span.start for i in ancestors) or any(
             "comparison" in kinds[c.i] and c.i < span.start for n in path for c in n.children)
         other_trip = False
-        if gov is not None:
-            near = [gov, *path]
-            if gov.dep_ in self.data.labels("open_complement") and gov.head.i != gov.i:
+        if gov is not None or path:  # (no verb: « depuis son retour de Hanoï », the nouns it hangs on)
+            near = [x for x in (gov, *path) if x is not None]
+            if gov is None:
+                pass
+            elif gov.dep_ in self.data.labels("open_complement") and gov.head.i != gov.i:
                 near.append(gov.head)  # « j'avais déjà pris le train de Lyon »: the verb it completes
-            if gov.dep_ in self.relcl and gov.head.head.i != gov.head.i and gov.head.head.pos_ in ("VERB", "AUX"):
+            if gov is not None and gov.dep_ in self.relcl and gov.head.head.i != gov.head.i and gov.head.head.pos_ in ("VERB", "AUX"):
                 near.append(gov.head.head)  # « j'ai pris [le train qui faisait Tunis-Alger] dans les années 80 »
             near.append(root)  # what the parse hangs on the name itself: « Tunis-Alger <- dans les années 80 »
             clauses = self.data.labels("other_clause")
@@ -533,8 +541,7 @@ class Reader:
         extension = gov is not None and ((has(gov, "extend") and traveller != "self") or
                                          (has(gov, "describe") and traveller == "line"))
         if not extension and gov is not None and has(gov, "describe") and gov.head.i != gov.i and (
-                (gov.dep_ in self.relcl and "VerbForm=Part" in str(gov.morph) and gov.head.pos_ == "NOUN" and
-                 not kinds[gov.head.i] & {"people", "passengers", "vehicle", "vehicle_part", "journey"})
+                (gov.dep_ in self.relcl and "VerbForm=Part" in str(gov.morph) and has(gov.head, "infrastructure"))
                 or has(gov.head, "extend") or self._line_before(gov, kinds)):
             # "the new line linking Tangier to Casablanca", « la gare construite pour relier Dakar à
             # Saint-Louis »: what a thing that was built does, not a journey (not "the train leaving Lyon")
