@@ -1094,3 +1094,21 @@ def test_a_region_named_to_locate_a_stop_is_no_stop(gaz, text, region):
 ])
 def test_a_trip_dated_before_the_story_is_another_trip(code, sentence, name):
     assert read(code, sentence, name).other_trip
+
+
+@pytest.mark.parametrize("text, told, general", [
+    ("I took the sleeper between Yekaterinburg and Irkutsk last week. Going from Moscow to Vladivostok in one go "
+     "is an absurd challenge, like riding a bus line to its end.", ("Yekaterinburg", "Irkutsk"), ("Moscow", "Vladivostok")),
+    ("J'ai pris le train de nuit entre Iekaterinbourg et Irkoutsk. Traverser le pays de Moscou à Vladivostok sans "
+     "escale est un pari fou.", ("Yekaterinburg", "Irkutsk"), ("Moscow", "Vladivostok")),
+])
+def test_a_journey_said_in_general_beside_the_traveller_s_own_is_not_proposed(gaz, text, told, general):
+    names = stops(gaz, text)
+    assert set(told) <= set(names) and not set(general) & set(names), names
+
+
+def test_a_guide_that_tells_the_journey_in_general_still_gives_its_stops(gaz):
+    text = ("Traveling south from Santiago to Puerto Montt is a little like traveling from California to "
+            "Oregon: vineyards first, then lakes and volcanoes.")
+    names = stops(gaz, text)
+    assert names[:1] == ["Santiago"] and "Puerto Montt" in names, names

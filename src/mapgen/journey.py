@@ -117,10 +117,15 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     told_before: set[str] = set()  # places left in a past perfect: "a special train had left Paris"
     mood = _sentence_mood(ex)
     pairs = _side_by_side(ex)
+    told_of_own = _told_of_own(ex)
     for r in ex.resolved:
         if r.mention.adjective or r.mention.organisation or r.mention.start in demonyms:
             continue  # a demonym; a place named inside an office's or organisation's name ("Irkutsk City Council")
         rd = ex.reading(r.mention)
+        if rd.generic and told_of_own < 2:
+            # an article that tells nobody's own trip tells the journey in general ("Traveling south from
+            # Santiago is a little like..."): as if told to the reader, not as another journey
+            rd = replace(rd, generic=False, traveller="you" if rd.traveller == "unknown" else rd.traveller)
         r = _bigger_namesake(_as_town(r, rd))
         m, p = r.mention, r.place
         score, departure = mention_score(rd, p, m)
@@ -303,6 +308,17 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
 
 
 LOCATING_CHARS = 12  # a region named this close after a town of its country locates it ("Darwin in the NT")
+def _told_of_own(ex: Extraction) -> int:
+    """How many places the article tells, as fact, of its own traveller (we, the train, the leader)."""
+    own = set()
+    for r in ex.resolved:
+        rd = ex.reading(r.mention)
+        if rd.traveller in ("self", "vehicle", "person", "passengers") and not (rd.unreal or rd.uncertain) and \
+                rd.role in ("depart", "arrive", "stop", "via", "dest", "ends"):
+            own.add(r.place.id)
+    return len(own)
+
+
 PAIR_KM = 50.0  # two towns side by side this far apart are a leg, not a town and its district
 
 
