@@ -1112,3 +1112,17 @@ def test_a_guide_that_tells_the_journey_in_general_still_gives_its_stops(gaz):
             "Oregon: vineyards first, then lakes and volcanoes.")
     names = stops(gaz, text)
     assert names[:1] == ["Santiago"] and "Puerto Montt" in names, names
+
+
+@pytest.mark.parametrize("text", [
+    "Kim had left Pyongyang on Saturday afternoon. On Tuesday his armoured train arrived at Dong Dang station, "
+    "on the Vietnamese side of the border, and he drove on to Hanoi.",
+    "Kim avait quitté Pyongyang samedi après-midi. Mardi, son train blindé est arrivé à la gare de Dong Dang, du "
+    "côté vietnamien de la frontière, et il a continué en voiture jusqu'à Hanoï.",
+])
+def test_two_clearly_told_ends_are_joined_through_a_country_between_them(gaz, text):
+    j = journey(gaz, text)
+    names = [s.resolved.place.name for s in j.stops if not s.via]
+    assert names[0] == "Pyongyang" and any("Đồng Đăng" in n or "Dong Dang" in n for n in names[1:]), names
+    # the railway runs through China, which neither end is in: said as a transit country or a via point
+    assert "CN" in {c.country for c in j.transit} | {s.country for s in j.stops if s.via}

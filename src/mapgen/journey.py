@@ -229,11 +229,16 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
             # the data may lack the line within the country (Hanoi - Saigon); or a near stop's line crosses a
             # country neither end is in (Bar -> Belgrade runs through a few km of Bosnia: a via point is added)
             return any(o[1].place.country == c[1].place.country for o in chosen if o is not c) or any(
-                _crow(c, o) < NEIGHBOUR_KM and _through_another_country(c[1].place, o[1].place, network)
+                _neighbours(c, o) and _through_another_country(c[1].place, o[1].place, network)
                 for o in chosen if o is not c)
+
+        def _neighbours(a, b) -> bool:
+            # near, or both clearly told: "had left Pyongyang" ... "arrived at Dong Dang" runs through China
+            return _crow(a, b) < NEIGHBOUR_KM or all(x[0] >= STRONG or x[2] for x in (a, b))
+
         def linked(a, b) -> bool:
             return rail(a, b) is not None or a[1].place.country == b[1].place.country or (
-                _crow(a, b) < NEIGHBOUR_KM and _through_another_country(a[1].place, b[1].place, network))
+                _neighbours(a, b) and _through_another_country(a[1].place, b[1].place, network))
 
         before_groups = chosen
         chosen = _traveller_s_network(chosen, linked, {
