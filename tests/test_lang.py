@@ -1126,3 +1126,16 @@ def test_two_clearly_told_ends_are_joined_through_a_country_between_them(gaz, te
     assert names[0] == "Pyongyang" and any("Đồng Đăng" in n or "Dong Dang" in n for n in names[1:]), names
     # the railway runs through China, which neither end is in: said as a transit country or a via point
     assert "CN" in {c.country for c in j.transit} | {s.country for s in j.stops if s.via}
+
+
+@pytest.mark.parametrize("code, sentence, name, negated", [
+    ("en", "The train did not stop in Graz but in Leoben.", "Leoben", False),
+    ("en", "The train did not stop in Graz but in Leoben.", "Graz", True),
+    ("en", "We never slept in Split, but spent the night in Zagreb.", "Zagreb", False),
+    ("en", "We never reached Lhasa, but turned back at Golmud.", "Lhasa", True),
+    ("fr", "Le train ne s'est pas arrêté à Graz mais à Leoben.", "Leoben", False),
+    ("fr", "Le train ne s'est pas arrêté à Graz mais à Leoben.", "Graz", True),
+    ("fr", "Nous n'avons pas dormi à Split, mais à Zagreb.", "Zagreb", False),
+])
+def test_not_this_but_that_negates_only_what_comes_before_but(code, sentence, name, negated):
+    assert read(code, sentence, name).negated is negated

@@ -436,6 +436,11 @@ class Reader:
                         conditional = True
                 if c is not gov and has(c, "future"):
                     future = True
+            if negated and any(has(t, "contrast") and any(
+                    n.i < t.i and (n.dep_ in self.neg or "Polarity=Neg" in str(n.morph) or has(n, "negation"))
+                    for n in gov.children) for t in doc[gov.i:span.start]):
+                negated = False  # "is not one single view but the landscapes between Los Mochis and Creel"
+                cues.append("after 'not ... but'")
             if negated and any(has(t, "restrictive") and t.i > gov.i and self._in_clause(t, gov) for t in gov.subtree):
                 negated = False  # "we don't get into Tehran until 4", « n'arrivons à Téhéran qu'à 4 heures »
                 cues.append("negation says when, not whether")
