@@ -1117,7 +1117,7 @@ def test_a_guide_that_tells_the_journey_in_general_still_gives_its_stops(gaz):
 @pytest.mark.parametrize("text", [
     "Kim had left Pyongyang on Saturday afternoon. On Tuesday his armoured train arrived at Dong Dang station, "
     "on the Vietnamese side of the border, and he drove on to Hanoi.",
-    "Kim avait quitté Pyongyang samedi après-midi. Mardi, son train blindé est arrivé à la gare de Dong Dang, du "
+    "Le dirigeant avait quitté Pyongyang samedi après-midi. Mardi, son train blindé est arrivé à la gare de Dong Dang, du "
     "côté vietnamien de la frontière, et il a continué en voiture jusqu'à Hanoï.",
 ])
 def test_two_clearly_told_ends_are_joined_through_a_country_between_them(gaz, text):

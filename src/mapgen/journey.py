@@ -233,8 +233,9 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
                 for o in chosen if o is not c)
 
         def _neighbours(a, b) -> bool:
-            # near, or both clearly told: "had left Pyongyang" ... "arrived at Dong Dang" runs through China
-            return _crow(a, b) < NEIGHBOUR_KM or all(x[0] >= STRONG or x[2] for x in (a, b))
+            # near, or both clearly told and one of them left: "had left Pyongyang" ... "arrived at Dong Dang"
+            # runs through China
+            return _crow(a, b) < NEIGHBOUR_KM or (all(x[0] >= FAR_JOIN for x in (a, b)) and (a[2] or b[2]))
 
         def linked(a, b) -> bool:
             return rail(a, b) is not None or a[1].place.country == b[1].place.country or (
@@ -622,6 +623,7 @@ def _countries_between(a: Place, b: Place, network) -> tuple[str, ...]:
 
 
 NEIGHBOUR_KM = 1000.0  # stops this close whose line crosses another country are joined by it (Bar, Belgrade)
+FAR_JOIN = 2.5  # farther apart, both must be told this clearly, one as left (a verb of leaving or arriving)
 
 
 def _through_another_country(a: Place, b: Place, network) -> bool:
