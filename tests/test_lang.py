@@ -1139,3 +1139,20 @@ def test_two_clearly_told_ends_are_joined_through_a_country_between_them(gaz, te
 ])
 def test_not_this_but_that_negates_only_what_comes_before_but(code, sentence, name, negated):
     assert read(code, sentence, name).negated is negated
+
+
+@pytest.mark.parametrize("text, town, not_town", [
+    ("The electric train left the Tanzanite Station in Dar es Salaam at six and reached Morogoro at eight.",
+     "Dar es Salaam", "Merelani"),
+    ("Our sleeper left the Gare de Lyon in Paris at ten and reached Nice in the morning.", "Paris", "Lyon"),
+    ("Le train de nuit a quitté la gare de Lyon à Paris à 22 heures et il est arrivé à Nice au matin.", "Paris",
+     "Lyon"),
+])
+def test_a_station_s_own_name_before_its_town_is_no_stop(gaz, text, town, not_town):
+    names = stops(gaz, text)
+    assert town in names and not_town not in names, names
+
+
+def test_a_station_then_the_next_stop_keeps_both(gaz):
+    names = stops(gaz, "We boarded at Kandy station to Ella and got off at Ella in the afternoon.")
+    assert names[:1] == ["Kandy"] and any(n.startswith("Ella") for n in names), names

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from .article import Article
 from .errors import GeocodeError
-from .extract import Extraction, Mention, Resolved, extract
+from .extract import Extraction, Mention, Resolved, after_preposition_of_place, extract
 from .gazetteer import WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place, distance_km, name_key, query_forms
 
 STOP_KINDS = ("city", "station", "spaceport", "port", "landmark")
@@ -122,6 +122,8 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         if r.mention.adjective or r.mention.organisation or r.mention.start in demonyms:
             continue  # a demonym; a place named inside an office's or organisation's name ("Irkutsk City Council")
         rd = ex.reading(r.mention)
+        if rd.station and _station_name_of_the_next_town(ex, r):
+            continue  # "the Tanzanite Station in Dar es Salaam": the station's own name, no town of its own
         if rd.generic and told_of_own < 2:
             # an article that tells nobody's own trip tells the journey in general ("Traveling south from
             # Santiago is a little like..."): as if told to the reader, not as another journey
@@ -314,6 +316,23 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
 
 
 LOCATING_CHARS = 12  # a region named this close after a town of its country locates it ("Darwin in the NT")
+def _station_name_of_the_next_town(ex: Extraction, r: Resolved) -> bool:
+    """A name with a station word, followed within a few words by a town that lies elsewhere: "the Tanzanite
+    Station in Dar es Salaam", "Gare Saint-Lazare à Paris" (not "Dar es Salaam station in the city centre")."""
+    m = r.mention
+    for o in ex.resolved:
+        gap = o.mention.start - m.end
+        if 0 < gap <= STATION_GAP_CHARS and o.place.kind == "city" and o.place.id != r.place.id and \
+                not any(ch in ".;!?\n" for ch in ex.text[m.end:o.mention.start]) and \
+                after_preposition_of_place(ex.text, o.mention.start) and \
+                distance_km(r.place.lat, r.place.lon, o.place.lat, o.place.lon) > STATION_TOWN_KM:
+            return True
+    return False
+
+
+STATION_GAP_CHARS = 16  # "X Station in Y": the station word and a preposition between the two names
+
+
 def _told_of_own(ex: Extraction) -> int:
     """How many places the article tells, as fact, of its own traveller (we, the train, the leader)."""
     own = set()
