@@ -1156,3 +1156,10 @@ def test_a_station_s_own_name_before_its_town_is_no_stop(gaz, text, town, not_to
 def test_a_station_then_the_next_stop_keeps_both(gaz):
     names = stops(gaz, "We boarded at Kandy station to Ella and got off at Ella in the afternoon.")
     assert names[:1] == ["Kandy"] and any(n.startswith("Ella") for n in names), names
+
+
+def test_stops_listed_after_a_stop_word_are_all_kept(gaz):
+    names = stops(gaz, "The train left Berlin at noon and reached Paris at eight, after stops in Frankfurt, "
+                       "Karlsruhe and Strasbourg.")
+    assert {"Frankfurt am Main", "Karlsruhe", "Strasbourg"} <= set(names) or \
+        {"Frankfurt", "Karlsruhe", "Strasbourg"} <= set(names), names

@@ -319,9 +319,20 @@ LOCATING_CHARS = 12  # a region named this close after a town of its country loc
 def _station_name_of_the_next_town(ex: Extraction, r: Resolved) -> bool:
     """A name with a station word, followed within a few words by a town that lies elsewhere: "the Tanzanite
     Station in Dar es Salaam", "Gare Saint-Lazare à Paris" (not "Dar es Salaam station in the city centre")."""
+    from . import lang
+
+    cues = lang.load(ex.language).cues
+    station_words = cues["station"].lemmas | cues["station"].words
+    of = cues["prep_of"].lemmas | cues["prep_of"].words if "prep_of" in cues else frozenset()
     m = r.mention
+    before = re.findall(r"[\w']+", ex.text[max(0, m.start - 16):m.start].casefold())[-2:]
+    named = bool(before) and (before[-1] in station_words or (
+        len(before) == 2 and before[0] in station_words and before[1] in of))  # "Gare de Lyon", "Union Station"
     for o in ex.resolved:
         gap = o.mention.start - m.end
+        between = set(re.findall(r"[\w']+", ex.text[m.end:max(m.end, o.mention.start)].casefold()))
+        if not (named or between & station_words):
+            continue  # "stops in Frankfurt, Karlsruhe and Strasbourg": a list, no station named
         if 0 < gap <= STATION_GAP_CHARS and o.place.kind == "city" and o.place.id != r.place.id and \
                 not any(ch in ".;!?\n" for ch in ex.text[m.end:o.mention.start]) and \
                 after_preposition_of_place(ex.text, o.mention.start) and \
