@@ -1163,3 +1163,19 @@ def test_stops_listed_after_a_stop_word_are_all_kept(gaz):
                        "Karlsruhe and Strasbourg.")
     assert {"Frankfurt am Main", "Karlsruhe", "Strasbourg"} <= set(names) or \
         {"Frankfurt", "Karlsruhe", "Strasbourg"} <= set(names), names
+
+
+@pytest.mark.parametrize("text, boarded, ends", [
+    ("I boarded the morning train at Dire Dawa. The new railway connects Addis Ababa with Djibouti.", "Dire Dawa",
+     {"Addis Ababa", "Djibouti"}),
+    ("I boarded the morning train at Dire Dawa, on the new railway linking Addis Ababa to Djibouti.", "Dire Dawa",
+     {"Addis Ababa", "Djibouti"}),
+    ("J'ai pris le train du matin à Dire Dawa, sur la nouvelle ligne reliant Addis-Abeba à Djibouti.", "Dire Dawa",
+     {"Addis Ababa", "Djibouti"}),
+])
+def test_one_clear_stop_and_a_line_described_make_two_stops_for_review(gaz, text, boarded, ends):
+    j = journey(gaz, text)
+    names = [s.resolved.place.name for s in j.stops if not s.via]
+    assert boarded in names and len(names) == 2 and set(names) - {boarded} <= ends, names
+    end = next(s for s in j.stops if s.resolved.place.name != boarded)
+    assert any("where the line goes" in x for x in end.review)

@@ -251,8 +251,12 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         chosen = [c for c in chosen if joined(c)] or chosen
     # never one the article says the journey did not go to, nor a name the language model reads as a person's
     # ("Laurent, the guard, announces the departure" is no Saint-Laurent)
+    def line_end(rd) -> bool:  # told only as where a line goes, nothing else against it
+        return rd.extension and not (rd.negated or rd.counterfactual or rd.compared or rd.other_trip or rd.person)
+
     chosen = _two_ends(chosen, [c for c in best.values()
-                                if not (ex.reading(c[1].mention).unreal or ex.reading(c[1].mention).person)], notes)
+                                if not (ex.reading(c[1].mention).unreal or ex.reading(c[1].mention).person)], notes,
+                       [c for c in best.values() if line_end(ex.reading(c[1].mention))])
     ordered = _travel_order(chosen, rail, finals, _flow_of(chosen, flow, named, gazetteer))
     strong = sum(1 for s, _, dep in ordered if s >= STRONG or dep)  # weak stops are kept between these
     out = []
@@ -412,7 +416,7 @@ def _among_demonyms(ex: Extraction) -> set[int]:
 FILL_FLOOR = -2.0  # a journey needs two stops: below this, a place is not taken even to make up the second
 
 
-def _two_ends(chosen, candidates, notes: dict) -> list:
+def _two_ends(chosen, candidates, notes: dict, line_ends=()) -> list:
     """A journey has at least two stops: when fewer towns than that are clearly enough cued, the best cued
     of the other towns the article names make up the number ("the train Abidjan ... Ouagadougou" whose
     second end is only named), marked REVIEW; never one the article says the journey did not go to (the
@@ -434,6 +438,18 @@ def _two_ends(chosen, candidates, notes: dict) -> list:
         out.append(c)
         # a note, not REVIEW: over dev, dev4-dev6 (2026-12-06) all 5 such stops were right
         notes[c[1].place.id] = (("weakly cued, proposed so that the journey has two stops",), ())
+    # still one: an end of the line the article describes ("the new railway runs between Addis Ababa and
+    # Djibouti" when the traveller boarded at Dire Dawa) makes a map an editor can check, where none would build
+    for c in sorted(line_ends, key=lambda c: (-c[0], c[1].mention.start)):
+        if len(towns) >= 2:
+            break
+        if c[1].place.kind not in STOP_KINDS or c[1].place.id in have or any(
+                _crow(c, t) < SAME_PLACE_KM for t in towns):
+            continue
+        towns.append(c)
+        out.append(c)
+        notes[c[1].place.id] = ((), ("named only as where the line goes: proposed so that the journey has two "
+                                     "stops",))
     return out
 
 
