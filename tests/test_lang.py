@@ -1050,9 +1050,15 @@ def test_a_train_s_route_alone_is_still_the_journey():
     ("fr", "Les deux chefs d'État ont testé la nouvelle ligne reliant Tanger à Casablanca.", "Tanger"),
     ("fr", "La gare a été construite en 1885 pour relier Dakar à Saint-Louis.", "Saint-Louis"),
     ("fr", "La foule attendait le long de la voie ferrée reliant Nairobi à Mombasa.", "Nairobi"),
+    ("fr", "Ils ont inauguré la Ligne à Grande Vitesse (LGV) reliant Tanger à Casablanca.", "Casablanca"),
+    ("fr", "Ils ont inauguré la ligne à grande vitesse \"Al Boraq\" reliant la capitale du Nord à Casablanca.",
+     "Casablanca"),
+    ("en", "They opened the high-speed line (LGV) linking Tangier to Casablanca.", "Casablanca"),
 ])
 def test_a_line_described_by_what_it_joins_is_not_travelled(code, sentence, name):
-    rd = read(code, sentence, name)
+    places = [p for p in ("Tanger", "Tangier", "Casablanca", "Dakar", "Saint-Louis", "Nairobi", "Mombasa")
+              if p in sentence]
+    rd = read(code, sentence, name, places=places)
     assert rd.extension and rd.unreal, rd.cues
 
 

@@ -122,6 +122,9 @@ class Parsed:
         return doc.user_data["mapgen_offset"]
 
 
+LINE_NOUN_REACH = 8  # words back from a participle to the line's noun it describes
+
+
 class Reader:
     """One language's parse and cues."""
 
@@ -369,7 +372,7 @@ class Reader:
                 break
             if node.i in inside:
                 break
-            if node.pos_ in ("VERB", "AUX"):
+            if node.pos_ in ("VERB", "AUX") and not self._parsed.is_place(node):  # (« Tanger » read as a verb)
                 gov = node
                 break
             if node.pos_ == "PROPN" and node.ent_type_ in self.place_labels and not kinds[node.i] & {"station"}:
@@ -778,10 +781,16 @@ class Reader:
         if "VerbForm=Part" not in str(verb.morph) or "Tense=Past" in str(verb.morph) or \
                 any(c.dep_ in self.subject for c in verb.children):
             return False
-        k = verb.i - 1
-        while k > verb.i - 4 and k >= 0 and verb.doc[k].pos_ in ("ADJ", "VERB") and k != verb.i - 3:
-            k -= 1  # "ferrée", "à grande vitesse" qualify the noun
-        return k >= 0 and verb.doc[k].pos_ == "NOUN" and "infrastructure" in kinds[k]
+        # back over what qualifies the noun: "ferrée", « à grande vitesse "Al Boraq" », "(LGV)"
+        for k in range(verb.i - 1, max(0, verb.i - LINE_NOUN_REACH) - 1, -1):
+            t = verb.doc[k]
+            if t.is_sent_end and t.is_punct and t.text not in "\"»”)":
+                return False  # (the parse may cut a sentence at a quoted name: not the bound)
+            if "infrastructure" in kinds[k] and t.pos_ in ("NOUN", "PROPN"):
+                return True
+            if t.pos_ in ("VERB", "AUX") and "VerbForm=Part" not in str(t.morph) or t.pos_ in ("PRON", "SCONJ"):
+                return False
+        return False
 
     def _section_told(self, gov, span, kinds) -> bool:
         """Another place in the clause of `gov` with a "from", "to" or "between" of its own, not hyphened to
