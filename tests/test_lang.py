@@ -1185,3 +1185,26 @@ def test_one_clear_stop_and_a_line_described_make_two_stops_for_review(gaz, text
     assert boarded in names and len(names) == 2 and set(names) - {boarded} <= ends, names
     end = next(s for s in j.stops if s.resolved.place.name != boarded)
     assert any("where the line goes" in x for x in end.review)
+
+
+@pytest.mark.parametrize("text, start, dest", [
+    ("The country launched its new railway connecting the port city of Dar es Salaam with Dodoma. The president "
+     "flagged off the train before hopping in for a ride to Dodoma.", "Dar es Salaam", "Dodoma"),
+    ("Dignitaries rode the new line linking Mombasa with Nairobi. The train reached Nairobi in the evening.",
+     "Mombasa", "Nairobi"),
+    ("Aujourd'hui, c'est le départ pour Franceville. J'emprunte la Transgabonaise, seule ligne de chemin de fer "
+     "du pays, reliant Libreville sur la côte à Franceville à l'est.", "Libreville", "Franceville"),
+    ("Les invités ont inauguré la nouvelle ligne reliant Mombasa à Nairobi. Le train est arrivé à Nairobi le "
+     "soir.", "Mombasa", "Nairobi"),
+])
+def test_the_other_end_of_the_line_taken_is_the_start_when_none_is_told(gaz, text, start, dest):
+    j = journey(gaz, text)
+    names = [s.resolved.place.name for s in j.stops if not s.via]
+    assert names == [start, dest], names
+    assert j.stops[0].review  # for the editor: an end told only as the line's (by this rule or as weakly cued)
+
+
+def test_a_line_s_far_end_is_no_start_when_the_start_is_told(gaz):
+    names = stops(gaz, "The leaders boarded at Tangier and tested the new line linking Tangier to Casablanca, "
+                       "getting off at Rabat.")
+    assert "Casablanca" not in names and names[:1] == ["Tangier"], names

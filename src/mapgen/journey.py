@@ -199,6 +199,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
                                                     for _, f, _ in finer):
                 finer.append((s, r, dep))
         chosen = finer
+    chosen, begun = _line_start(ex, chosen, best)
     chosen = merge_stations(chosen, gazetteer)
     chosen = _one_stop_per_spot(chosen, ex)
     # the best-cued places only (time: every pair may be routed by rail); the rest are listed for the editor
@@ -210,6 +211,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     transit = [c for code, c in crossed.items() if not any(r.place.country == code for _, r, _ in chosen)]
     rail = _rail_km(network, frozenset(c.country for c in transit))
     notes: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # place id -> (comments, review notes)
+    notes.update(begun)
     chosen = _by_the_railway(chosen, rail, notes, network)
     chosen = after_way = _on_the_way(chosen, rail)
     other_journeys: list = []  # groups of stops told of nobody's journey but the article's comparisons
@@ -320,6 +322,34 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
 
 
 LOCATING_CHARS = 12  # a region named this close after a town of its country locates it ("Darwin in the NT")
+def _line_start(ex: Extraction, chosen: list, best: dict) -> tuple[list, dict]:
+    """When the article tells where the journey went but not where it began, and describes the line it took
+    as joining another place to that destination ("hopping in for a ride to Dodoma" on "the railway connecting
+    Dar es Salaam with Dodoma"), that other end is where it began: proposed as the departure, for review. Not
+    when a departure is told (Tangier, on "the line linking Tangier to Casablanca", is one; Casablanca stays out)."""
+    if not chosen or any(dep for _, _, dep in chosen):
+        return chosen, {}
+    have = {r.place.id for _, r, _ in chosen}
+    ends: dict[tuple[int, int], list] = {}  # sentence -> the line's ends named in it
+    for r in ex.resolved:
+        rd = ex.reading(r.mention)
+        if rd.extension and not (rd.negated or rd.counterfactual or rd.compared or rd.other_trip or rd.person) \
+                and r.place.kind in STOP_KINDS:
+            ends.setdefault(r.mention.sentence, []).append(r)
+    for named in ends.values():
+        ids = {r.place.id for r in named}
+        if len(ids) != 2 or not ids & have or ids <= have:
+            continue
+        start = next(r for r in named if r.place.id not in have)
+        dest = next(r for r in named if r.place.id in have)
+        score = best[start.place.id][0] if start.place.id in best else 0.0
+        why = (f"the other end of the line the article describes as going to {dest.place.name}; taken as where "
+               "the journey began",)
+        return chosen + [(max(score, CHOSEN), best.get(start.place.id, (0, start))[1], True)], {
+            start.place.id: ((), why)}
+    return chosen, {}
+
+
 def _station_name_of_the_next_town(ex: Extraction, r: Resolved) -> bool:
     """A name with a station word, followed within a few words by a town that lies elsewhere: "the Tanzanite
     Station in Dar es Salaam", "Gare Saint-Lazare à Paris" (not "Dar es Salaam station in the city centre")."""
