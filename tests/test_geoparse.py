@@ -420,3 +420,71 @@ def test_a_time_zone_after_a_clock_time_is_no_state(gaz):
     assert got["Birmingham"].name == "Birmingham"  # not Derby, Connecticut, once known as Birmingham
     got = {r.mention.text: r.place for r in extract("The band flew in from Hartford, CT.", gaz, read=False).resolved}
     assert got["CT"].admin1 == "CT" and got["Hartford"].admin1 == "CT"
+
+
+@pytest.mark.parametrize("text, span, lat, lon", [
+    # a street named like a small US town, in a story about New Orleans: the city, not that town
+    ("The parade turns from Canal Street into Bourbon near the French Quarter of New Orleans, and ends "
+     "in Metairie.", "Bourbon", 29.95, -90.07),
+    # a commission named after Venice, in a story that names the U.S. only as a country: not Venice, Florida
+    ("Ukraine's parliament passed the bill on Friday. The U.S. embassy in Kyiv welcomed it, and the Venice "
+     "Commission said it met European standards.", "Venice", 45.44, 12.33),
+    # a restaurant named like a small town, which the text puts in New York
+    ("She cooked at Cornelia in Seattle before she moved to Denver.", "Cornelia", 47.61, -122.33),
+])
+def test_a_small_town_far_from_all_else_the_article_names_gives_way(gaz, text, span, lat, lon):
+    r = placed(text, [span], gaz)[span]
+    assert r is not None and distance_km(r.place.lat, r.place.lon, lat, lon) < 161, r.place
+
+
+def test_a_small_town_near_the_others_or_in_the_state_named_stays(gaz):
+    text = "Flood waters reached Lexington, Ky., and Versailles on Tuesday."
+    r = placed(text, ["Versailles"], gaz)["Versailles"]
+    assert r.place.country == "US" and r.place.admin1 == "KY"
+    text = "The governor of Kentucky visited Versailles on Tuesday."
+    r = placed(text, ["Versailles"], gaz)["Versailles"]
+    assert r.place.country == "US" and r.place.admin1 == "KY"
+    # the text says where it is: "Visbek, Germany" is that village, however far from all else
+    text = "Brazil and the USA export chicken; a farm in Visbek, Germany, raised it for years."
+    r = placed(text, ["Visbek"], gaz)["Visbek"]
+    assert r.place.country == "DE" and r.place.kind == "city"
+
+
+@pytest.mark.parametrize("text, span, lat, lon", [
+    ("Delegates met at the OAS in Washington on Friday to discuss the vote.", "OAS", 38.90, -77.04),
+    ("Doctors at the CHU in Montpellier said the boy was recovering.", "CHU", 43.61, 3.88),
+])
+def test_initials_are_no_town_spelt_so(gaz, text, span, lat, lon):
+    r = placed(text, [span], gaz)[span]
+    assert r is not None and distance_km(r.place.lat, r.place.lon, lat, lon) < 161, r.place
+
+
+@pytest.mark.parametrize("text, name, lat, lon", [
+    ("ROME (Reuters) — Italy's president met party leaders on Monday.", "ROME", 41.89, 12.51),
+    ("OSLO, Norway — The fund sold its shares.", "OSLO", 59.91, 10.75),
+])
+def test_a_short_city_in_capitals_in_a_dateline_is_found(gaz, text, name, lat, lon):
+    got = {r.mention.text: r.place for r in extract(text, gaz, read=False).resolved}
+    assert name in got and distance_km(got[name].lat, got[name].lon, lat, lon) < 50
+    # elsewhere a short word in capitals is initials, as before
+    got = {r.mention.text for r in extract("The ROME office and NATO met.", gaz, read=False).resolved}
+    assert "ROME" not in got
+
+
+@pytest.mark.parametrize("text, name, admin1", [
+    ("Tech firms are leaving western states such as California or Washington.", "Washington", "WA"),
+    ("Farmers in Florida and Georgia lost much of the peach crop.", "Georgia", "GA"),
+    ("Growers in Oregon, Idaho and Washington expect a big harvest.", "Washington", "WA"),
+])
+def test_a_name_listed_with_a_state_is_a_state(gaz, text, name, admin1):
+    got = {r.mention.text: r.place for r in extract(text, gaz, read=False).resolved}
+    assert got[name].kind == "region" and got[name].country == "US" and got[name].admin1 == admin1, got[name]
+
+
+def test_the_surname_of_a_person_named_in_full_is_that_person_later_on(gaz):
+    # "Miranda" is a state of Venezuela: here the surname of a man named in full first
+    text = ("Lin-Manuel Miranda thought he had a migraine. Miranda tweeted on Thursday that he felt better. "
+            "He starred on Broadway for years.")
+    ex = extract(text, gaz)
+    people = [m for m in ex.resolved if m.mention.text == "Miranda"]
+    assert people and all(r.mention.person for r in people)

@@ -619,6 +619,8 @@ def _longest_match(text: str, toks: list[Token], i: int, gazetteer: Gazetteer) -
     return best
 
 
+# a word in capitals opening a line and followed as a dateline's place is: "ROME (Reuters) —", "LIMA, Peru —"
+_DATELINE_WORD = re.compile(r"(?:(?<=\n)|(?<=\A))[A-Z]{3,4}(?:,\s+[A-Z]|\s+\(|\s+[—–-]\s)")
 _CLOCK = re.compile(r"(?:\b\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?\s?m\.?|\b\d{1,2}:\d\d|\bnoon|\bmidnight)\s*$", re.I)
 
 
@@ -648,8 +650,8 @@ def _accept(text: str, toks: list[Token], i: int, j: int, key: str, gazetteer: G
                 usable.append(flags)
             elif dot and i == j and _DOTTED_WORD.match(text[span[0].start:span[0].end + 1]):
                 usable.append(DOTTED)  # "Ky." where the index keeps the key as "KY": a dotted abbreviation
-        elif upper and len(span) == 1 and len(span[0].text) <= 4:
-            continue  # "MOW", "NATO": capitals match abbreviations only
+        elif upper and len(span) == 1 and len(span[0].text) <= 4 and not _DATELINE_WORD.match(text, span[0].start):
+            continue  # "MOW", "NATO": capitals match abbreviations only (not in a dateline: "ROME (Reuters) —")
         else:
             usable.append(flags)
     if not usable:
@@ -742,7 +744,11 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
     or else at the article's focus (the place it names most), with a low
     confidence; without it, it is left out. A known name whose every reading lies abroad, before ", <region>"
     ("Rockingham, Northamptonshire"), is placed in that region. So is a site named after a place it is not ("Royal Street",
-    "Hotel Kyjev", "University of California"): never that place, at best somewhere in the focus town."""
+    "Hotel Kyjev", "University of California"): never that place, at best somewhere in the focus town.
+    With `fallback`, a known name read as a small town far from all else the article names (`_alone`: "Bourbon
+    Street" in a story about New Orleans, "the Venice Commission" in one about Ukraine that names the U.S.) is
+    placed like an unknown one: in the place the text puts it in, else at a place of that name that is no small
+    town, else at the focus."""
     groups: dict[tuple[str, str | None], list[Mention]] = {}
     for m in mentions:
         groups.setdefault(_group_key(m), []).append(m)
@@ -769,6 +775,8 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
             demonym[k] = nat
         elif (k[1] == SITE or any(kind == SITE for _, kind in forms)) and not gazetteer.has_key(forms[0][0]):
             sites.add(k)
+        elif fallback and all(_acronym(article.text, m, gazetteer) for m in groups[k]):
+            sites.add(k)  # "the OAS in Washington", "the CHU in Montpellier": no town Oas or Chũ
         elif not known and fallback:
             sub = _inner_name(text, gazetteer)
             if sub:
@@ -862,11 +870,15 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
                        cluster=clusters.get(k, {}), cluster_bonus=weights.cluster_bonus)
 
     third = run(ctx2)
+    # small towns far from everything else the article names: likely a street, a venue or a namesake the
+    # gazetteer lacks ("Bourbon Street", "the Venice Commission"), not that town (gold spans only)
+    alone = {k for k, g in third.items() if fallback and g is not None and k not in inner and k not in demonym
+             and _alone(k, g.place, holders.get(k[2]), evidence(third), set(inner) | set(demonym))}
     # the focus is what the article names outright, not what the insides of unknown names suggest
     focus = None
     if fallback:
-        focus = _focus(groups, {k: g for k, g in evidence(third).items() if k not in inner and k not in demonym},
-                       countries, gazetteer, towns_only=True)
+        focus = _focus(groups, {k: g for k, g in evidence(third).items() if k not in inner and k not in demonym
+                                and k not in alone}, countries, gazetteer, towns_only=True)
         if focus is None:  # no town named outright fits: the towns inside unknown names, else the main country
             focus = _focus(groups, {k: g for k, g in evidence(third).items() if k in inner}, countries, gazetteer)
     # the places named outright, in text order: an unknown name is most likely in the one the text puts it in
@@ -881,7 +893,17 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
     for m in mentions:
         k = _group_key(m)
         g = third.get(k)
-        local = _local_place(text, m, known, starts, spans) if fallback and (g is None or k in inner) else None
+        local = _local_place(text, m, known, starts, spans) if fallback and (g is None or k in inner or k in alone) \
+            else None
+        if k in alone and local is None:
+            # a place of that name that is no small town ("the Venice Commission": Venice, Italy), else the focus
+            alt = next((c for c in g.candidates[1:] if c.place.kind != "city" or c.place.population >= SMALL_ALONE),
+                       None)
+            if alt is not None:
+                g = Geocode(g.query, alt.place, (Candidate(alt.place, alt.score, (ALONE_NOTE,) + alt.why),)
+                            + tuple(c for c in g.candidates if c is not alt), 0.3)
+            elif focus is not None and focus.id != g.place.id:
+                g = None
         if k in inner and g is not None and local is None and focus is not None and not _fits(
                 g.place, confident, text[m.start:m.end].startswith(inner[k]),
                 any(w.casefold() in name_cues().any_org for w in m.text.split())):
@@ -895,7 +917,7 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
             local = holder, f"none of that name in {holder.country}; in {k[2]}, named right after it"
         if local is not None:
             place, why = local
-            cand = Candidate(place, 0.0, (f"unknown name; {why}",))
+            cand = Candidate(place, 0.0, (f"{ALONE_NOTE if k in alone else 'unknown name'}; {why}",))
             out.append(Resolved(m, Geocode(m.text, place, (cand,), 0.1), 0.1))
         elif g is not None:
             if k in inner or k in demonym:  # placed by a known name inside it, or the place of a demonym: say so
@@ -907,9 +929,50 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
             conf = g.confidence * (0.5 if k in inner else 1.0)
             out.append(Resolved(m, g, round(conf, 3)))
         elif focus is not None:
-            cand = Candidate(focus, 0.0, ("unknown name; placed at the article's focus",))
+            cand = Candidate(focus, 0.0, (f"{ALONE_NOTE if k in alone else 'unknown name'}; placed at the article's focus",))
             out.append(Resolved(m, Geocode(m.text, focus, (cand,), 0.05), 0.05))
     return out
+
+
+def _acronym(text: str, m: Mention, gazetteer: Gazetteer) -> bool:
+    """Is a span given from outside a word of two to four capitals that the gazetteer knows as no
+    abbreviation ("OAS", "CHU"), in running text (not a dateline, "ROME (Reuters) —", nor a headline in
+    capitals)? Such a word is an organisation's initials, as `find_mentions` reads it too, not a town whose
+    name is spelt so."""
+    if not re.fullmatch(r"[A-Z]{2,4}", m.text) or _DATELINE_WORD.match(text, m.start):
+        return False
+    if any(f & ABBREVIATION for _, f in gazetteer.lookup_flags(name_key(m.text))):
+        return False
+    words = re.findall(r"[^\W\d_]{2,}", text[m.sentence[0]:m.sentence[1]])
+    return sum(w.isupper() for w in words) * 2 < len(words)
+
+
+SMALL_ALONE = 50_000  # a town smaller than this ...
+ALONE_KM = 300.0  # ... with no other place the article names this close, nor in its state, is likely no town
+ALONE_NOTE = "the small town of that name is far from all else the article names"
+
+
+def _alone(k, p: Place, holder: Place | None, others: dict, skip: set) -> bool:
+    """Is `p` (the reading of name `k`) a small town that nothing else in the article supports: no place the
+    text says it is in ("Visbek, Germany"), no other place named within ALONE_KM, none in its first-level
+    region? A country named elsewhere is no support: "the U.S." in a story about diplomacy does not make its
+    "Venice" the one in Florida."""
+    if p.kind != "city" or p.population >= SMALL_ALONE:
+        return False
+    if holder is not None and (holder.country == p.country if holder.kind == "country" else
+                               distance_km(p.lat, p.lon, holder.lat, holder.lon) <= ALONE_KM):
+        return False
+    for k2, g in others.items():
+        if k2 == k or k2 in skip or g is None or g.place.kind in WIDE_KINDS:
+            continue
+        q = g.place
+        if q.country == p.country and q.admin1 and q.admin1 == p.admin1:
+            return False
+        if q.kind == "region" and q.admin1 and q.country == p.country:
+            continue  # another state of its country, wherever its point
+        if distance_km(p.lat, p.lon, q.lat, q.lon) <= ALONE_KM:
+            return False
+    return True
 
 
 def _group_key(m: Mention) -> tuple:
@@ -931,6 +994,36 @@ def county_lists(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> li
             name = f"{m.text} {_PLURAL_UNITS[hit.group(1)]}"
             if gazetteer.has_key(name_key(name)):
                 m = replace(m, query=name, kind="region")
+        out.append(m)
+    return out
+
+
+_LIST_LINK = re.compile(r"(?:,\s*)?\s(?:and|or|&)\s")  # "Oregon and Washington", "California, or Washington"
+
+
+def state_lists(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """A name joined by "and" or "or" to a first-level region ("states such as California or Washington",
+    "Florida and Georgia") is read as a region of that country too, when it names one: the state of
+    Washington, not the capital; the US state of Georgia, not the country."""
+    def state_country(m: Mention) -> str | None:
+        if m.adjective or m.query is not None or m.kind is not None:
+            return None
+        try:
+            p = gazetteer.geocode(m.text, strict=False).place
+        except GeocodeError:
+            return None
+        return p.country if p.kind == "region" and p.feature == "ADM1" else None
+
+    out = []
+    for i, m in enumerate(mentions):
+        if m.kind is None and m.query is None and not m.adjective:
+            near = [n for n in (mentions[i - 1] if i else None, mentions[i + 1] if i + 1 < len(mentions) else None)
+                    if n is not None and n.sentence == m.sentence
+                    and _LIST_LINK.fullmatch(text[min(m.end, n.end):max(m.start, n.start)])]
+            countries = {c for n in near if (c := state_country(n))}
+            if countries and any(p.kind == "region" and p.feature == "ADM1" and p.country in countries
+                                 for p in gazetteer.lookup(name_key(m.text))):
+                m = replace(m, kind="region")
         out.append(m)
     return out
 
@@ -1329,6 +1422,7 @@ def extract(article: Article | str, gazetteer: Gazetteer | None = None, *, read:
     if spans is not None:
         mentions = with_spans(article, mentions, given)
     mentions = county_lists(article.text, mentions, gazetteer)
+    mentions = state_lists(article.text, mentions, gazetteer)
     mentions = contracted_articles(article.text, mentions, gazetteer)
     mentions = _parts_of_cities(article.text, mentions, gazetteer)
     resolved = resolve(article, mentions, gazetteer, fallback=spans is not None, language=language)
@@ -1471,6 +1565,15 @@ def mark_people(text: str, parsed, mentions: list[Mention], rd, drop_in: Gazette
     people = sorted((off + e.start_char, off + e.end_char, len(e) > 1 or e.root.dep_ in rd.subject | rd.poss)
                     for off, doc in parsed.blocks for e in doc.ents if e.label_ in rd.people_labels)
     starts = [a for a, _, _ in people]
+    # the surname of a person named in full ("Lin-Manuel Miranda"): a later bare "Miranda" is that person
+    # too, unless the text puts it as a place ("flew to Miranda")
+    full = sorted((off + e.start_char, off + e.end_char) for off, doc in parsed.blocks for e in doc.ents
+                  if e.label_ in rd.people_labels and len(e) > 1)
+    surnames = set()
+    for m in mentions:
+        i = bisect.bisect_right([a for a, _ in full], m.start) - 1
+        if i >= 0 and full[i][0] < m.start and m.end == full[i][1] and " " not in m.text:
+            surnames.add(m.text)
     kept, dropped = [], set()
     for k, m in enumerate(mentions):
         i = bisect.bisect_right(starts, m.start) - 1
@@ -1482,7 +1585,7 @@ def mark_people(text: str, parsed, mentions: list[Mention], rd, drop_in: Gazette
                                         or _speaker(text, parsed, m, rd, drop_in)):
             dropped.add(m.text)
             continue
-        if inside and not placed:
+        if (inside or m.text in surnames) and not placed:
             m = replace(m, person=True)
         kept.append((m, placed))
     # a small town's name read as a person's is a person's throughout, except where the text puts it as a
