@@ -488,3 +488,17 @@ def test_the_surname_of_a_person_named_in_full_is_that_person_later_on(gaz):
     ex = extract(text, gaz)
     people = [m for m in ex.resolved if m.mention.text == "Miranda"]
     assert people and all(r.mention.person for r in people)
+
+
+def test_a_county_of_a_name_many_states_have_is_the_one_in_the_state_the_article_is_about(gaz):
+    text = "Iowa farmers gathered in Ames and Des Moines this week. Prices fell in Washington County."
+    got = {r.mention.text: r.place for r in extract(text, gaz, read=False).resolved}
+    assert got["Washington County"].admin1 == "IA" and got["Washington County"].kind == "region"
+    # a span that leaves out the unit word after it is still that unit, not its same-named town
+    i = text.index("Washington")
+    r = extract(text, gaz, read=False, spans=[(i, i + len("Washington"))]).spans[0][1]
+    assert r.place.kind == "region" and r.place.admin1 == "IA" and r.place.name == "Washington County"
+    text = "Flooding closed roads in Orleans Parish and Jefferson Parish on Monday."
+    i = text.index("Orleans")
+    r = extract(text, gaz, read=False, spans=[(i, i + len("Orleans"))]).spans[0][1]
+    assert r.place.name == "Orleans Parish" and r.place.admin1 == "LA"

@@ -984,6 +984,24 @@ _PLURAL_UNITS = {"counties": "County", "parishes": "Parish", "boroughs": "Boroug
 _UNIT_LIST = re.compile(r"(?:\s*(?:,|,?\s+(?:and|or|&))\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*)*\s+(counties|parishes|boroughs)\b")
 
 
+_UNIT_AFTER = re.compile(r" (County|Parish|Borough)\b")
+
+
+def units_after(text: str, mentions: list[Mention], gazetteer: Gazetteer, given: set) -> list[Mention]:
+    """A span given from outside right before a unit word it leaves out ("Washington" of "Washington
+    County", "Orleans" of "Orleans Parish") is looked up as that unit, when the gazetteer knows one of that
+    name: the county, not its same-named town."""
+    out = []
+    for m in mentions:
+        hit = _UNIT_AFTER.match(text, m.end)
+        if hit and (m.start, m.end) in given and m.query is None and not m.adjective:
+            name = f"{m.text} {hit.group(1)}"
+            if gazetteer.has_key(name_key(name)):
+                m = replace(m, query=name, kind="region")
+        out.append(m)
+    return out
+
+
 def county_lists(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
     """Mentions in a list ending in a plural unit word ("Fulton and DeKalb counties") looked up as that unit
     ("Fulton County"), when the gazetteer knows one of that name."""
@@ -1420,7 +1438,8 @@ def extract(article: Article | str, gazetteer: Gazetteer | None = None, *, read:
         mentions = mark_people(article.text, parsed, mentions, rd, gazetteer if spans is None else None)
         mentions = drop_common_words(parsed, mentions, gazetteer, rd)
     if spans is not None:
-        mentions = with_spans(article, mentions, given)
+        mentions = units_after(article.text, with_spans(article, mentions, given), gazetteer,
+                               {(m.start, m.end) for m in given})
     mentions = county_lists(article.text, mentions, gazetteer)
     mentions = state_lists(article.text, mentions, gazetteer)
     mentions = contracted_articles(article.text, mentions, gazetteer)
