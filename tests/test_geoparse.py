@@ -502,3 +502,13 @@ def test_a_county_of_a_name_many_states_have_is_the_one_in_the_state_the_article
     i = text.index("Orleans")
     r = extract(text, gaz, read=False, spans=[(i, i + len("Orleans"))]).spans[0][1]
     assert r.place.name == "Orleans Parish" and r.place.admin1 == "LA"
+
+
+def test_reasons_do_not_claim_a_country_a_name_read_in_context_as_a_state_names(gaz):
+    text = ("ATLANTA — Georgia lawmakers met on Monday. The bill would help farmers in Athens, Georgia officials "
+            "said, though a delegation from Tbilisi was also in town.")
+    ex = extract(text, gaz, read=False)
+    got = {r.mention.text: r for r in ex.resolved}
+    assert got["Georgia"].place.kind == "region" and got["Georgia"].place.country == "US"
+    whys = [w for c in got["Tbilisi"].geocode.candidates for w in c.why]
+    assert not any("in GE, which the article names" in w for w in whys)

@@ -829,9 +829,14 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
     # (by another name than the one being placed: "Lebanon" read as the country does not make the article
     # one that names Lebanon when it may be the town in Ohio)
     named_by: dict[str, set] = {}
-    for k, g in first.items():
-        if g is not None and k not in person_keys and (g.place.kind == "country" or any(m.adjective for m in groups[k])):
-            named_by.setdefault(g.place.country, set()).add(k)
+
+    def name_countries(res: dict) -> None:
+        named_by.clear()
+        for k, g in res.items():
+            if g is not None and k not in person_keys and (g.place.kind == "country" or any(m.adjective for m in groups[k])):
+                named_by.setdefault(g.place.country, set()).add(k)
+
+    name_countries(first)
 
     def named(k) -> set[str]:
         return {c for c, ks in named_by.items() if ks - {k}}
@@ -841,6 +846,8 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
                        country_bonus=weights.country_bonus, region_bonus=weights.region_bonus)
 
     second = run(ctx1)
+    # read in context, "Georgia" may be the state: only a name still read as a country names one
+    name_countries(second)
     cvotes = _country_votes(groups, evidence(second), dateline)
     countries = _weights(cvotes)
     regions = [g.place for k, g in evidence(second).items() if g and g.place.kind == "region" and k not in demonym
