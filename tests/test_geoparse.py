@@ -512,3 +512,12 @@ def test_reasons_do_not_claim_a_country_a_name_read_in_context_as_a_state_names(
     assert got["Georgia"].place.kind == "region" and got["Georgia"].place.country == "US"
     whys = [w for c in got["Tbilisi"].geocode.candidates for w in c.why]
     assert not any("in GE, which the article names" in w for w in whys)
+
+
+@pytest.mark.parametrize("text, name, lat, lon", [
+    ("Farmers across the Midwest fear the new tariffs on soybeans.", "Midwest", 42.0, -92.0),
+    ("Snow closed schools across New England on Tuesday.", "New England", 43.0, -71.5),
+])
+def test_us_regions_of_states_are_places(gaz, text, name, lat, lon):
+    got = {r.mention.text: r.place for r in extract(text, gaz, read=False).resolved}
+    assert name in got and got[name].country == "US" and distance_km(got[name].lat, got[name].lon, lat, lon) < 300
