@@ -521,3 +521,20 @@ def test_reasons_do_not_claim_a_country_a_name_read_in_context_as_a_state_names(
 def test_us_regions_of_states_are_places(gaz, text, name, lat, lon):
     got = {r.mention.text: r.place for r in extract(text, gaz, read=False).resolved}
     assert name in got and got[name].country == "US" and distance_km(got[name].lat, got[name].lon, lat, lon) < 300
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Sheriff Denton said the road would reopen on Friday.", "Denton"),
+    ("Det. Hamilton and Adm. Lancaster spoke to reporters.", "Hamilton"),
+    ("Det. Hamilton and Adm. Lancaster spoke to reporters.", "Lancaster"),
+    ("Pastor Waco led the prayer at the service.", "Waco"),
+    ("The hearing is set for Jan 5 in the county court.", "Jan"),
+])
+def test_a_town_after_a_title_or_a_month_without_its_full_stop_is_no_place(gaz, text, word):
+    got = [r.mention.text for r in extract(text, gaz, read=False).resolved]
+    assert word not in got
+
+
+def test_a_town_after_a_title_word_that_is_gone_to_stays(gaz):
+    got = [r.mention.text for r in extract("The deputy drove to Denton on Friday.", gaz, read=False).resolved]
+    assert got == ["Denton"]

@@ -85,6 +85,7 @@ class NameCues:
     organisation: frozenset[str] = frozenset()
     abbreviations: frozenset[str] = frozenset()
     honorifics: frozenset[str] = frozenset()  # written with a full stop before a person's name ("Mr. Camden")
+    titles: frozenset[str] = frozenset()  # written before a person's name without one ("Sheriff Denton")
 
     @property
     def any_org(self) -> frozenset[str]:
@@ -97,7 +98,7 @@ def name_cues() -> NameCues:
 
     from .lang import LANG_DIR
 
-    office, institution, org, abbrev, honorific = set(), set(), set(), set(), set()
+    office, institution, org, abbrev, honorific, titles = set(), set(), set(), set(), set(), set()
     for path in sorted(LANG_DIR.glob("*/names.toml")):
         d = tomllib.loads(path.read_text(encoding="utf-8"))
         office |= set(d.get("office_words", ()))
@@ -105,7 +106,9 @@ def name_cues() -> NameCues:
         org |= set(d.get("organisation_words", ()))
         abbrev |= set(d.get("abbreviations", ()))
         honorific |= set(d.get("honorifics", ()))
-    return NameCues(frozenset(office), frozenset(institution), frozenset(org), frozenset(abbrev), frozenset(honorific))
+        titles |= set(d.get("titles", ()))
+    return NameCues(frozenset(office), frozenset(institution), frozenset(org), frozenset(abbrev), frozenset(honorific),
+                    frozenset(titles))
 # Words after a name that make it an area or a thing of that place, which is still the place: "Nenagh
 # Municipal District", "the A429 Cirencester junction".
 AREA_WORDS = set("""
@@ -264,7 +267,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
                                   (i - 1 in ends and big(ends[i - 1], i - 1)))
         prev = toks[i - 1] if i > 0 and toks[i - 1].sentence == toks[i].sentence else None
         nxt = toks[j + 1] if j + 1 < len(toks) and toks[j + 1].sentence == toks[j].sentence else None
-        titled = prev is not None and (prev.text.casefold().rstrip(".") in TITLES and _joinable(text, prev, toks[i])
+        titled = prev is not None and (prev.text.casefold().rstrip(".") in TITLES | name_cues().titles
+                                       and _joinable(text, prev, toks[i])
                                        or prev.text.casefold() in name_cues().honorifics
                                        and text[prev.end:toks[i].start] == ". ")  # "Mrs. Camden"
         role = _name_role(text, toks, i, j, gazetteer)
@@ -660,8 +664,8 @@ def _accept(text: str, toks: list[Token], i: int, j: int, key: str, gazetteer: G
         return DOTTED  # "Pa.", "Minn.", "Wash.": written with its full stop, the abbreviation, not a town "Pa"
     if i == j and not upper and (key in STOPWORDS or key in KIND_WORDS or key in rail_words("thing")):
         return None  # ("Railway" alone is no Railway Estate, Queensland)
-    if i == j and dot and key in name_cues().abbreviations:
-        return None  # "Sen. Smith", "Gen. Petraeus", "Jan. 5": a title or a month, not Sen or Jan
+    if i == j and key in name_cues().abbreviations and (dot or re.match(r"\s+\d", text[span[0].end:span[0].end + 3])):
+        return None  # "Sen. Smith", "Gen. Petraeus", "Jan. 5", "Jan 5": a title or a month, not Sen or Jan
     if i == j and upper and _CLOCK.search(text, max(0, span[0].start - 16), span[0].start):
         return None  # "7 a.m. CT", "10:30 ET": a time zone, not Connecticut
     if i == j and len(key) < 3 and not upper and not (dot and all(f & DOTTED for f in usable)):
