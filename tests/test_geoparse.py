@@ -538,3 +538,14 @@ def test_a_town_after_a_title_or_a_month_without_its_full_stop_is_no_place(gaz, 
 def test_a_town_after_a_title_word_that_is_gone_to_stays(gaz):
     got = [r.mention.text for r in extract("The deputy drove to Denton on Friday.", gaz, read=False).resolved]
     assert got == ["Denton"]
+
+
+def test_the_place_an_institution_is_of_is_named_and_is_evidence(gaz):
+    text = "The University of Georgia will raise tuition next fall, the regents said. Students in Athens protested."
+    got = {r.mention.text: r for r in extract(text, gaz, read=False).resolved}
+    assert got["Georgia"].mention.organisation == "office" and got["Georgia"].place.admin1 == "GA"
+    assert got["Athens"].place.country == "US" and got["Athens"].place.admin1 == "GA"
+    # a site named after a place it is not stays a site ("Royal Street"), and so does an institution of a
+    # small town's name (as "Duke University")
+    got = [r.mention.text for r in extract("The University of Bourbon hired him.", gaz, read=False).resolved]
+    assert "Bourbon" not in got

@@ -308,6 +308,9 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
                 _another_name_only(gazetteer, toks[i].text):
             continue  # a common word written lower-case elsewhere that only small towns have as another name
         start, end, kind = (toks[i].start, toks[j].end, None) if flags & ADJECTIVE else _with_kind_words(text, toks, i, j)
+        role = roles.get(i)
+        if kind == SITE and start < toks[i].start and _institution_of(text, toks, i, j, gazetteer):
+            start, end, kind, role = toks[i].start, toks[j].end, None, "office"  # "the University of Georgia"
         if flags & DOTTED and end == toks[j].end:
             end += 1  # "Calif."
         s = article.sentences[toks[i].sentence]
@@ -316,7 +319,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
         if nxt is not None and text[toks[j].end:toks[nxt[0]].start] == ", " and not nxt[2] & ADJECTIVE:
             within = text[toks[nxt[0]].start:toks[nxt[1]].end] + ("." if nxt[2] & DOTTED else "")  # "Miss."
         mentions.append(Mention(start, end, text[start:end], s, adjective=bool(flags & ADJECTIVE), kind=kind,
-                                within=within, organisation=roles.get(i)))
+                                within=within, organisation=role))
     return _in_brackets(text, sorted(mentions + parts, key=lambda m: m.start))
 
 
@@ -687,6 +690,21 @@ def _clipped_only(gazetteer: Gazetteer, key: str) -> bool:
     places = gazetteer.lookup(key)
     return bool(places) and all(
         (full := name_key(p.name)) != key and " " not in full and full.startswith(key) for p in places)
+
+
+def _institution_of(text: str, toks: list[Token], i: int, j: int, gazetteer: Gazetteer) -> bool:
+    """Is the name (tokens i..j) the place an institution is of: "the University of Georgia", "the Museum of
+    London" (an institution word of names.toml, capitalised, then "of", maybe "the")? As with "Boston
+    University", only a place that is no small town: the place is named there, and is evidence of where the
+    article is, though the institution is no stop."""
+    k = i - 1
+    if k >= 0 and toks[k].text.casefold() == "the":
+        k -= 1
+    if k < 1 or toks[k].text.casefold() != "of" or toks[k - 1].sentence != toks[i].sentence:
+        return False
+    word = toks[k - 1]
+    return word.cap and word.text.casefold() in name_cues().institution and \
+        not _small(gazetteer, text[toks[i].start:toks[j].end])
 
 
 def _with_kind_words(text: str, toks: list[Token], i: int, j: int) -> tuple[int, int, str | None]:
