@@ -448,6 +448,10 @@ def test_a_small_town_near_the_others_or_in_the_state_named_stays(gaz):
     text = "Brazil and the USA export chicken; a farm in Visbek, Germany, raised it for years."
     r = placed(text, ["Visbek"], gaz)["Visbek"]
     assert r.place.country == "DE" and r.place.kind == "city"
+    # ... or its country, which the article is about, named outright, and no other place of that country
+    text = "Brazil and Germany export chicken. A farm near Visbek raised it for years, the German ministry said."
+    r = placed(text, ["Visbek"], gaz)["Visbek"]
+    assert r.place.country == "DE" and r.place.kind == "city"
 
 
 @pytest.mark.parametrize("text, span, lat, lon", [

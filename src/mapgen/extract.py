@@ -901,13 +901,14 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
     third = run(ctx2)
     # small towns far from everything else the article names: likely a street, a venue or a namesake the
     # gazetteer lacks ("Bourbon Street", "the Venice Commission"), not that town (gold spans only)
-    alone = {k for k, g in third.items() if fallback and g is not None and k not in inner and k not in demonym
-             and _alone(k, g.place, holders.get(k[2]), evidence(third), set(inner) | set(demonym))}
+    alone = {k: a for k, g in third.items() if fallback and g is not None and k not in inner and k not in demonym
+             and (a := _alone(k, g.place, holders.get(k[2]), evidence(third), set(inner) | set(demonym),
+                              {c for c in named(k) if countries.get(c, 0.0) >= 0.5}))}
     # the focus is what the article names outright, not what the insides of unknown names suggest
     focus = None
     if fallback:
         focus = _focus(groups, {k: g for k, g in evidence(third).items() if k not in inner and k not in demonym
-                                and k not in alone}, countries, gazetteer, towns_only=True)
+                                and alone.get(k) is not True}, countries, gazetteer, towns_only=True)
         if focus is None:  # no town named outright fits: the towns inside unknown names, else the main country
             focus = _focus(groups, {k: g for k, g in evidence(third).items() if k in inner}, countries, gazetteer)
     # the places named outright, in text order: an unknown name is most likely in the one the text puts it in
@@ -931,7 +932,7 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
             if alt is not None:
                 g = Geocode(g.query, alt.place, (Candidate(alt.place, alt.score, (ALONE_NOTE,) + alt.why),)
                             + tuple(c for c in g.candidates if c is not alt), 0.3)
-            elif focus is not None and focus.id != g.place.id:
+            elif focus is not None and focus.id != g.place.id and alone[k] is True:
                 g = None
         if k in inner and g is not None and local is None and focus is not None and not _fits(
                 g.place, confident, text[m.start:m.end].startswith(inner[k]),
@@ -981,27 +982,32 @@ ALONE_KM = 300.0  # ... with no other place the article names this close, nor in
 ALONE_NOTE = "the small town of that name is far from all else the article names"
 
 
-def _alone(k, p: Place, holder: Place | None, others: dict, skip: set) -> bool:
+def _alone(k, p: Place, holder: Place | None, others: dict, skip: set, named: set[str]) -> bool | str:
     """Is `p` (the reading of name `k`) a small town that nothing else in the article supports: no place the
     text says it is in ("Visbek, Germany"), no other place named within ALONE_KM, none in its first-level
-    region? A country named elsewhere is no support: "the U.S." in a story about diplomacy does not make its
-    "Venice" the one in Florida."""
+    region? Its country named outright (`named`: those the article is much about) supports it only when the article names no other place of
+    that country: "a farm near Visbek" in a story that names Germany and no German town is that village,
+    but "Bourbon" in a story about New Orleans is no town in Missouri, though the article names the U.S.
+    True when alone, "named" when alone but for its country named outright (then a place of that name that
+    is no small town may still be meant: "the Venice Commission" in a story that names the U.S.), else False."""
     if p.kind != "city" or p.population >= SMALL_ALONE:
         return False
     if holder is not None and (holder.country == p.country if holder.kind == "country" else
                                distance_km(p.lat, p.lon, holder.lat, holder.lon) <= ALONE_KM):
         return False
+    compatriots = False
     for k2, g in others.items():
         if k2 == k or k2 in skip or g is None or g.place.kind in WIDE_KINDS:
             continue
         q = g.place
+        compatriots = compatriots or q.country == p.country
         if q.country == p.country and q.admin1 and q.admin1 == p.admin1:
             return False
         if q.kind == "region" and q.admin1 and q.country == p.country:
             continue  # another state of its country, wherever its point
         if distance_km(p.lat, p.lon, q.lat, q.lon) <= ALONE_KM:
             return False
-    return True
+    return True if compatriots or p.country not in named else "named"
 
 
 def _group_key(m: Mention) -> tuple:
