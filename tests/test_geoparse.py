@@ -452,6 +452,9 @@ def test_a_small_town_near_the_others_or_in_the_state_named_stays(gaz):
     text = "Brazil and Germany export chicken. A farm near Visbek raised it for years, the German ministry said."
     r = placed(text, ["Visbek"], gaz)["Visbek"]
     assert r.place.country == "DE" and r.place.kind == "city"
+    text = "Brazil and Germany export chicken. A farm near Visbek in Germany raised it, the German ministry said."
+    r = placed(text, ["Visbek"], gaz)["Visbek"]
+    assert r.place.country == "DE" and r.place.kind == "city"  # the village, not the middle of Germany
 
 
 @pytest.mark.parametrize("text, span, lat, lon", [

@@ -925,10 +925,13 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
         g = third.get(k)
         local = _local_place(text, m, known, starts, spans) if fallback and (g is None or k in inner or k in alone) \
             else None
+        if k in alone and local is not None and local[0].kind in WIDE_KINDS:
+            local = None  # "a farm near Visbek in Germany": the village, not the country's middle
         if k in alone and local is None:
-            # a place of that name that is no small town ("the Venice Commission": Venice, Italy), else the focus
+            # a place of that name that is no small town ("the Venice Commission": Venice, Italy), else the focus;
+            # not when the town lies in the country the article is most about, named outright
             alt = next((c for c in g.candidates[1:] if c.place.kind != "city" or c.place.population >= SMALL_ALONE),
-                       None)
+                       None) if alone[k] is True or countries.get(g.place.country, 0.0) < 1.0 else None
             if alt is not None:
                 g = Geocode(g.query, alt.place, (Candidate(alt.place, alt.score, (ALONE_NOTE,) + alt.why),)
                             + tuple(c for c in g.candidates if c is not alt), 0.3)
