@@ -106,6 +106,9 @@ def test_reasons_say_a_country_is_named_only_when_it_is(gaz):
     ("LANCASTER, Pa. — A man from York was charged.", {"LANCASTER": "PA", "Pa.": "PA", "York": "PA"}),
     ("OXFORD, Miss. - Rain fell on Oxford and Tupelo.", {"OXFORD": "MS", "Miss.": "MS", "Tupelo": "MS"}),
     ("He lives in Columbus, Ga., and works in Athens, Ga.", {"Columbus": "GA", "Athens": "GA", "Ga.": "GA"}),
+    # an initial and a dotted abbreviation: West Virginia, not Virginia
+    ("CHARLESTON, W.Va. — Teachers walked out in Morgantown.", {"CHARLESTON": "WV", "W.Va": "WV"}),
+    ("ROANOKE, Va. — Rain fell in Salem.", {"ROANOKE": "VA", "Va.": "VA", "Salem": "VA"}),
 ])
 def test_datelines_and_dotted_state_abbreviations(gaz, text, expect):
     got = {r.mention.text: r.place for r in extract(text, gaz, read=False).resolved}

@@ -210,7 +210,8 @@ def _joinable(text: str, a: Token, b: Token) -> bool:
         return False
     if gap in (" ", "-", "'", "\u2019", "\u2010", "\u2011"):
         return True
-    return gap in (". ", ".") and a.text.casefold() in _ABBREV_DOT
+    # "St. Petersburg", "Mt. Vernon"; an initial before a dotted abbreviation: "W.Va.", "W. Va."
+    return gap in (". ", ".") and (a.text.casefold() in _ABBREV_DOT or len(a.text) == 1 and a.text.isupper())
 
 
 def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
