@@ -963,7 +963,8 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
             conf = g.confidence * (0.5 if k in inner else 1.0)
             out.append(Resolved(m, g, round(conf, 3)))
         elif focus is not None:
-            cand = Candidate(focus, 0.0, (f"{ALONE_NOTE if k in alone else 'unknown name'}; placed at the article's focus",))
+            note = ALONE_NOTE if k in alone else "unknown name"
+            cand = Candidate(focus, 0.0, (f"{note}; placed at the article's focus",))
             out.append(Resolved(m, Geocode(m.text, focus, (cand,), 0.05), 0.05))
     return out
 
@@ -989,11 +990,12 @@ ALONE_NOTE = "the small town of that name is far from all else the article names
 def _alone(k, p: Place, holder: Place | None, others: dict, skip: set, named: set[str]) -> bool | str:
     """Is `p` (the reading of name `k`) a small town that nothing else in the article supports: no place the
     text says it is in ("Visbek, Germany"), no other place named within ALONE_KM, none in its first-level
-    region? Its country named outright (`named`: those the article is much about) supports it only when the article names no other place of
-    that country: "a farm near Visbek" in a story that names Germany and no German town is that village,
-    but "Bourbon" in a story about New Orleans is no town in Missouri, though the article names the U.S.
-    True when alone, "named" when alone but for its country named outright (then a place of that name that
-    is no small town may still be meant: "the Venice Commission" in a story that names the U.S.), else False."""
+    region? Its country named outright (`named`: those the article is much about) supports it only when the
+    article names no other place of that country: "a farm near Visbek" in a story that names Germany and no
+    German town is that village, but "Bourbon" in a story about New Orleans is no town in Missouri, though
+    the article names the U.S. True when alone, "named" when alone but for its country named outright (then
+    a place of that name that is no small town may still be meant: "the Venice Commission" in a story that
+    names the U.S.), else False."""
     if p.kind != "city" or p.population >= SMALL_ALONE:
         return False
     if holder is not None and (holder.country == p.country if holder.kind == "country" else
@@ -1627,9 +1629,10 @@ def mark_people(text: str, parsed, mentions: list[Mention], rd, drop_in: Gazette
     # too, unless the text puts it as a place ("flew to Miranda")
     full = sorted((off + e.start_char, off + e.end_char) for off, doc in parsed.blocks for e in doc.ents
                   if e.label_ in rd.people_labels and len(e) > 1)
+    full_starts = [a for a, _ in full]
     surnames = set()
     for m in mentions:
-        i = bisect.bisect_right([a for a, _ in full], m.start) - 1
+        i = bisect.bisect_right(full_starts, m.start) - 1
         if i >= 0 and full[i][0] < m.start and m.end == full[i][1] and " " not in m.text:
             surnames.add(m.text)
     kept, dropped = [], set()
