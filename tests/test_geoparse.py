@@ -559,3 +559,14 @@ def test_the_place_an_institution_is_of_is_named_and_is_evidence(gaz):
     # small town's name (as "Duke University")
     got = [r.mention.text for r in extract("The University of Bourbon hired him.", gaz, read=False).resolved]
     assert "Bourbon" not in got
+
+
+@pytest.mark.parametrize("text, word", [
+    ("The Supreme Court ruled on Monday.", "Supreme"),
+    ("A Superior Court judge set bail at $5,000.", "Superior"),
+])
+def test_an_office_s_kind_before_an_office_word_is_no_town(gaz, text, word):
+    got = [r.mention.text for r in extract(text, gaz, read=False).resolved]
+    assert word not in got
+    got = [r.mention.text for r in extract("The Denton City Council met.", gaz, read=False).resolved]
+    assert got == ["Denton"]

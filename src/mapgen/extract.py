@@ -86,6 +86,7 @@ class NameCues:
     abbreviations: frozenset[str] = frozenset()
     honorifics: frozenset[str] = frozenset()  # written with a full stop before a person's name ("Mr. Camden")
     titles: frozenset[str] = frozenset()  # written before a person's name without one ("Sheriff Denton")
+    office_kinds: frozenset[str] = frozenset()  # an office's kind before an office word ("Superior Court")
 
     @property
     def any_org(self) -> frozenset[str]:
@@ -98,7 +99,7 @@ def name_cues() -> NameCues:
 
     from .lang import LANG_DIR
 
-    office, institution, org, abbrev, honorific, titles = set(), set(), set(), set(), set(), set()
+    office, institution, org, abbrev, honorific, titles, kinds = set(), set(), set(), set(), set(), set(), set()
     for path in sorted(LANG_DIR.glob("*/names.toml")):
         d = tomllib.loads(path.read_text(encoding="utf-8"))
         office |= set(d.get("office_words", ()))
@@ -107,8 +108,9 @@ def name_cues() -> NameCues:
         abbrev |= set(d.get("abbreviations", ()))
         honorific |= set(d.get("honorifics", ()))
         titles |= set(d.get("titles", ()))
+        kinds |= set(d.get("office_kinds", ()))
     return NameCues(frozenset(office), frozenset(institution), frozenset(org), frozenset(abbrev), frozenset(honorific),
-                    frozenset(titles))
+                    frozenset(titles), frozenset(kinds))
 # Words after a name that make it an area or a thing of that place, which is still the place: "Nenagh
 # Municipal District", "the A429 Cirencester junction".
 AREA_WORDS = set("""
@@ -281,8 +283,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
         name_before = (prev is not None and prev.cap and prev.text.isalpha() and _joinable(text, prev, toks[i])
                        and (not prev.first or gazetteer.has_key(name_key(prev.text)))
                        and name_key(prev.text) not in STOPWORDS and prev.text.casefold() not in CONNECTORS)
-        if role == "name":
-            continue
+        if role == "name" or role == "office" and i == j and toks[i].text.casefold() in name_cues().office_kinds:
+            continue  # ("Duke University"; "the Supreme Court", "a Superior Court judge": no Supreme or Superior)
         if role and not titled and not name_before:
             kept.append((i, j, flags))  # "Fort Wayne City Council", "The Washington Post": the place is named
             roles[i] = role
