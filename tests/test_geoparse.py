@@ -432,7 +432,7 @@ def test_a_time_zone_after_a_clock_time_is_no_state(gaz):
     # a commission named after Venice, in a story that names the U.S. only as a country: not Venice, Florida
     ("Ukraine's parliament passed the bill on Friday. The U.S. embassy in Kyiv welcomed it, and the Venice "
      "Commission said it met European standards.", "Venice", 45.44, 12.33),
-    # a restaurant named like a small town, which the text puts in New York
+    # a restaurant named like a small town, which the text puts in Seattle
     ("She cooked at Cornelia in Seattle before she moved to Denver.", "Cornelia", 47.61, -122.33),
 ])
 def test_a_small_town_far_from_all_else_the_article_names_gives_way(gaz, text, span, lat, lon):
@@ -440,24 +440,20 @@ def test_a_small_town_far_from_all_else_the_article_names_gives_way(gaz, text, s
     assert r is not None and distance_km(r.place.lat, r.place.lon, lat, lon) < 161, r.place
 
 
-def test_a_small_town_near_the_others_or_in_the_state_named_stays(gaz):
-    text = "Flood waters reached Lexington, Ky., and Versailles on Tuesday."
-    r = placed(text, ["Versailles"], gaz)["Versailles"]
-    assert r.place.country == "US" and r.place.admin1 == "KY"
-    text = "The governor of Kentucky visited Versailles on Tuesday."
-    r = placed(text, ["Versailles"], gaz)["Versailles"]
-    assert r.place.country == "US" and r.place.admin1 == "KY"
+@pytest.mark.parametrize("text, country, admin1", [
+    ("Flood waters reached Lexington, Ky., and Versailles on Tuesday.", "US", "KY"),
+    ("The governor of Kentucky visited Versailles on Tuesday.", "US", "KY"),
     # the text says where it is: "Visbek, Germany" is that village, however far from all else
-    text = "Brazil and the USA export chicken; a farm in Visbek, Germany, raised it for years."
-    r = placed(text, ["Visbek"], gaz)["Visbek"]
-    assert r.place.country == "DE" and r.place.kind == "city"
+    ("Brazil and the USA export chicken; a farm in Visbek, Germany, raised it for years.", "DE", None),
     # ... or its country, which the article is about, named outright, and no other place of that country
-    text = "Brazil and Germany export chicken. A farm near Visbek raised it for years, the German ministry said."
-    r = placed(text, ["Visbek"], gaz)["Visbek"]
-    assert r.place.country == "DE" and r.place.kind == "city"
-    text = "Brazil and Germany export chicken. A farm near Visbek in Germany raised it, the German ministry said."
-    r = placed(text, ["Visbek"], gaz)["Visbek"]
-    assert r.place.country == "DE" and r.place.kind == "city"  # the village, not the middle of Germany
+    ("Brazil and Germany export chicken. A farm near Visbek raised it for years, the German ministry said.", "DE", None),
+    # (the village, not the middle of Germany)
+    ("Brazil and Germany export chicken. A farm near Visbek in Germany raised it, the German ministry said.", "DE", None),
+])
+def test_a_small_town_near_the_others_or_in_the_state_named_stays(gaz, text, country, admin1):
+    name = "Versailles" if "Versailles" in text else "Visbek"
+    r = placed(text, [name], gaz)[name]
+    assert r.place.kind == "city" and r.place.country == country and admin1 in (None, r.place.admin1)
 
 
 @pytest.mark.parametrize("text, span, lat, lon", [
