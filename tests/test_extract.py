@@ -137,9 +137,13 @@ def test_sites_named_after_places_are_not_those_places(gaz):
     ex = extract(text, gaz)
     places = {r.mention.text: r.place for r in ex.resolved}
     assert "New Orleans" in places and places["New Orleans"].country == "US"
-    # none of the sites became the town, region or city it is named after
+    # none of the sites became the town, region or city it is named after; the place an institution is of
+    # is named inside its name ("the University of California", as "Boston University"), the site is not it
     for r in ex.resolved:
-        assert r.place.name not in ("Royal City", "Kyiv", "California", "Washington"), r.mention.text
+        if r.place.name == "California":
+            assert r.mention.text == "California" and r.mention.organisation == "office"
+            continue
+        assert r.place.name not in ("Royal City", "Kyiv", "Washington"), r.mention.text
     # given as spans from outside (a benchmark's gold), a site is placed in the article's town
     from mapgen.extract import Mention, resolve
 

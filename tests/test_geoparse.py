@@ -106,6 +106,9 @@ def test_reasons_say_a_country_is_named_only_when_it_is(gaz):
     ("LANCASTER, Pa. — A man from York was charged.", {"LANCASTER": "PA", "Pa.": "PA", "York": "PA"}),
     ("OXFORD, Miss. - Rain fell on Oxford and Tupelo.", {"OXFORD": "MS", "Miss.": "MS", "Tupelo": "MS"}),
     ("He lives in Columbus, Ga., and works in Athens, Ga.", {"Columbus": "GA", "Athens": "GA", "Ga.": "GA"}),
+    # an initial and a dotted abbreviation: West Virginia, not Virginia
+    ("CHARLESTON, W.Va. — Teachers walked out in Morgantown.", {"CHARLESTON": "WV", "W.Va": "WV"}),
+    ("ROANOKE, Va. — Rain fell in Salem.", {"ROANOKE": "VA", "Va.": "VA", "Salem": "VA"}),
 ])
 def test_datelines_and_dotted_state_abbreviations(gaz, text, expect):
     got = {r.mention.text: r.place for r in extract(text, gaz, read=False).resolved}
@@ -420,3 +423,146 @@ def test_a_time_zone_after_a_clock_time_is_no_state(gaz):
     assert got["Birmingham"].name == "Birmingham"  # not Derby, Connecticut, once known as Birmingham
     got = {r.mention.text: r.place for r in extract("The band flew in from Hartford, CT.", gaz, read=False).resolved}
     assert got["CT"].admin1 == "CT" and got["Hartford"].admin1 == "CT"
+
+
+@pytest.mark.parametrize("text, span, lat, lon", [
+    # a street named like a small US town, in a story about New Orleans: the city, not that town
+    ("The parade turns from Canal Street into Bourbon near the French Quarter of New Orleans, and ends "
+     "in Metairie.", "Bourbon", 29.95, -90.07),
+    # a commission named after Venice, in a story that names the U.S. only as a country: not Venice, Florida
+    ("Ukraine's parliament passed the bill on Friday. The U.S. embassy in Kyiv welcomed it, and the Venice "
+     "Commission said it met European standards.", "Venice", 45.44, 12.33),
+    # a restaurant named like a small town, which the text puts in Seattle
+    ("She cooked at Cornelia in Seattle before she moved to Denver.", "Cornelia", 47.61, -122.33),
+])
+def test_a_small_town_far_from_all_else_the_article_names_gives_way(gaz, text, span, lat, lon):
+    r = placed(text, [span], gaz)[span]
+    assert r is not None and distance_km(r.place.lat, r.place.lon, lat, lon) < 161, r.place
+
+
+@pytest.mark.parametrize("text, country, admin1", [
+    ("Flood waters reached Lexington, Ky., and Versailles on Tuesday.", "US", "KY"),
+    ("The governor of Kentucky visited Versailles on Tuesday.", "US", "KY"),
+    # the text says where it is: "Visbek, Germany" is that village, however far from all else
+    ("Brazil and the USA export chicken; a farm in Visbek, Germany, raised it for years.", "DE", None),
+    # ... or its country, which the article is about, named outright, and no other place of that country
+    ("Brazil and Germany export chicken. A farm near Visbek raised it for years, the German ministry said.", "DE", None),
+    # (the village, not the middle of Germany)
+    ("Brazil and Germany export chicken. A farm near Visbek in Germany raised it, the German ministry said.", "DE", None),
+])
+def test_a_small_town_near_the_others_or_in_the_state_named_stays(gaz, text, country, admin1):
+    name = "Versailles" if "Versailles" in text else "Visbek"
+    r = placed(text, [name], gaz)[name]
+    assert r.place.kind == "city" and r.place.country == country and admin1 in (None, r.place.admin1)
+
+
+@pytest.mark.parametrize("text, span, lat, lon", [
+    ("Delegates met at the OAS in Washington on Friday to discuss the vote.", "OAS", 38.90, -77.04),
+    ("Doctors at the CHU in Montpellier said the boy was recovering.", "CHU", 43.61, 3.88),
+])
+def test_initials_are_no_town_spelt_so(gaz, text, span, lat, lon):
+    r = placed(text, [span], gaz)[span]
+    assert r is not None and distance_km(r.place.lat, r.place.lon, lat, lon) < 161, r.place
+
+
+@pytest.mark.parametrize("text, name, lat, lon", [
+    ("ROME (Reuters) — Italy's president met party leaders on Monday.", "ROME", 41.89, 12.51),
+    ("OSLO, Norway — The fund sold its shares.", "OSLO", 59.91, 10.75),
+])
+def test_a_short_city_in_capitals_in_a_dateline_is_found(gaz, text, name, lat, lon):
+    got = {r.mention.text: r.place for r in extract(text, gaz, read=False).resolved}
+    assert name in got and distance_km(got[name].lat, got[name].lon, lat, lon) < 50
+    # elsewhere a short word in capitals is initials, as before
+    got = {r.mention.text for r in extract("The ROME office and NATO met.", gaz, read=False).resolved}
+    assert "ROME" not in got
+
+
+@pytest.mark.parametrize("text, name, admin1", [
+    ("Tech firms are leaving western states such as California or Washington.", "Washington", "WA"),
+    ("Farmers in Florida and Georgia lost much of the peach crop.", "Georgia", "GA"),
+    ("Growers in Oregon, Idaho and Washington expect a big harvest.", "Washington", "WA"),
+])
+def test_a_name_listed_with_a_state_is_a_state(gaz, text, name, admin1):
+    got = {r.mention.text: r.place for r in extract(text, gaz, read=False).resolved}
+    assert got[name].kind == "region" and got[name].country == "US" and got[name].admin1 == admin1, got[name]
+
+
+def test_the_surname_of_a_person_named_in_full_is_that_person_later_on(gaz):
+    # "Miranda" is a state of Venezuela: here the surname of a man named in full first
+    text = ("Lin-Manuel Miranda thought he had a migraine. Miranda tweeted on Thursday that he felt better. "
+            "He starred on Broadway for years.")
+    ex = extract(text, gaz)
+    people = [m for m in ex.resolved if m.mention.text == "Miranda"]
+    assert people and all(r.mention.person for r in people)
+
+
+def test_a_county_of_a_name_many_states_have_is_the_one_in_the_state_the_article_is_about(gaz):
+    text = "Iowa farmers gathered in Ames and Des Moines this week. Prices fell in Washington County."
+    got = {r.mention.text: r.place for r in extract(text, gaz, read=False).resolved}
+    assert got["Washington County"].admin1 == "IA" and got["Washington County"].kind == "region"
+    # a span that leaves out the unit word after it is still that unit, not its same-named town
+    i = text.index("Washington")
+    r = extract(text, gaz, read=False, spans=[(i, i + len("Washington"))]).spans[0][1]
+    assert r.place.kind == "region" and r.place.admin1 == "IA" and r.place.name == "Washington County"
+    text = "Flooding closed roads in Orleans Parish and Jefferson Parish on Monday."
+    i = text.index("Orleans")
+    r = extract(text, gaz, read=False, spans=[(i, i + len("Orleans"))]).spans[0][1]
+    assert r.place.name == "Orleans Parish" and r.place.admin1 == "LA"
+
+
+def test_reasons_do_not_claim_a_country_a_name_read_in_context_as_a_state_names(gaz):
+    text = ("ATLANTA — Georgia lawmakers met on Monday. The bill would help farmers in Athens, Georgia officials "
+            "said, though a delegation from Tbilisi was also in town.")
+    ex = extract(text, gaz, read=False)
+    got = {r.mention.text: r for r in ex.resolved}
+    assert got["Georgia"].place.kind == "region" and got["Georgia"].place.country == "US"
+    whys = [w for c in got["Tbilisi"].geocode.candidates for w in c.why]
+    assert not any("in GE, which the article names" in w for w in whys)
+
+
+@pytest.mark.parametrize("text, name, lat, lon", [
+    ("Farmers across the Midwest fear the new tariffs on soybeans.", "Midwest", 42.0, -92.0),
+    ("Snow closed schools across New England on Tuesday.", "New England", 43.0, -71.5),
+])
+def test_us_regions_of_states_are_places(gaz, text, name, lat, lon):
+    got = {r.mention.text: r.place for r in extract(text, gaz, read=False).resolved}
+    assert name in got and got[name].country == "US" and distance_km(got[name].lat, got[name].lon, lat, lon) < 300
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Sheriff Denton said the road would reopen on Friday.", "Denton"),
+    ("Det. Hamilton and Adm. Lancaster spoke to reporters.", "Hamilton"),
+    ("Det. Hamilton and Adm. Lancaster spoke to reporters.", "Lancaster"),
+    ("Pastor Waco led the prayer at the service.", "Waco"),
+    ("The hearing is set for Jan 5 in the county court.", "Jan"),
+])
+def test_a_town_after_a_title_or_a_month_without_its_full_stop_is_no_place(gaz, text, word):
+    got = [r.mention.text for r in extract(text, gaz, read=False).resolved]
+    assert word not in got
+
+
+def test_a_town_after_a_title_word_that_is_gone_to_stays(gaz):
+    got = [r.mention.text for r in extract("The deputy drove to Denton on Friday.", gaz, read=False).resolved]
+    assert got == ["Denton"]
+
+
+def test_the_place_an_institution_is_of_is_named_and_is_evidence(gaz):
+    text = "The University of Georgia will raise tuition next fall, the regents said. Students in Athens protested."
+    got = {r.mention.text: r for r in extract(text, gaz, read=False).resolved}
+    assert got["Georgia"].mention.organisation == "office" and got["Georgia"].place.admin1 == "GA"
+    assert got["Athens"].place.country == "US" and got["Athens"].place.admin1 == "GA"
+    # a site named after a place it is not stays a site ("Royal Street"), and so does an institution of a
+    # small town's name (as "Duke University")
+    got = [r.mention.text for r in extract("The University of Bourbon hired him.", gaz, read=False).resolved]
+    assert "Bourbon" not in got
+
+
+@pytest.mark.parametrize("text, word", [
+    ("The Supreme Court ruled on Monday.", "Supreme"),
+    ("A Superior Court judge set bail at $5,000.", "Superior"),
+])
+def test_an_office_s_kind_before_an_office_word_is_no_town(gaz, text, word):
+    got = [r.mention.text for r in extract(text, gaz, read=False).resolved]
+    assert word not in got
+    got = [r.mention.text for r in extract("The Denton City Council met.", gaz, read=False).resolved]
+    assert got == ["Denton"]

@@ -24,7 +24,7 @@ _META = re.compile(r"\A\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*")
 # Words written with a full stop that does not end the sentence: "St. Petersburg", "M. Poutine", "Mr. Kim".
 _ABBREVIATIONS = frozenset("""
 st ste mt ft mr mrs ms dr jr sr gen gov sen rep lt col sgt capt prof rev m mm mme mlle messrs vs no nos
-av bd fig approx dept est univ""".split())
+av bd fig approx dept est univ det adm cpl maj supt insp atty msgr pvt cmdr amb pres""".split())
 _WORD_BEFORE = re.compile(r"(\w+)$")
 _SENTENCE_END = re.compile(r"[.!?\u2026]+(?:\s*[»\"\u201d])?(?=\s+[«\"\u201c(A-Z0-9À-ÖØ-ÞЀ-Я])|\n\s*\n")
 MAX_ARTICLE_BYTES = 5_000_000

@@ -85,6 +85,8 @@ class NameCues:
     organisation: frozenset[str] = frozenset()
     abbreviations: frozenset[str] = frozenset()
     honorifics: frozenset[str] = frozenset()  # written with a full stop before a person's name ("Mr. Camden")
+    titles: frozenset[str] = frozenset()  # written before a person's name without one ("Sheriff Denton")
+    office_kinds: frozenset[str] = frozenset()  # an office's kind before an office word ("Superior Court")
 
     @property
     def any_org(self) -> frozenset[str]:
@@ -97,7 +99,7 @@ def name_cues() -> NameCues:
 
     from .lang import LANG_DIR
 
-    office, institution, org, abbrev, honorific = set(), set(), set(), set(), set()
+    office, institution, org, abbrev, honorific, titles, kinds = set(), set(), set(), set(), set(), set(), set()
     for path in sorted(LANG_DIR.glob("*/names.toml")):
         d = tomllib.loads(path.read_text(encoding="utf-8"))
         office |= set(d.get("office_words", ()))
@@ -105,7 +107,10 @@ def name_cues() -> NameCues:
         org |= set(d.get("organisation_words", ()))
         abbrev |= set(d.get("abbreviations", ()))
         honorific |= set(d.get("honorifics", ()))
-    return NameCues(frozenset(office), frozenset(institution), frozenset(org), frozenset(abbrev), frozenset(honorific))
+        titles |= set(d.get("titles", ()))
+        kinds |= set(d.get("office_kinds", ()))
+    return NameCues(frozenset(office), frozenset(institution), frozenset(org), frozenset(abbrev), frozenset(honorific),
+                    frozenset(titles), frozenset(kinds))
 # Words after a name that make it an area or a thing of that place, which is still the place: "Nenagh
 # Municipal District", "the A429 Cirencester junction".
 AREA_WORDS = set("""
@@ -207,7 +212,8 @@ def _joinable(text: str, a: Token, b: Token) -> bool:
         return False
     if gap in (" ", "-", "'", "\u2019", "\u2010", "\u2011"):
         return True
-    return gap in (". ", ".") and a.text.casefold() in _ABBREV_DOT
+    # "St. Petersburg", "Mt. Vernon"; an initial before a dotted abbreviation: "W.Va.", "W. Va."
+    return gap in (". ", ".") and (a.text.casefold() in _ABBREV_DOT or len(a.text) == 1 and a.text.isupper())
 
 
 def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
@@ -264,7 +270,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
                                   (i - 1 in ends and big(ends[i - 1], i - 1)))
         prev = toks[i - 1] if i > 0 and toks[i - 1].sentence == toks[i].sentence else None
         nxt = toks[j + 1] if j + 1 < len(toks) and toks[j + 1].sentence == toks[j].sentence else None
-        titled = prev is not None and (prev.text.casefold().rstrip(".") in TITLES and _joinable(text, prev, toks[i])
+        titled = prev is not None and (prev.text.casefold().rstrip(".") in TITLES | name_cues().titles
+                                       and _joinable(text, prev, toks[i])
                                        or prev.text.casefold() in name_cues().honorifics
                                        and text[prev.end:toks[i].start] == ". ")  # "Mrs. Camden"
         role = _name_role(text, toks, i, j, gazetteer)
@@ -276,8 +283,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
         name_before = (prev is not None and prev.cap and prev.text.isalpha() and _joinable(text, prev, toks[i])
                        and (not prev.first or gazetteer.has_key(name_key(prev.text)))
                        and name_key(prev.text) not in STOPWORDS and prev.text.casefold() not in CONNECTORS)
-        if role == "name":
-            continue
+        if role == "name" or role == "office" and i == j and toks[i].text.casefold() in name_cues().office_kinds:
+            continue  # ("Duke University"; "the Supreme Court", "a Superior Court judge": no Supreme or Superior)
         if role and not titled and not name_before:
             kept.append((i, j, flags))  # "Fort Wayne City Council", "The Washington Post": the place is named
             roles[i] = role
@@ -304,6 +311,9 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
                 _another_name_only(gazetteer, toks[i].text):
             continue  # a common word written lower-case elsewhere that only small towns have as another name
         start, end, kind = (toks[i].start, toks[j].end, None) if flags & ADJECTIVE else _with_kind_words(text, toks, i, j)
+        role = roles.get(i)
+        if kind == SITE and start < toks[i].start and _institution_of(text, toks, i, j, gazetteer):
+            start, end, kind, role = toks[i].start, toks[j].end, None, "office"  # "the University of Georgia"
         if flags & DOTTED and end == toks[j].end:
             end += 1  # "Calif."
         s = article.sentences[toks[i].sentence]
@@ -312,7 +322,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
         if nxt is not None and text[toks[j].end:toks[nxt[0]].start] == ", " and not nxt[2] & ADJECTIVE:
             within = text[toks[nxt[0]].start:toks[nxt[1]].end] + ("." if nxt[2] & DOTTED else "")  # "Miss."
         mentions.append(Mention(start, end, text[start:end], s, adjective=bool(flags & ADJECTIVE), kind=kind,
-                                within=within, organisation=roles.get(i)))
+                                within=within, organisation=role))
     return _in_brackets(text, sorted(mentions + parts, key=lambda m: m.start))
 
 
@@ -619,6 +629,8 @@ def _longest_match(text: str, toks: list[Token], i: int, gazetteer: Gazetteer) -
     return best
 
 
+# a word in capitals opening a line and followed as a dateline's place is: "ROME (Reuters) —", "LIMA, Peru —"
+_DATELINE_WORD = re.compile(r"(?:(?<=\n)|(?<=\A))[A-Z]{3,4}(?:,\s+[A-Z]|\s+\(|\s+[—–-]\s)")
 _CLOCK = re.compile(r"(?:\b\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?\s?m\.?|\b\d{1,2}:\d\d|\bnoon|\bmidnight)\s*$", re.I)
 
 
@@ -648,8 +660,8 @@ def _accept(text: str, toks: list[Token], i: int, j: int, key: str, gazetteer: G
                 usable.append(flags)
             elif dot and i == j and _DOTTED_WORD.match(text[span[0].start:span[0].end + 1]):
                 usable.append(DOTTED)  # "Ky." where the index keeps the key as "KY": a dotted abbreviation
-        elif upper and len(span) == 1 and len(span[0].text) <= 4:
-            continue  # "MOW", "NATO": capitals match abbreviations only
+        elif upper and len(span) == 1 and len(span[0].text) <= 4 and not _DATELINE_WORD.match(text, span[0].start):
+            continue  # "MOW", "NATO": capitals match abbreviations only (not in a dateline: "ROME (Reuters) —")
         else:
             usable.append(flags)
     if not usable:
@@ -658,8 +670,8 @@ def _accept(text: str, toks: list[Token], i: int, j: int, key: str, gazetteer: G
         return DOTTED  # "Pa.", "Minn.", "Wash.": written with its full stop, the abbreviation, not a town "Pa"
     if i == j and not upper and (key in STOPWORDS or key in KIND_WORDS or key in rail_words("thing")):
         return None  # ("Railway" alone is no Railway Estate, Queensland)
-    if i == j and dot and key in name_cues().abbreviations:
-        return None  # "Sen. Smith", "Gen. Petraeus", "Jan. 5": a title or a month, not Sen or Jan
+    if i == j and key in name_cues().abbreviations and (dot or re.match(r"\s+\d", text[span[0].end:span[0].end + 3])):
+        return None  # "Sen. Smith", "Gen. Petraeus", "Jan. 5", "Jan 5": a title or a month, not Sen or Jan
     if i == j and upper and _CLOCK.search(text, max(0, span[0].start - 16), span[0].start):
         return None  # "7 a.m. CT", "10:30 ET": a time zone, not Connecticut
     if i == j and len(key) < 3 and not upper and not (dot and all(f & DOTTED for f in usable)):
@@ -681,6 +693,21 @@ def _clipped_only(gazetteer: Gazetteer, key: str) -> bool:
     places = gazetteer.lookup(key)
     return bool(places) and all(
         (full := name_key(p.name)) != key and " " not in full and full.startswith(key) for p in places)
+
+
+def _institution_of(text: str, toks: list[Token], i: int, j: int, gazetteer: Gazetteer) -> bool:
+    """Is the name (tokens i..j) the place an institution is of: "the University of Georgia", "the Museum of
+    London" (an institution word of names.toml, capitalised, then "of", maybe "the")? As with "Boston
+    University", only a place that is no small town: the place is named there, and is evidence of where the
+    article is, though the institution is no stop."""
+    k = i - 1
+    if k >= 0 and toks[k].text.casefold() == "the":
+        k -= 1
+    if k < 1 or toks[k].text.casefold() != "of" or toks[k - 1].sentence != toks[i].sentence:
+        return False
+    word = toks[k - 1]
+    return word.cap and word.text.casefold() in name_cues().institution and \
+        not _small(gazetteer, text[toks[i].start:toks[j].end])
 
 
 def _with_kind_words(text: str, toks: list[Token], i: int, j: int) -> tuple[int, int, str | None]:
@@ -742,7 +769,11 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
     or else at the article's focus (the place it names most), with a low
     confidence; without it, it is left out. A known name whose every reading lies abroad, before ", <region>"
     ("Rockingham, Northamptonshire"), is placed in that region. So is a site named after a place it is not ("Royal Street",
-    "Hotel Kyjev", "University of California"): never that place, at best somewhere in the focus town."""
+    "Hotel Kyjev", "University of California"): never that place, at best somewhere in the focus town.
+    With `fallback`, a known name read as a small town far from all else the article names (`_alone`: "Bourbon
+    Street" in a story about New Orleans, "the Venice Commission" in one about Ukraine that names the U.S.) is
+    placed like an unknown one: in the place the text puts it in, else at a place of that name that is no small
+    town, else at the focus."""
     groups: dict[tuple[str, str | None], list[Mention]] = {}
     for m in mentions:
         groups.setdefault(_group_key(m), []).append(m)
@@ -769,6 +800,8 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
             demonym[k] = nat
         elif (k[1] == SITE or any(kind == SITE for _, kind in forms)) and not gazetteer.has_key(forms[0][0]):
             sites.add(k)
+        elif fallback and all(_acronym(article.text, m, gazetteer) for m in groups[k]):
+            sites.add(k)  # "the OAS in Washington", "the CHU in Montpellier": no town Oas or Chũ
         elif not known and fallback:
             sub = _inner_name(text, gazetteer)
             if sub:
@@ -821,9 +854,14 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
     # (by another name than the one being placed: "Lebanon" read as the country does not make the article
     # one that names Lebanon when it may be the town in Ohio)
     named_by: dict[str, set] = {}
-    for k, g in first.items():
-        if g is not None and k not in person_keys and (g.place.kind == "country" or any(m.adjective for m in groups[k])):
-            named_by.setdefault(g.place.country, set()).add(k)
+
+    def name_countries(res: dict) -> None:
+        named_by.clear()
+        for k, g in res.items():
+            if g is not None and k not in person_keys and (g.place.kind == "country" or any(m.adjective for m in groups[k])):
+                named_by.setdefault(g.place.country, set()).add(k)
+
+    name_countries(first)
 
     def named(k) -> set[str]:
         return {c for c, ks in named_by.items() if ks - {k}}
@@ -833,6 +871,8 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
                        country_bonus=weights.country_bonus, region_bonus=weights.region_bonus)
 
     second = run(ctx1)
+    # read in context, "Georgia" may be the state: only a name still read as a country names one
+    name_countries(second)
     cvotes = _country_votes(groups, evidence(second), dateline)
     countries = _weights(cvotes)
     regions = [g.place for k, g in evidence(second).items() if g and g.place.kind == "region" and k not in demonym
@@ -862,11 +902,16 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
                        cluster=clusters.get(k, {}), cluster_bonus=weights.cluster_bonus)
 
     third = run(ctx2)
+    # small towns far from everything else the article names: likely a street, a venue or a namesake the
+    # gazetteer lacks ("Bourbon Street", "the Venice Commission"), not that town (gold spans only)
+    alone = {k: a for k, g in third.items() if fallback and g is not None and k not in inner and k not in demonym
+             and (a := _alone(k, g.place, holders.get(k[2]), evidence(third), set(inner) | set(demonym),
+                              {c for c in named(k) if countries.get(c, 0.0) >= 0.5}))}
     # the focus is what the article names outright, not what the insides of unknown names suggest
     focus = None
     if fallback:
-        focus = _focus(groups, {k: g for k, g in evidence(third).items() if k not in inner and k not in demonym},
-                       countries, gazetteer, towns_only=True)
+        focus = _focus(groups, {k: g for k, g in evidence(third).items() if k not in inner and k not in demonym
+                                and alone.get(k) is not True}, countries, gazetteer, towns_only=True)
         if focus is None:  # no town named outright fits: the towns inside unknown names, else the main country
             focus = _focus(groups, {k: g for k, g in evidence(third).items() if k in inner}, countries, gazetteer)
     # the places named outright, in text order: an unknown name is most likely in the one the text puts it in
@@ -881,7 +926,20 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
     for m in mentions:
         k = _group_key(m)
         g = third.get(k)
-        local = _local_place(text, m, known, starts, spans) if fallback and (g is None or k in inner) else None
+        local = _local_place(text, m, known, starts, spans) if fallback and (g is None or k in inner or k in alone) \
+            else None
+        if k in alone and local is not None and local[0].kind in WIDE_KINDS:
+            local = None  # "a farm near Visbek in Germany": the village, not the country's middle
+        if k in alone and local is None:
+            # a place of that name that is no small town ("the Venice Commission": Venice, Italy), else the focus;
+            # not when the town lies in the country the article is most about, named outright
+            alt = next((c for c in g.candidates[1:] if c.place.kind != "city" or c.place.population >= SMALL_ALONE),
+                       None) if alone[k] is True or countries.get(g.place.country, 0.0) < 1.0 else None
+            if alt is not None:
+                g = Geocode(g.query, alt.place, (Candidate(alt.place, alt.score, (ALONE_NOTE,) + alt.why),)
+                            + tuple(c for c in g.candidates if c is not alt), 0.3)
+            elif focus is not None and focus.id != g.place.id and alone[k] is True:
+                g = None
         if k in inner and g is not None and local is None and focus is not None and not _fits(
                 g.place, confident, text[m.start:m.end].startswith(inner[k]),
                 any(w.casefold() in name_cues().any_org for w in m.text.split())):
@@ -895,7 +953,7 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
             local = holder, f"none of that name in {holder.country}; in {k[2]}, named right after it"
         if local is not None:
             place, why = local
-            cand = Candidate(place, 0.0, (f"unknown name; {why}",))
+            cand = Candidate(place, 0.0, (f"{ALONE_NOTE if k in alone else 'unknown name'}; {why}",))
             out.append(Resolved(m, Geocode(m.text, place, (cand,), 0.1), 0.1))
         elif g is not None:
             if k in inner or k in demonym:  # placed by a known name inside it, or the place of a demonym: say so
@@ -907,9 +965,57 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
             conf = g.confidence * (0.5 if k in inner else 1.0)
             out.append(Resolved(m, g, round(conf, 3)))
         elif focus is not None:
-            cand = Candidate(focus, 0.0, ("unknown name; placed at the article's focus",))
+            note = ALONE_NOTE if k in alone else "unknown name"
+            cand = Candidate(focus, 0.0, (f"{note}; placed at the article's focus",))
             out.append(Resolved(m, Geocode(m.text, focus, (cand,), 0.05), 0.05))
     return out
+
+
+def _acronym(text: str, m: Mention, gazetteer: Gazetteer) -> bool:
+    """Is a span given from outside a word of two to four capitals that the gazetteer knows as no
+    abbreviation ("OAS", "CHU"), in running text (not a dateline, "ROME (Reuters) —", nor a headline in
+    capitals)? Such a word is an organisation's initials, as `find_mentions` reads it too, not a town whose
+    name is spelt so."""
+    if not re.fullmatch(r"[A-Z]{2,4}", m.text) or _DATELINE_WORD.match(text, m.start):
+        return False
+    if any(f & ABBREVIATION for _, f in gazetteer.lookup_flags(name_key(m.text))):
+        return False
+    words = re.findall(r"[^\W\d_]{2,}", text[m.sentence[0]:m.sentence[1]])
+    return sum(w.isupper() for w in words) * 2 < len(words)
+
+
+SMALL_ALONE = 50_000  # a town smaller than this ...
+ALONE_KM = 300.0  # ... with no other place the article names this close, nor in its state, is likely no town
+ALONE_NOTE = "the small town of that name is far from all else the article names"
+
+
+def _alone(k, p: Place, holder: Place | None, others: dict, skip: set, named: set[str]) -> bool | str:
+    """Is `p` (the reading of name `k`) a small town that nothing else in the article supports: no place the
+    text says it is in ("Visbek, Germany"), no other place named within ALONE_KM, none in its first-level
+    region? Its country named outright (`named`: those the article is much about) supports it only when the
+    article names no other place of that country: "a farm near Visbek" in a story that names Germany and no
+    German town is that village, but "Bourbon" in a story about New Orleans is no town in Missouri, though
+    the article names the U.S. True when alone, "named" when alone but for its country named outright (then
+    a place of that name that is no small town may still be meant: "the Venice Commission" in a story that
+    names the U.S.), else False."""
+    if p.kind != "city" or p.population >= SMALL_ALONE:
+        return False
+    if holder is not None and (holder.country == p.country if holder.kind == "country" else
+                               distance_km(p.lat, p.lon, holder.lat, holder.lon) <= ALONE_KM):
+        return False
+    compatriots = False
+    for k2, g in others.items():
+        if k2 == k or k2 in skip or g is None or g.place.kind in WIDE_KINDS:
+            continue
+        q = g.place
+        compatriots = compatriots or q.country == p.country
+        if q.country == p.country and q.admin1 and q.admin1 == p.admin1:
+            return False
+        if q.kind == "region" and q.admin1 and q.country == p.country:
+            continue  # another state of its country, wherever its point
+        if distance_km(p.lat, p.lon, q.lat, q.lon) <= ALONE_KM:
+            return False
+    return True if compatriots or p.country not in named else "named"
 
 
 def _group_key(m: Mention) -> tuple:
@@ -919,6 +1025,24 @@ def _group_key(m: Mention) -> tuple:
 # "Fulton and DeKalb counties", "Orleans, Jefferson and St. Bernard parishes": each name is a county's
 _PLURAL_UNITS = {"counties": "County", "parishes": "Parish", "boroughs": "Borough"}
 _UNIT_LIST = re.compile(r"(?:\s*(?:,|,?\s+(?:and|or|&))\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*)*\s+(counties|parishes|boroughs)\b")
+
+
+_UNIT_AFTER = re.compile(r" (County|Parish|Borough)\b")
+
+
+def units_after(text: str, mentions: list[Mention], gazetteer: Gazetteer, given: set) -> list[Mention]:
+    """A span given from outside right before a unit word it leaves out ("Washington" of "Washington
+    County", "Orleans" of "Orleans Parish") is looked up as that unit, when the gazetteer knows one of that
+    name: the county, not its same-named town."""
+    out = []
+    for m in mentions:
+        hit = _UNIT_AFTER.match(text, m.end)
+        if hit and (m.start, m.end) in given and m.query is None and not m.adjective:
+            name = f"{m.text} {hit.group(1)}"
+            if gazetteer.has_key(name_key(name)):
+                m = replace(m, query=name, kind="region")
+        out.append(m)
+    return out
 
 
 def county_lists(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
@@ -931,6 +1055,36 @@ def county_lists(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> li
             name = f"{m.text} {_PLURAL_UNITS[hit.group(1)]}"
             if gazetteer.has_key(name_key(name)):
                 m = replace(m, query=name, kind="region")
+        out.append(m)
+    return out
+
+
+_LIST_LINK = re.compile(r"(?:,\s*)?\s(?:and|or|&)\s")  # "Oregon and Washington", "California, or Washington"
+
+
+def state_lists(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """A name joined by "and" or "or" to a first-level region ("states such as California or Washington",
+    "Florida and Georgia") is read as a region of that country too, when it names one: the state of
+    Washington, not the capital; the US state of Georgia, not the country."""
+    def state_country(m: Mention) -> str | None:
+        if m.adjective or m.query is not None or m.kind is not None:
+            return None
+        try:
+            p = gazetteer.geocode(m.text, strict=False).place
+        except GeocodeError:
+            return None
+        return p.country if p.kind == "region" and p.feature == "ADM1" else None
+
+    out = []
+    for i, m in enumerate(mentions):
+        if m.kind is None and m.query is None and not m.adjective:
+            near = [n for n in (mentions[i - 1] if i else None, mentions[i + 1] if i + 1 < len(mentions) else None)
+                    if n is not None and n.sentence == m.sentence
+                    and _LIST_LINK.fullmatch(text[min(m.end, n.end):max(m.start, n.start)])]
+            countries = {c for n in near if (c := state_country(n))}
+            if countries and any(p.kind == "region" and p.feature == "ADM1" and p.country in countries
+                                 for p in gazetteer.lookup(name_key(m.text))):
+                m = replace(m, kind="region")
         out.append(m)
     return out
 
@@ -1327,8 +1481,10 @@ def extract(article: Article | str, gazetteer: Gazetteer | None = None, *, read:
         mentions = mark_people(article.text, parsed, mentions, rd, gazetteer if spans is None else None)
         mentions = drop_common_words(parsed, mentions, gazetteer, rd)
     if spans is not None:
-        mentions = with_spans(article, mentions, given)
+        mentions = units_after(article.text, with_spans(article, mentions, given), gazetteer,
+                               {(m.start, m.end) for m in given})
     mentions = county_lists(article.text, mentions, gazetteer)
+    mentions = state_lists(article.text, mentions, gazetteer)
     mentions = contracted_articles(article.text, mentions, gazetteer)
     mentions = _parts_of_cities(article.text, mentions, gazetteer)
     resolved = resolve(article, mentions, gazetteer, fallback=spans is not None, language=language)
@@ -1471,6 +1627,16 @@ def mark_people(text: str, parsed, mentions: list[Mention], rd, drop_in: Gazette
     people = sorted((off + e.start_char, off + e.end_char, len(e) > 1 or e.root.dep_ in rd.subject | rd.poss)
                     for off, doc in parsed.blocks for e in doc.ents if e.label_ in rd.people_labels)
     starts = [a for a, _, _ in people]
+    # the surname of a person named in full ("Lin-Manuel Miranda"): a later bare "Miranda" is that person
+    # too, unless the text puts it as a place ("flew to Miranda")
+    full = sorted((off + e.start_char, off + e.end_char) for off, doc in parsed.blocks for e in doc.ents
+                  if e.label_ in rd.people_labels and len(e) > 1)
+    full_starts = [a for a, _ in full]
+    surnames = set()
+    for m in mentions:
+        i = bisect.bisect_right(full_starts, m.start) - 1
+        if i >= 0 and full[i][0] < m.start and m.end == full[i][1] and " " not in m.text:
+            surnames.add(m.text)
     kept, dropped = [], set()
     for k, m in enumerate(mentions):
         i = bisect.bisect_right(starts, m.start) - 1
@@ -1482,7 +1648,7 @@ def mark_people(text: str, parsed, mentions: list[Mention], rd, drop_in: Gazette
                                         or _speaker(text, parsed, m, rd, drop_in)):
             dropped.add(m.text)
             continue
-        if inside and not placed:
+        if (inside or m.text in surnames) and not placed:
             m = replace(m, person=True)
         kept.append((m, placed))
     # a small town's name read as a person's is a person's throughout, except where the text puts it as a

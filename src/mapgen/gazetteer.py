@@ -581,7 +581,8 @@ class Gazetteer:
         local = [(q.country, q.admin1) for q, _ in found.values() if q.admin1 and q.feature != "ADM1"
                  and q.kind not in WIDE_KINDS]
         namesakes = {c for c in {c for c, _ in local} if len({a for c2, a in local if c2 == c}) > 1}
-        namesakes -= {q.country for q, _ in found.values() if q.feature == "ADM1"}  # "Florida": the state's name
+        # "Florida": the state's name (by the whole name: "Washington County" is no name of the state)
+        namesakes -= {q.country for q, w in found.values() if q.feature == "ADM1" and w[0] == "whole name"}
         # in a country where the name may be a state or the country, towns of that name near others do not
         # settle it ("Florida", "Washington"); elsewhere they may (Paris, Kentucky against the French capital)
         regional = {q.country for q, _ in found.values() if q.feature == "ADM1" or q.kind in WIDE_KINDS}
@@ -743,7 +744,7 @@ class Context:
             bonus += self.cluster_bonus * min(n - 1, CLUSTER_MAX)
             reasons.append(f"within {CLUSTER_KM:.0f} km of a place of each of {n} other names in the article")
         for r in self.regions:
-            if r.id == p.id or p.kind in (*WIDE_KINDS, "region") or r.country != p.country:
+            if r.id == p.id or p.kind in WIDE_KINDS or p.kind == "region" and p.feature != "ADM2" or r.country != p.country:
                 continue
             if r.admin1 and p.admin1:
                 inside = r.admin1 == p.admin1
