@@ -540,7 +540,8 @@ class Reader:
                         near.append(g)
                         if c.pos_ == "ADP" or g.pos_ == "ADP":
                             near.extend(x for x in g.children if x.i not in inside)
-            words = [t for t in near if not (t.ent_type_ in self.place_labels | self.people_labels and t.pos_ == "PROPN")]
+            words = [t for t in near if not (t.ent_type_ in self.place_labels | self.people_labels and t.pos_ == "PROPN")
+                     and (gov is not None or t.i < span.start)]  # no verb: what comes before the name dates it
             other_trip = any(has(t, "other_trip") for t in words) or any(
                 has(t, "other_trip_journey") and kinds[t.head.i] & {"journey", "vehicle", "infrastructure"}
                 for t in words)
