@@ -253,12 +253,9 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         chosen = [c for c in chosen if joined(c)] or chosen
     # never one the article says the journey did not go to, nor a name the language model reads as a person's
     # ("Laurent, the guard, announces the departure" is no Saint-Laurent)
-    def line_end(rd) -> bool:  # told only as where a line goes, nothing else against it
-        return rd.extension and not (rd.negated or rd.counterfactual or rd.compared or rd.other_trip or rd.person)
-
     chosen = _two_ends(chosen, [c for c in best.values()
                                 if not (ex.reading(c[1].mention).unreal or ex.reading(c[1].mention).person)], notes,
-                       [c for c in best.values() if line_end(ex.reading(c[1].mention))])
+                       [c for c in best.values() if _line_end(ex.reading(c[1].mention))])
     ordered = _travel_order(chosen, rail, finals, _flow_of(chosen, flow, named, gazetteer))
     strong = sum(1 for s, _, dep in ordered if s >= STRONG or dep)  # weak stops are kept between these
     out = []
@@ -322,6 +319,13 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
 
 
 LOCATING_CHARS = 12  # a region named this close after a town of its country locates it ("Darwin in the NT")
+
+
+def _line_end(rd) -> bool:
+    """Told only as where a line goes ("the new line linking Tangier to Casablanca"), nothing else against it."""
+    return rd.extension and not (rd.negated or rd.counterfactual or rd.compared or rd.other_trip or rd.person)
+
+
 def _line_start(ex: Extraction, chosen: list, best: dict) -> tuple[list, dict]:
     """When the article tells where the journey went but not where it began, and describes the line it took
     as joining another place to that destination ("hopping in for a ride to Dodoma" on "the railway connecting
@@ -332,9 +336,7 @@ def _line_start(ex: Extraction, chosen: list, best: dict) -> tuple[list, dict]:
     have = {r.place.id for _, r, _ in chosen}
     ends: dict[tuple[int, int], list] = {}  # sentence -> the line's ends named in it
     for r in ex.resolved:
-        rd = ex.reading(r.mention)
-        if rd.extension and not (rd.negated or rd.counterfactual or rd.compared or rd.other_trip or rd.person) \
-                and r.place.kind in STOP_KINDS:
+        if _line_end(ex.reading(r.mention)) and r.place.kind in STOP_KINDS:
             ends.setdefault(r.mention.sentence, []).append(r)
     for named in ends.values():
         ids = {r.place.id for r in named}
@@ -361,7 +363,7 @@ def _station_name_of_the_next_town(ex: Extraction, r: Resolved) -> bool:
     m = r.mention
     before = re.findall(r"[\w']+", ex.text[max(0, m.start - 16):m.start].casefold())[-2:]
     named = bool(before) and (before[-1] in station_words or (
-        len(before) == 2 and before[0] in station_words and before[1] in of))  # "Gare de Lyon", "Union Station"
+        len(before) == 2 and before[0] in station_words and before[1] in of))  # "Gare de Lyon", "gare d'Austerlitz"
     for o in ex.resolved:
         gap = o.mention.start - m.end
         between = set(re.findall(r"[\w']+", ex.text[m.end:max(m.end, o.mention.start)].casefold()))
