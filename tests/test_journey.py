@@ -494,3 +494,42 @@ def test_a_capital_named_without_its_name_is_the_stop(text, capital, lat, lon):
 ])
 def test_no_capital_where_the_words_name_none_or_the_train_went_round_it(text, capital):
     assert capital not in [name for name, _, _ in stops_at(text)]
+
+
+@pytest.mark.parametrize("text, order", [
+    # the place the story tells as reached again and again, and never as left, is where the trip ends, even
+    # when the story tells it first and the other stops out of order
+    ("We arrived in Seville in the evening. At noon the train had stopped in Cordoba. In the morning we were "
+     "still in Madrid. The train pulled into Seville on time.", ["Madrid", "Cordoba", "Seville"]),
+    ("We arrived in Edinburgh at last. The train stopped at York for ten minutes. At dawn we had been in "
+     "London. The train reached Edinburgh at noon.", ["London", "York", "Edinburgh"]),
+    ("We arrived in Dodoma at noon. That morning the train stopped in Morogoro. It had called at Dar es Salaam "
+     "first. The train pulled into Dodoma on time.", ["Dar es Salaam", "Morogoro", "Dodoma"]),
+    ("Nous sommes arrivés à Bordeaux tard. Le train s'est arrêté à Poitiers. Le matin, nous étions à Paris. Le "
+     "train est entré en gare de Bordeaux à minuit.", ["Paris", "Poitiers", "gare de Bordeaux"]),
+    ("Nous sommes arrivés à Marseille le soir. Le train s'est arrêté à Avignon. Le matin, nous étions à Lyon. "
+     "Le train est arrivé à Marseille à l'heure.", ["Lyon", "Avignon", "Marseille"]),
+    ("Le train est arrivé à Dodoma à midi. Le matin, il s'était arrêté à Morogoro après Dar es Salaam. Nous "
+     "sommes arrivés à Dodoma fatigués.", ["Dar es Salaam", "Morogoro", "Dodoma"]),
+])
+def test_the_place_told_as_reached_most_ends_the_trip(text, order):
+    assert stop_names(text) == order
+
+
+def test_the_end_told_as_reached_most_is_no_start_for_a_departure_told_once():
+    # "a ride to and from Kyiv" tells Kyiv left once; reached three times, it ends the trip; a town on the
+    # way reached once, in a story that tells nothing of the others, ends nothing
+    from mapgen.journey import _travel_order
+
+    towns = {name: Place(f"t:{name}", name, lat, lon, cc, "city", 500_000, "test") for name, lat, lon, cc in (
+        ("Kyiv", 50.45, 30.52, "UA"), ("Rzeszow", 50.04, 22.00, "PL"), ("Przemysl", 49.78, 22.77, "PL"),
+        ("Vientiane", 17.97, 102.61, "LA"), ("Nong Khai", 17.88, 102.74, "TH"), ("Vang Vieng", 18.92, 102.45, "LA"))}
+
+    def order(told, flow, deps=()):
+        chosen = [(3.0, resolved(towns[n]), n in deps) for n in told]
+        return [c[1].place.name for c in _travel_order(chosen, flow=flow)]
+
+    flow = {"t:Kyiv": [1, 3, 20], "t:Rzeszow": [0, 1, math.inf], "t:Przemysl": [0, 1, math.inf]}
+    assert order(["Kyiv", "Rzeszow", "Przemysl"], flow, deps=("Kyiv",)) == ["Rzeszow", "Przemysl", "Kyiv"]
+    flow = {"t:Vientiane": [0, 1, math.inf]}
+    assert order(["Nong Khai", "Vientiane", "Vang Vieng"], flow) == ["Nong Khai", "Vientiane", "Vang Vieng"]

@@ -804,6 +804,8 @@ def _rail_km(network, transit: frozenset[str] = frozenset()):
 RAIL_ORDER_STOPS = 12  # up to this many stops, the order is judged by rail distances
 TOLD_RUN = 3  # this many stops on the way told in the reverse of the travel order turn the trip round
 TOLD_ORDER_SLACK = 1.25  # the order the article tells is kept unless it makes the trip this much longer
+TOLD_END_REACHED = 2  # a stop told as reached this often, more than any other and more than it is left, ends the
+# trip; once is not enough (a town on the way "reached at noon" in a story that says nothing of the others)
 
 
 def _flow_of(chosen, flow: dict, named: dict, gazetteer) -> dict:
@@ -850,6 +852,23 @@ def _to_the_station(rd, m: Mention) -> bool:
         rd.mode != "rail" and not rd.unreal and not rd.uncertain
 
 
+def _told_end(chosen, flow: dict):
+    """The stop the article tells as reached more than any other, and more often than left: where the trip
+    ends, wherever the story first names it ("the Kyiv-Warsaw train ... Warsaw was reached at dawn ... the
+    train pulled into Warsaw"). None when no one stop stands out so."""
+    def net(c) -> float:
+        told = flow.get(c[1].place.id, (0, 0))
+        return told[0] - told[1]
+
+    if len(chosen) < 2:
+        return None
+    low = sorted(chosen, key=net)
+    end = low[0]
+    if net(end) < 0 and net(end) < net(low[1]) and flow.get(end[1].place.id, (0, 0))[1] >= TOLD_END_REACHED:
+        return end
+    return None
+
+
 def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict | None = None):
     """Departure first, then the rest in the order the article tells them (`chosen` comes in that order), the
     places named as the destination (`finals`, place ids) last,
@@ -861,7 +880,8 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict 
     Which end the trip starts from is what the whole article says of each place (`flow`: place id -> times
     told as left, times told as reached, where first told as left), not its best mention alone: of several places left, the one left
     more often than reached ("Hakodate to Sapporo" in a headline is one leg of a trip from Tokyo that
-    "arrived in Hakodate"); with none told as left, the end less often reached."""
+    "arrived in Hakodate"); with none told as left, the end less often reached. With no destination named,
+    the place told as reached more than any other (and more than it is left) ends the trip (see _told_end)."""
     flow = flow or {}
 
     def net(c) -> int:
@@ -879,17 +899,26 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict 
     # first tells as left (a headline "Tunis - Annaba"), then keep the told order (sorted is stable)
     deps = sorted((c for c in chosen if c[2]),
                   key=lambda c: (c[1].place.kind not in STOP_KINDS, -net(c), reached(c), first_left(c)))
+    end = None if any(c[1].place.id in finals for c in chosen) else _told_end(chosen, flow)
+    if end is not None:
+        # (a departure told of it is another leg's or the way back's: "a train ride to and from Kyiv")
+        deps = [c for c in deps if c is not end]
+        chosen = [c for c in chosen if c is not end] + [end]
     if finals:  # a lede names the destination first: "le train à destination de Ngaoundéré"
         chosen = [c for c in chosen if c[1].place.id not in finals or c in deps] + \
             [c for c in chosen if c[1].place.id in finals and c not in deps]
     if len(chosen) <= 2:
         order = deps + [c for c in chosen if c not in deps]
+        if end is not None:
+            return [c for c in chosen if c is not end] + [end]
         if not deps and len(order) == 2 and net(order[1]) > net(order[0]) and order[1][1].place.id not in finals:
             order.reverse()  # "je devais regagner Tunis" with "Sfax" named plainly: Tunis is reached
         return order
     if not deps and max(net(c) for c in chosen) > 0:
         # none told plainly as left, but one told more as left than reached (a run only planned)
         deps = [max(chosen, key=net)]
+    if end is not None:
+        return _ordered(chosen, deps[0] if deps else None, rail, end)
     order = _ordered(chosen, deps[0] if deps else chosen[0], rail)
     if not deps and net(order[-1]) > net(order[0]) and order[-1][1].place.id not in finals:
         order = _ordered(chosen, order[-1], rail)  # the end told as reached less often is where it starts
@@ -904,8 +933,9 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict 
     return order
 
 
-def _ordered(chosen, start, rail):
-    """`chosen` from `start`: in the told order unless the shortest is much shorter (see _travel_order)."""
+def _ordered(chosen, start, rail, end=None):
+    """`chosen` from `start` (None: from any) to `end` (None: to any): in the told order unless the shortest
+    is much shorter (see _travel_order)."""
     if len(chosen) > RAIL_ORDER_STOPS:
         rail = None  # many stops: every pair by rail would take long; as the crow flies
 
@@ -920,8 +950,9 @@ def _ordered(chosen, start, rail):
         # railway is about 1.3 times the straight line); across a border, an unlikely pair of neighbours
         return (1.3 if a[1].place.country == b[1].place.country else 3) * crow
 
-    told = [start] + [c for c in chosen if c is not start]
-    shortest = _shortest_order(start, [c for c in chosen if c is not start], d)
+    middle = [c for c in chosen if c is not start and c is not end]
+    told = ([start] if start is not None else []) + middle + ([end] if end is not None else [])
+    shortest = _shortest_order(start, middle, d, end)
 
     def length(order):
         return sum(d(a, b) for a, b in zip(order, order[1:]))
@@ -929,8 +960,10 @@ def _ordered(chosen, start, rail):
     return told if length(told) <= TOLD_ORDER_SLACK * length(shortest) else shortest
 
 
-def _shortest_order(start, rest, d):
-    """`start`, then `rest` in the order of least total `d` (exact for up to 7, else nearest next)."""
+def _shortest_order(start, rest, d, end=None):
+    """`start` (None: any of `rest`), then `rest` in the order of least total `d`, then `end` when given
+    (exact for up to 7, else nearest next)."""
+    rest = list(rest)
     if len(rest) <= 7:
         from itertools import permutations
 
@@ -938,20 +971,25 @@ def _shortest_order(start, rest, d):
         for perm in permutations(range(len(rest))):
             total, cur = 0.0, start
             for k in perm:
-                total += d(cur, rest[k])
+                if cur is not None:
+                    total += d(cur, rest[k])
                 cur = rest[k]
+            if end is not None and cur is not None:
+                total += d(cur, end)
             # ties (and near-ties) go to the article's own order
             total += 1e-6 * sum(abs(pos - k) for pos, k in enumerate(perm))
             if total < best_len:
                 best, best_len = perm, total
-        return [start] + [rest[k] for k in best]
+        return ([start] if start is not None else []) + [rest[k] for k in best] + ([end] if end is not None else [])
+    if start is None:
+        start = rest.pop(0)
     order, cur = [start], start
     while rest:
         nxt = min(rest, key=lambda c: d(cur, c))
         rest.remove(nxt)
         order.append(nxt)
         cur = nxt
-    return order
+    return order + ([end] if end is not None else [])
 
 
 def _stop(ex: Extraction, r: Resolved, score: float, departure: bool, gazetteer: Gazetteer,
