@@ -533,3 +533,24 @@ def test_the_end_told_as_reached_most_is_no_start_for_a_departure_told_once():
     assert order(["Kyiv", "Rzeszow", "Przemysl"], flow, deps=("Kyiv",)) == ["Rzeszow", "Przemysl", "Kyiv"]
     flow = {"t:Vientiane": [0, 1, math.inf]}
     assert order(["Nong Khai", "Vientiane", "Vang Vieng"], flow) == ["Nong Khai", "Vientiane", "Vang Vieng"]
+
+
+@pytest.mark.parametrize("text, station, left", [
+    # going to a town's station, the traveller unsaid, is leaving from it (not reaching it by train)
+    ("Up before dawn on Friday to head for Leeds station.", "Leeds station", True),
+    ("Up early on Monday to head for Glasgow's Central station.", "Glasgow", True),
+    ("Out early again, to head for Cardiff station.", "Cardiff station", True),
+    ("Debout à six heures, pour aller à la gare de Lille en taxi.", "gare de Lille", True),
+    ("Réveil à cinq heures, pour aller à pied à la gare de Rennes.", "gare de Rennes", True),
+    ("Lever tôt, pour filer à la gare de Tours en bus.", "gare de Tours", True),
+    # a station named as the journey's destination is reached
+    ("Puis la ligne descend vers l'Italie et son terminus, la gare de Tirano.", "gare de Tirano", False),
+])
+def test_going_to_the_station_is_leaving_from_it(text, station, left):
+    from mapgen.extract import extract
+    from mapgen.journey import _to_the_station
+
+    gaz = Gazetteer.open()
+    ex = extract(text, gaz)
+    m = next(r.mention for r in ex.resolved if r.mention.text == station)
+    assert _to_the_station(ex.reading(m), m) is left

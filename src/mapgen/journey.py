@@ -848,8 +848,10 @@ def _reached(rd) -> bool:
 def _to_the_station(rd, m: Mention) -> bool:
     """The traveller goes to a town's station, not by train: to leave from it ("headed for Glasgow's Queen
     Street station"), unlike a train arriving there."""
-    return rd.role == "dest" and (rd.station or m.kind == "station") and rd.traveller == "self" and \
-        rd.mode != "rail" and not rd.unreal and not rd.uncertain
+    # (the traveller may go unsaid: "up early on Monday to head for Glasgow's Queen Street station"; a station
+    # named as the journey's destination, "its terminus, Tirano station", is reached)
+    return rd.role == "dest" and (rd.station or m.kind == "station") and rd.traveller in ("self", "unknown") and \
+        rd.mode != "rail" and not rd.final and not rd.unreal and not rd.uncertain
 
 
 def _told_end(chosen, flow: dict):
