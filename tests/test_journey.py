@@ -554,3 +554,25 @@ def test_going_to_the_station_is_leaving_from_it(text, station, left):
     ex = extract(text, gaz)
     m = next(r.mention for r in ex.resolved if r.mention.text == station)
     assert _to_the_station(ex.reading(m), m) is left
+
+
+@pytest.mark.parametrize("told, expected", [
+    # a weakly cued stop (kept because it lies on the way) takes its place on the way, wherever the article
+    # names it; the clearly cued stops keep the told order
+    ([("Nairobi", -1.29, 36.82, 3.0, True), ("Gilgil", -0.50, 36.32, 1.25, False),
+      ("Naivasha", -0.72, 36.43, 3.0, False), ("Kisumu", -0.10, 34.76, 3.0, False)],
+     ["Nairobi", "Naivasha", "Gilgil", "Kisumu"]),
+    ([("Paris", 48.86, 2.35, 3.0, True), ("Vienne", 45.52, 4.87, 1.25, False),
+      ("Lyon", 45.76, 4.84, 3.0, False), ("Marseille", 43.30, 5.37, 3.0, False)],
+     ["Paris", "Lyon", "Vienne", "Marseille"]),
+    ([("Munich", 48.14, 11.58, 3.0, True), ("Augsburg", 48.37, 10.90, 3.0, False),
+      ("Ulm", 48.40, 9.99, 3.0, False), ("Günzburg", 48.45, 10.28, 1.25, False),
+      ("Stuttgart", 48.78, 9.18, 3.0, False)],
+     ["Munich", "Augsburg", "Günzburg", "Ulm", "Stuttgart"]),
+])
+def test_a_weak_stop_takes_its_place_on_the_way(told, expected):
+    from mapgen.journey import _travel_order
+
+    chosen = [(score, resolved(Place(f"t:{n}", n, lat, lon, "XX", "city", 100_000, "test")), dep)
+              for n, lat, lon, score, dep in told]
+    assert [c[1].place.name for c in _travel_order(chosen, flow={})] == expected

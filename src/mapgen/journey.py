@@ -953,7 +953,18 @@ def _ordered(chosen, start, rail, end=None):
         return (1.3 if a[1].place.country == b[1].place.country else 3) * crow
 
     middle = [c for c in chosen if c is not start and c is not end]
-    told = ([start] if start is not None else []) + middle + ([end] if end is not None else [])
+    # a weakly cued stop is kept because it lies on the way (see _on_the_way): its place in the told order
+    # is where it lies on the way between the clearly cued ones, not where the article happens to name it
+    weak = [c for c in middle if c[0] < STRONG and not c[2]]
+    told = ([start] if start is not None else []) + [c for c in middle if c not in weak] + \
+        ([end] if end is not None else [])
+    for c in weak:
+        spots = range(1 if start is not None else 0, len(told) + (0 if end is not None else 1))
+
+        def added(k):
+            return (d(told[k - 1], c) if k > 0 else 0) + (d(c, told[k]) if k < len(told) else 0) - \
+                (d(told[k - 1], told[k]) if 0 < k < len(told) else 0)
+        told.insert(min(spots, key=added), c)
     shortest = _shortest_order(start, middle, d, end)
 
     def length(order):
