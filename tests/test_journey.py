@@ -576,3 +576,30 @@ def test_a_weak_stop_takes_its_place_on_the_way(told, expected):
     chosen = [(score, resolved(Place(f"t:{n}", n, lat, lon, "XX", "city", 100_000, "test")), dep)
               for n, lat, lon, score, dep in told]
     assert [c[1].place.name for c in _travel_order(chosen, flow={})] == expected
+
+
+@pytest.mark.parametrize("text, order", [
+    # a place named as the journey's destination ends it, though a route's name writes it first
+    ("Destination: Windhoek! The Windhoek-Swakopmund train is running again after years.",
+     ["Swakopmund", "Windhoek"]),
+    ("Le train est parti ce matin à destination de Niamey. Le trajet Niamey-Dosso reprend.", ["Dosso", "Niamey"]),
+    ("Départ ce matin à destination de Cotonou. L'axe Cotonou-Parakou rouvre.", ["Parakou", "Cotonou"]),
+])
+def test_the_destination_named_is_no_start_for_a_route_s_name(text, order):
+    assert stop_names(text) == order
+
+
+def test_a_destination_told_as_left_in_a_route_s_name_still_ends_the_trip():
+    from mapgen.journey import _travel_order
+
+    towns = {name: Place(f"t:{name}", name, lat, lon, "XX", "city", 100_000, "test") for name, lat, lon in (
+        ("Kayes", 14.45, -11.44), ("Kita", 13.05, -9.49), ("Bamako", 12.61, -7.98))}
+    # "à destination de Bamako"; "la ligne Bamako-Kayes" tells Bamako as left, Kayes as reached
+    flow = {"t:Bamako": [1, 0, 5], "t:Kayes": [0, 1, math.inf]}
+    chosen = [(3.0, resolved(towns["Bamako"]), True), (3.0, resolved(towns["Kayes"]), False)]
+    assert [c[1].place.name for c in _travel_order(chosen, finals={"t:Bamako"}, flow=flow)] == ["Kayes", "Bamako"]
+    chosen.insert(1, (3.0, resolved(towns["Kita"]), False))
+    assert [c[1].place.name for c in _travel_order(chosen, finals={"t:Bamako"}, flow=flow)][-1] == "Bamako"
+    # every stop named as the destination: the departure told stands
+    assert [c[1].place.name for c in _travel_order(chosen[::2], finals={"t:Bamako", "t:Kayes"}, flow=flow)] == [
+        "Bamako", "Kayes"]

@@ -907,6 +907,10 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict 
         deps = [c for c in deps if c is not end]
         chosen = [c for c in chosen if c is not end] + [end]
     if finals:  # a lede names the destination first: "le train à destination de Ngaoundéré"
+        # (named as the destination, it is not where the trip starts because a route's name writes it first:
+        # "le train à destination de Bamako ... la ligne Bamako-Kayes"), unless every stop is named so
+        if any(c[1].place.id not in finals for c in chosen):
+            deps = [c for c in deps if c[1].place.id not in finals]
         chosen = [c for c in chosen if c[1].place.id not in finals or c in deps] + \
             [c for c in chosen if c[1].place.id in finals and c not in deps]
     if len(chosen) <= 2:
@@ -916,9 +920,9 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict 
         if not deps and len(order) == 2 and net(order[1]) > net(order[0]) and order[1][1].place.id not in finals:
             order.reverse()  # "je devais regagner Tunis" with "Sfax" named plainly: Tunis is reached
         return order
-    if not deps and max(net(c) for c in chosen) > 0:
+    if not deps and max((net(c) for c in chosen if c[1].place.id not in finals), default=0) > 0:
         # none told plainly as left, but one told more as left than reached (a run only planned)
-        deps = [max(chosen, key=net)]
+        deps = [max((c for c in chosen if c[1].place.id not in finals), key=net)]
     if end is not None:
         return _ordered(chosen, deps[0] if deps else None, rail, end)
     order = _ordered(chosen, deps[0] if deps else chosen[0], rail)
