@@ -603,3 +603,36 @@ def test_a_destination_told_as_left_in_a_route_s_name_still_ends_the_trip():
     # every stop named as the destination: the departure told stands
     assert [c[1].place.name for c in _travel_order(chosen[::2], finals={"t:Bamako", "t:Kayes"}, flow=flow)] == [
         "Bamako", "Kayes"]
+
+
+@pytest.mark.parametrize("text, order", [
+    # the traveller's own stops listed in one sentence set the way the trip runs, over a departure and an
+    # arrival told of another run (the service's first one), and a stop so listed ends nothing
+    ("A year after the operator launched its first service from Munich to Berlin, the night train has been "
+     "extended to Hamburg. Leaving Munich on Monday, the extended train reached Hamburg on Tuesday. I board it for "
+     "its first return, stopping at Berlin, Leipzig, Nuremberg and Ingolstadt. The operator launched its first "
+     "service from Munich to Berlin in May.", ["Hamburg", "Berlin", "Leipzig", "Nuremberg", "Ingolstadt", "Munich"]),
+    ("A year after the company launched its first train from Milan to Rome, the service has been extended to "
+     "Naples. Leaving Milan on Friday, the extended train reached Naples on Saturday. I board it for its first "
+     "return, stopping at Rome, Florence, Bologna and Parma. The company launched its first train from Milan to "
+     "Rome in June.", ["Naples", "Rome", "Florence", "Bologna", "Parma", "Milan"]),
+    ("Un an après le lancement par la compagnie de son premier train de Bordeaux à Marseille, le service a été "
+     "prolongé jusqu'à Nice. Parti de Bordeaux lundi, le train prolongé a rejoint Nice mardi. J'embarque pour son "
+     "premier retour, avec des arrêts à Marseille, Montpellier, Narbonne et Toulouse. La compagnie a lancé son "
+     "premier train de Bordeaux à Marseille en mai.",
+     ["Nice", "Marseille", "Montpellier", "Narbonne", "Toulouse", "Bordeaux"]),
+])
+def test_the_stops_the_traveller_lists_set_the_way(text, order):
+    assert stop_names(text) == order
+
+
+def test_an_order_against_a_list_of_stops_is_turned_round():
+    from mapgen.journey import _as_listed
+
+    towns = [Place(f"t:{n}", n, 0.0, float(k), "XX", "city", 100_000, "test")
+             for k, n in enumerate(["Brussels", "Antwerp", "Rotterdam", "Amsterdam", "Dresden", "Prague", "Berlin"])]
+    order = [(3.0, resolved(p), False) for p in towns]
+    listed = [["t:Dresden", "t:Berlin", "t:Amsterdam", "t:Rotterdam", "t:Antwerp"]]  # most pairs the other way
+    assert [c[1].place.name for c in _as_listed(order, listed)][0] == "Berlin"
+    assert _as_listed(order, [["t:Antwerp", "t:Rotterdam", "t:Amsterdam"]]) == order  # the same way: kept
+    assert _as_listed(order, listed, finals={"t:Berlin"}) == order  # a destination named ends the trip

@@ -110,6 +110,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     crossed: dict[str, Crossing] = {}  # countries the journey crossed, by what the article says
     finals: set[str] = set()  # places named as the journey's destination ("à destination de Ngaoundéré")
     flow: dict[str, list] = {}  # place id -> [times told as left, times told as reached, offset first told left]
+    stops_listed: dict[tuple[int, int], list[str]] = {}  # a sentence -> the places it tells as stops, in order
     named: dict[str, set[str]] = {}  # a name as written -> the places its mentions were read as
     own: set[str] = set()  # places told of the story's own traveller (we, the train, the leader)
     demonyms = _among_demonyms(ex)
@@ -153,6 +154,9 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         if rd.traveller in ("self", "vehicle", "person", "passengers") and not (rd.unreal or rd.uncertain) and \
                 score >= CHOSEN:
             own.add(p.id)  # told of the story's own traveller
+        if rd.role in ("stop", "via") and not (rd.unreal or rd.uncertain) and \
+                rd.traveller not in ("others", "line", "place"):
+            stops_listed.setdefault(m.sentence, []).append(p.id)
         told = flow.setdefault(p.id, [0, 0, math.inf])
         named.setdefault(name_key(m.text), set()).add(p.id)
         # ("headed for Glasgow's Queen Street station", « je me suis rendu à la gare de Sfax »: leaving it)
@@ -245,7 +249,9 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     # ("Laurent, the guard, announces the departure" is no Saint-Laurent)
     chosen = _two_ends(chosen, [c for c in best.values()
                                 if not (ex.reading(c[1].mention).unreal or ex.reading(c[1].mention).person)], notes)
-    ordered = _travel_order(chosen, rail, finals, _flow_of(chosen, flow, named, gazetteer))
+    lists = [list(dict.fromkeys(ids)) for ids in stops_listed.values() if len(set(ids)) >= LISTED_RUN]
+    ordered = _as_listed(_travel_order(chosen, rail, finals, _flow_of(chosen, flow, named, gazetteer), lists),
+                         lists, finals)
     strong = sum(1 for s, _, dep in ordered if s >= STRONG or dep)  # weak stops are kept between these
     out = []
     for k, (s, r, dep) in enumerate(ordered):
@@ -871,7 +877,8 @@ def _told_end(chosen, flow: dict):
     return None
 
 
-def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict | None = None):
+def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict | None = None,
+                  lists: list[list[str]] = ()):
     """Departure first, then the rest in the order the article tells them (`chosen` comes in that order), the
     places named as the destination (`finals`, place ids) last,
     unless that trip is more than TOLD_ORDER_SLACK times the shortest one through the same stops by `rail`
@@ -883,7 +890,8 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict 
     told as left, times told as reached, where first told as left), not its best mention alone: of several places left, the one left
     more often than reached ("Hakodate to Sapporo" in a headline is one leg of a trip from Tokyo that
     "arrived in Hakodate"); with none told as left, the end less often reached. With no destination named,
-    the place told as reached more than any other (and more than it is left) ends the trip (see _told_end)."""
+    the place told as reached more than any other (and more than it is left) ends the trip (see _told_end),
+    unless a sentence lists it before other stops on the way (`lists`: place ids in the order written)."""
     flow = flow or {}
 
     def net(c) -> int:
@@ -902,6 +910,8 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict 
     deps = sorted((c for c in chosen if c[2]),
                   key=lambda c: (c[1].place.kind not in STOP_KINDS, -net(c), reached(c), first_left(c)))
     end = None if any(c[1].place.id in finals for c in chosen) else _told_end(chosen, flow)
+    if end is not None and any(end[1].place.id in ids[:-1] for ids in lists):
+        end = None  # a stop the traveller lists on the way ("stopping at Berlin, Leipzig and Erfurt") ends nothing
     if end is not None:
         # (a departure told of it is another leg's or the way back's: "a train ride to and from Kyiv")
         deps = [c for c in deps if c is not end]
@@ -936,6 +946,27 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict 
         # Amsterdam, Rotterdam and Antwerp" on a trip the ordering started at Brussels): the trip runs the
         # way the article tells them, whatever a departure told elsewhere suggests (an inaugural run)
         order.reverse()
+    return order
+
+
+LISTED_RUN = 3  # a sentence naming this many stops one after the other tells the way the trip runs
+LISTED_AGAINST = 0.75  # the share of the listed stops' pairs the order must run against to be turned round
+
+
+def _as_listed(order, lists: list[list[str]], finals: set[str] = frozenset()) -> list:
+    """`order` turned round when a sentence lists three or more of its stops the other way ("stopping at
+    Dresden, Berlin, Amsterdam, Rotterdam and Antwerp" in a trip ordered from Brussels, whose first run the
+    article tells): the traveller's own list of stops beats a departure told of another run. Not when a
+    destination is named (it ends the trip)."""
+    if any(c[1].place.id in finals for c in order):
+        return order
+    at = {c[1].place.id: k for k, c in enumerate(order)}
+    for ids in lists:
+        pos = [at[i] for i in dict.fromkeys(ids) if i in at]
+        pairs = [(a, b) for k, a in enumerate(pos) for b in pos[k + 1:]]
+        # (most of its pairs the other way: one of them may be held at an end by what else is told of it)
+        if len(pos) >= LISTED_RUN and sum(a > b for a, b in pairs) >= LISTED_AGAINST * len(pairs):
+            return order[::-1]
     return order
 
 
