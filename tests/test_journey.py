@@ -636,3 +636,30 @@ def test_an_order_against_a_list_of_stops_is_turned_round():
     assert [c[1].place.name for c in _as_listed(order, listed)][0] == "Berlin"
     assert _as_listed(order, [["t:Antwerp", "t:Rotterdam", "t:Amsterdam"]]) == order  # the same way: kept
     assert _as_listed(order, listed, finals={"t:Berlin"}) == order  # a destination named ends the trip
+
+
+@pytest.mark.parametrize("text, order", [
+    # legs written out one after the other ("A -> B, then B -> C") keep their order, whatever a place named
+    # far off ("since Moscow") does to the shortest way
+    ("Temps de train : Novossibirsk –> Taïga : 3h, puis Taïga –> Krasnoïarsk : 12h. Cumul depuis Moscou : 60h. "
+     "Ayant enfin quitté Novossibirsk, j'ai changé de train à Taïga.", ["Novossibirsk", "Taïga", "Krasnoïarsk"]),
+    ("Time on the train: Perm –> Tyumen: 9h, then Tyumen –> Omsk: 8h. Total time on board since Moscow: 40h. "
+     "After a week I finally left Perm, with a long stop in Tyumen on the way.", ["Perm", "Tyumen", "Omsk"]),
+])
+def test_legs_written_one_after_the_other_keep_their_order(text, order):
+    assert stop_names(text)[:3] == order
+
+
+def test_stops_told_one_after_the_other_stay_in_that_order_on_the_shortest_way():
+    from mapgen.journey import _travel_order
+
+    towns = {name: Place(f"t:{name}", name, lat, lon, "RU", "city", 500_000, "test") for name, lat, lon in (
+        ("Irkutsk", 52.30, 104.29), ("Saint Petersburg", 59.94, 30.31), ("Tomsk", 56.50, 84.98),
+        ("Yurga", 55.72, 84.89))}
+    flow = {"t:Tomsk": [2, 0, 50], "t:Saint Petersburg": [1, 0, 214], "t:Yurga": [0, 1, math.inf],
+            "t:Irkutsk": [0, 1, math.inf]}
+    chosen = [(3.0, resolved(towns[n]), n in ("Tomsk", "Saint Petersburg"))
+              for n in ("Irkutsk", "Saint Petersburg", "Tomsk", "Yurga")]
+    listed = [["t:Tomsk", "t:Yurga", "t:Irkutsk"]]  # "Tomsk -> Yurga, then Yurga -> Irkutsk"
+    got = [c[1].place.name for c in _travel_order(chosen, flow=flow, lists=listed)]
+    assert got[:3] == ["Tomsk", "Yurga", "Irkutsk"]

@@ -154,7 +154,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         if rd.traveller in ("self", "vehicle", "person", "passengers") and not (rd.unreal or rd.uncertain) and \
                 score >= CHOSEN:
             own.add(p.id)  # told of the story's own traveller
-        if rd.role in ("stop", "via") and not (rd.unreal or rd.uncertain) and \
+        if (rd.role in ("stop", "via") or rd.leg_start or rd.leg_end) and not (rd.unreal or rd.uncertain) and \
                 rd.traveller not in ("others", "line", "place"):
             stops_listed.setdefault(m.sentence, []).append(p.id)
         told = flow.setdefault(p.id, [0, 0, math.inf])
@@ -934,10 +934,10 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict 
         # none told plainly as left, but one told more as left than reached (a run only planned)
         deps = [max((c for c in chosen if c[1].place.id not in finals), key=net)]
     if end is not None:
-        return _ordered(chosen, deps[0] if deps else None, rail, end)
-    order = _ordered(chosen, deps[0] if deps else chosen[0], rail)
+        return _ordered(chosen, deps[0] if deps else None, rail, end, lists)
+    order = _ordered(chosen, deps[0] if deps else chosen[0], rail, lists=lists)
     if not deps and net(order[-1]) > net(order[0]) and order[-1][1].place.id not in finals:
-        order = _ordered(chosen, order[-1], rail)  # the end told as reached less often is where it starts
+        order = _ordered(chosen, order[-1], rail, lists=lists)  # the end told as reached less often starts it
     told = {id(c): k for k, c in enumerate(chosen)}
     between = [told[id(c)] for c in order[1:-1]]
     if len(between) >= TOLD_RUN and all(a > b for a, b in zip(between, between[1:])) and \
@@ -970,7 +970,7 @@ def _as_listed(order, lists: list[list[str]], finals: set[str] = frozenset()) ->
     return order
 
 
-def _ordered(chosen, start, rail, end=None):
+def _ordered(chosen, start, rail, end=None, lists: list[list[str]] = ()):
     """`chosen` from `start` (None: from any) to `end` (None: to any): in the told order unless the shortest
     is much shorter (see _travel_order)."""
     if len(chosen) > RAIL_ORDER_STOPS:
@@ -1000,7 +1000,7 @@ def _ordered(chosen, start, rail, end=None):
             return (d(told[k - 1], c) if k > 0 else 0) + (d(c, told[k]) if k < len(told) else 0) - \
                 (d(told[k - 1], told[k]) if 0 < k < len(told) else 0)
         told.insert(min(spots, key=added), c)
-    shortest = _shortest_order(start, middle, d, end)
+    shortest = _shortest_order(start, middle, d, end, lists)
 
     def length(order):
         return sum(d(a, b) for a, b in zip(order, order[1:]))
@@ -1008,15 +1008,29 @@ def _ordered(chosen, start, rail, end=None):
     return told if length(told) <= TOLD_ORDER_SLACK * length(shortest) else shortest
 
 
-def _shortest_order(start, rest, d, end=None):
+def _monotonic(order, lists) -> bool:
+    """Each list's places lie along `order` one after the other, one way or the other."""
+    at = {c[1].place.id: k for k, c in enumerate(order)}
+    for ids in lists:
+        pos = [at[i] for i in ids if i in at]
+        if not (all(a < b for a, b in zip(pos, pos[1:])) or all(a > b for a, b in zip(pos, pos[1:]))):
+            return False
+    return True
+
+
+def _shortest_order(start, rest, d, end=None, lists: list[list[str]] = ()):
     """`start` (None: any of `rest`), then `rest` in the order of least total `d`, then `end` when given
-    (exact for up to 7, else nearest next)."""
+    (exact for up to 7, else nearest next). Stops a sentence tells one after the other (`lists`: place ids,
+    "Tomsk -> Iurga, then Iurga -> Irkutsk") stay in that order or its reverse, when some order keeps them."""
     rest = list(rest)
     if len(rest) <= 7:
         from itertools import permutations
 
+        head, tail = [start] if start is not None else [], [end] if end is not None else []
+        perms = list(permutations(range(len(rest))))
+        kept = [p for p in perms if _monotonic(head + [rest[k] for k in p] + tail, lists)] if lists else perms
         best, best_len = None, math.inf
-        for perm in permutations(range(len(rest))):
+        for perm in kept or perms:
             total, cur = 0.0, start
             for k in perm:
                 if cur is not None:
