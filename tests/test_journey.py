@@ -663,3 +663,22 @@ def test_stops_told_one_after_the_other_stay_in_that_order_on_the_shortest_way()
     listed = [["t:Tomsk", "t:Yurga", "t:Irkutsk"]]  # "Tomsk -> Yurga, then Yurga -> Irkutsk"
     got = [c[1].place.name for c in _travel_order(chosen, flow=flow, lists=listed)]
     assert got[:3] == ["Tomsk", "Yurga", "Irkutsk"]
+
+
+def test_the_place_reached_most_told_between_others_is_where_the_trip_turned():
+    # reached three times but told between other stops ("reached Kyiv ... went back to Poland and on to
+    # Warsaw"): the trip turned there; the told order keeps the return. Told first, it ends the trip.
+    from mapgen.journey import _travel_order
+
+    towns = {name: Place(f"t:{name}", name, lat, lon, cc, "city", 500_000, "test") for name, lat, lon, cc in (
+        ("Rzeszow", 50.04, 22.00, "PL"), ("Przemysl", 49.78, 22.77, "PL"), ("Kyiv", 50.45, 30.52, "UA"),
+        ("Warsaw", 52.23, 21.01, "PL"))}
+    flow = {"t:Kyiv": [0, 3, math.inf], "t:Rzeszow": [0, 1, math.inf], "t:Przemysl": [0, 1, math.inf],
+            "t:Warsaw": [0, 1, math.inf]}
+
+    def order(told):
+        chosen = [(3.0, resolved(towns[n]), False) for n in told]
+        return [c[1].place.name for c in _travel_order(chosen, flow=flow)]
+
+    assert order(["Rzeszow", "Przemysl", "Kyiv", "Warsaw"]) == ["Rzeszow", "Przemysl", "Kyiv", "Warsaw"]
+    assert order(["Kyiv", "Rzeszow", "Przemysl", "Warsaw"])[-1] == "Kyiv"

@@ -111,6 +111,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     finals: set[str] = set()  # places named as the journey's destination ("à destination de Ngaoundéré")
     flow: dict[str, list] = {}  # place id -> [times told as left, times told as reached, offset first told left]
     stops_listed: dict[tuple[int, int], list[str]] = {}  # a sentence -> the places it tells as stops, in order
+    departed: set[str] = set()  # places a verb of departure governs ("departs Nairobi Terminus")
     named: dict[str, set[str]] = {}  # a name as written -> the places its mentions were read as
     own: set[str] = set()  # places told of the story's own traveller (we, the train, the leader)
     demonyms = _among_demonyms(ex)
@@ -157,6 +158,9 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         if (rd.role in ("stop", "via") or rd.leg_start or rd.leg_end) and not (rd.unreal or rd.uncertain) and \
                 rd.traveller not in ("others", "line", "place"):
             stops_listed.setdefault(m.sentence, []).append(p.id)
+        if rd.role == "depart" and not rd.leg_start and not (rd.unreal or rd.uncertain) and \
+                rd.traveller not in ("others", "line"):
+            departed.add(p.id)
         told = flow.setdefault(p.id, [0, 0, math.inf])
         named.setdefault(name_key(m.text), set()).add(p.id)
         # ("headed for Glasgow's Queen Street station", « je me suis rendu à la gare de Sfax »: leaving it)
@@ -250,7 +254,8 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     chosen = _two_ends(chosen, [c for c in best.values()
                                 if not (ex.reading(c[1].mention).unreal or ex.reading(c[1].mention).person)], notes)
     lists = [list(dict.fromkeys(ids)) for ids in stops_listed.values() if len(set(ids)) >= LISTED_RUN]
-    ordered = _as_listed(_travel_order(chosen, rail, finals, _flow_of(chosen, flow, named, gazetteer), lists),
+    ordered = _as_listed(_travel_order(chosen, rail, finals, _flow_of(chosen, flow, named, gazetteer), lists,
+                                       departed),
                          lists, finals)
     strong = sum(1 for s, _, dep in ordered if s >= STRONG or dep)  # weak stops are kept between these
     out = []
@@ -878,7 +883,7 @@ def _told_end(chosen, flow: dict):
 
 
 def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict | None = None,
-                  lists: list[list[str]] = ()):
+                  lists: list[list[str]] = (), departed: set[str] = frozenset()):
     """Departure first, then the rest in the order the article tells them (`chosen` comes in that order), the
     places named as the destination (`finals`, place ids) last,
     unless that trip is more than TOLD_ORDER_SLACK times the shortest one through the same stops by `rail`
@@ -910,6 +915,10 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict 
     deps = sorted((c for c in chosen if c[2]),
                   key=lambda c: (c[1].place.kind not in STOP_KINDS, -net(c), reached(c), first_left(c)))
     end = None if any(c[1].place.id in finals for c in chosen) else _told_end(chosen, flow)
+    if end is not None and end is not chosen[0] and end is not chosen[-1]:
+        # told between other stops, it is where the trip turned: "reached Kyiv ... returned to Poland and went
+        # on to Warsaw" (the told order keeps the return); a lede names the end first, a story tells it last
+        end = None
     if end is not None and any(end[1].place.id in ids[:-1] for ids in lists):
         end = None  # a stop the traveller lists on the way ("stopping at Berlin, Leipzig and Erfurt") ends nothing
     if end is not None:
@@ -919,8 +928,9 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict 
     if finals:  # a lede names the destination first: "le train à destination de Ngaoundéré"
         # (named as the destination, it is not where the trip starts because a route's name writes it first:
         # "le train à destination de Bamako ... la ligne Bamako-Kayes"), unless every stop is named so
+        # (but a verb of departure governing it, "departs Nairobi Terminus", still starts the trip there)
         if any(c[1].place.id not in finals for c in chosen):
-            deps = [c for c in deps if c[1].place.id not in finals]
+            deps = [c for c in deps if c[1].place.id not in finals or c[1].place.id in departed]
         chosen = [c for c in chosen if c[1].place.id not in finals or c in deps] + \
             [c for c in chosen if c[1].place.id in finals and c not in deps]
     if len(chosen) <= 2:
