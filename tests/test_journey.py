@@ -494,3 +494,191 @@ def test_a_capital_named_without_its_name_is_the_stop(text, capital, lat, lon):
 ])
 def test_no_capital_where_the_words_name_none_or_the_train_went_round_it(text, capital):
     assert capital not in [name for name, _, _ in stops_at(text)]
+
+
+@pytest.mark.parametrize("text, order", [
+    # the place the story tells as reached again and again, and never as left, is where the trip ends, even
+    # when the story tells it first and the other stops out of order
+    ("We arrived in Seville in the evening. At noon the train had stopped in Cordoba. In the morning we were "
+     "still in Madrid. The train pulled into Seville on time.", ["Madrid", "Cordoba", "Seville"]),
+    ("We arrived in Edinburgh at last. The train stopped at York for ten minutes. At dawn we had been in "
+     "London. The train reached Edinburgh at noon.", ["London", "York", "Edinburgh"]),
+    ("We arrived in Dodoma at noon. That morning the train stopped in Morogoro. It had called at Dar es Salaam "
+     "first. The train pulled into Dodoma on time.", ["Dar es Salaam", "Morogoro", "Dodoma"]),
+    ("Nous sommes arrivés à Bordeaux tard. Le train s'est arrêté à Poitiers. Le matin, nous étions à Paris. Le "
+     "train est entré en gare de Bordeaux à minuit.", ["Paris", "Poitiers", "gare de Bordeaux"]),
+    ("Nous sommes arrivés à Marseille le soir. Le train s'est arrêté à Avignon. Le matin, nous étions à Lyon. "
+     "Le train est arrivé à Marseille à l'heure.", ["Lyon", "Avignon", "Marseille"]),
+    ("Le train est arrivé à Dodoma à midi. Le matin, il s'était arrêté à Morogoro après Dar es Salaam. Nous "
+     "sommes arrivés à Dodoma fatigués.", ["Dar es Salaam", "Morogoro", "Dodoma"]),
+])
+def test_the_place_told_as_reached_most_ends_the_trip(text, order):
+    assert stop_names(text) == order
+
+
+def test_the_end_told_as_reached_most_is_no_start_for_a_departure_told_once():
+    # "a ride to and from Kyiv" tells Kyiv left once; reached three times, it ends the trip; a town on the
+    # way reached once, in a story that tells nothing of the others, ends nothing
+    from mapgen.journey import _travel_order
+
+    towns = {name: Place(f"t:{name}", name, lat, lon, cc, "city", 500_000, "test") for name, lat, lon, cc in (
+        ("Kyiv", 50.45, 30.52, "UA"), ("Rzeszow", 50.04, 22.00, "PL"), ("Przemysl", 49.78, 22.77, "PL"),
+        ("Vientiane", 17.97, 102.61, "LA"), ("Nong Khai", 17.88, 102.74, "TH"), ("Vang Vieng", 18.92, 102.45, "LA"))}
+
+    def order(told, flow, deps=()):
+        chosen = [(3.0, resolved(towns[n]), n in deps) for n in told]
+        return [c[1].place.name for c in _travel_order(chosen, flow=flow)]
+
+    flow = {"t:Kyiv": [1, 3, 20], "t:Rzeszow": [0, 1, math.inf], "t:Przemysl": [0, 1, math.inf]}
+    assert order(["Kyiv", "Rzeszow", "Przemysl"], flow, deps=("Kyiv",)) == ["Rzeszow", "Przemysl", "Kyiv"]
+    flow = {"t:Vientiane": [0, 1, math.inf]}
+    assert order(["Nong Khai", "Vientiane", "Vang Vieng"], flow) == ["Nong Khai", "Vientiane", "Vang Vieng"]
+
+
+@pytest.mark.parametrize("text, station, left", [
+    # going to a town's station, the traveller unsaid, is leaving from it (not reaching it by train)
+    ("Up before dawn on Friday to head for Leeds station.", "Leeds station", True),
+    ("Up early on Monday to head for Glasgow's Central station.", "Glasgow", True),
+    ("Out early again, to head for Cardiff station.", "Cardiff station", True),
+    ("Debout à six heures, pour aller à la gare de Lille en taxi.", "gare de Lille", True),
+    ("Réveil à cinq heures, pour aller à pied à la gare de Rennes.", "gare de Rennes", True),
+    ("Lever tôt, pour filer à la gare de Tours en bus.", "gare de Tours", True),
+    # a station named as the journey's destination is reached
+    ("Puis la ligne descend vers l'Italie et son terminus, la gare de Tirano.", "gare de Tirano", False),
+])
+def test_going_to_the_station_is_leaving_from_it(text, station, left):
+    from mapgen.extract import extract
+    from mapgen.journey import _to_the_station
+
+    gaz = Gazetteer.open()
+    ex = extract(text, gaz)
+    m = next(r.mention for r in ex.resolved if r.mention.text == station)
+    assert _to_the_station(ex.reading(m), m) is left
+
+
+@pytest.mark.parametrize("told, expected", [
+    # a weakly cued stop (kept because it lies on the way) takes its place on the way, wherever the article
+    # names it; the clearly cued stops keep the told order
+    ([("Nairobi", -1.29, 36.82, 3.0, True), ("Gilgil", -0.50, 36.32, 1.25, False),
+      ("Naivasha", -0.72, 36.43, 3.0, False), ("Kisumu", -0.10, 34.76, 3.0, False)],
+     ["Nairobi", "Naivasha", "Gilgil", "Kisumu"]),
+    ([("Paris", 48.86, 2.35, 3.0, True), ("Vienne", 45.52, 4.87, 1.25, False),
+      ("Lyon", 45.76, 4.84, 3.0, False), ("Marseille", 43.30, 5.37, 3.0, False)],
+     ["Paris", "Lyon", "Vienne", "Marseille"]),
+    ([("Munich", 48.14, 11.58, 3.0, True), ("Augsburg", 48.37, 10.90, 3.0, False),
+      ("Ulm", 48.40, 9.99, 3.0, False), ("Günzburg", 48.45, 10.28, 1.25, False),
+      ("Stuttgart", 48.78, 9.18, 3.0, False)],
+     ["Munich", "Augsburg", "Günzburg", "Ulm", "Stuttgart"]),
+])
+def test_a_weak_stop_takes_its_place_on_the_way(told, expected):
+    from mapgen.journey import _travel_order
+
+    chosen = [(score, resolved(Place(f"t:{n}", n, lat, lon, "XX", "city", 100_000, "test")), dep)
+              for n, lat, lon, score, dep in told]
+    assert [c[1].place.name for c in _travel_order(chosen, flow={})] == expected
+
+
+@pytest.mark.parametrize("text, order", [
+    # a place named as the journey's destination ends it, though a route's name writes it first
+    ("Destination: Windhoek! The Windhoek-Swakopmund train is running again after years.",
+     ["Swakopmund", "Windhoek"]),
+    ("Le train est parti ce matin à destination de Niamey. Le trajet Niamey-Dosso reprend.", ["Dosso", "Niamey"]),
+    ("Départ ce matin à destination de Cotonou. L'axe Cotonou-Parakou rouvre.", ["Parakou", "Cotonou"]),
+])
+def test_the_destination_named_is_no_start_for_a_route_s_name(text, order):
+    assert stop_names(text) == order
+
+
+def test_a_destination_told_as_left_in_a_route_s_name_still_ends_the_trip():
+    from mapgen.journey import _travel_order
+
+    towns = {name: Place(f"t:{name}", name, lat, lon, "XX", "city", 100_000, "test") for name, lat, lon in (
+        ("Kayes", 14.45, -11.44), ("Kita", 13.05, -9.49), ("Bamako", 12.61, -7.98))}
+    # "à destination de Bamako"; "la ligne Bamako-Kayes" tells Bamako as left, Kayes as reached
+    flow = {"t:Bamako": [1, 0, 5], "t:Kayes": [0, 1, math.inf]}
+    chosen = [(3.0, resolved(towns["Bamako"]), True), (3.0, resolved(towns["Kayes"]), False)]
+    assert [c[1].place.name for c in _travel_order(chosen, finals={"t:Bamako"}, flow=flow)] == ["Kayes", "Bamako"]
+    chosen.insert(1, (3.0, resolved(towns["Kita"]), False))
+    assert [c[1].place.name for c in _travel_order(chosen, finals={"t:Bamako"}, flow=flow)][-1] == "Bamako"
+    # every stop named as the destination: the departure told stands
+    assert [c[1].place.name for c in _travel_order(chosen[::2], finals={"t:Bamako", "t:Kayes"}, flow=flow)] == [
+        "Bamako", "Kayes"]
+
+
+@pytest.mark.parametrize("text, order", [
+    # the traveller's own stops listed in one sentence set the way the trip runs, over a departure and an
+    # arrival told of another run (the service's first one), and a stop so listed ends nothing
+    ("A year after the operator launched its first service from Munich to Berlin, the night train has been "
+     "extended to Hamburg. Leaving Munich on Monday, the extended train reached Hamburg on Tuesday. I board it for "
+     "its first return, stopping at Berlin, Leipzig, Nuremberg and Ingolstadt. The operator launched its first "
+     "service from Munich to Berlin in May.", ["Hamburg", "Berlin", "Leipzig", "Nuremberg", "Ingolstadt", "Munich"]),
+    ("A year after the company launched its first train from Milan to Rome, the service has been extended to "
+     "Naples. Leaving Milan on Friday, the extended train reached Naples on Saturday. I board it for its first "
+     "return, stopping at Rome, Florence, Bologna and Parma. The company launched its first train from Milan to "
+     "Rome in June.", ["Naples", "Rome", "Florence", "Bologna", "Parma", "Milan"]),
+    ("Un an après le lancement par la compagnie de son premier train de Bordeaux à Marseille, le service a été "
+     "prolongé jusqu'à Nice. Parti de Bordeaux lundi, le train prolongé a rejoint Nice mardi. J'embarque pour son "
+     "premier retour, avec des arrêts à Marseille, Montpellier, Narbonne et Toulouse. La compagnie a lancé son "
+     "premier train de Bordeaux à Marseille en mai.",
+     ["Nice", "Marseille", "Montpellier", "Narbonne", "Toulouse", "Bordeaux"]),
+])
+def test_the_stops_the_traveller_lists_set_the_way(text, order):
+    assert stop_names(text) == order
+
+
+def test_an_order_against_a_list_of_stops_is_turned_round():
+    from mapgen.journey import _as_listed
+
+    towns = [Place(f"t:{n}", n, 0.0, float(k), "XX", "city", 100_000, "test")
+             for k, n in enumerate(["Brussels", "Antwerp", "Rotterdam", "Amsterdam", "Dresden", "Prague", "Berlin"])]
+    order = [(3.0, resolved(p), False) for p in towns]
+    listed = [["t:Dresden", "t:Berlin", "t:Amsterdam", "t:Rotterdam", "t:Antwerp"]]  # most pairs the other way
+    assert [c[1].place.name for c in _as_listed(order, listed)][0] == "Berlin"
+    assert _as_listed(order, [["t:Antwerp", "t:Rotterdam", "t:Amsterdam"]]) == order  # the same way: kept
+    assert _as_listed(order, listed, finals={"t:Berlin"}) == order  # a destination named ends the trip
+
+
+@pytest.mark.parametrize("text, order", [
+    # legs written out one after the other ("A -> B, then B -> C") keep their order, whatever a place named
+    # far off ("since Moscow") does to the shortest way
+    ("Temps de train : Novossibirsk –> Taïga : 3h, puis Taïga –> Krasnoïarsk : 12h. Cumul depuis Moscou : 60h. "
+     "Ayant enfin quitté Novossibirsk, j'ai changé de train à Taïga.", ["Novossibirsk", "Taïga", "Krasnoïarsk"]),
+    ("Time on the train: Perm –> Tyumen: 9h, then Tyumen –> Omsk: 8h. Total time on board since Moscow: 40h. "
+     "After a week I finally left Perm, with a long stop in Tyumen on the way.", ["Perm", "Tyumen", "Omsk"]),
+])
+def test_legs_written_one_after_the_other_keep_their_order(text, order):
+    assert stop_names(text)[:3] == order
+
+
+def test_stops_told_one_after_the_other_stay_in_that_order_on_the_shortest_way():
+    from mapgen.journey import _travel_order
+
+    towns = {name: Place(f"t:{name}", name, lat, lon, "RU", "city", 500_000, "test") for name, lat, lon in (
+        ("Irkutsk", 52.30, 104.29), ("Saint Petersburg", 59.94, 30.31), ("Tomsk", 56.50, 84.98),
+        ("Yurga", 55.72, 84.89))}
+    flow = {"t:Tomsk": [2, 0, 50], "t:Saint Petersburg": [1, 0, 214], "t:Yurga": [0, 1, math.inf],
+            "t:Irkutsk": [0, 1, math.inf]}
+    chosen = [(3.0, resolved(towns[n]), n in ("Tomsk", "Saint Petersburg"))
+              for n in ("Irkutsk", "Saint Petersburg", "Tomsk", "Yurga")]
+    listed = [["t:Tomsk", "t:Yurga", "t:Irkutsk"]]  # "Tomsk -> Yurga, then Yurga -> Irkutsk"
+    got = [c[1].place.name for c in _travel_order(chosen, flow=flow, lists=listed)]
+    assert got[:3] == ["Tomsk", "Yurga", "Irkutsk"]
+
+
+def test_the_place_reached_most_told_between_others_is_where_the_trip_turned():
+    # reached three times but told between other stops ("reached Kyiv ... went back to Poland and on to
+    # Warsaw"): the trip turned there; the told order keeps the return. Told first, it ends the trip.
+    from mapgen.journey import _travel_order
+
+    towns = {name: Place(f"t:{name}", name, lat, lon, cc, "city", 500_000, "test") for name, lat, lon, cc in (
+        ("Rzeszow", 50.04, 22.00, "PL"), ("Przemysl", 49.78, 22.77, "PL"), ("Kyiv", 50.45, 30.52, "UA"),
+        ("Warsaw", 52.23, 21.01, "PL"))}
+    flow = {"t:Kyiv": [0, 3, math.inf], "t:Rzeszow": [0, 1, math.inf], "t:Przemysl": [0, 1, math.inf],
+            "t:Warsaw": [0, 1, math.inf]}
+
+    def order(told):
+        chosen = [(3.0, resolved(towns[n]), False) for n in told]
+        return [c[1].place.name for c in _travel_order(chosen, flow=flow)]
+
+    assert order(["Rzeszow", "Przemysl", "Kyiv", "Warsaw"]) == ["Rzeszow", "Przemysl", "Kyiv", "Warsaw"]
+    assert order(["Kyiv", "Rzeszow", "Przemysl", "Warsaw"])[-1] == "Kyiv"

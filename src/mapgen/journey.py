@@ -110,6 +110,8 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     crossed: dict[str, Crossing] = {}  # countries the journey crossed, by what the article says
     finals: set[str] = set()  # places named as the journey's destination ("à destination de Ngaoundéré")
     flow: dict[str, list] = {}  # place id -> [times told as left, times told as reached, offset first told left]
+    stops_listed: dict[tuple[int, int], list[str]] = {}  # a sentence -> the places it tells as stops, in order
+    departed: set[str] = set()  # places a verb of departure governs ("departs Nairobi Terminus")
     named: dict[str, set[str]] = {}  # a name as written -> the places its mentions were read as
     own: set[str] = set()  # places told of the story's own traveller (we, the train, the leader)
     demonyms = _among_demonyms(ex)
@@ -155,6 +157,12 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         if rd.traveller in ("self", "vehicle", "person", "passengers") and not (rd.unreal or rd.uncertain) and \
                 score >= CHOSEN:
             own.add(p.id)  # told of the story's own traveller
+        if (rd.role in ("stop", "via") or rd.leg_start or rd.leg_end) and not (rd.unreal or rd.uncertain) and \
+                rd.traveller not in ("others", "line", "place"):
+            stops_listed.setdefault(m.sentence, []).append(p.id)
+        if rd.role == "depart" and not rd.leg_start and not (rd.unreal or rd.uncertain) and \
+                rd.traveller not in ("others", "line"):
+            departed.add(p.id)
         told = flow.setdefault(p.id, [0, 0, math.inf])
         named.setdefault(name_key(m.text), set()).add(p.id)
         # ("headed for Glasgow's Queen Street station", « je me suis rendu à la gare de Sfax »: leaving it)
@@ -256,7 +264,10 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     chosen = _two_ends(chosen, [c for c in best.values()
                                 if not (ex.reading(c[1].mention).unreal or ex.reading(c[1].mention).person)], notes,
                        [c for c in best.values() if _line_end(ex.reading(c[1].mention))])
-    ordered = _travel_order(chosen, rail, finals, _flow_of(chosen, flow, named, gazetteer))
+    lists = [list(dict.fromkeys(ids)) for ids in stops_listed.values() if len(set(ids)) >= LISTED_RUN]
+    ordered = _as_listed(_travel_order(chosen, rail, finals, _flow_of(chosen, flow, named, gazetteer), lists,
+                                       departed),
+                         lists, finals)
     strong = sum(1 for s, _, dep in ordered if s >= STRONG or dep)  # weak stops are kept between these
     out = []
     for k, (s, r, dep) in enumerate(ordered):
@@ -889,6 +900,8 @@ def _rail_km(network, transit: frozenset[str] = frozenset()):
 RAIL_ORDER_STOPS = 12  # up to this many stops, the order is judged by rail distances
 TOLD_RUN = 3  # this many stops on the way told in the reverse of the travel order turn the trip round
 TOLD_ORDER_SLACK = 1.25  # the order the article tells is kept unless it makes the trip this much longer
+TOLD_END_REACHED = 2  # a stop told as reached this often, more than any other and more than it is left, ends the
+# trip; once is not enough (a town on the way "reached at noon" in a story that says nothing of the others)
 
 
 def _flow_of(chosen, flow: dict, named: dict, gazetteer) -> dict:
@@ -931,11 +944,31 @@ def _reached(rd) -> bool:
 def _to_the_station(rd, m: Mention) -> bool:
     """The traveller goes to a town's station, not by train: to leave from it ("headed for Glasgow's Queen
     Street station"), unlike a train arriving there."""
-    return rd.role == "dest" and (rd.station or m.kind == "station") and rd.traveller == "self" and \
-        rd.mode != "rail" and not rd.unreal and not rd.uncertain
+    # (the traveller may go unsaid: "up early on Monday to head for Glasgow's Queen Street station"; a station
+    # named as the journey's destination, "its terminus, Tirano station", is reached)
+    return rd.role == "dest" and (rd.station or m.kind == "station") and rd.traveller in ("self", "unknown") and \
+        rd.mode != "rail" and not rd.final and not rd.unreal and not rd.uncertain
 
 
-def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict | None = None):
+def _told_end(chosen, flow: dict):
+    """The stop the article tells as reached more than any other, and more often than left: where the trip
+    ends, wherever the story first names it ("the Kyiv-Warsaw train ... Warsaw was reached at dawn ... the
+    train pulled into Warsaw"). None when no one stop stands out so."""
+    def net(c) -> float:
+        told = flow.get(c[1].place.id, (0, 0))
+        return told[0] - told[1]
+
+    if len(chosen) < 2:
+        return None
+    low = sorted(chosen, key=net)
+    end = low[0]
+    if net(end) < 0 and net(end) < net(low[1]) and flow.get(end[1].place.id, (0, 0))[1] >= TOLD_END_REACHED:
+        return end
+    return None
+
+
+def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict | None = None,
+                  lists: list[list[str]] = (), departed: set[str] = frozenset()):
     """Departure first, then the rest in the order the article tells them (`chosen` comes in that order), the
     places named as the destination (`finals`, place ids) last,
     unless that trip is more than TOLD_ORDER_SLACK times the shortest one through the same stops by `rail`
@@ -946,7 +979,9 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict 
     Which end the trip starts from is what the whole article says of each place (`flow`: place id -> times
     told as left, times told as reached, where first told as left), not its best mention alone: of several places left, the one left
     more often than reached ("Hakodate to Sapporo" in a headline is one leg of a trip from Tokyo that
-    "arrived in Hakodate"); with none told as left, the end less often reached."""
+    "arrived in Hakodate"); with none told as left, the end less often reached. With no destination named,
+    the place told as reached more than any other (and more than it is left) ends the trip (see _told_end),
+    unless a sentence lists it before other stops on the way (`lists`: place ids in the order written)."""
     flow = flow or {}
 
     def net(c) -> int:
@@ -964,20 +999,40 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict 
     # first tells as left (a headline "Tunis - Annaba"), then keep the told order (sorted is stable)
     deps = sorted((c for c in chosen if c[2]),
                   key=lambda c: (c[1].place.kind not in STOP_KINDS, -net(c), reached(c), first_left(c)))
+    end = None if any(c[1].place.id in finals for c in chosen) else _told_end(chosen, flow)
+    if end is not None and end is not chosen[0] and end is not chosen[-1]:
+        # told between other stops, it is where the trip turned: "reached Kyiv ... returned to Poland and went
+        # on to Warsaw" (the told order keeps the return); a lede names the end first, a story tells it last
+        end = None
+    if end is not None and any(end[1].place.id in ids[:-1] for ids in lists):
+        end = None  # a stop the traveller lists on the way ("stopping at Berlin, Leipzig and Erfurt") ends nothing
+    if end is not None:
+        # (a departure told of it is another leg's or the way back's: "a train ride to and from Kyiv")
+        deps = [c for c in deps if c is not end]
+        chosen = [c for c in chosen if c is not end] + [end]
     if finals:  # a lede names the destination first: "le train à destination de Ngaoundéré"
+        # (named as the destination, it is not where the trip starts because a route's name writes it first:
+        # "le train à destination de Bamako ... la ligne Bamako-Kayes"), unless every stop is named so
+        # (but a verb of departure governing it, "departs Nairobi Terminus", still starts the trip there)
+        if any(c[1].place.id not in finals for c in chosen):
+            deps = [c for c in deps if c[1].place.id not in finals or c[1].place.id in departed]
         chosen = [c for c in chosen if c[1].place.id not in finals or c in deps] + \
             [c for c in chosen if c[1].place.id in finals and c not in deps]
     if len(chosen) <= 2:
         order = deps + [c for c in chosen if c not in deps]
+        if end is not None:
+            return [c for c in chosen if c is not end] + [end]
         if not deps and len(order) == 2 and net(order[1]) > net(order[0]) and order[1][1].place.id not in finals:
             order.reverse()  # "je devais regagner Tunis" with "Sfax" named plainly: Tunis is reached
         return order
-    if not deps and max(net(c) for c in chosen) > 0:
+    if not deps and max((net(c) for c in chosen if c[1].place.id not in finals), default=0) > 0:
         # none told plainly as left, but one told more as left than reached (a run only planned)
-        deps = [max(chosen, key=net)]
-    order = _ordered(chosen, deps[0] if deps else chosen[0], rail)
+        deps = [max((c for c in chosen if c[1].place.id not in finals), key=net)]
+    if end is not None:
+        return _ordered(chosen, deps[0] if deps else None, rail, end, lists)
+    order = _ordered(chosen, deps[0] if deps else chosen[0], rail, lists=lists)
     if not deps and net(order[-1]) > net(order[0]) and order[-1][1].place.id not in finals:
-        order = _ordered(chosen, order[-1], rail)  # the end told as reached less often is where it starts
+        order = _ordered(chosen, order[-1], rail, lists=lists)  # the end told as reached less often starts it
     told = {id(c): k for k, c in enumerate(chosen)}
     between = [told[id(c)] for c in order[1:-1]]
     if len(between) >= TOLD_RUN and all(a > b for a, b in zip(between, between[1:])) and \
@@ -989,8 +1044,30 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict 
     return order
 
 
-def _ordered(chosen, start, rail):
-    """`chosen` from `start`: in the told order unless the shortest is much shorter (see _travel_order)."""
+LISTED_RUN = 3  # a sentence naming this many stops one after the other tells the way the trip runs
+LISTED_AGAINST = 0.75  # the share of the listed stops' pairs the order must run against to be turned round
+
+
+def _as_listed(order, lists: list[list[str]], finals: set[str] = frozenset()) -> list:
+    """`order` turned round when a sentence lists three or more of its stops the other way ("stopping at
+    Dresden, Berlin, Amsterdam, Rotterdam and Antwerp" in a trip ordered from Brussels, whose first run the
+    article tells): the traveller's own list of stops beats a departure told of another run. Not when a
+    destination is named (it ends the trip)."""
+    if any(c[1].place.id in finals for c in order):
+        return order
+    at = {c[1].place.id: k for k, c in enumerate(order)}
+    for ids in lists:
+        pos = [at[i] for i in dict.fromkeys(ids) if i in at]
+        pairs = [(a, b) for k, a in enumerate(pos) for b in pos[k + 1:]]
+        # (most of its pairs the other way: one of them may be held at an end by what else is told of it)
+        if len(pos) >= LISTED_RUN and sum(a > b for a, b in pairs) >= LISTED_AGAINST * len(pairs):
+            return order[::-1]
+    return order
+
+
+def _ordered(chosen, start, rail, end=None, lists: list[list[str]] = ()):
+    """`chosen` from `start` (None: from any) to `end` (None: to any): in the told order unless the shortest
+    is much shorter (see _travel_order)."""
     if len(chosen) > RAIL_ORDER_STOPS:
         rail = None  # many stops: every pair by rail would take long; as the crow flies
 
@@ -1005,8 +1082,20 @@ def _ordered(chosen, start, rail):
         # railway is about 1.3 times the straight line); across a border, an unlikely pair of neighbours
         return (1.3 if a[1].place.country == b[1].place.country else 3) * crow
 
-    told = [start] + [c for c in chosen if c is not start]
-    shortest = _shortest_order(start, [c for c in chosen if c is not start], d)
+    middle = [c for c in chosen if c is not start and c is not end]
+    # a weakly cued stop is kept because it lies on the way (see _on_the_way): its place in the told order
+    # is where it lies on the way between the clearly cued ones, not where the article happens to name it
+    weak = [c for c in middle if c[0] < STRONG and not c[2]]
+    told = ([start] if start is not None else []) + [c for c in middle if c not in weak] + \
+        ([end] if end is not None else [])
+    for c in weak:
+        spots = range(1 if start is not None else 0, len(told) + (0 if end is not None else 1))
+
+        def added(k):
+            return (d(told[k - 1], c) if k > 0 else 0) + (d(c, told[k]) if k < len(told) else 0) - \
+                (d(told[k - 1], told[k]) if 0 < k < len(told) else 0)
+        told.insert(min(spots, key=added), c)
+    shortest = _shortest_order(start, middle, d, end, lists)
 
     def length(order):
         return sum(d(a, b) for a, b in zip(order, order[1:]))
@@ -1014,29 +1103,50 @@ def _ordered(chosen, start, rail):
     return told if length(told) <= TOLD_ORDER_SLACK * length(shortest) else shortest
 
 
-def _shortest_order(start, rest, d):
-    """`start`, then `rest` in the order of least total `d` (exact for up to 7, else nearest next)."""
+def _monotonic(order, lists) -> bool:
+    """Each list's places lie along `order` one after the other, one way or the other."""
+    at = {c[1].place.id: k for k, c in enumerate(order)}
+    for ids in lists:
+        pos = [at[i] for i in ids if i in at]
+        if not (all(a < b for a, b in zip(pos, pos[1:])) or all(a > b for a, b in zip(pos, pos[1:]))):
+            return False
+    return True
+
+
+def _shortest_order(start, rest, d, end=None, lists: list[list[str]] = ()):
+    """`start` (None: any of `rest`), then `rest` in the order of least total `d`, then `end` when given
+    (exact for up to 7, else nearest next). Stops a sentence tells one after the other (`lists`: place ids,
+    "Tomsk -> Iurga, then Iurga -> Irkutsk") stay in that order or its reverse, when some order keeps them."""
+    rest = list(rest)
     if len(rest) <= 7:
         from itertools import permutations
 
+        head, tail = [start] if start is not None else [], [end] if end is not None else []
+        perms = list(permutations(range(len(rest))))
+        kept = [p for p in perms if _monotonic(head + [rest[k] for k in p] + tail, lists)] if lists else perms
         best, best_len = None, math.inf
-        for perm in permutations(range(len(rest))):
+        for perm in kept or perms:
             total, cur = 0.0, start
             for k in perm:
-                total += d(cur, rest[k])
+                if cur is not None:
+                    total += d(cur, rest[k])
                 cur = rest[k]
+            if end is not None and cur is not None:
+                total += d(cur, end)
             # ties (and near-ties) go to the article's own order
             total += 1e-6 * sum(abs(pos - k) for pos, k in enumerate(perm))
             if total < best_len:
                 best, best_len = perm, total
-        return [start] + [rest[k] for k in best]
+        return ([start] if start is not None else []) + [rest[k] for k in best] + ([end] if end is not None else [])
+    if start is None:
+        start = rest.pop(0)
     order, cur = [start], start
     while rest:
         nxt = min(rest, key=lambda c: d(cur, c))
         rest.remove(nxt)
         order.append(nxt)
         cur = nxt
-    return order
+    return order + ([end] if end is not None else [])
 
 
 def _stop(ex: Extraction, r: Resolved, score: float, departure: bool, gazetteer: Gazetteer,
