@@ -376,12 +376,12 @@ def _station_name_of_the_next_town(ex: Extraction, r: Resolved) -> bool:
     named = bool(before) and (before[-1] in station_words or (
         len(before) == 2 and before[0] in station_words and before[1] in of))  # "Gare de Lyon", "gare d'Austerlitz"
     for o in ex.resolved:
-        gap = o.mention.start - m.end
-        between = set(re.findall(r"[\w']+", ex.text[m.end:max(m.end, o.mention.start)].casefold()))
-        if not (named or between & station_words):
+        if not 0 < o.mention.start - m.end <= STATION_GAP_CHARS:
+            continue
+        gap = ex.text[m.end:o.mention.start]
+        if not (named or set(re.findall(r"[\w']+", gap.casefold())) & station_words):
             continue  # "stops in Frankfurt, Karlsruhe and Strasbourg": a list, no station named
-        if 0 < gap <= STATION_GAP_CHARS and o.place.kind == "city" and o.place.id != r.place.id and \
-                not any(ch in ".;!?\n" for ch in ex.text[m.end:o.mention.start]) and \
+        if o.place.kind == "city" and o.place.id != r.place.id and not any(ch in ".;!?\n" for ch in gap) and \
                 after_preposition_of_place(ex.text, o.mention.start) and \
                 distance_km(r.place.lat, r.place.lon, o.place.lat, o.place.lon) > STATION_TOWN_KM:
             return True
@@ -1122,10 +1122,10 @@ def _shortest_order(start, rest, d, end=None, lists: list[list[str]] = ()):
         from itertools import permutations
 
         head, tail = [start] if start is not None else [], [end] if end is not None else []
-        perms = list(permutations(range(len(rest))))
-        kept = [p for p in perms if _monotonic(head + [rest[k] for k in p] + tail, lists)] if lists else perms
+        kept = [p for p in permutations(range(len(rest))) if _monotonic(head + [rest[k] for k in p] + tail, lists)] \
+            if lists else None
         best, best_len = None, math.inf
-        for perm in kept or perms:
+        for perm in kept or permutations(range(len(rest))):
             total, cur = 0.0, start
             for k in perm:
                 if cur is not None:

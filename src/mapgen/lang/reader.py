@@ -521,11 +521,10 @@ class Reader:
         other_trip = False
         if gov is not None or path:  # (no verb: « depuis son retour de Hanoï », the nouns it hangs on)
             near = [x for x in (gov, *path) if x is not None]
-            if gov is None:
-                pass
-            elif gov.dep_ in self.data.labels("open_complement") and gov.head.i != gov.i:
+            if gov is not None and gov.dep_ in self.data.labels("open_complement") and gov.head.i != gov.i:
                 near.append(gov.head)  # « j'avais déjà pris le train de Lyon »: the verb it completes
-            if gov is not None and gov.dep_ in self.relcl and gov.head.head.i != gov.head.i and gov.head.head.pos_ in ("VERB", "AUX"):
+            if gov is not None and gov.dep_ in self.relcl and gov.head.head.i != gov.head.i and \
+                    gov.head.head.pos_ in ("VERB", "AUX"):
                 near.append(gov.head.head)  # « j'ai pris [le train qui faisait Tunis-Alger] dans les années 80 »
             near.append(root)  # what the parse hangs on the name itself: « Tunis-Alger <- dans les années 80 »
             clauses = self.data.labels("other_clause")
