@@ -230,3 +230,24 @@ def test_geojson_stops_after_a_via_point_are_kept(make_story, tmp_path):
     doc = json.loads((tmp_path / "test-story.geojson").read_text(encoding="utf-8"))
     stops = [f["properties"]["quote"] for f in doc["features"] if f["properties"]["kind"] == "stop"]
     assert stops == ["left Pyongyang", "reached Vladivostok"]  # the via point is routed through, not a stop
+
+
+def test_a_story_of_one_stop_is_a_map_of_that_stop(make_story, tmp_path):
+    """An article that tells only where a train arrived ("the train pulled into Vladivostok") is still a map:
+    the stop with its quote, no leg, a view wide enough to show where it is, every output written."""
+    from pyproj import Geod
+
+    toml = ('title = "T"\nlanguage = "en"\n[source]\nname = "N"\ncitation = "C"\n'
+            '[[stops]]\nplace = "Vladivostok"\nquote = "pulled into Vladivostok"\n')
+    build_story(make_story(toml, "The train pulled into Vladivostok at dawn."), tmp_path, svg=True)
+    doc = json.loads((tmp_path / "test-story.geojson").read_text(encoding="utf-8"))
+    assert doc["total_km"] == 0
+    assert [f["geometry"]["type"] for f in doc["features"]] == ["Point"]
+    lon, lat = doc["features"][0]["geometry"]["coordinates"]
+    assert Geod(ellps="WGS84").inv(lon, lat, 131.8735, 43.1056)[2] < 15_000
+    page = (tmp_path / "test-story.html").read_text(encoding="utf-8")
+    assert ">1 stop<" in page and "the one stop told" in page and "0 km" not in page
+    bounds = json.loads(page.split("var bounds=")[1].split(";")[0])  # [[lat0, lon0], [lat1, lon1]]
+    (la0, lo0), (la1, lo1) = bounds
+    assert la0 < lat < la1 and lo0 < lon < lo1 and la1 - la0 >= 0.99 and lo1 - lo0 >= 0.99
+    assert "1 stop" in (tmp_path / "test-story.svg").read_text(encoding="utf-8")

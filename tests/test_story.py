@@ -29,7 +29,6 @@ def test_valid_minimal(make_story):
     (TWO + 'lat = 42.4\nlon = 130.6\n', "stops[1].source", "needs a source"),
     (TWO + 'certainty = "sure"\n', "stops[1].certainty", "not one of"),
     (TWO.replace('title = "T"', "title = 3"), "field title", "must be a string"),
-    (HEAD + '[[stops]]\nplace = "Pyongyang"\nquote = "left Pyongyang"\n', "field stops", "at least two stops"),
     # from the mutation check: the source's name and a transit table's country are required
     (TWO.replace('name = "N"\n', ""), "field source.name", "missing required field"),
     (TWO.replace('language = "en"\n', 'language = "en"\ntransit = [{ quote = "via Russia" }]\n'),

@@ -137,8 +137,11 @@ def new(slug: str, article_path: Path, stories_dir: Path | None, force: bool) ->
         flag = f"  # REVIEW: {'; '.join(s.review)}" if s.review else ""
         click.echo(f"  {s.resolved.place.name} ({s.resolved.place.kind}, {s.resolved.place.country}){flag}")
     click.echo(f"{folder / 'story.toml'}: {len(stops)} stops proposed; review it, then `mapgen build {folder}`")
-    if len(stops) < 2:
-        click.echo("Warning: fewer than two stops found; add them by hand before building", err=True)
+    if not stops:
+        click.echo("Warning: no stop found; add them by hand before building", err=True)
+    elif len(stops) == 1:
+        click.echo("Warning: one stop found: the map will show it alone; add the others by hand if the journey"
+                   " had more", err=True)
 
 
 def _keep_article(base: Path, slug: str, article_path: Path) -> None:

@@ -150,7 +150,7 @@ def _title_block(scene: Scene, width: float) -> tuple[str, float]:
     lines = lb.wrap(story.title, 20, "bold", width - 24)
     sub = story.source_name + (f" · {story.date}" if story.date else "")
     sub_lines = lb.wrap(sub, 13, "regular", width - 24)
-    dist = lb.wrap(f"{scene.distance}, {len(scene.shown)} stops", 12, "regular", width - 24)
+    dist = lb.wrap(scene.summary, 12, "regular", width - 24)
     y, body = 16 + 24, []
     for t in lines:
         body.append(_text(28, y, t, 20, weight="bold"))

@@ -346,7 +346,7 @@ class Scene:
     railways: list
     labels: object  # labels.LabelSet
     zooms: tuple[int, ...]
-    distance: str  # "2,551 km by rail, with curated connectors where the railway data has gaps"
+    summary: str  # "2,551 km by rail, 4 stops" (see summary_line)
     sources: tuple[str, ...] = ()  # where each stop's place came from (the credits depend on it)
 
     @property
@@ -370,6 +370,17 @@ class Scene:
         return [c for c in dict.fromkeys(own) if c and c not in base]
 
 
+MIN_SPAN = 1.0  # degrees: a story of one stop, or of stops in one town, still shows the country around them
+
+
+def _padded(b: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """The map's bounds, widened about their centre to at least MIN_SPAN each way."""
+    x0, y0, x1, y1 = b
+    dx, dy = max(0.0, MIN_SPAN - (x1 - x0)) / 2, max(0.0, MIN_SPAN - (y1 - y0)) / 2
+    return (round(max(-180.0, x0 - dx), 5), round(max(-85.0, y0 - dy), 5),
+            round(min(180.0, x1 + dx), 5), round(min(85.0, y1 + dy), 5))
+
+
 def build_scene(story: Story, stops: list[Located], route: Route, network: RailNetwork,
                 dates: dict[int, StopDate]) -> Scene:
     import numpy as np
@@ -383,14 +394,14 @@ def build_scene(story: Story, stops: list[Located], route: Route, network: RailN
     pieces = route_pieces(route, network)
     xs = [x for p in pieces for x, _ in p.coords] + [s.lon for s in shown]
     ys = [y for p in pieces for _, y in p.coords] + [s.lat for s in shown]
-    bounds = (round(min(xs), 5), round(min(ys), 5), round(max(xs), 5), round(max(ys), 5))
+    bounds = _padded((min(xs), min(ys), max(xs), max(ys)))
     # the screens' fitted zooms, estimated with every legend row (towns and railways) the map may show
     used = {p.style for p in pieces}
     legend_h = legend_height(_legend_rows([k for k in LINE_STYLES if k in used],
                                           [c for c in MARKER_COLORS if c in {s.stop.certainty for s in shown}],
                                           True, True))
     title = (story.title, story.source_name + (f" · {story.date}" if story.date else ""),
-             f"{_distance_line(route)}, {len(shown)} stops")
+             summary_line(route, len(shown)))
     views: dict[int, list] = {}
     for w, h in SCREENS:
         tl, br, rects = page_view((w, h), title_height(w, title), legend_h)
@@ -431,7 +442,7 @@ def build_scene(story: Story, stops: list[Located], route: Route, network: RailN
     for z in zooms:
         label_set.at(z)
     return Scene(story, language, shown, names, arrivals(shown, route), dates, pieces, bounds, box, base,
-                 railways, label_set, zooms, _distance_line(route), tuple(s.source or "" for s in stops))
+                 railways, label_set, zooms, summary_line(route, len(shown)), tuple(s.source or "" for s in stops))
 
 
 CONNECTOR_RING_PX = 8  # a connector is a few km: a ring marks where it is at any zoom
@@ -529,6 +540,13 @@ def _fix_page(page: str, language: str) -> str:
     return page
 
 
+def summary_line(route: Route, stops: int) -> str:
+    """"2,551 km by rail, 4 stops"; a story of one stop has no distance."""
+    if not route.legs:
+        return "1 stop" if stops == 1 else f"{stops} stops"
+    return f"{_distance_line(route)}, {stops} stops"
+
+
 def _distance_line(route: Route) -> str:
     """"2,551 km by rail, 3 km of it on curated connectors": what the total is made of."""
     straight = sum(leg.km for leg in route.legs if leg.fallback)
@@ -587,13 +605,13 @@ def _panels(scene: Scene, route: Route) -> tuple[str, str, str]:
         '<header id="mg-title" class="mg-panel">'
         f"<h1>{esc(story.title)}</h1>"
         f'<p>{esc(story.source_name)}' + (f" · {esc(story.date)}" if story.date else "") + "</p>"
-        f'<p class="mg-small">{esc(_distance_line(route))}, {len(shown)} stops</p>'
+        f'<p class="mg-small">{esc(summary_line(route, len(shown)))}</p>'
         "</header>"
     )
     rows = []
     for n, loc in enumerate(shown):
         a = scene.arrive[loc.stop.order]
-        km_txt = "start" if a.km is None else f"{a.km:,.0f} km" + (
+        km_txt = ("start" if len(shown) > 1 else "the one stop told") if a.km is None else f"{a.km:,.0f} km" + (
             f" via {', '.join(a.vias)}" if a.vias else "") + f" · total {a.total:,.0f} km"
         rows.append(
             f'<li><button type="button" class="mg-row" data-stop="{n}">'

@@ -174,10 +174,8 @@ def load_story(path: Path) -> Story:
     for i, raw_stop in enumerate(stops_raw):
         stops.append(_stop(raw_stop, i, article, where))
     real = [s for s in stops if not s.via]
-    if len(real) < 2:
-        raise StoryError(
-            f"a journey needs at least two stops; found {len(real)}", where=where, field="stops"
-        )
+    if not real:
+        raise StoryError("a story needs at least one stop; found 0", where=where, field="stops")
     if stops[0].via or stops[-1].via:
         raise StoryError("the first and last stops cannot be via points", where=where, field="stops")
     for a, b in zip(stops, stops[1:]):
