@@ -233,6 +233,12 @@ def test_a_place_in_an_organisation_s_name_is_found_but_no_evidence(gaz):
     assert found["Washington"].mention.organisation == "organisation"
     assert found["Malaysia"].mention.organisation == "organisation"
     assert found["Springfield"].place.admin1 == "IL"
+    # a compound's last word counts: the newspaper is named, not the town
+    found = {r.mention.text: r for r in extract(
+        "The Chicago Sun-Times and the Pittsburgh Post-Gazette both sent a reporter to Fresno.", gaz,
+        read=False).resolved}
+    assert found["Chicago"].mention.organisation == found["Pittsburgh"].mention.organisation == "organisation"
+    assert not found["Fresno"].mention.organisation
     # and an institution named after a small town or a person is left out, as before
     names = [r.mention.text for r in extract("She studied at Princeton University and Duke University.", gaz,
                                              read=False).resolved]

@@ -126,16 +126,29 @@ def test_role_of_a_place(code, sentence, name, role):
     assert read(code, sentence, name).role == role
 
 
-@pytest.mark.parametrize("code, sentence, second", [
-    ("fr", "Temps de trajet : Tomsk –> Iurga : 2h 34min.", "Iurga"),
+@pytest.mark.parametrize("code, sentence, first, second", [
+    ("fr", "Temps de trajet : Tomsk –> Iurga : 2h 34min.", "Tomsk", "Iurga"),
     # a heading's "greater than" is an arrow too: « Aller : Nantes > Bordeaux »
-    ("fr", "Aller : sens Nantes > Bordeaux, 4 heures", "Bordeaux"),
-    ("fr", "Jour 3 : Lyon > Turin en TGV", "Turin"),
-    ("en", "Day two: Glasgow > Oban, three hours on the West Highland line", "Oban"),
+    ("fr", "Aller : sens Nantes > Bordeaux, 4 heures", "Nantes", "Bordeaux"),
+    ("fr", "Jour 3 : Lyon > Turin en TGV", "Lyon", "Turin"),
+    ("en", "Day two: Glasgow > Oban, three hours on the West Highland line", "Glasgow", "Oban"),
 ])
-def test_an_arrow_between_two_places_is_a_leg(code, sentence, second):
-    rd = read(code, sentence, second)
+def test_an_arrow_between_two_places_is_a_leg(code, sentence, first, second):
+    rd = read(code, sentence, second, (first, second))
     assert rd.role == "dest" and "after an arrow" in rd.cues
+    assert "before an arrow" in read(code, sentence, first, (first, second)).cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    # a page's breadcrumb or menu: an arrow with no place on its other side joins no leg
+    ("en", "Home > News > Spokane", "Spokane"),
+    ("en", "Travel > Europe > Ljubljana weekend guide", "Ljubljana"),
+    ("fr", "Accueil > Régions > Rennes", "Rennes"),
+    ("fr", "Rennes > Actualités > Sports", "Rennes"),
+])
+def test_an_arrow_from_a_word_that_is_no_place_is_no_leg(code, sentence, name):
+    rd = read(code, sentence, name, (name,))
+    assert not {"after an arrow", "before an arrow"} & set(rd.cues)
 
 
 @pytest.mark.parametrize("code, sentence, first, second", [
@@ -579,6 +592,28 @@ def test_transit_lets_the_build_through_a_crossed_country(tmp_path):
 def test_a_plan_as_the_subject_makes_the_place_planned(code, sentence, name):
     rd = read(code, sentence, name)
     assert rd.hypothetical and rd.uncertain, rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    # ready to go is not gone: the trip was only set up (and here changed)
+    ("en", "I found myself in the old centre, all set for a trip to Campeche.", "Campeche"),
+    ("en", "We were getting ready for the long run to Oban when the news came.", "Oban"),
+    ("en", "By seven the whole family was all set to leave for Kraków.", "Kraków"),
+    ("fr", "Nous étions fin prêts pour un voyage à Lyon.", "Lyon"),
+    ("fr", "Toute la famille était prête à partir pour Cracovie.", "Cracovie"),
+    ("fr", "Nous nous préparions à partir pour Oban quand la grève a éclaté.", "Oban"),
+])
+def test_ready_to_go_is_only_planned(code, sentence, name):
+    rd = read(code, sentence, name)
+    assert rd.hypothetical and rd.uncertain, rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "The train leaves Lyon and we are all set for the day.", "Lyon"),
+    ("fr", "Le train quitte Lyon et nous sommes prêts à tout.", "Lyon"),
+])
+def test_being_ready_for_something_else_plans_no_trip(code, sentence, name):
+    assert not read(code, sentence, name).uncertain
 
 
 @pytest.mark.parametrize("code, sentence, name, role", [

@@ -379,7 +379,8 @@ def _name_role(text: str, toks: list[Token], i: int, j: int, gazetteer: Gazettee
         return "office"
     if any(w in cues.institution for w in words):
         return "name" if _small(gazetteer, text[toks[i].start:toks[j].end]) else "office"
-    if words and words[0] in cues.organisation:
+    # the last part of a compound counts too: "the Chicago Sun-Times", "the Pittsburgh Post-Gazette"
+    if words and (words[0] in cues.organisation or re.split("[-\u2010\u2011]", words[0])[-1] in cues.organisation):
         return "organisation"
     return None
 

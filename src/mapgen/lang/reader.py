@@ -311,17 +311,25 @@ class Reader:
         preps = {x[5:] for x in kinds[prep.i] if x.startswith("prep_")} if prep is not None else set()
         # an arrow between two names: "Tomsk -> Iurga" (the tokenizer may cut the arrow in pieces)
         marks = self.data.cues["route_mark"].words if "route_mark" in self.data.cues else ()
-        before = doc.text[max(0, span.start_char - 6):span.start_char].rstrip()
-        after = doc.text[span.end_char:span.end_char + 6].lstrip()
+        text, base = doc.text, self._parsed.offset(doc)
+        before = text[max(0, span.start_char - 6):span.start_char].rstrip()
+        after = text[span.end_char:span.end_char + 6].lstrip()
         leg_mark = False  # an arrow or a dash joins the name to another place: a leg written out
-        if any(before.endswith(m) for m in marks):
+        # (a place on the arrow's other side too: "News > Spokane", a page's breadcrumb, is no leg)
+        arrow = next((m for m in marks if before.endswith(m)), None)
+        if arrow and self._parsed.place_ends_at(base + len(text[:max(0, span.start_char - 6) + len(before) -
+                                                                 len(arrow)].rstrip())):
             preps.add("to")
             cues.append("after an arrow")
             leg_mark = True
-        if any(after.startswith(m) for m in marks):
-            preps.add("from")
-            cues.append("before an arrow")
-            leg_mark = True
+        arrow = next((m for m in marks if after.startswith(m)), None)
+        if arrow:
+            rest = text[span.end_char:]
+            rest = rest[len(rest) - len(rest.lstrip()) + len(arrow):]
+            if self._parsed.place_starts_at(base + len(text) - len(rest.lstrip())):
+                preps.add("from")
+                cues.append("before an arrow")
+                leg_mark = True
         # a dash with spaces between this name and another place: "the train Ouagadougou – Bobo"
         dashes = self.data.cues["route_dash"].words if "route_dash" in self.data.cues else ()
         if span.start >= 2 and doc[span.start - 1].text in dashes and doc[span.start - 2].whitespace_ and \
@@ -337,7 +345,6 @@ class Reader:
         # a hyphen with no space between two places: a route's name ("le Paris-Nice", "the Moscow-Beijing
         # express", "train Dakar-Bamako"), one token or three; its ends are the journey's
         route_name = False
-        text, base = doc.text, self._parsed.offset(doc)
         if start - base >= 1 and text[start - base - 1] in dashes and self._parsed.place_ends_at(start - 1):
             preps.add("to")
             cues.append("after a hyphen from a place")
