@@ -139,6 +139,18 @@ def test_an_arrow_between_two_places_is_a_leg(code, sentence, first, second):
     assert "before an arrow" in read(code, sentence, first, (first, second)).cues
 
 
+@pytest.mark.parametrize("text, name, place", [
+    # a spelling the gazetteer knows only up to transliteration, said to be a place by the arrow after it
+    ("Temps de trajet : Tomsk –> Iurga : 2h 34, puis de Iurga –> Irkoutsk : 29h.", "Irkoutsk", "Irkutsk"),
+    ("Day 5, Iurga -> Novosibirsk, a short hop on a local train.", "Iurga", "Yurga"),
+    ("Jour 3 : Sloudianka → Irkoutsk, le long du Baïkal.", "Sloudianka", "Slyudyanka"),
+])
+def test_a_name_before_an_arrow_is_read_as_a_place(gaz, text, name, place):
+    found = {r.mention.text: r for r in extract(text, gaz).resolved}
+    assert found[name].place.name == place
+    assert {"before an arrow", "after an arrow"} & set(extract(text, gaz).reading(found[name].mention).cues)
+
+
 @pytest.mark.parametrize("code, sentence, name", [
     # a page's breadcrumb or menu: an arrow with no place on its other side joins no leg
     ("en", "Home > News > Spokane", "Spokane"),

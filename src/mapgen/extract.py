@@ -448,16 +448,17 @@ def _loose_match(article: Article, toks: list[Token], i: int, gazetteer: Gazette
         return None
     before = text[max(0, toks[i].start - 80):toks[i].start]
     arrow = before.rstrip().endswith(route_marks())  # "Tomsk –> Iurga"
-    if not after_place and not arrow and not re.search(LOCATIVE, before) and not _station_before(toks, i):
-        return None
+    placed = after_place or arrow or re.search(LOCATIVE, before) or _station_before(toks, i)
     for j, span in _name_runs(text, toks, i, 3):
         key = name_key(text[span[0].start:span[-1].end])
         if key in STOPWORDS or key in KIND_WORDS:
             continue
+        if not placed and not text[span[-1].end:span[-1].end + 8].lstrip().startswith(route_marks()):
+            continue  # nor before an arrow: "suivi de Iurga –> Irkoutsk"
         if any(p.kind != "city" or p.population >= 1000 for p in gazetteer.lookup_loose(key)):
             s = article.sentences[toks[i].sentence]
             return j, Mention(span[0].start, span[-1].end, text[span[0].start:span[-1].end], s, loose=True)
-    typo = _one_typo_from(name_key(toks[i].text), gazetteer)
+    typo = _one_typo_from(name_key(toks[i].text), gazetteer) if placed else None
     if typo is not None:  # "on arrive à Ventiane": Vientiane, one letter off
         s = article.sentences[toks[i].sentence]
         return i, Mention(toks[i].start, toks[i].end, toks[i].text, s, loose=True, query=typo.name)

@@ -316,13 +316,13 @@ class Reader:
         after = text[span.end_char:span.end_char + 6].lstrip()
         leg_mark = False  # an arrow or a dash joins the name to another place: a leg written out
         # (a place on the arrow's other side too: "News > Spokane", a page's breadcrumb, is no leg)
-        arrow = next((m for m in marks if before.endswith(m)), None)
+        arrow = max((m for m in marks if before.endswith(m)), key=len, default=None)  # "–>", not its ">"
         if arrow and self._parsed.place_ends_at(base + len(text[:max(0, span.start_char - 6) + len(before) -
                                                                  len(arrow)].rstrip())):
             preps.add("to")
             cues.append("after an arrow")
             leg_mark = True
-        arrow = next((m for m in marks if after.startswith(m)), None)
+        arrow = max((m for m in marks if after.startswith(m)), key=len, default=None)
         if arrow:
             rest = text[span.end_char:]
             rest = rest[len(rest) - len(rest.lstrip()) + len(arrow):]
