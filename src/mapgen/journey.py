@@ -457,6 +457,7 @@ def _among_demonyms(ex: Extraction) -> set[int]:
 
 
 FILL_FLOOR = -2.0  # a journey needs two stops: below this, a place is not taken even to make up the second
+FILL_FAR_KM = 1500  # ... and one this far from the stop, in another country, only when no nearer one is named
 
 
 def _two_ends(chosen, candidates, notes: dict, line_ends=()) -> list:
@@ -468,9 +469,13 @@ def _two_ends(chosen, candidates, notes: dict, line_ends=()) -> list:
     if len(towns) >= 2:
         return chosen
     have = {c[1].place.id for c in chosen}
+    def far(c) -> bool:  # "this stretch of the Sierra Madre" is no Californian town in a Mexican ride
+        return bool(towns) and all(_crow(c, t) > FILL_FAR_KM and c[1].place.country != t[1].place.country
+                                   for t in towns)
+
     rest = sorted((c for c in candidates if c[1].place.kind in STOP_KINDS and c[1].place.id not in have
                    and c[0] >= FILL_FLOOR and not any(_crow(c, t) < SAME_PLACE_KM for t in towns)),
-                  key=lambda c: (-c[0], c[1].mention.start))
+                  key=lambda c: (far(c), -c[0], c[1].mention.start))
     out = list(chosen)
     for c in rest:
         if len(towns) >= 2:
