@@ -713,6 +713,30 @@ def test_a_service_described_in_the_present_is_no_journey(code, sentence, name):
 
 
 @pytest.mark.parametrize("code, sentence, name", [
+    # what a train or line does, told in a relative clause in the present: the service, not this trip
+    ("en", "We took the Canadian, which links Toronto to Vancouver, in the winter.", "Toronto"),
+    ("en", "The Ghan, which runs from Adelaide to Darwin, is a legend.", "Darwin"),
+    ("en", "I remember the old sleeper that connects Inverness with London.", "Inverness"),
+    ("fr", "Le Canadian, qui relie Toronto à Vancouver, est un train mythique.", "Vancouver"),
+    ("fr", "J'avais déjà pris le Transsibérien, qui relie Moscou à Vladivostok.", "Vladivostok"),
+    ("fr", "Le Thalys, qui circule entre Paris et Bruxelles, sera remplacé.", "Bruxelles"),
+])
+def test_what_a_train_joins_said_in_a_relative_clause_is_the_service(code, sentence, name):
+    rd = read(code, sentence, name)
+    assert rd.extension and rd.unreal, rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "The train that took us to Dijon left late.", "Dijon"),  # the past: told
+    ("en", "It is a long day on the train that goes to Oban.", "Oban"),  # going is no description of a service
+    ("fr", "Nous avons pris le train qui nous emmène à Halifax.", "Halifax"),
+    ("fr", "Le train qui nous relie à Lyon part à midi.", "Lyon"),  # us: the traveller's own
+])
+def test_a_relative_clause_of_the_traveller_s_own_train_is_no_description(code, sentence, name):
+    assert not read(code, sentence, name).extension
+
+
+@pytest.mark.parametrize("code, sentence, name", [
     ("en", "Our train is the 004 from Moscow to Beijing.", "Beijing"),    # the traveller's own train
     ("en", "It's a two-hour journey to Folkestone, where we board a coach.", "Folkestone"),
     ("en", "The Rossiya was the train we took from Moscow to Vladivostok.", "Vladivostok"),  # told, not described

@@ -562,6 +562,15 @@ class Reader:
             # Saint-Louis »: what a thing that was built does, not a journey (not "the train leaving Lyon")
             extension = True
             cues.append("a line or building described by what it joins")
+        if not extension and gov is not None and has(gov, "joins") and "Tense=Pres" in str(gov.morph) and \
+                any(c.dep_ in self.subject and ("PronType=Rel" in str(c.morph) or c.pos_ == "PRON" and "Person="
+                                                not in str(c.morph)) for c in gov.children) and \
+                not any("first_person" in kinds[c.i] or "Person=1" in str(c.morph) or "Person=2" in str(c.morph)
+                        for c in gov.children if c.dep_ not in self.subject):
+            # "the Canadian, which links Toronto to Vancouver", « le Canadian, qui relie Toronto à Vancouver »:
+            # what a train or line does, said in the present (not "which took us to Lyon")
+            extension = True
+            cues.append("a line or building described by what it joins")
         if not extension and rel != "subject" and preps & {"from", "to", "between", "via"} and \
                 self._service_described(gov, path, kinds):
             extension = True  # "The Trans-Mongolian is train 004 (from Moscow to Beijing)": a service described
