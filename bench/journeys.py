@@ -174,6 +174,7 @@ def run_text(slug: str, text_path: Path, workdir: Path, gazetteer) -> dict:
     doc = tomllib.loads(text)
     written, commented = _blocks(text)
     raw_stops = doc.get("stops", [])
+    out["title"] = doc.get("title", "")
     flags = ["# REVIEW" in " ".join(b) for b in written]
     notes = [[line.split("REVIEW:", 1)[1].strip() for line in b if line.startswith("# REVIEW:")] for b in written]
     # the story's own comments on each stop, minus its header and the other candidates: why it was proposed
@@ -239,6 +240,9 @@ def _name_keys(*names: str) -> set[str]:
             keys.add(name_key(n))
             keys.update(k for k, _ in query_forms(n))
     return keys
+
+
+TITLE_SHARE = 0.6  # a title is the page's when it has this share of the page title's words
 
 
 def score_text(exp: dict, res: dict, text: str, gazetteer) -> dict:
@@ -356,7 +360,14 @@ def score_text(exp: dict, res: dict, text: str, gazetteer) -> dict:
     not_stops = sum(v == "wrong: not_stop" for v in wrong)
     fully = (len(found) == len(required) and order_errors == 0 and not not_stops and res["build_ok"]
              and countries_ok)
+    # the story's title against the page's (when the labels give one the stored text holds): most of its words
+    page_title = exp.get("title", "")
+    title_scored = bool(page_title) and "reconstructed" not in page_title and "no title" not in page_title
+    want = set(re.findall(r"\w+", page_title.casefold()))
+    title_right = title_scored and len(want & set(re.findall(r"\w+", res.get("title", "").casefold()))) >= \
+        TITLE_SHARE * len(want)
     return {
+        "title_scored": title_scored, "title_right": title_right,
         "fully_right": fully,
         "fully_right_strict": fully and not wrong,
         "required": len(required), "found": len(found), "proposed": len(res["stops"]),
@@ -438,6 +449,8 @@ def totals(per: dict) -> dict:
         "fully_right": sum(s["fully_right"] for s in per.values()),
         "fully_right_share": share(sum(s["fully_right"] for s in per.values()), n),
         "fully_right_strict": sum(s["fully_right_strict"] for s in per.values()),
+        "titles_scored": sum(s.get("title_scored", False) for s in per.values()),
+        "titles_right": sum(s.get("title_right", False) for s in per.values()),
         "fully_right_strict_share": share(sum(s["fully_right_strict"] for s in per.values()), n),
         "stop_recall": share(sum(s["found"] for s in per.values()), req),
         "stop_precision": share(correct, prop),
@@ -503,6 +516,8 @@ def print_table(title: str, res: dict, *, details: bool, mention_lines: dict | N
     print(f"  order errors               {t['order_errors']}")
     print(f"  not_stops proposed         {t['not_stops_proposed']}")
     print(f"  build succeeds             {t['build_ok']}/{t['texts']}")
+    print(f"  title is the page's        {t['titles_right']}/{t['titles_scored']}   (of the texts whose page title "
+          f"the labels give)")
     print(f"  countries allowed          {t['countries_ok']}/{t['texts']}")
     print(f"  non-rail legs wrong        {t['mode_errors']}")
     print(f"  REVIEW on correct stops    {pct(t['review_of_correct'])}   (aim <= 10 %)")

@@ -682,3 +682,24 @@ def test_the_place_reached_most_told_between_others_is_where_the_trip_turned():
 
     assert order(["Rzeszow", "Przemysl", "Kyiv", "Warsaw"]) == ["Rzeszow", "Przemysl", "Kyiv", "Warsaw"]
     assert order(["Kyiv", "Rzeszow", "Przemysl", "Warsaw"])[-1] == "Kyiv"
+
+
+@pytest.mark.parametrize("text, title", [
+    # a page pasted with its furniture: the first short line above the body that names a place
+    ("Skip to main content\nMenu | Search | Sign in\nSaturday, 3 May 2025\n\n"
+     "Day 4: Fort William to Mallaig on the steam train\n\nBy Jane Doe\n\n"
+     "We left Fort William at ten in the morning and reached Mallaig just after midday, with the viaduct in "
+     "between and the sea in sight for most of the last hour of a ride that never grows old.",
+     "Day 4: Fort William to Mallaig on the steam train"),
+    ("Accueil > Voyages > Europe > Suisse\n\nDe Zermatt à Saint-Moritz en train panoramique\n\n"
+     "Nous sommes partis de Zermatt un matin de juin et nous sommes arrivés à Saint-Moritz le soir même, "
+     "après huit heures de cols, de viaducs et de tunnels, sans jamais nous lasser du paysage alpin.",
+     "De Zermatt à Saint-Moritz en train panoramique"),
+    # no such line: the first sentence, as before
+    ("We left Fort William at ten. We reached Mallaig at noon.", "We left Fort William at ten."),
+])
+def test_the_title_is_the_headline_not_the_page_s_furniture(text, title):
+    from mapgen.extract import extract
+    from mapgen.journey import headline
+
+    assert headline(extract(text, Gazetteer.open())) == title

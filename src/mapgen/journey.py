@@ -1320,6 +1320,34 @@ def _toml(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)
 
 
+HEADLINE_WORDS = (3, 25)  # a headline is a line of this many words ...
+BODY_WORDS = 40  # ... above the first paragraph of this many
+MENU_MARKS = (">", "›", "|", "•")  # and not a page's menu or breadcrumb: two of these
+
+
+def headline(ex: Extraction) -> str:
+    """The article's title: a text pasted from a web page often starts with the page's furniture ("Skip to
+    main content", "Menu", a date, a byline), so the first short line above the body that names a place the
+    article names ("Day 3: Narvik to Abisko via Riksgränsen"); else its first sentence."""
+    text = ex.text
+    first = text[ex.article.sentences[0][0]:ex.article.sentences[0][1]].strip() if ex.article.sentences else \
+        text[:100].strip()
+    named = sorted((r.mention.start, r.mention.end) for r in ex.resolved if not r.mention.adjective)
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        n = len(line.split())
+        if n >= BODY_WORDS:
+            break
+        if sum(line.count(c) for c in MENU_MARKS) >= 2:
+            continue  # a breadcrumb: "Forums > Destinations > Canada"
+        if any(start < a < start + len(line.rstrip()) and text[start:a].strip() for a, _ in ex.article.sentences):
+            continue  # two sentences: the body's first paragraph, however short
+        if HEADLINE_WORDS[0] <= n <= HEADLINE_WORDS[1] and any(start <= a and b <= pos for a, b in named):
+            return " ".join(line.split())
+    return first
+
+
 def story_toml(ex: Extraction, stops: list[ProposedStop], hints: dict[int, dict] | None = None,
                skipped: list | None = None, transit: list[Crossing] | None = None) -> str:
     """The text of a story.toml for the proposed stops, with review notes as comments, the countries the
@@ -1327,7 +1355,7 @@ def story_toml(ex: Extraction, stops: list[ProposedStop], hints: dict[int, dict]
     town as a commented-out [[stops]] block with its quote, ready to uncomment."""
     hints = hints or {}
     text = ex.text
-    first = text[ex.article.sentences[0][0]:ex.article.sentences[0][1]] if ex.article.sentences else text[:100]
+    first = headline(ex)
     title = first if len(first) <= 90 else first[:89].rsplit(" ", 1)[0] + "…"
     lines = [
         "# Proposed by `mapgen new` from the article: check every stop, its order and its quote,",
