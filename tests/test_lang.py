@@ -731,6 +731,8 @@ def test_what_a_train_joins_said_in_a_relative_clause_is_the_service(code, sente
     ("en", "It is a long day on the train that goes to Oban.", "Oban"),  # going is no description of a service
     ("fr", "Nous avons pris le train qui nous emmène à Halifax.", "Halifax"),
     ("fr", "Le train qui nous relie à Lyon part à midi.", "Lyon"),  # us: the traveller's own
+    # what is joined is the legs of a trip, not the place: "a bus to Voss" is travelled
+    ("en", "The pass is a package that connects a train from Oslo, a boat to Gudvangen and a bus to Voss.", "Voss"),
 ])
 def test_a_relative_clause_of_the_traveller_s_own_train_is_no_description(code, sentence, name):
     assert not read(code, sentence, name).extension

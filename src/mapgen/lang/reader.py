@@ -563,6 +563,7 @@ class Reader:
             extension = True
             cues.append("a line or building described by what it joins")
         if not extension and gov is not None and has(gov, "joins") and "Tense=Pres" in str(gov.morph) and \
+                not any(n.pos_ == "NOUN" for n in path) and \
                 any(c.dep_ in self.subject and ("PronType=Rel" in str(c.morph) or c.pos_ == "PRON" and "Person="
                                                 not in str(c.morph)) for c in gov.children) and \
                 not any("first_person" in kinds[c.i] or "Person=1" in str(c.morph) or "Person=2" in str(c.morph)
