@@ -1175,6 +1175,24 @@ def test_a_trip_dated_before_the_story_is_another_trip(code, sentence, name):
     assert read(code, sentence, name).other_trip
 
 
+@pytest.mark.parametrize("code, sentence, name, other", [
+    # a trip of someone's youth or childhood is another time; "the youth hostel" is no youth
+    ("en", "A fan of trains since the Toulouse to Paris sleepers of his youth, the minister boarded at "
+           "Austerlitz.", "Toulouse", True),
+    ("en", "In her childhood she often rode the train from Leeds to York.", "York", True),
+    ("en", "The Glasgow boat trains of my boyhood ran to Largs.", "Largs", True),
+    ("en", "We stayed at the youth hostel in Lyon before taking the train to Nice.", "Lyon", False),
+    ("fr", "Passionné de trains depuis les Toulouse-Paris nocturnes de sa jeunesse, le ministre est monté à "
+           "Austerlitz.", "Toulouse", True),
+    ("fr", "Dans son enfance, elle prenait le train de Lille à Arras.", "Arras", True),
+    ("fr", "Les trains de nuit vers Nice de mon enfance ont disparu.", "Nice", True),
+    ("fr", "Nous avons dormi à l'auberge de jeunesse de Zurich avant de prendre le train pour Coire.", "Zurich",
+     False),
+])
+def test_a_trip_of_someone_s_youth_is_another_trip(code, sentence, name, other):
+    assert read(code, sentence, name).other_trip is other
+
+
 @pytest.mark.parametrize("text, told, general", [
     ("I took the sleeper between Yekaterinburg and Irkutsk last week. Going from Moscow to Vladivostok in one go "
      "is an absurd challenge, like riding a bus line to its end.", ("Yekaterinburg", "Irkutsk"), ("Moscow", "Vladivostok")),
