@@ -703,3 +703,20 @@ def test_the_title_is_the_headline_not_the_page_s_furniture(text, title):
     from mapgen.journey import headline
 
     assert headline(extract(text, Gazetteer.open())) == title
+
+
+def test_a_small_namesake_half_a_world_away_in_another_country_is_dropped():
+    # a ride on Mexico's Tren Maya read "Maya" as the Philippine village: 15,000 km from the other stops
+    from mapgen.journey import _isolated
+
+    cancun = Place("geonames:3531673", "Cancún", 21.174, -86.847, "MX", "city", 542043, "test")
+    merida = Place("geonames:3523349", "Mérida", 20.967, -89.623, "MX", "city", 717000, "test")
+    maya = Place("geonames:1700000", "Maya", 11.274, 124.055, "PH", "city", 7572, "test")
+    chosen = [(2.5, resolved(maya), True), (3.0, resolved(cancun), True), (2.75, resolved(merida), False)]
+    assert [c[1].place.name for c in _isolated(chosen)] == ["Maya"]
+    # a big city that far is kept (the other stops may be in its country's neighbour), and so is a small town
+    # of the other stops' country
+    big = Place("geonames:1701668", "Manila", 14.604, 120.982, "PH", "city", 1_600_000, "test")
+    same = Place("geonames:3500000", "Maya", 21.0, -89.0, "MX", "city", 700, "test")
+    assert _isolated([(2.5, resolved(big), True)] + chosen[1:]) == []
+    assert _isolated([(2.5, resolved(same), True)] + chosen[1:]) == []

@@ -851,17 +851,25 @@ DETOUR_REVIEW = 0.5  # a stop that lengthens the way between its neighbours by h
 SAME_PLACE_KM = 15.0
 ISOLATED_KM = 300.0
 ISOLATED_POPULATION = 50_000
+FAR_NAMESAKE_KM = 3000.0  # a small town this far from every other stop, in a country none of them is in
 
 
 def _isolated(chosen) -> list:
     """Small towns told as stops but far from every other stop, when the others lie close together: most
     likely another place of that name that the gazetteer lacks (it knows Figueras, Asturias, not the
     Catalan town GeoNames spells Figueres)."""
-    if len(chosen) < 4:
+    if len(chosen) < 3:
         return []
     nearest = {id(c): min(_crow(c, o) for o in chosen if o is not c) for c in chosen}
     out = []
     for c in chosen:
+        p = c[1].place
+        if p.kind == "city" and p.population < ISOLATED_POPULATION and nearest[id(c)] > FAR_NAMESAKE_KM and \
+                all(o[1].place.country != p.country for o in chosen if o is not c):
+            out.append(c)  # a village of the Philippines named "Maya" in a ride on Mexico's Tren Maya
+            continue
+        if len(chosen) < 4:
+            continue
         others = sorted(nearest[id(o)] for o in chosen if o is not c)
         typical = others[len(others) // 2]
         p = c[1].place
