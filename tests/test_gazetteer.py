@@ -30,6 +30,16 @@ def test_the_spanish_word_for_station_is_no_town(gaz):
     assert distance_km(santiago.place.lat, santiago.place.lon, -33.46, -70.65) < 20
 
 
+@pytest.mark.parametrize("text, word", [
+    # the word for a train in another language is no town spelt nearly like it (Tran, Bulgaria)
+    ("We took the Tren de la Costa from Retiro out to the delta.", "Tren"),
+    ("Nous avons pris le Tren Patagónico jusqu'à Bariloche.", "Tren"),
+    ("Il treno per Tirano era pieno, siamo scesi a Sondrio.", "treno"),
+])
+def test_the_word_for_train_in_another_language_is_no_town(gaz, text, word):
+    assert not _found(extract(text, gaz), word)
+
+
 def test_a_train_named_after_a_small_town_is_no_persons_name(gaz):
     # "Kalaw Train" read as a first name and a surname made Kalaw a person throughout
     text = "The Thazi to Kalaw Train was slow and crowded. We got off in Kalaw at noon."

@@ -451,8 +451,8 @@ def _loose_match(article: Article, toks: list[Token], i: int, gazetteer: Gazette
     placed = after_place or arrow or re.search(LOCATIVE, before) or _station_before(toks, i)
     for j, span in _name_runs(text, toks, i, 3):
         key = name_key(text[span[0].start:span[-1].end])
-        if key in STOPWORDS or key in KIND_WORDS:
-            continue
+        if key in STOPWORDS or key in KIND_WORDS or key in rail_words("thing"):
+            continue  # ("Tren de la Costa": the Spanish word for train, not Tran in Bulgaria)
         if not placed and not text[span[-1].end:span[-1].end + 8].lstrip().startswith(route_marks()):
             continue  # nor before an arrow: "suivi de Iurga –> Irkoutsk"
         if any(p.kind != "city" or p.population >= 1000 for p in gazetteer.lookup_loose(key)):
