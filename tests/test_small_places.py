@@ -55,10 +55,18 @@ BEYOND = [
     ("The Canadian left Toronto in the evening. Two nights later it made a brief stop at Allanwater Bridge, "
      "a fishing camp halt, before rolling on to Winnipeg.", ["Toronto", "Allanwater Bridge", "Winnipeg"], "CA",
      50.2403, -90.1669, 1),
+    # Kaga Onsen, a station of the Hokuriku line that runs its romanised name on ("Kagaonsen")
+    ("We rode the Thunderbird express from Osaka along the Sea of Japan coast, got off at Kaga Onsen for a "
+     "night in a ryokan, then took the train on to Kanazawa.", ["Osaka", "Kaga Onsen", "Kanazawa"], "JP",
+     36.3203, 136.3505, 1),
+    # Modderpoort, a halt of the Free State (OpenStreetMap, via the African rail network)
+    ("From Johannesburg the night train crawled south; at dawn it paused at Modderpoort before reaching "
+     "Bloemfontein.", ["Johannesburg", "Modderpoort", "Bloemfontein"], "ZA", -29.104, 27.451, 2),
 ]
 
 
-@pytest.mark.parametrize("text, names, country, lat, lon, km", BEYOND, ids=["postal-AU", "amtrak", "via"])
+@pytest.mark.parametrize("text, names, country, lat, lon, km", BEYOND,
+                         ids=["postal-AU", "amtrak", "via", "japan", "africa"])
 def test_a_small_station_or_village_beyond_europe_is_a_stop(gaz, text, names, country, lat, lon, km):
     got = stops(text, gaz)
     small = got[names[1]]
@@ -70,6 +78,21 @@ def test_a_via_rail_stop_credits_its_source(gaz):
     from mapgen.data import attribution
 
     assert "canada-railway-stations</a> (ODbL)" in attribution([gaz.geocode("Allanwater Bridge").place.source])
+
+
+def test_halts_of_the_transgabonais_are_stops_and_credit_openstreetmap(gaz):
+    from mapgen.data import attribution
+
+    text = ("Parti de la gare d'Owendo au petit matin, le Transgabonais s'est arrêté en gare de M'Bel, puis à "
+            "La Lopé, avant d'arriver le soir à Franceville.")
+    got = stops(text, gaz)
+    assert list(got) == ["Owendo", "Mbel", "La Lopé", "Franceville"]
+    # the stations' true places: M'Bel 0.272N 10.169E, La Lopé 0.103S 11.605E
+    for name, lat, lon in [("Mbel", 0.272, 10.169), ("La Lopé", -0.103, 11.605)]:
+        assert is_small(got[name]) and got[name].country == "GA"
+        assert distance_km(got[name].lat, got[name].lon, lat, lon) < 2
+    assert "OpenStreetMap</a> contributors (ODbL)" in attribution([got["La Lopé"].source])
+    assert attribution([gaz.geocode("Kaga Onsen").place.source]) == attribution([])  # MIT: no map credit
 
 
 def test_a_train_named_like_a_village_is_no_stop(gaz):

@@ -3,6 +3,7 @@
 Run by a maintainer after a source changes (never at build time; needs the `prepare` extra):
 
     .venv/bin/python tools/prepare_small_places.py --india path/to/stations.json [--geonames path/to/XX.txt ...]
+        [--japan path/to/3!stations.csv path/to/2!lines.csv] [--africa path/to/africa_rail_stops.geojson] ...
 
 Sources (see geo/SOURCES.md, "Small places"):
 
@@ -30,6 +31,23 @@ Sources (see geo/SOURCES.md, "Small places"):
               cities500 has a town of that name within TOWN_KM: the villages of the world beyond France,
               Tarcoola on the line to Alice Springs or Rawlinna on the Nullarbor. Names written in capitals are title-cased,
               a part in brackets is dropped.
+  --japan     `data/3!stations.csv` and `data/2!lines.csv` of github.com/TrainLCD/StationAPI (Japan's railway
+              stations with their romanised names, MIT): every station in service (`e_status` 0) of a
+              Shinkansen or ordinary railway line (`line_type` 1 or 2: not a subway, tram, monorail or AGT),
+              one per station group (the station of several lines), under its romanised name as the table
+              normalises it ("Kagaonsen", "Kami-Arita") and, where the kanji name ends in a word of
+              JAPAN_SUFFIXES, the same with that word apart ("Kaga Onsen": 加賀温泉). A name that is a
+              nearby cities500 town's with a qualifier of geo/gazetteer/rail_words.csv ("Shin-Aomori",
+              "Kagoshima-Chuo") is left to the run-time reading of that qualifier (the town).
+  --africa    `network/africa_rail_stops.geojson` of github.com/trg-rail/africa_rail_network (the stations and
+              halts of OpenStreetMap's African railways, 2021, **ODbL 1.0**: a map placing a stop there
+              credits OpenStreetMap): every station, halt or stop that is no port, mine or industrial
+              siding (`facility` empty), under its name written in Latin letters, without a word for the
+              station around it ("Gare de La Lopé" -> "La Lopé", "Londiani Railway Station" -> "Londiani")
+              or a part in brackets (a stop named after its railway or train, "Rovos Rail", is left out),
+              also without its French article ("Lopé"), and, for a name that
+              starts with M or N before a consonant, also with the apostrophe many write ("Mbel" ->
+              "M'Bel", "Ndjolé" -> "N'Djolé").
   --amtrak    `data/stations.json` of github.com/agirling/amtrak_stations (the Amtrak stations of the
               U.S. Bureau of Transportation Statistics' National Transportation Atlas Database, public
               domain): every station under its town's name and the station's own name without its state
@@ -58,7 +76,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from mapgen import gazetteer as gz  # noqa: E402
 from mapgen.extract import STOPWORDS  # noqa: E402
-from mapgen.gazetteer import KIND_WORDS, distance_km, name_key  # noqa: E402
+from mapgen.gazetteer import KIND_WORDS, distance_km, name_key, rail_words  # noqa: E402
 
 COLUMNS = ("id", "name", "lat", "lon", "country", "feature", "names", "source")
 RAIL_KM = 5.0  # a village farther than this from railway track is no stop of a rail journey
@@ -73,6 +91,20 @@ POSTAL_SOURCE = "GeoNames postal code {country} {code}, CC BY 4.0"
 POSTAL_ACCURACY = "4"  # the point is the GeoNames place's own (1-3: estimated from neighbouring codes)
 VIA_SOURCE = "VIA Rail station {code} (brodyFlannigan/canada-railway-stations), ODbL"
 AMTRAK_SOURCE = "Amtrak station {code} (BTS NTAD via agirling/amtrak_stations), public domain"
+AFRICA_SOURCE = "OpenStreetMap station {code} (trg-rail/africa_rail_network), ODbL"
+# a word for the station before its place's name ("Gare de", "Estação da") or after it ("Railway Station")
+AFRICA_STATION_WORDS = re.compile(r"^(?:la\s+)?(?:gare|estação|estacao|estación|station)(?:\s+ferroviaire)?"
+                                  r"(?:\s+(?:de|du|des|da|do|dos|das)\b|\s+d['’]|\b)\s*"
+                                  r"|\s+(?:railway\s+)?(?:station|halt|gare)$", re.IGNORECASE)
+# the last word of a stop named after the railway or train that owns it ("Rovos Rail", the private station of
+# that train in Pretoria): such a name is the company's or the train's before it is a place's
+OPERATOR_WORDS = rail_words("thing") | {"rail", "rails"}
+QUALIFIER_WORDS = rail_words("qualifier")  # "Shin", "Chuo": "Shin-Aomori" is read as Aomori at run time
+JAPAN_SOURCE = "Japanese station group {code} (TrainLCD/StationAPI), MIT"
+JAPAN_LINE_TYPES = {"1", "2"}  # Shinkansen, ordinary railway (not 3 subway, 4 tram, 5 monorail/AGT, 0 other)
+# words at the end of a Japanese station's kanji name that the romanised name runs on without a space
+# ("Kagaonsen") and articles write apart ("Kaga Onsen"): kanji -> the word as romanised
+JAPAN_SUFFIXES = {"温泉": "onsen", "高原": "kogen", "公園": "koen"}
 # Indian Railways abbreviations, as the table writes them (last word)
 INDIA_ABBREVIATIONS = {"JN": "Junction", "RD": "Road", "CANTT": "Cantonment", "CANT": "Cantonment",
                        "TERM": "Terminus", "HLT": "Halt"}
@@ -304,6 +336,66 @@ def via(path: Path) -> list[dict]:
     return out
 
 
+def africa(path: Path) -> list[dict]:
+    out = []
+    feats = json.loads(path.read_text(encoding="utf-8"))["features"]
+    for f in sorted(feats, key=lambda f: f["properties"]["oid"]):
+        p = f["properties"]
+        if p.get("facility") or p.get("type") not in ("station", "halt", "stop"):
+            continue  # a port, a mine, an industrial siding
+        name = " ".join(re.sub(r"\s*\(.*?\)", "", p.get("name") or "").split())
+        name = AFRICA_STATION_WORDS.sub("", name).strip(" -")
+        if not name or not name_key(name).replace(" ", "").isascii() or name_key(name).startswith("unnamed"):
+            continue  # no name, or one in Arabic script only
+        if name_key(name).split()[-1] in OPERATOR_WORDS:
+            continue  # "Rovos Rail": a train's own station, under the train's name
+        names = [name]
+        bare = re.sub(r"^(?:la|le|les)\s+|^l['’]", "", name, flags=re.IGNORECASE)
+        if bare != name:
+            names.append(bare)  # "La Lopé" -> "Lopé"
+        m = re.match(r"([MN])([bcdgjkpstvz]\w+)$", name)
+        if m:
+            names.append(f"{m.group(1)}'{m.group(2).capitalize()}")  # "Mbel" -> "M'Bel"
+        names = [n for n in dict.fromkeys(names) if usable(n)]
+        if not names:
+            continue
+        lon, lat = f["geometry"]["coordinates"]
+        out.append({"id": f"small:af-{p['oid']}", "name": names[0], "lat": lat, "lon": lon, "feature": "RSTN",
+                    "names": names, "source": AFRICA_SOURCE.format(code=p["oid"])})
+    return out
+
+
+def japan(stations: Path, lines: Path, towns: Towns) -> list[dict]:
+    import csv
+
+    with open(lines, encoding="utf-8", newline="") as f:
+        kinds = {r["line_cd"]: r["line_type"] for r in csv.DictReader(f)}
+    groups: dict[str, dict] = {}
+    with open(stations, encoding="utf-8", newline="") as f:
+        for s in sorted(csv.DictReader(f), key=lambda s: int(s["station_cd"])):
+            if s["e_status"] != "0" or kinds.get(s["line_cd"]) not in JAPAN_LINE_TYPES:
+                continue
+            groups.setdefault(s["station_g_cd"], s)  # the group's first station (lowest code) stands for it
+    out = []
+    for code, s in sorted(groups.items(), key=lambda g: int(g[0])):
+        name = re.sub(r"\s*\(.*?\)", "", s["station_name_rn"] or s["station_name_r"]).strip()
+        names = [name]
+        for kanji, word in JAPAN_SUFFIXES.items():
+            head = name[: len(name) - len(word)].rstrip("- ")
+            if s["station_name"].endswith(kanji) and name.lower().endswith(word) and len(head) > 1:
+                names.append(f"{head} {word.capitalize()}")  # "Kagaonsen" -> "Kaga Onsen"
+        names = [n for n in {name_key(n): n for n in reversed(names)}.values() if usable(n)][::-1]
+        words = name_key(name).split()
+        rest = " ".join(w for w in words if w not in QUALIFIER_WORDS)
+        if rest != " ".join(words) and towns.near(rest, float(s["lat"]), float(s["lon"])):
+            continue  # "Shin-Aomori", "Kagoshima-Chuo": the town's station, read as the town (rail_words.csv)
+        if not names:
+            continue
+        out.append({"id": f"small:jp-{code}", "name": names[-1], "lat": float(s["lat"]), "lon": float(s["lon"]),
+                    "feature": "RSTN", "names": names, "source": JAPAN_SOURCE.format(code=code)})
+    return out
+
+
 def keep(rows: list[dict], land: Land) -> list[dict]:
     """Rows on land, within RAIL_KM of track, one per main name within SAME_KM; with their country."""
     if not rows:
@@ -332,6 +424,9 @@ def main(argv=None) -> None:
     ap.add_argument("--postal", type=Path, nargs="*", default=[], help="GeoNames postal-code files (XX.txt)")
     ap.add_argument("--via", type=Path, help="stations.csv of brodyFlannigan/canada-railway-stations")
     ap.add_argument("--amtrak", type=Path, help="data/stations.json of agirling/amtrak_stations")
+    ap.add_argument("--africa", type=Path, help="network/africa_rail_stops.geojson of trg-rail/africa_rail_network")
+    ap.add_argument("--japan", type=Path, nargs=2, metavar=("STATIONS", "LINES"),
+                    help="data/3!stations.csv and data/2!lines.csv of TrainLCD/StationAPI")
     ap.add_argument("--out", type=Path, default=GAZ / gz.SMALL_PLACES)
     args = ap.parse_args(argv)
     global WORDS
@@ -340,7 +435,9 @@ def main(argv=None) -> None:
     rows = ((india(args.india, land, towns) if args.india else []) + (france(args.france, args.communes, towns) if args.france else [])
             + geonames(args.geonames, towns) + (amtrak(args.amtrak) if args.amtrak else [])
             + (via(args.via) if args.via else [])
-            + postal(args.postal, towns))
+            + postal(args.postal, towns)
+            + (japan(*args.japan, towns) if args.japan else [])
+            + (africa(args.africa) if args.africa else []))
     kept = keep(rows, land)
     lines = ["\t".join(COLUMNS)]
     for r in kept:

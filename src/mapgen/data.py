@@ -25,6 +25,12 @@ VIA_MARK = "brodyFlannigan/canada-railway-stations"  # in the `source` of every 
 VIA_ATTRIBUTION = ('stations: <a href="https://github.com/brodyFlannigan/canada-railway-stations">'
                    "canada-railway-stations</a> (ODbL)")
 VIA_ATTRIBUTION_TEXT = "stations: brodyFlannigan/canada-railway-stations (ODbL)"
+# A map with a stop placed at an African station of the small-places layer (OpenStreetMap data, ODbL) says so.
+OSM_AFRICA_MARK = "trg-rail/africa_rail_network"  # in the `source` of every such place
+OSM_AFRICA_ATTRIBUTION = ('stations: &copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+                          'contributors (ODbL), via <a href="https://github.com/trg-rail/africa_rail_network">'
+                          "africa_rail_network</a>")
+OSM_AFRICA_ATTRIBUTION_TEXT = "stations: OpenStreetMap contributors (ODbL), via trg-rail/africa_rail_network"
 # A map with a stop placed at a French commune of the small-places layer credits its source (Licence Ouverte).
 COMMUNES_MARK = "IGN Admin Express commune"  # in the `source` of every such place (tools/prepare_small_places.py)
 COMMUNES_ATTRIBUTION = ('villages: <a href="https://geoservices.ign.fr/adminexpress">IGN Admin Express</a>, '
@@ -39,6 +45,7 @@ def attribution(sources, *, html: bool = True) -> str:
     out = [ATTRIBUTION if html else ATTRIBUTION_TEXT]
     for mark, credit, text in ((STATIONS_MARK, STATION_ATTRIBUTION, STATION_ATTRIBUTION_TEXT),
                                (VIA_MARK, VIA_ATTRIBUTION, VIA_ATTRIBUTION_TEXT),
+                               (OSM_AFRICA_MARK, OSM_AFRICA_ATTRIBUTION, OSM_AFRICA_ATTRIBUTION_TEXT),
                                (COMMUNES_MARK, COMMUNES_ATTRIBUTION, COMMUNES_ATTRIBUTION_TEXT)):
         if any(mark in s for s in sources):
             out.append(credit if html else text)
