@@ -713,6 +713,19 @@ def test_a_service_described_in_the_present_is_no_journey(code, sentence, name):
 
 
 @pytest.mark.parametrize("code, sentence, name", [
+    # where a thing was made is where it comes from, not a place the journey went
+    ("en", "We boarded a carriage built in Derby in 1977.", "Derby"),
+    ("en", "Our carriage is said to have been made at Dunedin's Hillside railway workshop.", "Dunedin"),
+    ("en", "Our coaches were assembled at Crewe before the war.", "Crewe"),
+    ("fr", "Les voitures, fabriquées à Dunedin, sont confortables.", "Dunedin"),
+    ("fr", "La locomotive construite à Belfort nous a menés à Lyon.", "Belfort"),
+    ("fr", "Ces rames ont été assemblées à Reichshoffen.", "Reichshoffen"),
+])
+def test_where_a_carriage_was_made_is_no_stop(code, sentence, name):
+    assert read(code, sentence, name).role == "origin"
+
+
+@pytest.mark.parametrize("code, sentence, name", [
     # what a train or line does, told in a relative clause in the present: the service, not this trip
     ("en", "We took the Canadian, which links Toronto to Vancouver, in the winter.", "Toronto"),
     ("en", "The Ghan, which runs from Adelaide to Darwin, is a legend.", "Darwin"),

@@ -627,6 +627,9 @@ class Reader:
                 (gov is not None and gov.dep_ in self.relcl and kinds[gov.head.i] & {"people", "passengers"}
                  and "from" in preps):
             role = "origin"
+        elif gov is not None and has(gov, "made") and not preps & {"from", "between", "via"} and \
+                ("at" in preps or "to" not in preps):  # (« à » is both: « fabriquées à Dunedin »)
+            role = "origin"  # "a carriage built in Derby", « des voitures fabriquées à Dunedin »: made there
         elif path[:1] and "destination_word" in kinds[path[0].i]:
             role = "dest"
             final = True  # "à destination de Barcelone", "bound for Seattle", "destination: Budapest"
