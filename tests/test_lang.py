@@ -1206,6 +1206,21 @@ def test_a_trip_of_someone_s_youth_is_another_trip(code, sentence, name, other):
     assert read(code, sentence, name).other_trip is other
 
 
+@pytest.mark.parametrize("text, stop, far", [
+    # one clear stop: a weakly told town of another country, thousands of km away, does not make up a second
+    # ("this stretch of the Sierra Madre" is no Californian town); the story of one stop builds
+    ("The landscapes between coastal Los Mochis and the high plains are the draw of the line. To pass this "
+     "stretch of the Sierra Madre at night would mean missing them. When the train rolls into El Fuerte at "
+     "mid-morning, vendors on the platform sell burritos through the windows.", "El Fuerte", "Sierra Madre"),
+    ("Les paysages entre Los Mochis et les hauts plateaux font la beauté de la ligne. Franchir ce tronçon de la "
+     "Sierra Madre de nuit serait les manquer. Quand le train entre en gare d'El Fuerte au milieu de la matinée, "
+     "des vendeurs proposent des burritos par les fenêtres.", "El Fuerte", "Sierra Madre"),
+])
+def test_a_far_foreign_namesake_does_not_make_up_a_second_stop(gaz, text, stop, far):
+    names = stops(gaz, text)
+    assert stop in names and far not in names, names
+
+
 @pytest.mark.parametrize("text, told, general", [
     ("I took the sleeper between Yekaterinburg and Irkutsk last week. Going from Moscow to Vladivostok in one go "
      "is an absurd challenge, like riding a bus line to its end.", ("Yekaterinburg", "Irkutsk"), ("Moscow", "Vladivostok")),

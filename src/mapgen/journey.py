@@ -262,7 +262,8 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     # never one the article says the journey did not go to, nor a name the language model reads as a person's
     # ("Laurent, the guard, announces the departure" is no Saint-Laurent)
     chosen = _two_ends(chosen, [c for c in best.values()
-                                if not (ex.reading(c[1].mention).unreal or ex.reading(c[1].mention).person)], notes,
+                                if not (ex.reading(c[1].mention).unreal or ex.reading(c[1].mention).person and
+                                        " " not in c[1].mention.text)], notes,  # ("Los Mochis" is no one's name)
                        [c for c in best.values() if _line_end(ex.reading(c[1].mention))])
     lists = [list(dict.fromkeys(ids)) for ids in stops_listed.values() if len(set(ids)) >= LISTED_RUN]
     ordered = _as_listed(_travel_order(chosen, rail, finals, _flow_of(chosen, flow, named, gazetteer), lists,
@@ -457,7 +458,7 @@ def _among_demonyms(ex: Extraction) -> set[int]:
 
 
 FILL_FLOOR = -2.0  # a journey needs two stops: below this, a place is not taken even to make up the second
-FILL_FAR_KM = 1500  # ... and one this far from the stop, in another country, only when no nearer one is named
+FILL_FAR_KM = 1000  # ... nor one this far from the stop, in another country (a story of one stop builds)
 
 
 def _two_ends(chosen, candidates, notes: dict, line_ends=()) -> list:
@@ -474,8 +475,8 @@ def _two_ends(chosen, candidates, notes: dict, line_ends=()) -> list:
                                    for t in towns)
 
     rest = sorted((c for c in candidates if c[1].place.kind in STOP_KINDS and c[1].place.id not in have
-                   and c[0] >= FILL_FLOOR and not any(_crow(c, t) < SAME_PLACE_KM for t in towns)),
-                  key=lambda c: (far(c), -c[0], c[1].mention.start))
+                   and c[0] >= FILL_FLOOR and not far(c) and not any(_crow(c, t) < SAME_PLACE_KM for t in towns)),
+                  key=lambda c: (-c[0], c[1].mention.start))
     out = list(chosen)
     for c in rest:
         if len(towns) >= 2:
