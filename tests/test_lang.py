@@ -726,6 +726,14 @@ def test_where_a_carriage_was_made_is_no_stop(code, sentence, name):
 
 
 @pytest.mark.parametrize("code, sentence, name", [
+    ("en", "Passengers are assembling on platform 4 of Brussels Midi before the sleeper leaves.", "Brussels"),
+    ("fr", "Les voyageurs se rassemblent sur le quai de Bruxelles-Midi avant le départ.", "Bruxelles-Midi"),
+])
+def test_people_gathering_somewhere_made_nothing_there(code, sentence, name):
+    assert read(code, sentence, name).role != "origin"
+
+
+@pytest.mark.parametrize("code, sentence, name", [
     # what a train or line does, told in a relative clause in the present: the service, not this trip
     ("en", "We took the Canadian, which links Toronto to Vancouver, in the winter.", "Toronto"),
     ("en", "The Ghan, which runs from Adelaide to Darwin, is a legend.", "Darwin"),

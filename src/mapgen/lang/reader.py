@@ -627,8 +627,10 @@ class Reader:
                 (gov is not None and gov.dep_ in self.relcl and kinds[gov.head.i] & {"people", "passengers"}
                  and "from" in preps):
             role = "origin"
-        elif gov is not None and has(gov, "made") and not preps & {"from", "between", "via"} and \
+        elif gov is not None and has(gov, "made") and "Tense=Past" in str(gov.morph) and \
+                "VerbForm=Part" in str(gov.morph) and not preps & {"from", "between", "via"} and \
                 ("at" in preps or "to" not in preps):  # (« à » is both: « fabriquées à Dunedin »)
+            # what was made there ("a carriage built in Derby"), not people assembling there
             role = "origin"  # "a carriage built in Derby", « des voitures fabriquées à Dunedin »: made there
         elif path[:1] and "destination_word" in kinds[path[0].i]:
             role = "dest"
