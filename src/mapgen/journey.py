@@ -458,7 +458,8 @@ def _among_demonyms(ex: Extraction) -> set[int]:
 
 
 FILL_FLOOR = -2.0  # a journey needs two stops: below this, a place is not taken even to make up the second
-FILL_FAR_KM = 1000  # ... nor one this far from the stop, in another country (a story of one stop builds)
+FILL_FAR_KM = 1000  # ... nor a small town this far from the stop, in another country (a story of one stop builds);
+# a city that far only when no nearer town is named (Kapiri Mposhi ... Dar es Salaam)
 
 
 def _two_ends(chosen, candidates, notes: dict, line_ends=()) -> list:
@@ -475,8 +476,9 @@ def _two_ends(chosen, candidates, notes: dict, line_ends=()) -> list:
                                    for t in towns)
 
     rest = sorted((c for c in candidates if c[1].place.kind in STOP_KINDS and c[1].place.id not in have
-                   and c[0] >= FILL_FLOOR and not far(c) and not any(_crow(c, t) < SAME_PLACE_KM for t in towns)),
-                  key=lambda c: (-c[0], c[1].mention.start))
+                   and c[0] >= FILL_FLOOR and not (far(c) and c[1].place.population < ISOLATED_POPULATION)
+                   and not any(_crow(c, t) < SAME_PLACE_KM for t in towns)),
+                  key=lambda c: (far(c), -c[0], c[1].mention.start))
     out = list(chosen)
     for c in rest:
         if len(towns) >= 2:
