@@ -803,6 +803,7 @@ PREPARED = "prepared.sqlite.gz"  # in geo/gazetteer/: the merged places and thei
 STATIONS = "trainline_stations.tsv.gz"  # trainline-eu/stations, ODbL (see geo/SOURCES.md)
 SMALL_PLACES = "small_places.tsv.gz"  # stations and villages cities500 lacks (tools/prepare_small_places.py)
 REGIONS = "regions.csv"  # English and French names of regions, ranges and deserts (tools/prepare_regions.py)
+STATE_POINTS = "us_state_points.csv"  # U.S. states Natural Earth's label points tie wrongly (tools/prepare_points.py)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 TABLES = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
@@ -843,7 +844,7 @@ def key_rules_fingerprint() -> str:
 
 
 def _inputs(folder: Path | None = None) -> list[Path]:
-    names = ("prepared.json", STATIONS, "overlay.csv", SMALL_PLACES, REGIONS)  # prepared.json: the image's checksum
+    names = ("prepared.json", STATIONS, "overlay.csv", SMALL_PLACES, REGIONS, STATE_POINTS)  # prepared.json: the image's checksum
     return [folder / n for n in names] if folder else [data.geo_file("gazetteer", n) for n in names]
 
 
@@ -975,10 +976,10 @@ def build_index(path: Path, fingerprint: str = "", folder: Path | None = None) -
     """A fresh SQLite index at `path`: a copy of the prepared places and names (`folder`, default
     geo/gazetteer/) plus the overlay and the stations. Written to a temporary file renamed into place, so a
     killed or failed build leaves no partial index; the meta table records the inputs."""
-    prepared_json, stations, overlay, small, regions = _inputs(folder)
+    prepared_json, stations, overlay, small, regions, states = _inputs(folder)
     folder = prepared_json.parent
     image = folder / PREPARED
-    for p in (image, prepared_json, stations, overlay, small, regions):
+    for p in (image, prepared_json, stations, overlay, small, regions, states):
         if not p.is_file():
             raise DataError("embedded data file is missing", where=str(p))
     try:
@@ -1002,6 +1003,7 @@ def build_index(path: Path, fingerprint: str = "", folder: Path | None = None) -
         db = sqlite3.connect(tmp)
         db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
         progress.step("overlay and stations")
+        _fix_states(db, states)
         _add_overlay(db, overlay)
         _add_overlay(db, regions, prefix="region")
         _add_stations(db, stations)
@@ -1096,6 +1098,22 @@ def _add_overlay(db: sqlite3.Connection, path: Path, *, stations: bool = False, 
             )
             r = _insert(db, place)
             _insert_names(db, [(k, r, f) for k, f in name_rows(names).items()])
+
+
+def _fix_states(db: sqlite3.Connection, path: Path) -> None:
+    """The U.S. states whose Natural Earth label points tied to no GeoNames admin1 code or to another state's
+    (geo/gazetteer/us_state_points.csv): their own code, the middle of their counties, and the population of
+    the GeoNames towns of that code (a lower bound, as for every region; New Hampshire had Vermont's)."""
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            code = row["admin1"]
+            towns = db.execute("SELECT coalesce(sum(population), 0) FROM places WHERE country = 'US' AND admin1 = ? "
+                               "AND kind = 'city' AND id LIKE 'geonames:%'", (code,)).fetchone()[0]
+            n = db.execute("UPDATE places SET lat = ?, lon = ?, admin1 = ?, population = ?, source = ? WHERE id = ?",
+                           (float(row["lat"]), float(row["lon"]), code, towns, row["source"],
+                            f"ne-admin1:{row['adm1_code']}")).rowcount
+            if n != 1:
+                raise DataError(f"no region {row['adm1_code']!r} in the index", where=str(path))
 
 
 def _add_stations(db: sqlite3.Connection, path: Path) -> None:
