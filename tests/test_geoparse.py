@@ -635,3 +635,16 @@ def test_states_natural_earth_ties_wrongly_have_their_own_code_and_middle(gaz, n
     assert p.kind == "region" and p.admin1 == code and distance_km(p.lat, p.lon, lat, lon) < 30
     got = {r.mention.text: r.place for r in extract("A man from Nashua, N.H., was charged in Concord.", gaz).resolved}
     assert got["N.H."].admin1 == "NH"
+
+
+@pytest.mark.parametrize("text, name, admin1", [
+    # a town whose own name holds a kind word is that town, not a harbour of the name before it
+    ("St. Joseph officials met in Benton Harbor.", "Benton Harbor", "MI"),
+    # "St." written out: towns GeoNames lists only as "Saint ..." are candidates too (Saint Joseph, Michigan)
+    ("St. Joseph officials met in Benton Harbor.", "St. Joseph", "MI"),
+    ("The flight to St. Louis was delayed.", "St. Louis", "MO"),
+    ("Fishermen in St. Augustine said the storm spared Jacksonville.", "Jacksonville", "FL"),
+])
+def test_abbreviated_saints_and_towns_named_with_a_kind_word(gaz, text, name, admin1):
+    got = {r.mention.text: r.place for r in extract(text, gaz, read=False).resolved}
+    assert got[name].country == "US" and got[name].admin1 == admin1, got[name]

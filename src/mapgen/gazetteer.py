@@ -208,17 +208,20 @@ def name_variants() -> dict[str, tuple[str, tuple[str, ...]]]:
             for r in _word_table(NAME_VARIANTS)}
 
 
-def variant_keys(key: str) -> list[str]:
+def variant_keys(key: str, abbreviations_only: bool = False) -> list[str]:
     """Other spellings of a key by geo/gazetteer/name_variants.csv, for when the key names nothing:
     "st raphael" -> "saint raphael", "sankt raphael", ...; "el hoceima" -> "al hoceima", "ad hoceima", ...
     An abbreviation is written out wherever it stands, one word at a time; an article only as the first word,
-    and never dropped ("Es Salam" is no Salam, wherever that is)."""
+    and never dropped ("Es Salam" is no Salam, wherever that is). With `abbreviations_only`, only the
+    abbreviations, each written out as the first variant of its row ("st" -> "saint")."""
     words = key.split(" ")
     out = []
     for i, w in enumerate(words):
         kind, others = name_variants().get(w, ("", ()))
-        if not others or (kind == "article" and i > 0) or len(words) == 1:
+        if not others or (kind == "article" and (i > 0 or abbreviations_only)) or len(words) == 1:
             continue
+        if abbreviations_only:
+            others = others[:1]  # the word written out in full ("saint"), not in other languages ("san")
         out += [" ".join(words[:i] + [o] + words[i + 1:]) for o in others]
     return [k for k in dict.fromkeys(out) if k != key]
 
@@ -497,9 +500,12 @@ class Gazetteer:
         # "EU", "U.S.": capitals ask for an abbreviation when there is one; "Eu" or "us" never gets one
         caps = bool(_CAPS.match(_LEADING_WORDS.sub("", text.strip())))
         dotted = bool(_DOTTED_WORD.match(text.strip()))
+        own_name = False  # a place found by the whole name, its own main name ("Benton Harbor", "Lake Charles")
         for i, (key, form_kind) in enumerate(forms):
             if form_kind == SITE:
                 continue  # "Royal Street" is not Royal City, whatever else it may be
+            if own_name and form_kind is not None:
+                continue  # not Benton, Missouri, as a harbour called "Benton": the town is so called
             wanted_kind = wanted_kind or form_kind
             hits = self.lookup_flags(key)
             if caps and any(f & ABBREVIATION for _, f in hits):
@@ -517,6 +523,15 @@ class Gazetteer:
             for p, _ in hits:
                 if p.id not in found:
                     found[p.id] = (p, ["whole name" if i == 0 or whole else f"name {key!r}"])
+                if i == 0 and form_kind is None and len(forms) > 1 and name_key(p.name) == key and p.kind != SITE:
+                    own_name = True
+        if found and forms[0][1] is None:
+            # "St. Joseph", "Mt. Pleasant": the towns GeoNames lists only written out (Saint Joseph, Michigan)
+            # are as much that name as those it also lists abbreviated (Saint Joseph, Missouri)
+            for v in variant_keys(forms[0][0], abbreviations_only=True):
+                for p, f in self.lookup_flags(v):
+                    if p.id not in found and not f & (ABBREVIATION | DOTTED):
+                        found[p.id] = (p, ["whole name"])  # (by another name: St. Louis is Missouri's)
         if not found:
             # "St-Raphaël", "El Hoceima": an abbreviation written out, another romanisation of the Arabic article
             for key, form_kind in forms:
