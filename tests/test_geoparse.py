@@ -644,6 +644,10 @@ def test_states_natural_earth_ties_wrongly_have_their_own_code_and_middle(gaz, n
     ("St. Joseph officials met in Benton Harbor.", "St. Joseph", "MI"),
     ("The flight to St. Louis was delayed.", "St. Louis", "MO"),
     ("Fishermen in St. Augustine said the storm spared Jacksonville.", "Jacksonville", "FL"),
+    # a county as news abbreviates it; a town's school board is the town's, no school called so
+    ("The Hamilton Co. Sheriff's Office said the man was found near Chattanooga.", "Hamilton Co", "TN"),
+    ("A Knox Co. jury convicted him in Knoxville.", "Knox Co", "TN"),
+    ("The St. Cloud school board met in Sauk Rapids.", "St. Cloud", "MN"),
 ])
 def test_abbreviated_saints_and_towns_named_with_a_kind_word(gaz, text, name, admin1):
     got = {r.mention.text: r.place for r in extract(text, gaz, read=False).resolved}

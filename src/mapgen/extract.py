@@ -324,8 +324,10 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
             continue  # a common word written lower-case elsewhere that only small towns have as another name
         start, end, kind = (toks[i].start, toks[j].end, None) if flags & ADJECTIVE else _with_kind_words(text, toks, i, j)
         role = roles.get(i)
-        if role and kind == SITE and end > toks[j].end:
-            end, kind = toks[j].end, None  # "the Lafayette Parish School Board": the parish's, no school
+        office_after = j + 2 < len(toks) and toks[j + 2].sentence == toks[j].sentence and \
+            toks[j + 2].text.casefold() in name_cues().office and text[toks[j + 1].end:toks[j + 2].start] == " "
+        if (role or office_after) and kind == SITE and end > toks[j].end:
+            end, kind = toks[j].end, None  # "the Lafayette Parish School Board", "the St. Cloud school board"
         if kind == SITE and start < toks[i].start and _institution_of(text, toks, i, j, gazetteer):
             start, end, kind, role = toks[i].start, toks[j].end, None, "office"  # "the University of Georgia"
         if flags & DOTTED and end == toks[j].end:
@@ -633,11 +635,16 @@ def _longest_match(text: str, toks: list[Token], i: int, gazetteer: Gazetteer) -
         key = name_key(text[first.start:t.end])
         if not key:
             break
+        # "Hamilton Co.", "St. Cloud": a name the index holds written out ("Hamilton County", "Saint Cloud")
+        written_out = variant_keys(key, abbreviations_only=True) if j > i else []
         if t.cap or (j == i and _maybe_adjective(t)):
             flags = _accept(text, toks, i, j, key, gazetteer)
+            for v in written_out:
+                if flags is None and gazetteer.has_key(v):
+                    flags = _accept(text, toks, i, j, v, gazetteer)
             if flags is not None:
                 best = (j, flags)
-        if not gazetteer.has_prefix(key):
+        if not gazetteer.has_prefix(key) and not any(gazetteer.has_prefix(v) for v in written_out):
             break
         j += 1
     return best
