@@ -1346,7 +1346,8 @@ CLUSTER_READINGS = 40  # readings of one name looked at for clusters, the most p
 
 def _clusters(names, evidence, gazetteer: Gazetteer, km: float = CLUSTER_KM) -> dict:
     """For each name, how many other names (of `evidence`) have a reading within `km` of each of its
-    readings: {name key: {place id: count}}. A name's readings are the towns and counties called so by
+    readings, a county and a town counting twice: {name key: {place id: count, or (count, names) when a
+    county counted twice}}. A name's readings are the towns and counties called so by
     their main name (not an old or foreign alternate name; at most CLUSTER_READINGS); the same place under
     another name (less than 1 km off) does not count. Readings are bucketed by degree cells, so time stays
     about linear in the number of names."""
@@ -1363,17 +1364,24 @@ def _clusters(names, evidence, gazetteer: Gazetteer, km: float = CLUSTER_KM) -> 
     out: dict = {}
     for k, ps in readings.items():
         for p in ps:
-            near = set()
+            near: dict = {}
             span = math.ceil(km / (111.0 * max(0.1, math.cos(math.radians(p.lat)))))
             i, j = math.floor(p.lat), math.floor(p.lon)
             for a in (i - 1, i, i + 1):
                 for b in range(j - span, j + span + 1):
                     for k2, q in cells.get((a, (b + 180) % 360 - 180), ()):
-                        if k2 != k and k2 not in near and 1.0 <= distance_km(p.lat, p.lon, q.lat, q.lon) <= km:
-                            near.add(k2)
-            if len(near) >= 2:
-                out.setdefault(k, {})[p.id] = len(near)
+                        if k2 != k and 1.0 <= distance_km(p.lat, p.lon, q.lat, q.lon) <= km:
+                            # a town and a county named together that lie together count as two (a county's
+                            # name has few readings: "Paris" police and the "Bourbon County" sheriff)
+                            near[k2] = max(near.get(k2, 1), COUNTY_PAIR if ADM2 in (p.feature, q.feature) else 1)
+            n = sum(near.values())
+            if n >= 2:
+                out.setdefault(k, {})[p.id] = n if n == len(near) else (n, len(near))
     return out
+
+
+ADM2 = "ADM2"  # a county's feature code
+COUNTY_PAIR = 2  # what a county and a town that lie together count for in `_clusters`
 
 
 DATELINE_VOTES = 3  # extra votes of the places in an article's dateline
