@@ -605,6 +605,8 @@ def test_places_side_by_side_read_as_a_person_stay_and_so_does_a_country_elsewhe
     ("Harden scored 30 to lift the Houston Rockets over the Portland Trail Blazers.", "Portland", "OR"),
     ("The Dallas Morning News first reported the story.", "Dallas", "TX"),
     ("The Tulsa World said the road was closed.", "Tulsa", "OK"),
+    # an organisation's word after it: no person's name, however the parse reads it
+    ("Birmingham will face Bolton Wanderers on Saturday in the league.", "Bolton", "ENG"),
 ])
 def test_a_big_place_s_name_starting_a_longer_name_is_found(gaz, text, name, admin1):
     got = {r.mention.text: r for r in extract(text, gaz).resolved}

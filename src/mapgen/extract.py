@@ -1698,6 +1698,8 @@ def mark_people(text: str, parsed, mentions: list[Mention], rd, drop_in: Gazette
         f = bisect.bisect_right(full_at, (m.start, math.inf)) - 1
         whole = full_at[f] if f >= 0 and full_at[f][0] <= m.start and m.end <= full_at[f][1] else None
         first_name = whole is not None and m.start == whole[0] and m.end < whole[1]  # "to Elizabeth Sullivan"
+        if whole is not None and m.organisation and _org_word_after(text, m.end):
+            whole = None  # "Bolton Wanderers", "Denton Mayor Chris Watts": the words say it is no person's
         if (not by_text or first_name and not m.adjective) and one_word and whole is not None and \
                 _part_of_full_name(m, named_in_full[whole], mentions, drop_in):
             continue  # ("Paris Hilton", read first as a name after Paris)
@@ -1738,6 +1740,12 @@ def _part_of_full_name(m: Mention, words: list[tuple[int, int, str, str]], menti
         if len(letters) > 1 and letters.isupper() and letters not in ROMAN:
             return False
     return True
+
+
+def _org_word_after(text: str, end: int) -> bool:
+    """Is one of the two words after `end` an office's, an institution's or an organisation's word?"""
+    words = re.findall(r"[^\W\d_]+", text[end:end + 40])[:2]
+    return any(w.casefold() in name_cues().any_org for w in words)
 
 
 ROMAN = frozenset({"II", "III", "IV", "VI", "VII", "VIII"})  # "Malbog IV": a person's numeral, no initials
