@@ -389,6 +389,8 @@ def test_towns_by_their_own_names_and_demonyms_stay(gaz):
     # a first name after a preposition, a name with its possessive
     ("Send your letters about the plan for Cleveland to Elizabeth Sullivan, our editor.", "Elizabeth"),
     ("Fans in Birmingham celebrated Sam Gallagher's winner.", "Sam"),
+    # the source of what is said (lang/en/cues.toml source), though after "to"
+    ("According to Dalton, the plant in Greenville will reopen.", "Dalton"),
 ])
 def test_a_town_s_name_as_a_person_s_is_no_place(gaz, text, person):
     names = [r.mention.text for r in extract(text, gaz).resolved]
@@ -400,6 +402,7 @@ def test_a_town_s_name_as_a_person_s_is_no_place(gaz, text, person):
     ("Washington said the sanctions would stay. Moscow warned of a response.", "Washington", False),
     # the person is left out, the town gone to stays
     ("Troy said he would vote against it. He grew up in Troy, near Albany.", "Troy", True),
+    ("According to Dalton police, the plant will reopen.", "Dalton", False),
 ])
 def test_a_place_that_speaks_or_is_gone_to_stays(gaz, text, place, last):
     found = [r.mention.start for r in extract(text, gaz).resolved if r.mention.text == place]

@@ -1706,8 +1706,9 @@ def mark_people(text: str, parsed, mentions: list[Mention], rd, drop_in: Gazette
         if not placed and one_word and m.text in last_names:
             dropped.add(m.text)  # the surname alone: "Miranda tweeted" is the person named in full
             continue
-        if not placed and one_word and (inside and people[i][2] and _small(drop_in, m.text, counties=True)
-                                        or _speaker(text, parsed, m, rd, drop_in)):
+        if one_word and not m.adjective and not m.organisation and _source(parsed, m, rd, drop_in) or \
+                not placed and one_word and (inside and people[i][2] and _small(drop_in, m.text, counties=True)
+                                             or _speaker(text, parsed, m, rd, drop_in)):
             dropped.add(m.text)
             continue
         if (inside or m.text in surnames) and not placed:
@@ -1767,10 +1768,25 @@ def _speaker(text: str, parsed, m: Mention, rd, gazetteer: Gazetteer) -> bool:
     if not _small(gazetteer, m.text, counties=True):
         return False
     span = parsed.span(m.start, m.end)
-    if span is None or len(span) != 1 or span[0].dep_ not in rd.subject:
+    if span is None or len(span) != 1:
+        return False
+    kinds = span[0].doc.user_data["mapgen_kinds"]
+    if span[0].dep_ not in rd.subject:
         return False
     head = span[0].head
-    return "speaker" in head.doc.user_data["mapgen_kinds"][head.i]
+    return "speaker" in kinds[head.i]
+
+
+def _source(parsed, m: Mention, rd, gazetteer: Gazetteer) -> bool:
+    """Is a one-word name of towns under 100,000 (or of counties) the source of what is said, the object of a
+    `source` cue ("according to Harper, the plant will reopen"): a person, though after "to"?"""
+    if not _small(gazetteer, m.text, counties=True):
+        return False
+    span = parsed.span(m.start, m.end)
+    if span is None or len(span) != 1 or span[0].dep_ not in rd.pobj:
+        return False
+    kinds = span[0].doc.user_data["mapgen_kinds"]
+    return any("source" in kinds[t.i] for t in (span[0].head, span[0].head.head))
 
 
 def entity_mentions(article: Article, parsed, mentions: list[Mention], gazetteer: Gazetteer, rd) -> list[Mention]:
