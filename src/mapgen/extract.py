@@ -639,8 +639,9 @@ def _longest_match(text: str, toks: list[Token], i: int, gazetteer: Gazetteer) -
         written_out = variant_keys(key, abbreviations_only=True) if j > i else []
         if t.cap or (j == i and _maybe_adjective(t)):
             flags = _accept(text, toks, i, j, key, gazetteer)
-            for v in written_out:
-                if flags is None and gazetteer.has_key(v):
+            for v in written_out:  # (as `_variant_match`: no far-off village the index lacks the district of)
+                if flags is None and any(p.kind != "city" or p.population >= VARIANT_POPULATION
+                                         for p in gazetteer.lookup(v)):
                     flags = _accept(text, toks, i, j, v, gazetteer)
             if flags is not None:
                 best = (j, flags)
