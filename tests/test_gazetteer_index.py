@@ -47,6 +47,7 @@ def write_small_input(folder):
         "id,name,alternatenames,lat,lon,country,kind,population,same_as,members,source\n"
         "lyonnais,Lyonnais,,45.8,4.6,FR,region,400000,,,ours\n"
         "lugdunum,Lugdunum,,,,FR,region,,geonames:2996944,,ours\n", encoding="utf-8")
+    (folder / gz.STATE_POINTS).write_text("adm1_code,name,admin1,lat,lon,source\n", encoding="utf-8")
     stations = [("trainline:4916", "Paris", "48.85341", "2.3488", "FR", "11", "geonames:2988507", "", "tl", "Paris"),
                 ("trainline:4676", "Lyon Part-Dieu", "45.760559", "4.859355", "FR", "84", "geonames:2996944", "1",
                  "trainline-eu/stations (id 4676), ODbL", "Lyon Part-Dieu|Lione Part-Dieu")]
@@ -228,3 +229,12 @@ def test_a_map_with_a_station_stop_credits_the_station_table(make_story, tmp_pat
 
 def test_a_map_without_a_station_stop_does_not(seed_build):
     assert "trainline-eu" not in (seed_build / "kim-2023-russia.html").read_text(encoding="utf-8")
+
+
+def test_index_build_refuses_a_state_point_for_no_region_of_the_image(tmp_path):
+    src = tmp_path / "src"
+    write_small_input(src)
+    (src / gz.STATE_POINTS).write_text("adm1_code,name,admin1,lat,lon,source\n"
+                                       "USA-3525,Oregon,OR,43.9,-120.6,ours\n", encoding="utf-8")
+    with pytest.raises(gz.DataError, match="no region 'USA-3525'"):
+        build_index(tmp_path / "out" / "index.sqlite", "f00d", folder=src)

@@ -15,6 +15,12 @@ and municipality (3,142 with the District of Columbia's, no Puerto Rico municipi
 their towns), leaving out the independent cities ("Richmond city"), which are GeoNames towns already.
 
 Both outputs are sorted and byte-stable; tools/prepare_gazetteer.py reads them.
+
+    .venv/bin/python tools/prepare_points.py --states
+
+then writes geo/gazetteer/us_state_points.csv from those files and ne_10m_admin_1_label_points.csv: the U.S.
+states whose Natural Earth label points tied to no GeoNames admin1 code or to another state's, with their own
+code and the middle of their counties (`state_points`). The index build applies it (`mapgen.gazetteer`).
 """
 from __future__ import annotations
 
@@ -50,6 +56,50 @@ def counties(path: Path) -> list[dict]:
     return sorted(out, key=lambda r: r["geoid"])
 
 
+# U.S. states by Natural Earth's name and their USPS code: the state whose counties give a point below
+USPS = {
+    "Alabama": "AL", "Alaska": "AK", "Arizona": "AZ", "Arkansas": "AR", "California": "CA", "Colorado": "CO",
+    "Connecticut": "CT", "Delaware": "DE", "District of Columbia": "DC", "Florida": "FL", "Georgia": "GA",
+    "Hawaii": "HI", "Idaho": "ID", "Illinois": "IL", "Indiana": "IN", "Iowa": "IA", "Kansas": "KS",
+    "Kentucky": "KY", "Louisiana": "LA", "Maine": "ME", "Maryland": "MD", "Massachusetts": "MA",
+    "Michigan": "MI", "Minnesota": "MN", "Mississippi": "MS", "Missouri": "MO", "Montana": "MT",
+    "Nebraska": "NE", "Nevada": "NV", "New Hampshire": "NH", "New Jersey": "NJ", "New Mexico": "NM",
+    "New York": "NY", "North Carolina": "NC", "North Dakota": "ND", "Ohio": "OH", "Oklahoma": "OK",
+    "Oregon": "OR", "Pennsylvania": "PA", "Rhode Island": "RI", "South Carolina": "SC", "South Dakota": "SD",
+    "Tennessee": "TN", "Texas": "TX", "Utah": "UT", "Vermont": "VT", "Virginia": "VA", "Washington": "WA",
+    "West Virginia": "WV", "Wisconsin": "WI", "Wyoming": "WY",
+}
+STATE_SOURCE = ("Natural Earth 10m admin-1 {id}; point: the land-area-weighted middle of its counties' Census "
+                "internal points (geo/gazetteer/us_counties.csv), its label points tying to no or another state")
+
+
+def state_points(labels: Path, counties_csv: Path) -> list[dict]:
+    """The U.S. states whose Natural Earth label points tied to no GeoNames admin1 code or to another state's
+    (`gn_admin1` of ne_10m_admin_1_label_points.csv: Oregon, Vermont, Delaware and New Jersey none, New
+    Hampshire Vermont's), each with its own code and a point: the middle (mean on the sphere) of its counties'
+    internal points, weighted by land area (7-14 km from GeoNames' own state points for these five)."""
+    import math
+
+    with open(counties_csv, newline="", encoding="utf-8") as f:
+        counties = list(csv.DictReader(f))
+    out = []
+    with open(labels, newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            code = USPS.get(r["name"]) if r["iso_a2"] == "US" else None
+            if code is None or r["gn_admin1"] == code:
+                continue
+            x = y = z = 0.0
+            for c in counties:
+                if c["state"] == code:
+                    a, la, lo = float(c["land_km2"]), math.radians(float(c["lat"])), math.radians(float(c["lon"]))
+                    x, y, z = x + a * math.cos(la) * math.cos(lo), y + a * math.cos(la) * math.sin(lo), z + a * math.sin(la)
+            out.append({"adm1_code": r["adm1_code"], "name": r["name"], "admin1": code,
+                        "lat": repr(round(math.degrees(math.atan2(z, math.hypot(x, y))), 5)),
+                        "lon": repr(round(math.degrees(math.atan2(y, x)), 5)),
+                        "source": STATE_SOURCE.format(id=r["adm1_code"])})
+    return sorted(out, key=lambda r: r["adm1_code"])
+
+
 def write(path: Path, rows: list[dict]) -> None:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
@@ -60,6 +110,9 @@ def write(path: Path, rows: list[dict]) -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--states"]:  # from the two files above, already derived
+        write(GAZ / "us_state_points.csv", state_points(GAZ / "ne_10m_admin_1_label_points.csv", GAZ / "us_counties.csv"))
+        raise SystemExit(0)
     if len(sys.argv) != 3:
         raise SystemExit("usage: prepare_points.py COUNTRIES_CSV COUNTIES_TXT")
     write(GAZ / "geonames_country_points.csv", country_points(Path(sys.argv[1])))

@@ -87,6 +87,7 @@ class NameCues:
     honorifics: frozenset[str] = frozenset()  # written with a full stop before a person's name ("Mr. Camden")
     titles: frozenset[str] = frozenset()  # written before a person's name without one ("Sheriff Denton")
     office_kinds: frozenset[str] = frozenset()  # an office's kind before an office word ("Superior Court")
+    common_words: frozenset[str] = frozenset()  # words of prose only small towns are named ("Democrat", "Congress")
 
     @property
     def any_org(self) -> frozenset[str]:
@@ -99,7 +100,7 @@ def name_cues() -> NameCues:
 
     from .lang import LANG_DIR
 
-    office, institution, org, abbrev, honorific, titles, kinds = set(), set(), set(), set(), set(), set(), set()
+    office, institution, org, abbrev, honorific, titles, kinds, common = set(), set(), set(), set(), set(), set(), set(), set()
     for path in sorted(LANG_DIR.glob("*/names.toml")):
         d = tomllib.loads(path.read_text(encoding="utf-8"))
         office |= set(d.get("office_words", ()))
@@ -109,8 +110,9 @@ def name_cues() -> NameCues:
         honorific |= set(d.get("honorifics", ()))
         titles |= set(d.get("titles", ()))
         kinds |= set(d.get("office_kinds", ()))
+        common |= set(d.get("common_words", ()))
     return NameCues(frozenset(office), frozenset(institution), frozenset(org), frozenset(abbrev), frozenset(honorific),
-                    frozenset(titles), frozenset(kinds))
+                    frozenset(titles), frozenset(kinds), frozenset(common))
 # Words after a name that make it an area or a thing of that place, which is still the place: "Nenagh
 # Municipal District", "the A429 Cirencester junction".
 AREA_WORDS = set("""
@@ -295,6 +297,16 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
                       and name_key(nxt.text) not in KIND_WORDS and name_key(nxt.text) not in STOPWORDS)
         if (name_before or name_after) and big_pair and not titled:
             name_before = name_after = False
+        wide_after = j + 1 in starts and (big(j + 1, starts[j + 1]) or
+                                          _has_kind(gazetteer, toks, j + 1, starts[j + 1], WIDE_KINDS + ("region",)))
+        if name_after and not name_before and not titled and not wide_after and \
+                not _small(gazetteer, text[toks[i].start:toks[j].end]):  # (not "Portland Oregon": two places)
+            # a name that starts with a big place's is named after it: a team, a firm, a show ("the Memphis
+            # Grizzlies", "Cambridge Analytica", "Hawaii Pacific Health"), where the place is named but is no
+            # evidence; a person's first name ("Austin Rivers") is left out once the parse reads the person
+            kept.append((i, j, flags))
+            roles[i] = "organisation"
+            continue
         if name_before or name_after or titled:
             if i == j and _small(gazetteer, toks[i].text):
                 person_words.add(toks[i].text)
@@ -312,6 +324,10 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
             continue  # a common word written lower-case elsewhere that only small towns have as another name
         start, end, kind = (toks[i].start, toks[j].end, None) if flags & ADJECTIVE else _with_kind_words(text, toks, i, j)
         role = roles.get(i)
+        office_after = j + 2 < len(toks) and toks[j + 2].sentence == toks[j].sentence and \
+            toks[j + 2].text.casefold() in name_cues().office and text[toks[j + 1].end:toks[j + 2].start] == " "
+        if (role or office_after) and kind == SITE and end > toks[j].end:
+            end, kind = toks[j].end, None  # "the Lafayette Parish School Board", "the St. Cloud school board"
         if kind == SITE and start < toks[i].start and _institution_of(text, toks, i, j, gazetteer):
             start, end, kind, role = toks[i].start, toks[j].end, None, "office"  # "the University of Georgia"
         if flags & DOTTED and end == toks[j].end:
@@ -621,11 +637,17 @@ def _longest_match(text: str, toks: list[Token], i: int, gazetteer: Gazetteer) -
         key = name_key(text[first.start:t.end])
         if not key:
             break
+        # "Hamilton Co.", "St. Cloud": a name the index holds written out ("Hamilton County", "Saint Cloud")
+        written_out = variant_keys(key, abbreviations_only=True) if j > i else []
         if t.cap or (j == i and _maybe_adjective(t)):
             flags = _accept(text, toks, i, j, key, gazetteer)
+            for v in written_out:  # (as `_variant_match`: no far-off village the index lacks the district of)
+                if flags is None and any(p.kind != "city" or p.population >= VARIANT_POPULATION
+                                         for p in gazetteer.lookup(v)):
+                    flags = _accept(text, toks, i, j, v, gazetteer)
             if flags is not None:
                 best = (j, flags)
-        if not gazetteer.has_prefix(key):
+        if not gazetteer.has_prefix(key) and not any(gazetteer.has_prefix(v) for v in written_out):
             break
         j += 1
     return best
@@ -672,6 +694,8 @@ def _accept(text: str, toks: list[Token], i: int, j: int, key: str, gazetteer: G
         return DOTTED  # "Pa.", "Minn.", "Wash.": written with its full stop, the abbreviation, not a town "Pa"
     if i == j and not upper and (key in STOPWORDS or key in KIND_WORDS or key in rail_words("thing")):
         return None  # ("Railway" alone is no Railway Estate, Queensland)
+    if i == j and not upper and key in name_cues().common_words and _small(gazetteer, span[0].text):
+        return None  # "Warren, a Democrat, said": a party, not Sumiton, Alabama
     if i == j and key in name_cues().abbreviations and (dot or re.match(r"\s+\d", text[span[0].end:span[0].end + 3])):
         return None  # "Sen. Smith", "Gen. Petraeus", "Jan. 5", "Jan 5": a title or a month, not Sen or Jan
     if i == j and upper and _CLOCK.search(text, max(0, span[0].start - 16), span[0].start):
@@ -1325,7 +1349,8 @@ CLUSTER_READINGS = 40  # readings of one name looked at for clusters, the most p
 
 def _clusters(names, evidence, gazetteer: Gazetteer, km: float = CLUSTER_KM) -> dict:
     """For each name, how many other names (of `evidence`) have a reading within `km` of each of its
-    readings: {name key: {place id: count}}. A name's readings are the towns and counties called so by
+    readings, a county and a town counting twice: {name key: {place id: count, or (count, names) when a
+    county counted twice}}. A name's readings are the towns and counties called so by
     their main name (not an old or foreign alternate name; at most CLUSTER_READINGS); the same place under
     another name (less than 1 km off) does not count. Readings are bucketed by degree cells, so time stays
     about linear in the number of names."""
@@ -1342,17 +1367,24 @@ def _clusters(names, evidence, gazetteer: Gazetteer, km: float = CLUSTER_KM) -> 
     out: dict = {}
     for k, ps in readings.items():
         for p in ps:
-            near = set()
+            near: dict = {}
             span = math.ceil(km / (111.0 * max(0.1, math.cos(math.radians(p.lat)))))
             i, j = math.floor(p.lat), math.floor(p.lon)
             for a in (i - 1, i, i + 1):
                 for b in range(j - span, j + span + 1):
                     for k2, q in cells.get((a, (b + 180) % 360 - 180), ()):
-                        if k2 != k and k2 not in near and 1.0 <= distance_km(p.lat, p.lon, q.lat, q.lon) <= km:
-                            near.add(k2)
-            if len(near) >= 2:
-                out.setdefault(k, {})[p.id] = len(near)
+                        if k2 != k and 1.0 <= distance_km(p.lat, p.lon, q.lat, q.lon) <= km:
+                            # a town and a county named together that lie together count as two (a county's
+                            # name has few readings: "Paris" police and the "Bourbon County" sheriff)
+                            near[k2] = max(near.get(k2, 1), COUNTY_PAIR if ADM2 in (p.feature, q.feature) else 1)
+            n = sum(near.values())
+            if n >= 2:
+                out.setdefault(k, {})[p.id] = n if n == len(near) else (n, len(near))
     return out
+
+
+ADM2 = "ADM2"  # a county's feature code
+COUNTY_PAIR = 2  # what a county and a town that lie together count for in `_clusters`
 
 
 DATELINE_VOTES = 3  # extra votes of the places in an article's dateline
@@ -1639,15 +1671,47 @@ def mark_people(text: str, parsed, mentions: list[Mention], rd, drop_in: Gazette
         i = bisect.bisect_right(full_starts, m.start) - 1
         if i >= 0 and full[i][0] < m.start and m.end == full[i][1] and " " not in m.text:
             surnames.add(m.text)
+    # a person named in full ("Andrew Jordan", "Lin-Manuel Miranda", "Paris Hilton"): a name among its words
+    # is that person's, not a place; the surname alone elsewhere is the person too
+    named_in_full = {}
+    for off, doc in parsed.blocks:
+        for e in doc.ents:
+            after = re.match(r"\s+([^\W\d_]+)", text[off + e.end_char:off + e.end_char + 40])
+            if after is not None and after.group(1).casefold() in AREA_WORDS:
+                continue  # "the Jasper-Prince Rupert train": a rail thing's name, no person's
+            if e.label_ in rd.people_labels and len(e) > 1:
+                named_in_full[(off + e.start_char, off + e.end_char)] = [
+                    (off + t.idx, off + t.idx + len(t.text), t.text, t.pos_) for t in e if not t.is_punct]
+    full_at = sorted(named_in_full)
+    last_names = set()
+    for words in named_in_full.values():
+        a, b, w, _ = words[-1]
+        if w in POSSESSIVES and len(words) > 1:
+            a, b, w, _ = words[-2]
+        if _part_of_full_name(Mention(a, b, w, (a, b)), words, mentions, drop_in):
+            last_names.add(w)
     kept, dropped = [], set()
     for k, m in enumerate(mentions):
         i = bisect.bisect_right(starts, m.start) - 1
         inside = i >= 0 and people[i][0] <= m.start and m.end <= people[i][1]
-        placed = m.adjective or m.organisation or after_preposition_of_place(text, m.start) or \
+        by_text = m.adjective or after_preposition_of_place(text, m.start) or \
             k > 0 and text[mentions[k - 1].end:m.start] == ", "  # "Croft, Yorkshire": it holds the place before
+        placed = by_text or m.organisation
         one_word = drop_in is not None and " " not in m.text and not m.loose
-        if not placed and one_word and (inside and people[i][2] and _small(drop_in, m.text, counties=True)
-                                        or _speaker(text, parsed, m, rd, drop_in)):
+        f = bisect.bisect_right(full_at, (m.start, math.inf)) - 1
+        whole = full_at[f] if f >= 0 and full_at[f][0] <= m.start and m.end <= full_at[f][1] else None
+        first_name = whole is not None and m.start == whole[0] and m.end < whole[1]  # "to Elizabeth Sullivan"
+        if whole is not None and m.organisation and _org_word_after(text, m.end):
+            whole = None  # "Bolton Wanderers", "Denton Mayor Chris Watts": the words say it is no person's
+        if (not by_text or first_name and not m.adjective) and one_word and whole is not None and \
+                _part_of_full_name(m, named_in_full[whole], mentions, drop_in):
+            continue  # ("Paris Hilton", read first as a name after Paris)
+        if not placed and one_word and m.text in last_names:
+            dropped.add(m.text)  # the surname alone: "Miranda tweeted" is the person named in full
+            continue
+        if one_word and not m.adjective and not m.organisation and _source(parsed, m, rd, drop_in) or \
+                not placed and one_word and (inside and people[i][2] and _small(drop_in, m.text, counties=True)
+                                             or _speaker(text, parsed, m, rd, drop_in)):
             dropped.add(m.text)
             continue
         if (inside or m.text in surnames) and not placed:
@@ -1656,6 +1720,40 @@ def mark_people(text: str, parsed, mentions: list[Mention], rd, drop_in: Gazette
     # a small town's name read as a person's is a person's throughout, except where the text puts it as a
     # place ("Tyler's attorney" ... "his brother Tyler"; but "moved to Tyler")
     return [m for m, placed in kept if placed or m.text not in dropped]
+
+
+def _part_of_full_name(m: Mention, words: list[tuple[int, int, str, str]], mentions: list[Mention],
+                       gazetteer: Gazetteer | None) -> bool:
+    """Is the mention one of the words of a person's full name as the parse reads it ("Andrew Jordan", "Mary
+    Ann Quitugua", "Salvador Marlon B. Malbog IV", "Mario de Santiago"), the other words names written as
+    names (capitalised, no initials of an office or a police such as "RCMP"; not all places the article
+    names: "Tacoma Washington")?"""
+    if any(x.start <= words[0][0] and words[-1][1] <= x.end for x in mentions):
+        return False  # the whole name is a place's ("Prince Rupert", "Santa Ana")
+    others = [(a, b, w, pos) for a, b, w, pos in words if (b <= m.start or a >= m.end)
+              and w.casefold() not in CONNECTORS and w not in POSSESSIVES]
+    if not others or all(any(x.start <= a and b <= x.end and (gazetteer is None or not _small(gazetteer, x.text))
+                             for x in mentions) for a, b, w, _ in others):
+        return False  # places side by side ("Tacoma Washington"), no person's name ("Van Boxtel" is)
+    for a, b, w, pos in others:
+        if pos != "PROPN":
+            return False  # "Leaving Munich": a verb, no first name
+        letters = w.replace("-", "").replace("'", "").replace("\u2019", "").rstrip(".")
+        if not letters.isalpha() or not w[:1].isupper():
+            return False
+        if len(letters) > 1 and letters.isupper() and letters not in ROMAN:
+            return False
+    return True
+
+
+def _org_word_after(text: str, end: int) -> bool:
+    """Is one of the two words after `end` an office's, an institution's or an organisation's word?"""
+    words = re.findall(r"[^\W\d_]+", text[end:end + 40])[:2]
+    return any(w.casefold() in name_cues().any_org for w in words)
+
+
+ROMAN = frozenset({"II", "III", "IV", "VI", "VII", "VIII"})  # "Malbog IV": a person's numeral, no initials
+POSSESSIVES = frozenset({"'s", "\u2019s", "'", "\u2019"})  # "Sam Gallagher's winner"
 
 
 _AGE_AFTER = re.compile(r",\s*\d{1,3},")  # "Lafayette, 54, said": an age after a name
@@ -1673,10 +1771,25 @@ def _speaker(text: str, parsed, m: Mention, rd, gazetteer: Gazetteer) -> bool:
     if not _small(gazetteer, m.text, counties=True):
         return False
     span = parsed.span(m.start, m.end)
-    if span is None or len(span) != 1 or span[0].dep_ not in rd.subject:
+    if span is None or len(span) != 1:
+        return False
+    kinds = span[0].doc.user_data["mapgen_kinds"]
+    if span[0].dep_ not in rd.subject:
         return False
     head = span[0].head
-    return "speaker" in head.doc.user_data["mapgen_kinds"][head.i]
+    return "speaker" in kinds[head.i]
+
+
+def _source(parsed, m: Mention, rd, gazetteer: Gazetteer) -> bool:
+    """Is a one-word name of towns under 100,000 (or of counties) the source of what is said, the object of a
+    `source` cue ("according to Harper, the plant will reopen"): a person, though after "to"?"""
+    if not _small(gazetteer, m.text, counties=True):
+        return False
+    span = parsed.span(m.start, m.end)
+    if span is None or len(span) != 1 or span[0].dep_ not in rd.pobj:
+        return False
+    kinds = span[0].doc.user_data["mapgen_kinds"]
+    return any("source" in kinds[t.i] for t in (span[0].head, span[0].head.head))
 
 
 def entity_mentions(article: Article, parsed, mentions: list[Mention], gazetteer: Gazetteer, rd) -> list[Mention]:

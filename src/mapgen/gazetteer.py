@@ -209,17 +209,20 @@ def name_variants() -> dict[str, tuple[str, tuple[str, ...]]]:
             for r in _word_table(NAME_VARIANTS)}
 
 
-def variant_keys(key: str) -> list[str]:
+def variant_keys(key: str, abbreviations_only: bool = False) -> list[str]:
     """Other spellings of a key by geo/gazetteer/name_variants.csv, for when the key names nothing:
     "st raphael" -> "saint raphael", "sankt raphael", ...; "el hoceima" -> "al hoceima", "ad hoceima", ...
     An abbreviation is written out wherever it stands, one word at a time; an article only as the first word,
-    and never dropped ("Es Salam" is no Salam, wherever that is)."""
+    and never dropped ("Es Salam" is no Salam, wherever that is). With `abbreviations_only`, only the
+    abbreviations, each written out as the first variant of its row ("st" -> "saint")."""
     words = key.split(" ")
     out = []
     for i, w in enumerate(words):
         kind, others = name_variants().get(w, ("", ()))
-        if not others or (kind == "article" and i > 0) or len(words) == 1:
+        if not others or (kind == "article" and (i > 0 or abbreviations_only)) or len(words) == 1:
             continue
+        if abbreviations_only:
+            others = others[:1]  # the word written out in full ("saint"), not in other languages ("san")
         out += [" ".join(words[:i] + [o] + words[i + 1:]) for o in others]
     return [k for k in dict.fromkeys(out) if k != key]
 
@@ -498,9 +501,12 @@ class Gazetteer:
         # "EU", "U.S.": capitals ask for an abbreviation when there is one; "Eu" or "us" never gets one
         caps = bool(_CAPS.match(_LEADING_WORDS.sub("", text.strip())))
         dotted = bool(_DOTTED_WORD.match(text.strip()))
+        own_name = False  # a place found by the whole name, its own main name ("Benton Harbor", "Lake Charles")
         for i, (key, form_kind) in enumerate(forms):
             if form_kind == SITE:
                 continue  # "Royal Street" is not Royal City, whatever else it may be
+            if own_name and form_kind is not None:
+                continue  # not Benton, Missouri, as a harbour called "Benton": the town is so called
             wanted_kind = wanted_kind or form_kind
             hits = self.lookup_flags(key)
             if caps and any(f & ABBREVIATION for _, f in hits):
@@ -518,6 +524,15 @@ class Gazetteer:
             for p, _ in hits:
                 if p.id not in found:
                     found[p.id] = (p, ["whole name" if i == 0 or whole else f"name {key!r}"])
+                if i == 0 and form_kind is None and len(forms) > 1 and name_key(p.name) == key and p.kind != SITE:
+                    own_name = True
+        if found and forms[0][1] is None:
+            # "St. Joseph", "Mt. Pleasant": the towns GeoNames lists only written out (Saint Joseph, Michigan)
+            # are as much that name as those it also lists abbreviated (Saint Joseph, Missouri)
+            for v in variant_keys(forms[0][0], abbreviations_only=True):
+                for p, f in self.lookup_flags(v):
+                    if p.id not in found and not f & (ABBREVIATION | DOTTED):
+                        found[p.id] = (p, ["whole name"])  # (by another name: St. Louis is Missouri's)
         if not found:
             # "St-Raphaël", "El Hoceima": an abbreviation written out, another romanisation of the Arabic article
             for key, form_kind in forms:
@@ -696,7 +711,8 @@ class Context:
     # place id -> how many of the article's other names have a reading close to that place: a set of small
     # towns close together (Georgetown, Versailles, Paris around Lexington) beats a scatter of famous cities
     # of their names; one close name is what `points` rewards already, so only the second and later count
-    cluster: dict[str, int] = field(default_factory=dict)
+    # (a county and a town that lie together count twice: (count, names))
+    cluster: dict[str, int | tuple[int, int]] = field(default_factory=dict)
     cluster_bonus: float = 0.0
 
     def score(self, p: Place, namesakes: bool = False, towns_only: bool = False) -> tuple[float, str]:
@@ -741,9 +757,12 @@ class Context:
             bonus += self.state_bonus * share
             reasons.append(f"in {p.admin1} ({p.country}), where other places the article names are")
         n = self.cluster.get(p.id, 0)
+        n, names = n if isinstance(n, tuple) else (n, n)  # (a county and a town count twice)
         if n >= 2 and towns_only and p.kind not in WIDE_KINDS:
             bonus += self.cluster_bonus * min(n - 1, CLUSTER_MAX)
-            reasons.append(f"within {CLUSTER_KM:.0f} km of a place of each of {n} other names in the article")
+            of = "another name" if names == 1 else f"each of {names} other names"
+            reasons.append(f"within {CLUSTER_KM:.0f} km of a place of {of} in the article"
+                           + ("" if names == n else " (a town and a county: counted twice)"))
         for r in self.regions:
             if r.id == p.id or p.kind in WIDE_KINDS or p.kind == "region" and p.feature != "ADM2" or r.country != p.country:
                 continue
@@ -804,6 +823,7 @@ PREPARED = "prepared.sqlite.gz"  # in geo/gazetteer/: the merged places and thei
 STATIONS = "trainline_stations.tsv.gz"  # trainline-eu/stations, ODbL (see geo/SOURCES.md)
 SMALL_PLACES = "small_places.tsv.gz"  # stations and villages cities500 lacks (tools/prepare_small_places.py)
 REGIONS = "regions.csv"  # English and French names of regions, ranges and deserts (tools/prepare_regions.py)
+STATE_POINTS = "us_state_points.csv"  # U.S. states Natural Earth's label points tie wrongly (tools/prepare_points.py)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 TABLES = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
@@ -844,7 +864,7 @@ def key_rules_fingerprint() -> str:
 
 
 def _inputs(folder: Path | None = None) -> list[Path]:
-    names = ("prepared.json", STATIONS, "overlay.csv", SMALL_PLACES, REGIONS)  # prepared.json: the image's checksum
+    names = ("prepared.json", STATIONS, "overlay.csv", SMALL_PLACES, REGIONS, STATE_POINTS)  # prepared.json: the image's checksum
     return [folder / n for n in names] if folder else [data.geo_file("gazetteer", n) for n in names]
 
 
@@ -976,10 +996,10 @@ def build_index(path: Path, fingerprint: str = "", folder: Path | None = None) -
     """A fresh SQLite index at `path`: a copy of the prepared places and names (`folder`, default
     geo/gazetteer/) plus the overlay and the stations. Written to a temporary file renamed into place, so a
     killed or failed build leaves no partial index; the meta table records the inputs."""
-    prepared_json, stations, overlay, small, regions = _inputs(folder)
+    prepared_json, stations, overlay, small, regions, states = _inputs(folder)
     folder = prepared_json.parent
     image = folder / PREPARED
-    for p in (image, prepared_json, stations, overlay, small, regions):
+    for p in (image, prepared_json, stations, overlay, small, regions, states):
         if not p.is_file():
             raise DataError("embedded data file is missing", where=str(p))
     try:
@@ -1003,6 +1023,7 @@ def build_index(path: Path, fingerprint: str = "", folder: Path | None = None) -
         db = sqlite3.connect(tmp)
         db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
         progress.step("overlay and stations")
+        _fix_states(db, states)
         _add_overlay(db, overlay)
         _add_overlay(db, regions, prefix="region")
         _add_stations(db, stations)
@@ -1097,6 +1118,22 @@ def _add_overlay(db: sqlite3.Connection, path: Path, *, stations: bool = False, 
             )
             r = _insert(db, place)
             _insert_names(db, [(k, r, f) for k, f in name_rows(names).items()])
+
+
+def _fix_states(db: sqlite3.Connection, path: Path) -> None:
+    """The U.S. states whose Natural Earth label points tied to no GeoNames admin1 code or to another state's
+    (geo/gazetteer/us_state_points.csv): their own code, the middle of their counties, and the population of
+    the GeoNames towns of that code (a lower bound, as for every region; New Hampshire had Vermont's)."""
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            code = row["admin1"]
+            towns = db.execute("SELECT coalesce(sum(population), 0) FROM places WHERE country = 'US' AND admin1 = ? "
+                               "AND kind = 'city' AND id LIKE 'geonames:%'", (code,)).fetchone()[0]
+            n = db.execute("UPDATE places SET lat = ?, lon = ?, admin1 = ?, population = ?, source = ? WHERE id = ?",
+                           (float(row["lat"]), float(row["lon"]), code, towns, row["source"],
+                            f"ne-admin1:{row['adm1_code']}")).rowcount
+            if n != 1:
+                raise DataError(f"no region {row['adm1_code']!r} in the index", where=str(path))
 
 
 def _add_stations(db: sqlite3.Connection, path: Path) -> None:
