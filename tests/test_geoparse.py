@@ -409,6 +409,9 @@ def test_a_town_s_name_as_a_person_s_is_no_place(gaz, text, person):
     # the person is left out, the town gone to stays
     ("Troy said he would vote against it. He grew up in Troy, near Albany.", "Troy", True),
     ("According to Dalton police, the plant will reopen.", "Dalton", False),
+    # "André de Dakar" is André from Dakar: the city left before stays the city
+    ("Le train a quitté Dakar dimanche. À bord, j'ai rencontré André de Dakar et Fred.", "Dakar", False),
+    ("We left Genoa at noon and met Paolo di Genoa, a cook, in the bar car.", "Genoa", False),
 ])
 def test_a_place_that_speaks_or_is_gone_to_stays(gaz, text, place, last):
     found = [r.mention.start for r in extract(text, gaz).resolved if r.mention.text == place]

@@ -1688,6 +1688,8 @@ def mark_people(text: str, parsed, mentions: list[Mention], rd, drop_in: Gazette
         a, b, w, _ = words[-1]
         if w in POSSESSIVES and len(words) > 1:
             a, b, w, _ = words[-2]
+        if len(words) > 1 and words[-2][2] in _KIND_LINKS:
+            continue  # « André de Dakar » is André from Dakar: "Dakar" alone elsewhere is still the city
         if _part_of_full_name(Mention(a, b, w, (a, b)), words, mentions, drop_in):
             last_names.add(w)
     kept, dropped = [], set()
