@@ -10,6 +10,7 @@ article does not name, a via point is added; a stop reached "by road" or "by air
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, replace
@@ -875,7 +876,6 @@ def _isolated(chosen) -> list:
             continue
         others = sorted(nearest[id(o)] for o in chosen if o is not c)
         typical = others[len(others) // 2]
-        p = c[1].place
         if not c[2] and p.kind == "city" and p.population < ISOLATED_POPULATION and \
                 nearest[id(c)] > max(ISOLATED_KM, 3 * typical):
             out.append(c)
@@ -1334,6 +1334,7 @@ def _toml(s: str) -> str:
 HEADLINE_WORDS = (3, 25)  # a headline is a line of this many words ...
 BODY_WORDS = 40  # ... above the first paragraph of this many
 MENU_MARKS = (">", "›", "|", "•")  # and not a page's menu or breadcrumb: two of these
+HEADLINE_LINES = 40  # looked for among the first lines only
 
 
 def headline(ex: Extraction) -> str:
@@ -1344,15 +1345,18 @@ def headline(ex: Extraction) -> str:
     first = text[ex.article.sentences[0][0]:ex.article.sentences[0][1]].strip() if ex.article.sentences else \
         text[:100].strip()
     named = sorted((r.mention.start, r.mention.end) for r in ex.resolved if not r.mention.adjective)
+    starts = [a for a, _ in ex.article.sentences]
     pos = 0
-    for line in text.split("\n"):
+    for line in text.split("\n", HEADLINE_LINES)[:HEADLINE_LINES]:
         start, pos = pos, pos + len(line) + 1
         n = len(line.split())
         if n >= BODY_WORDS:
             break
         if sum(line.count(c) for c in MENU_MARKS) >= 2:
             continue  # a breadcrumb: "Forums > Destinations > Canada"
-        if any(start < a < start + len(line.rstrip()) and text[start:a].strip() for a, _ in ex.article.sentences):
+        lead = start + len(line) - len(line.lstrip())
+        k = bisect.bisect_right(starts, lead)
+        if k < len(starts) and starts[k] < start + len(line.rstrip()):
             continue  # two sentences: the body's first paragraph, however short
         if HEADLINE_WORDS[0] <= n <= HEADLINE_WORDS[1] and any(start <= a and b <= pos for a, b in named):
             return " ".join(line.split())
