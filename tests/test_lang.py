@@ -1153,6 +1153,13 @@ def test_a_train_leaving_a_town_is_not_a_line_described():
     ("en", "The reservoir covers half the area of Geneva.", "Geneva"),
     ("fr", "Ce réseau de canyons fait quatre fois la taille du Grand Canyon.", "Grand Canyon"),
     ("fr", "Le lac occupe la moitié de la superficie de Genève.", "Genève"),
+    # a place the town is likened to
+    ("en", "The old town resembles Lisbon with its steep lanes.", "Lisbon"),
+    ("en", "The station is reminiscent of Milan's grand hall.", "Milan"),
+    ("en", "The square reminded us of Krakow.", "Krakow"),
+    ("fr", "Côté ville, on cherche toujours la ressemblance avec Paris ou Londres.", "Paris"),
+    ("fr", "Cette gare ressemble à celle de Milan.", "Milan"),
+    ("fr", "Les rues de Talca ressemblent à celles de Séville.", "Séville"),
 ])
 def test_a_place_measured_against_is_compared(code, sentence, name):
     assert read(code, sentence, name).compared
