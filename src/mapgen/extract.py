@@ -1349,8 +1349,7 @@ CLUSTER_READINGS = 40  # readings of one name looked at for clusters, the most p
 
 def _clusters(names, evidence, gazetteer: Gazetteer, km: float = CLUSTER_KM) -> dict:
     """For each name, how many other names (of `evidence`) have a reading within `km` of each of its
-    readings, a county and a town counting twice: {name key: {place id: count, or (count, names) when a
-    county counted twice}}. A name's readings are the towns and counties called so by
+    readings, a county and a town counting twice: {name key: {place id: (count, names)}}. A name's readings are the towns and counties called so by
     their main name (not an old or foreign alternate name; at most CLUSTER_READINGS); the same place under
     another name (less than 1 km off) does not count. Readings are bucketed by degree cells, so time stays
     about linear in the number of names."""
@@ -1379,7 +1378,7 @@ def _clusters(names, evidence, gazetteer: Gazetteer, km: float = CLUSTER_KM) -> 
                             near[k2] = max(near.get(k2, 1), COUNTY_PAIR if ADM2 in (p.feature, q.feature) else 1)
             n = sum(near.values())
             if n >= 2:
-                out.setdefault(k, {})[p.id] = n if n == len(near) else (n, len(near))
+                out.setdefault(k, {})[p.id] = (n, len(near))
     return out
 
 

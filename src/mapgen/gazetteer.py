@@ -711,8 +711,8 @@ class Context:
     # place id -> how many of the article's other names have a reading close to that place: a set of small
     # towns close together (Georgetown, Versailles, Paris around Lexington) beats a scatter of famous cities
     # of their names; one close name is what `points` rewards already, so only the second and later count
-    # (a county and a town that lie together count twice: (count, names))
-    cluster: dict[str, int | tuple[int, int]] = field(default_factory=dict)
+    # (a county and a town that lie together count twice): place id -> (count, names)
+    cluster: dict[str, tuple[int, int]] = field(default_factory=dict)
     cluster_bonus: float = 0.0
 
     def score(self, p: Place, namesakes: bool = False, towns_only: bool = False) -> tuple[float, str]:
@@ -756,8 +756,7 @@ class Context:
         if share >= 0.1 and p.kind not in WIDE_KINDS:
             bonus += self.state_bonus * share
             reasons.append(f"in {p.admin1} ({p.country}), where other places the article names are")
-        n = self.cluster.get(p.id, 0)
-        n, names = n if isinstance(n, tuple) else (n, n)  # (a county and a town count twice)
+        n, names = self.cluster.get(p.id, (0, 0))
         if n >= 2 and towns_only and p.kind not in WIDE_KINDS:
             bonus += self.cluster_bonus * min(n - 1, CLUSTER_MAX)
             of = "another name" if names == 1 else f"each of {names} other names"

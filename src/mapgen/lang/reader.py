@@ -312,24 +312,19 @@ class Reader:
         # an arrow between two names: "Tomsk -> Iurga" (the tokenizer may cut the arrow in pieces)
         marks = self.data.cues["route_mark"].words if "route_mark" in self.data.cues else ()
         text, base = doc.text, self._parsed.offset(doc)
-        before = text[max(0, span.start_char - 6):span.start_char].rstrip()
-        after = text[span.end_char:span.end_char + 6].lstrip()
+        head, tail = text[:span.start_char].rstrip(), text[span.end_char:].lstrip()  # (a doc is one sentence)
         leg_mark = False  # an arrow or a dash joins the name to another place: a leg written out
         # (a place on the arrow's other side too: "News > Spokane", a page's breadcrumb, is no leg)
-        arrow = max((m for m in marks if before.endswith(m)), key=len, default=None)  # "–>", not its ">"
-        if arrow and self._parsed.place_ends_at(base + len(text[:max(0, span.start_char - 6) + len(before) -
-                                                                 len(arrow)].rstrip())):
+        arrow = max((m for m in marks if head.endswith(m)), key=len, default=None)  # "–>", not its ">"
+        if arrow and self._parsed.place_ends_at(base + len(head[:-len(arrow)].rstrip())):
             preps.add("to")
             cues.append("after an arrow")
             leg_mark = True
-        arrow = max((m for m in marks if after.startswith(m)), key=len, default=None)
-        if arrow:
-            rest = text[span.end_char:]
-            rest = rest[len(rest) - len(rest.lstrip()) + len(arrow):]
-            if self._parsed.place_starts_at(base + len(text) - len(rest.lstrip())):
-                preps.add("from")
-                cues.append("before an arrow")
-                leg_mark = True
+        arrow = max((m for m in marks if tail.startswith(m)), key=len, default=None)
+        if arrow and self._parsed.place_starts_at(base + len(text) - len(tail[len(arrow):].lstrip())):
+            preps.add("from")
+            cues.append("before an arrow")
+            leg_mark = True
         # a dash with spaces between this name and another place: "the train Ouagadougou – Bobo"
         dashes = self.data.cues["route_dash"].words if "route_dash" in self.data.cues else ()
         if span.start >= 2 and doc[span.start - 1].text in dashes and doc[span.start - 2].whitespace_ and \
