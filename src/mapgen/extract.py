@@ -157,7 +157,8 @@ class Mention:
     person: bool = False  # inside a name the parse reads as a person's ("Noma (not her real name)")
     query: str | None = None  # the name to look up when not the text: "Fulton County" for "Fulton and DeKalb counties"
     # inside a longer name: "office" ("Fort Wayne City Council", "Denton Mayor": still evidence of where the
-    # article is) or "organisation" ("The Washington Post", "Malaysia Airlines": no evidence); never a stop
+    # article is), "organisation" ("The Washington Post", "Malaysia Airlines": no evidence) or "named", a name
+    # that only starts with a big place's ("the Memphis Grizzlies"; but "left Colombo Fort" is a station of it)
     organisation: str | None = None
 
 
@@ -305,7 +306,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
             # Grizzlies", "Cambridge Analytica", "Hawaii Pacific Health"), where the place is named but is no
             # evidence; a person's first name ("Austin Rivers") is left out once the parse reads the person
             kept.append((i, j, flags))
-            roles[i] = "organisation"
+            roles[i] = "named"
             continue
         if name_before or name_after or titled:
             if i == j and _small(gazetteer, toks[i].text):
@@ -812,7 +813,7 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
     person_keys = {k for k, ms in groups.items() if all(m.person for m in ms) or any(m.person for m in ms)
                    and all(p.kind == "city" and p.population < PERSON_TOWN for p in gazetteer.lookup(k[0]))}
     # so are the names of newspapers, companies and clubs ("The Washington Post" in a story about Iraq)
-    person_keys |= {k for k, ms in groups.items() if all(m.organisation == "organisation" for m in ms)}
+    person_keys |= {k for k, ms in groups.items() if all(m.organisation in ("organisation", "named") for m in ms)}
     # a town named as a sports team is the well-known one, whatever else the article names, and says
     # nothing of where the article is ("25 points against Louisville" in a story about Mississippi State)
     cues = team_cues(language)

@@ -32,6 +32,7 @@ ROLE_SCORE = {
 TRAVELLER_SCORE = {"self": 0.5, "vehicle": 0.5, "person": 0.25, "others": -2.0, "you": -0.5, "line": -0.5,
                    "place": -1.0}  # "Madrid remains linked to Paris": a connection described, not travelled
 UNREAL = -3.0  # negated, counterfactual, another trip, a line described
+OWN_TRAVELLERS = ("self", "vehicle", "person", "passengers")  # the story's own: we, the train, the leader
 CHOSEN = 1.0  # a place whose best mention scores less is not proposed (it is listed for the editor)
 WEAK_FLOOR = 1.25  # a place in a sentence that tells the journey, with nothing against it: kept (REVIEW) when it
 # lies on the way between clearly cued stops ("the lights of Linz went by at midnight"). Measured 2026-12-05 on dev,
@@ -122,7 +123,8 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     pairs = _side_by_side(ex)
     told_of_own = _told_of_own(ex)
     for r in ex.resolved:
-        if r.mention.adjective or r.mention.organisation or r.mention.start in demonyms:
+        if r.mention.adjective or r.mention.start in demonyms or r.mention.organisation and not (
+                r.mention.organisation == "named" and _left_or_reached(ex.reading(r.mention))):
             continue  # a demonym; a place named inside an office's or organisation's name ("Irkutsk City Council")
         rd = ex.reading(r.mention)
         if rd.station and _station_name_of_the_next_town(ex, r):
@@ -155,7 +157,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         before = rd.background and rd.traveller != "self"
         if departure:
             (told_before if before else left_from).add(p.id)
-        if rd.traveller in ("self", "vehicle", "person", "passengers") and not (rd.unreal or rd.uncertain) and \
+        if rd.traveller in OWN_TRAVELLERS and not (rd.unreal or rd.uncertain) and \
                 score >= CHOSEN:
             own.add(p.id)  # told of the story's own traveller
         if (rd.role in ("stop", "via") or rd.leg_start or rd.leg_end) and not (rd.unreal or rd.uncertain) and \
@@ -334,6 +336,13 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
 LOCATING_CHARS = 12  # a region named this close after a town of its country locates it ("Darwin in the NT")
 
 
+def _left_or_reached(rd) -> bool:
+    """Is a name that starts with a big town's a station of it, told as the own traveller's ("our train left
+    Colombo Fort", "arrived at Moscow Yaroslavsky"), not a team's or firm's?"""
+    return rd.role in ("depart", "arrive", "stop", "dest") and rd.travel and not (rd.unreal or rd.uncertain) and \
+        rd.traveller in OWN_TRAVELLERS
+
+
 def _line_end(rd) -> bool:
     """Told only as where a line goes ("the new line linking Tangier to Casablanca"), nothing else against it."""
     return rd.extension and not (rd.negated or rd.counterfactual or rd.compared or rd.other_trip or rd.person)
@@ -398,7 +407,7 @@ def _told_of_own(ex: Extraction) -> int:
     own = set()
     for r in ex.resolved:
         rd = ex.reading(r.mention)
-        if rd.traveller in ("self", "vehicle", "person", "passengers") and not (rd.unreal or rd.uncertain) and \
+        if rd.traveller in OWN_TRAVELLERS and not (rd.unreal or rd.uncertain) and \
                 rd.role in ("depart", "arrive", "stop", "via", "dest", "ends"):
             own.add(r.place.id)
     return len(own)

@@ -594,10 +594,15 @@ class Reader:
                               c.dep_ not in self.subject and kinds[c.i] & {"stop", "station", "destination_word"}), None))
         if owned and kinds[root.i] & {"station"}:
             role = "part"  # the town it is in is the stop
-        elif rel == "subject" and stop_noun and (stop_noun is named_stop or not kinds[stop_noun.i] & {"station"}):
+        elif rel == "subject" and stop_noun and (stop_noun is named_stop or not kinds[stop_noun.i] & {"station"}
+                                                 or kinds[stop_noun.i] & {"stop", "destination_word"}):
+            # ("Lyon was our first stop": "stop" is a station word too; not "Lyon was a busy station")
             # "Lyon was our first stop", "Budapest, notre destination": the place is what the noun names
             role = "dest" if "destination_word" in kinds[stop_noun.i] else "stop"
             final = role == "dest"
+            actor, travel = False, True  # (the place does nothing: it is the stop)
+            if any("first_person" in kinds[c.i] for c in stop_noun.children):
+                traveller = "self"  # "our last stop", « notre premier arrêt »
         elif rel == "subject" and anchor.dep_ in self.passive and ev & {"depart", "arrive", "stop", "pass"}:
             # "Uyuni is reached at four", "Gori fut desservie": what the verb does to the place, in the passive
             role = next(r for k, r in (("depart", "depart"), ("arrive", "arrive"), ("stop", "stop"), ("pass", "via"))
@@ -627,7 +632,8 @@ class Reader:
                 ("at" in preps or "to" not in preps):  # (« à » is both: « fabriquées à Dunedin »)
             # what was made there ("a carriage built in Derby"), not people assembling there
             role = "origin"  # "a carriage built in Derby", « des voitures fabriquées à Dunedin »: made there
-        elif path[:1] and "destination_word" in kinds[path[0].i]:
+        elif path[:1] and "destination_word" in kinds[path[0].i] and not (
+                path[0].text[:1].isupper() and path[0].i > path[0].sent.start):  # (no "Shivaji Terminus": a name)
             role = "dest"
             final = True  # "à destination de Barcelone", "bound for Seattle", "destination: Budapest"
         elif "depart" in ev and (rel == "object" or "from" in preps or ("at" in preps and "to" not in preps)):
@@ -730,6 +736,14 @@ class Reader:
                     role = "depart"
                     cues.append("'X to Y'")
                     break
+        if role in ("subject", "none", "at", "object", "attribute") and not (
+                negated or modal or conditional or future or hypothetical or counterfactual or other_trip):
+            there = self._stayed_there(doc, span, kinds)
+            if there is not None:
+                # "Kandy is a lovely town; we spent two nights there": the stay is told of the place named last
+                role = "stop" if kinds[there.head.i] & {"stop", "arrive"} else "via"  # (« nous y sommes passés »)
+                travel, actor, traveller = True, False, "self"
+                cues.append(f"'{there.text}' after it: a stay there")
         if station:
             cues.append("named with a station")
         reported = any(kinds[t.i] & {"report"} for t in sent)
@@ -907,6 +921,22 @@ class Reader:
             if c.dep_ in self.poss and ("first_person" in kinds[c.i] or "Person=1" in str(c.morph)):
                 return "self"
         return fallback
+
+    def _stayed_there(self, doc, span, kinds):
+        """The word standing for this place ("there", « y ») with a verb of staying, arriving or passing whose
+        subject is the narrator, later in its sentence or in the next one, with no other place named between."""
+        sents = [span.sent] + [s for s in doc.sents if s.start == span.sent.end][:1]
+        for t in doc[span.end:sents[-1].end]:
+            if self._parsed.is_place(t):
+                return None  # another place named first: the word would stand for that one
+            if "stayed_there" not in kinds[t.i]:
+                continue
+            verb = t.head
+            if verb.pos_ in ("VERB", "AUX") and kinds[verb.i] & {"stop", "arrive", "pass"} and any(
+                    c.dep_ in self.subject and ("first_person" in kinds[c.i] or "Person=1" in str(c.morph))
+                    for c in verb.children):
+                return t
+        return None
 
     def _traveller(self, gov, kinds, inside) -> str:
         if gov.dep_ in self.relcl and kinds[gov.head.i] & {"people", "passengers"}:
