@@ -124,7 +124,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     told_of_own = _told_of_own(ex)
     for r in ex.resolved:
         if r.mention.adjective or r.mention.start in demonyms or r.mention.organisation and not (
-                r.mention.organisation == "named" and _left_or_reached(ex.reading(r.mention))):
+                r.mention.organisation == "named" and _left_or_reached(ex, r.mention)):
             continue  # a demonym; a place named inside an office's or organisation's name ("Irkutsk City Council")
         rd = ex.reading(r.mention)
         if rd.station and _station_name_of_the_next_town(ex, r):
@@ -336,11 +336,13 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
 LOCATING_CHARS = 12  # a region named this close after a town of its country locates it ("Darwin in the NT")
 
 
-def _left_or_reached(rd) -> bool:
+def _left_or_reached(ex: Extraction, m: Mention) -> bool:
     """Is a name that starts with a big town's a station of it, told as the own traveller's ("our train left
-    Colombo Fort", "arrived at Moscow Yaroslavsky"), not a team's or firm's?"""
+    Colombo Fort", "arrived in Bangkok Hua Lamphong"), not a team's or firm's, nor a title in brackets ("El Fuerte
+    (Pueblo Mágico)")?"""
+    rd = ex.reading(m)
     return rd.role in ("depart", "arrive", "stop", "dest") and rd.travel and not (rd.unreal or rd.uncertain) and \
-        rd.traveller in OWN_TRAVELLERS
+        rd.traveller in OWN_TRAVELLERS and not ex.text[max(0, m.start - 2):m.start].strip().endswith("(")
 
 
 def _line_end(rd) -> bool:

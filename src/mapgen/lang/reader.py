@@ -636,6 +636,8 @@ class Reader:
                 path[0].text[:1].isupper() and path[0].i > path[0].sent.start):  # (no "Shivaji Terminus": a name)
             role = "dest"
             final = True  # "à destination de Barcelone", "bound for Seattle", "destination: Budapest"
+        elif "begin" in ev and "at" in preps and "from" not in preps:
+            role = "depart"  # "our trip began in Lisbon", « notre périple a commencé à Lisbonne » (there, not to)
         elif "depart" in ev and (rel == "object" or "from" in preps or ("at" in preps and "to" not in preps)):
             # "left Pyongyang", "departs from Euston", "began at Union Station"; not "partir à Lyon" (to Lyon)
             role = "depart"
@@ -918,8 +920,9 @@ class Reader:
             return "place"  # (not a dateline: "NEW DELHI, India — Prime Minister ... flagged off")
         # "Kim's train", "our train": the noun's owner
         for c in s.children:
-            if c.dep_ in self.poss and ("first_person" in kinds[c.i] or "Person=1" in str(c.morph)):
-                return "self"
+            if (c.dep_ in self.poss or c.dep_ in self.det and "Poss=Yes" in str(c.morph)) and (
+                    "first_person" in kinds[c.i] or "Person=1" in str(c.morph)):
+                return "self"  # (« notre périple »: a possessive determiner)
         return fallback
 
     def _stayed_there(self, doc, span, kinds):
