@@ -1328,3 +1328,146 @@ def test_a_line_s_far_end_is_no_start_when_the_start_is_told(gaz):
     names = stops(gaz, "The leaders boarded at Tangier and tested the new line linking Tangier to Casablanca, "
                        "getting off at Rabat.")
     assert "Casablanca" not in names and names[:1] == ["Tangier"], names
+
+
+# --- round of 2026-12-07: constructions of our own trip reports and news texts ----------------------------
+
+@pytest.mark.parametrize("text, first, second", [
+    # a big town's name followed by a station's own name ("Colombo Fort", "Bangkok Hua Lamphong") is a station
+    # of it when the journey leaves or reaches it, not a firm or a team named after the town
+    ("Our train left Colombo Fort at seven. We got off at Kandy in the afternoon.", "Colombo", "Kandy"),
+    ("We took the sleeper from Chiang Mai and arrived in Bangkok Hua Lamphong at dawn.", "Chiang Mai", "Bangkok"),
+    ("The night train pulled out of Colombo Fort just after eight and reached Jaffna at dawn.", "Colombo", "Jaffna"),
+])
+def test_a_station_named_after_a_big_town_is_that_town_when_left_or_reached(gaz, text, first, second):
+    assert stops(gaz, text) == [first, second]
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("The Memphis Grizzlies beat Dallas on Sunday. We took the train from Chicago to New Orleans.", "Memphis"),
+    ("We went by van to El Fuerte (Pueblo Mágico), then took the train to Creel from Los Mochis.", "Puebla"),
+    ("Fans of the Denver Broncos filled our carriage from Chicago to Omaha.", "Denver"),
+])
+def test_a_team_s_or_a_title_s_name_after_a_town_is_no_stop(gaz, text, absent):
+    assert absent not in stops(gaz, text)
+
+
+@pytest.mark.parametrize("text, order", [
+    # "Terminus" after a town's name names its station ("Nairobi Terminus"), not where the trip ends
+    ("We left Nairobi Terminus at nine and arrived at Mombasa in the afternoon.", ["Nairobi", "Mombasa"]),
+    ("Our train departed from Mumbai's Chhatrapati Shivaji Terminus for Pune.", ["Mumbai", "Pune"]),
+    ("From Nairobi Terminus the new train runs to Mombasa in under five hours; we rode it last week.",
+     ["Nairobi", "Mombasa"]),
+])
+def test_terminus_in_a_station_s_name_is_no_destination(gaz, text, order):
+    assert stops(gaz, text) == order
+
+
+@pytest.mark.parametrize("code, sentence, name, role", [
+    # "X was our first stop": the noun names what the place was to the journey ("stop" is a station word too)
+    ("en", "Lyon was our first stop.", "Lyon", "stop"),
+    ("en", "Ella was our last stop before the long ride back.", "Ella", "stop"),
+    ("en", "Darwin was our final destination.", "Darwin", "dest"),
+    ("fr", "Valence fut notre premier arrêt.", "Valence", "stop"),
+    ("fr", "Lyon était notre dernière étape.", "Lyon", "stop"),
+    ("fr", "Nice était notre destination.", "Nice", "dest"),
+])
+def test_a_place_that_was_our_stop_is_one(code, sentence, name, role):
+    rd = read(code, sentence, name, places=[name])
+    assert (rd.role, rd.actor, rd.traveller) == (role, False, "self"), rd.cues
+
+
+def test_a_place_that_is_a_busy_station_acts():
+    rd = read("en", "Lyon was a busy station.", "Lyon", places=["Lyon"])
+    assert rd.role == "subject", rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, role", [
+    # the narrator's stay told with a word standing for the place named last ("there", « y »)
+    ("en", "Kandy is a lovely town with a famous temple; we spent two nights there.", "stop"),
+    ("en", "Kandy is a lovely town. We stayed there for two nights.", "stop"),
+    ("en", "Kandy is a hill town, and we arrived there in the rain.", "stop"),
+    ("fr", "Kandy est une jolie ville. Nous y sommes restés deux nuits.", "stop"),
+    ("fr", "Kandy est une ville sainte ; nous y avons séjourné deux nuits.", "stop"),
+    ("fr", "Kandy est une jolie ville ; nous y sommes arrivés sous la pluie.", "stop"),
+])
+def test_a_stay_told_with_there_is_a_stop(code, sentence, role):
+    rd = read(code, sentence, "Kandy", places=["Kandy"])
+    assert (rd.role, rd.traveller, rd.travel) == (role, "self", True), rd.cues
+
+
+@pytest.mark.parametrize("code, sentence", [
+    ("en", "Kandy is famous for its temple; pilgrims stay there all year."),  # others stay there
+    ("en", "Kandy is a lovely town; we never stayed there."),  # negated
+    ("en", "Kandy is a lovely town, but we spent the night in Matale instead of there."),  # another place first
+    ("fr", "Kandy est célèbre pour son temple ; les pèlerins y restent toute l'année."),
+])
+def test_others_staying_there_make_no_stop(code, sentence):
+    places = [p for p in ("Kandy", "Matale") if p in sentence]
+    rd = read(code, sentence, "Kandy", places=places)
+    assert rd.role != "stop", rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    # where a trip begins is where it leaves, whatever the preposition (French « à » is also "to")
+    ("en", "Our journey began in Lisbon on a grey morning.", "Lisbon"),
+    ("en", "The trip started at Union Station in Chicago.", "Chicago"),
+    ("fr", "Notre périple a commencé à Lisbonne.", "Lisbonne"),
+    ("fr", "Le voyage a débuté à Dakar par une matinée chaude.", "Dakar"),
+    ("fr", "Notre aventure commence à Hanoï, un soir de pluie.", "Hanoï"),
+])
+def test_a_trip_begins_where_it_leaves(code, sentence, name):
+    rd = read(code, sentence, name, places=[name])
+    assert rd.role == "depart", rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "The next day a fast train dropped us in Barcelona.", "Barcelona"),
+    ("en", "A local bus dropped me at Cradle Mountain, and a train set us down in Hobart the next day.", "Hobart"),
+    ("fr", "Le lendemain, un TGV nous a déposés à Barcelone.", "Barcelone"),
+    ("fr", "Un car nous dépose à Zermatt en fin de journée.", "Zermatt"),
+])
+def test_being_dropped_somewhere_reaches_it(code, sentence, name):
+    rd = read(code, sentence, name, places=[name])
+    assert rd.role == "arrive", rd.cues
+
+
+def test_an_acronym_before_a_town_is_no_first_name(gaz):
+    text = "Modi travelled on the train from KSR Bengaluru station to Kengeri before flying back."
+    assert [r.place.name for r in extract(text, gaz).resolved][:1] == ["Bengaluru"]
+
+
+@pytest.mark.parametrize("code, sentence, expected, real", [
+    # a clause of its own joined by "but" is not under the verb of expecting before it
+    ("en", "Analysts had expected Kim to head for Vladivostok, but the train turned towards Ussuriysk instead.",
+     "Vladivostok", "Ussuriysk"),
+    ("en", "Many thought the convoy would go on to Lyon, but it stopped in Dijon.", "Lyon", "Dijon"),
+    ("fr", "Les analystes s'attendaient à ce que Kim aille à Vladivostok, mais le train a bifurqué vers Oussouriisk.",
+     "Vladivostok", "Oussouriisk"),
+    ("fr", "On pensait que le convoi irait jusqu'à Lyon, mais il s'est arrêté à Dijon.", "Lyon", "Dijon"),
+])
+def test_what_happened_instead_of_the_expected_is_real(code, sentence, expected, real):
+    places = [expected, real]
+    assert read(code, sentence, expected, places).uncertain
+    rd = read(code, sentence, real, places)
+    assert not rd.uncertain and not rd.unreal and rd.travel, rd.cues
+
+
+@pytest.mark.parametrize("code, sentence", [
+    # the sentence's only verb, parsed as a participle, is still the train's own
+    ("en", "The first passenger train in a decade pulled into Kayes on Saturday after a trip from Bamako."),
+    ("en", "The first train in twelve years rolled into Kayes from Bamako on Saturday."),
+])
+def test_the_first_train_in_years_is_the_story_s(code, sentence):
+    rd = read(code, sentence, "Kayes", places=["Kayes", "Bamako"])
+    assert rd.traveller == "vehicle" and rd.role == "arrive", rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    # a service that has not resumed did not run there
+    ("en", "Service to Dakar, suspended since 2018, has not resumed.", "Dakar"),
+    ("en", "The line to Kindu has not reopened since the war.", "Kindu"),
+    ("fr", "La liaison vers Dakar, suspendue depuis 2018, n'a pas été rétablie.", "Dakar"),
+])
+def test_a_service_that_has_not_resumed_did_not_go_there(code, sentence, name):
+    assert read(code, sentence, name, places=[name]).negated

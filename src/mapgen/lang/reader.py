@@ -411,6 +411,8 @@ class Reader:
             chain.append(node)
             if node.head.i == node.i:
                 break
+            if node.dep_ in self.conj and any(c.dep_ in self.subject or "contrast" in kinds[c.i] for c in node.children):
+                break  # a clause of its own beside the verb: "expected Kim to head for X, but the train turned to Y"
             node = node.head
         traveller = self._traveller(gov, kinds, inside) if gov is not None else "unknown"
         if traveller == "unknown" and path:
@@ -718,7 +720,8 @@ class Reader:
             # "the train ride from Los Mochis can be described as...": what the verb says of the journey,
             # not whether it was made; but a trip that "can be added on" or "could be booked" is an option
             option = any(c.dep_ in self.passive for c in gov.children) and not has(gov, "speech")
-            negated = conditional = False
+            negated = negated and has(gov, "resume")  # ("service to Dakar has not resumed": it did not run)
+            conditional = False
             modal = modal and option
         if attribute and role not in ("part", "subject") and not route_name:
             role = "attribute"
@@ -937,7 +940,9 @@ class Reader:
             verb = t.head
             if verb.pos_ in ("VERB", "AUX") and kinds[verb.i] & {"stop", "arrive", "pass"} and any(
                     c.dep_ in self.subject and ("first_person" in kinds[c.i] or "Person=1" in str(c.morph))
-                    for c in verb.children):
+                    for c in verb.children) and not any(
+                    c.dep_ in self.neg or "Polarity=Neg" in str(c.morph) or "negation" in kinds[c.i]
+                    for c in verb.children):  # (not "we never stayed there")
                 return t
         return None
 
@@ -945,9 +950,12 @@ class Reader:
         if gov.dep_ in self.relcl and kinds[gov.head.i] & {"people", "passengers"}:
             return "others"  # "travellers coming from Paris", "people arriving in Lhasa": particular people
         if gov.dep_ in self.relcl and "VerbForm=Part" in str(gov.morph) and kinds[gov.head.i] & {"vehicle"} and \
+                gov.head.head.i != gov.head.i and \
                 not any(c.dep_ in self.poss | {"det"} and ("first_person" in kinds[c.i] or "Person=1" in str(c.morph))
                         for c in gov.head.children):
-            return "others"  # « le convoi arrivant de Venise était en retard »: a train seen, not the one taken
+            # « le convoi arrivant de Venise était en retard »: a train seen, not the one taken (but "The first
+            # train in a decade pulled into Kayes", the sentence's only verb parsed as a participle, is the story)
+            return "others"
         node = gov
         for _ in range(4):
             subj = next((c for c in node.children if c.dep_ in self.subject), None)
