@@ -681,3 +681,32 @@ def test_a_town_and_a_county_that_lie_together_say_so(gaz):
              if r.mention.text == "Rome")
     assert "a place of another name in the article (a town and a county: counted twice)" in \
         " ".join(r.geocode.candidates[0].why)
+
+
+@pytest.mark.parametrize("text, name, lat, lon", [
+    # a place set beside another as a part of it ("X, a suburb of Y") is looked for in it, and placed there
+    # when the gazetteer has no place of its name near it (its only Halkalı is a village 1,000 km east)
+    ("We arrived at Halkali, a suburb on the European side of Istanbul, after a night from Sofia.", "Halkali",
+     41.01, 28.95),
+    ("Nous sommes descendus à Halkali, une banlieue d'Istanbul, au petit matin.", "Halkali", 41.01, 28.95),
+    ("Police were called to a home in Kirkwood, a suburb of St. Louis, on Sunday.", "Kirkwood", 38.58, -90.41),
+    ("The blast hit Florence, a small town in Alabama, late on Friday.", "Florence", 34.80, -87.68),
+])
+def test_a_place_named_as_part_of_another_is_in_it(gaz, text, name, lat, lon):
+    r = next(r for r in extract(text, gaz).resolved if r.mention.text == name)
+    assert distance_km(r.place.lat, r.place.lon, lat, lon) < 15, r.place
+
+
+def test_a_place_named_as_part_of_another_is_marked_for_review(gaz):
+    from mapgen.journey import read_journey
+
+    text = "We arrived at Halkali, a suburb on the European side of Istanbul, after an overnight ride from Sofia."
+    stop = next(s for s in read_journey(extract(text, gaz), gaz).stops if s.resolved.mention.text == "Halkali")
+    assert any("part of Istanbul" in r for r in stop.review)
+
+
+def test_a_country_named_after_a_comma_is_no_place_to_draw_a_town_at(gaz):
+    # "a junction in Bangladesh" looks for Mahwa in Bangladesh, but never draws it at the country's middle
+    text = "We changed trains at Mahwa, a junction in Bangladesh, then rode on to Bhanga."
+    r = next(r for r in extract(text, gaz).resolved if r.mention.text == "Mahwa")
+    assert r.place.kind == "city"

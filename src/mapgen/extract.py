@@ -88,6 +88,8 @@ class NameCues:
     titles: frozenset[str] = frozenset()  # written before a person's name without one ("Sheriff Denton")
     office_kinds: frozenset[str] = frozenset()  # an office's kind before an office word ("Superior Court")
     common_words: frozenset[str] = frozenset()  # words of prose only small towns are named ("Democrat", "Congress")
+    part_words: frozenset[str] = frozenset()  # "Halkali, a suburb of Istanbul": a part of the place after it
+    part_links: frozenset[str] = frozenset()  # ... the word before that place ("of", « de »)
 
     @property
     def any_org(self) -> frozenset[str]:
@@ -101,6 +103,7 @@ def name_cues() -> NameCues:
     from .lang import LANG_DIR
 
     office, institution, org, abbrev, honorific, titles, kinds, common = set(), set(), set(), set(), set(), set(), set(), set()
+    part, links = set(), set()
     for path in sorted(LANG_DIR.glob("*/names.toml")):
         d = tomllib.loads(path.read_text(encoding="utf-8"))
         office |= set(d.get("office_words", ()))
@@ -111,8 +114,10 @@ def name_cues() -> NameCues:
         titles |= set(d.get("titles", ()))
         kinds |= set(d.get("office_kinds", ()))
         common |= set(d.get("common_words", ()))
+        part |= set(d.get("part_words", ()))
+        links |= set(d.get("part_links", ()))
     return NameCues(frozenset(office), frozenset(institution), frozenset(org), frozenset(abbrev), frozenset(honorific),
-                    frozenset(titles), frozenset(kinds), frozenset(common))
+                    frozenset(titles), frozenset(kinds), frozenset(common), frozenset(part), frozenset(links))
 # Words after a name that make it an area or a thing of that place, which is still the place: "Nenagh
 # Municipal District", "the A429 Cirencester junction".
 AREA_WORDS = set("""
@@ -156,6 +161,7 @@ class Mention:
     loose: bool = False  # matched only up to transliteration ("Naouchki" for Naushki)
     person: bool = False  # inside a name the parse reads as a person's ("Noma (not her real name)")
     query: str | None = None  # the name to look up when not the text: "Fulton County" for "Fulton and DeKalb counties"
+    part_of: bool = False  # `within` is named as what it is part of: "Halkali, a suburb of Istanbul"
     # inside a longer name: "office" ("Fort Wayne City Council", "Denton Mayor": still evidence of where the
     # article is), "organisation" ("The Washington Post", "Malaysia Airlines": no evidence) or "named", a name
     # that only starts with a big place's ("the Memphis Grizzlies"; but "left Colombo Fort" is a station of it)
@@ -341,7 +347,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
             within = text[toks[nxt[0]].start:toks[nxt[1]].end] + ("." if nxt[2] & DOTTED else "")  # "Miss."
         mentions.append(Mention(start, end, text[start:end], s, adjective=bool(flags & ADJECTIVE), kind=kind,
                                 within=within, organisation=role))
-    return _in_brackets(text, sorted(mentions + parts, key=lambda m: m.start))
+    return _part_of(text, _in_brackets(text, sorted(mentions + parts, key=lambda m: m.start)))
 
 
 PART_CITY = 1_000_000  # a city this big has stations and districts named on their own ("Shanghai Hongqiao")
@@ -364,6 +370,32 @@ def _parts_of_cities(text: str, mentions: list[Mention], gazetteer: Gazetteer) -
             if cities and places and all(p.kind == "city" and p.population < PART_TOWN and all(
                     distance_km(p.lat, p.lon, c.lat, c.lon) > PART_KM for c in cities) for p in places):
                 continue
+        out.append(m)
+    return out
+
+
+PART_OF_NOTE = "the article names it as part of"  # how such a placing is explained (journey.py marks it REVIEW)
+PART_OF_KM = 60.0  # a place named as part of another lies this close to it (else the gazetteer lacks it)
+PART_GAP_WORDS = 8  # "Halkali, a suburb on the European side of Istanbul": at most this many words between
+
+
+def _part_of(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A place set beside the next one as a part of it ("Halkali, a suburb on the European side of Istanbul",
+    « Halkali, une banlieue d'Istanbul »): the next one holds it, as "Parkland, Florida" does."""
+    cues = name_cues()
+    articles = STOPWORDS
+    out = []
+    for k, m in enumerate(mentions):
+        # the next name that is no demonym ("a suburb on the European side of Istanbul")
+        nxt = next((n for n in mentions[k + 1:] if not n.adjective), None)
+        gap = text[m.end:nxt.start] if nxt is not None else ""
+        words = re.findall(r"[\w'’]+", gap.casefold())
+        while words and words[-1] in articles and words[-1] not in cues.part_links:
+            words.pop()  # "on the Nullarbor", « de la Creuse »
+        if nxt is not None and m.within is None and not m.adjective and gap.startswith(",") and not any(ch in ".;!?()\n" for ch in gap) and len(words) <= PART_GAP_WORDS \
+                and set(words) & cues.part_words and words and (words[-1] in cues.part_links or any(
+                    words[-1].endswith(x) for x in cues.part_links if x.endswith(("'", "’")))):
+            m = replace(m, within=nxt.text, part_of=True)
         out.append(m)
     return out
 
@@ -836,12 +868,13 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
                 inner[k] = sub
 
     holders: dict[str, Place | None] = {}
+    parts_of = {m.within for m in mentions if m.part_of}  # "Halkali, a suburb of Istanbul": any place holds
     for k in names:
         if k[2] and k[2] not in holders:
             holders[k[2]] = None
             # "Parkland, Florida", "Knockhill, Fife": a place after the comma holds the one before only when
             # it may be a region or a country; two towns so are a list ("Georgetown, Versailles and Paris")
-            if not any(p.kind in ("region", "country") for p in gazetteer.lookup(name_key(k[2]))):
+            if k[2] not in parts_of and not any(p.kind in ("region", "country") for p in gazetteer.lookup(name_key(k[2]))):
                 continue
             try:
                 holders[k[2]] = gazetteer.geocode(k[2], strict=False).place
@@ -979,6 +1012,13 @@ def resolve(article: Article, mentions: list[Mention], gazetteer: Gazetteer, wei
                 and g.place.kind == "city" and k not in inner and k not in demonym \
                 and all(c.place.country != holder.country for c in g.candidates):
             local = holder, f"none of that name in {holder.country}; in {k[2]}, named right after it"
+        # "Halkali, a suburb of Istanbul" when the gazetteer's Halkalı is a village 1,000 km away: in Istanbul
+        if local is None and holder is not None and k[2] in parts_of and g is not None and k not in demonym \
+                and holder.kind not in ("continent", "ocean", "country") and not any(  # (a country's middle is no place)
+                    distance_km(c.place.lat, c.place.lon, holder.lat, holder.lon) <= PART_OF_KM
+                    or holder.kind == "region" and c.place.country == holder.country
+                    for c in g.candidates):
+            local = holder, f"none of that name near {holder.name}; {PART_OF_NOTE} {k[2]}"
         if local is not None:
             place, why = local
             cand = Candidate(place, 0.0, (f"{ALONE_NOTE if k in alone else 'unknown name'}; {why}",))
@@ -1649,7 +1689,7 @@ def with_spans(article: Article, found: list[Mention], given: list[Mention]) -> 
                 text[m.end:nxt.start] == ", " or text[m.end:nxt.start] == " (" and text[nxt.end:nxt.end + 1] == ")"):
             m = Mention(m.start, m.end, m.text, m.sentence, kind=m.kind, within=nxt.text)
         out.append(m)
-    return out
+    return _part_of(text, out)  # "Halkali, a suburb of Istanbul"
 
 
 def mark_people(text: str, parsed, mentions: list[Mention], rd, drop_in: Gazetteer | None = None) -> list[Mention]:

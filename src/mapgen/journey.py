@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from .article import Article
 from .errors import GeocodeError
-from .extract import Extraction, Mention, Resolved, after_preposition_of_place, extract
+from .extract import PART_OF_NOTE, Extraction, Mention, Resolved, after_preposition_of_place, extract
 from .gazetteer import WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place, distance_km, name_key, query_forms
 
 STOP_KINDS = ("city", "station", "spaceport", "port", "landmark")
@@ -1195,6 +1195,9 @@ def _stop(ex: Extraction, r: Resolved, score: float, departure: bool, gazetteer:
                       f"(confidence {r.confidence:.2f})")
     if r.place.kind in ("region", "country"):
         review.append(f"a {r.place.kind}, not a town")
+    placed_by = next((w for w in r.geocode.candidates[0].why if PART_OF_NOTE in w), None)
+    if placed_by is not None:  # "Halkali, a suburb of Istanbul" that the gazetteer lacks: drawn at Istanbul
+        review.append(f"placed at {r.place.name}: {placed_by.split('; ', 1)[-1]}")
     if score < STRONG and between:  # kept only for lying on the way: a passing mention as often as a stop
         review.append(WEAK_REVIEW)
     elif score < STRONG:  # fewer than two clear stops: the weak ones are the journey's best evidence
