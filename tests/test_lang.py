@@ -1471,3 +1471,47 @@ def test_the_first_train_in_years_is_the_story_s(code, sentence):
 ])
 def test_a_service_that_has_not_resumed_did_not_go_there(code, sentence, name):
     assert read(code, sentence, name, places=[name]).negated
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    # a fragment with no verb after a word of sequence names the next place reached
+    ("en", "Finally Ella, where the line ends for most travellers.", "Ella"),
+    ("en", "Then Mandalay, two days later and a lot dustier.", "Mandalay"),
+    ("en", "Next, Lamphun.", "Lamphun"),
+    ("fr", "Puis Sapa en minibus.", "Sapa"),
+    ("fr", "Enfin Ella, au bout de la ligne.", "Ella"),
+    ("fr", "Ensuite Kandy, trois heures plus tard.", "Kandy"),
+])
+def test_a_fragment_after_then_names_the_next_place(code, sentence, name):
+    rd = read(code, sentence, name, places=[name])
+    assert (rd.role, rd.travel) == ("dest", True), rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "Then Kandy's temple burned down.", "Kandy"),  # a verb: what the sentence says of the place
+    ("fr", "Puis Kandy a brûlé.", "Kandy"),
+])
+def test_a_sentence_after_then_with_a_verb_is_read_by_its_verb(code, sentence, name):
+    rd = read(code, sentence, name, places=[name])
+    assert rd.role != "dest", rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    # a year, with a past perfect or "last" / "already" on the verb of the clause: a trip before the story's
+    ("en", "Xi last travelled to Russia by rail in 2015, when he visited Vladivostok.", "Vladivostok"),
+    ("en", "In 2019, Kim had taken the same route to reach Hanoi.", "Hanoi"),
+    ("en", "She had already ridden the line to Kandy in 2012.", "Kandy"),
+    ("fr", "En 2019, Kim avait déjà emprunté cet itinéraire pour se rendre à Hanoï.", "Hanoï"),
+    ("fr", "Le président s'était rendu à Vladivostok en 2015.", "Vladivostok"),
+    ("fr", "En 2012, elle avait déjà pris ce train jusqu'à Kandy.", "Kandy"),
+])
+def test_a_trip_dated_before_the_story_is_another_trip(code, sentence, name):
+    assert read(code, sentence, name, places=[name]).other_trip
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "On 12 September 2023 the train left Pyongyang.", "Pyongyang"),  # a year, but the story's own day
+    ("fr", "Le 12 septembre 2023, le train a quitté Pyongyang.", "Pyongyang"),
+])
+def test_a_dated_departure_in_the_simple_past_is_the_story_s(code, sentence, name):
+    assert not read(code, sentence, name, places=[name]).other_trip

@@ -90,6 +90,7 @@ class NameCues:
     common_words: frozenset[str] = frozenset()  # words of prose only small towns are named ("Democrat", "Congress")
     part_words: frozenset[str] = frozenset()  # "Halkali, a suburb of Istanbul": a part of the place after it
     part_links: frozenset[str] = frozenset()  # ... the word before that place ("of", « de »)
+    part_fillers: frozenset[str] = frozenset()  # ... and the words allowed between ("on the European side")
 
     @property
     def any_org(self) -> frozenset[str]:
@@ -103,7 +104,7 @@ def name_cues() -> NameCues:
     from .lang import LANG_DIR
 
     office, institution, org, abbrev, honorific, titles, kinds, common = set(), set(), set(), set(), set(), set(), set(), set()
-    part, links = set(), set()
+    part, links, fillers = set(), set(), set()
     for path in sorted(LANG_DIR.glob("*/names.toml")):
         d = tomllib.loads(path.read_text(encoding="utf-8"))
         office |= set(d.get("office_words", ()))
@@ -116,8 +117,10 @@ def name_cues() -> NameCues:
         common |= set(d.get("common_words", ()))
         part |= set(d.get("part_words", ()))
         links |= set(d.get("part_links", ()))
+        fillers |= set(d.get("part_fillers", ()))
     return NameCues(frozenset(office), frozenset(institution), frozenset(org), frozenset(abbrev), frozenset(honorific),
-                    frozenset(titles), frozenset(kinds), frozenset(common), frozenset(part), frozenset(links))
+                    frozenset(titles), frozenset(kinds), frozenset(common), frozenset(part), frozenset(links),
+                    frozenset(fillers))
 # Words after a name that make it an area or a thing of that place, which is still the place: "Nenagh
 # Municipal District", "the A429 Cirencester junction".
 AREA_WORDS = set("""
@@ -376,25 +379,28 @@ def _parts_of_cities(text: str, mentions: list[Mention], gazetteer: Gazetteer) -
 
 PART_OF_NOTE = "the article names it as part of"  # how such a placing is explained (journey.py marks it REVIEW)
 PART_OF_KM = 60.0  # a place named as part of another lies this close to it (else the gazetteer lacks it)
-PART_GAP_WORDS = 8  # "Halkali, a suburb on the European side of Istanbul": at most this many words between
+PART_GAP_WORDS = 9  # "Halkali, a suburb on the European side of Istanbul": at most this many words between
+PART_LEAD = 4  # ... the part word among the first of them ("a small ghost town", « une petite ville »)
 
 
 def _part_of(text: str, mentions: list[Mention]) -> list[Mention]:
     """A place set beside the next one as a part of it ("Halkali, a suburb on the European side of Istanbul",
-    « Halkali, une banlieue d'Istanbul »): the next one holds it, as "Parkland, Florida" does."""
+    « Halkali, une banlieue d'Istanbul »): the next one holds it, as "Parkland, Florida" does. The part word
+    comes within PART_LEAD words of the comma; after it, only fillers ("on the European side") and the link
+    word right before the holder's name."""
     cues = name_cues()
-    articles = STOPWORDS
+    links = {w.rstrip("'’") for w in cues.part_links} | cues.part_links
     out = []
     for k, m in enumerate(mentions):
         # the next name that is no demonym ("a suburb on the European side of Istanbul")
         nxt = next((n for n in mentions[k + 1:] if not n.adjective), None)
         gap = text[m.end:nxt.start] if nxt is not None else ""
         words = re.findall(r"[\w'’]+", gap.casefold())
-        while words and words[-1] in articles and words[-1] not in cues.part_links:
-            words.pop()  # "on the Nullarbor", « de la Creuse »
-        if nxt is not None and m.within is None and not m.adjective and gap.startswith(",") and not any(ch in ".;!?()\n" for ch in gap) and len(words) <= PART_GAP_WORDS \
-                and set(words) & cues.part_words and words and (words[-1] in cues.part_links or any(
-                    words[-1].endswith(x) for x in cues.part_links if x.endswith(("'", "’")))):
+        at = next((i for i, w in enumerate(words[:PART_LEAD]) if w in cues.part_words), None)
+        if nxt is not None and at is not None and m.within is None and not m.adjective and gap.startswith(",") \
+                and not any(ch in ".;!?()\"«»\n" for ch in gap) and len(words) <= PART_GAP_WORDS \
+                and len(words) > at + 1 and words[-1] in links \
+                and all(w in links or w in cues.part_fillers for w in words[at + 1:]):
             m = replace(m, within=nxt.text, part_of=True)
         out.append(m)
     return out

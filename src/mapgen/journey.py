@@ -673,6 +673,8 @@ def _why_not(rd, p: Place) -> str:
     """Why a place is not a stop, from the reading of its best mention."""
     if rd.actor:
         return "acts in the article rather than being visited"
+    if rd.person and p.kind == "city":
+        return "read as a person's name"
     if p.kind in WIDE_KINDS:
         return f"a {p.kind}, not a stop"
     if rd.negated:
@@ -685,8 +687,6 @@ def _why_not(rd, p: Place) -> str:
         return "only planned, expected or possible"
     if rd.other_trip:
         return "named for another trip"
-    if rd.person and p.kind == "city":  # (after what the sentence says: spaCy reads big towns as people too)
-        return "read as a person's name"
     if rd.extension:
         return "where the line or service goes, not the journey"
     if rd.traveller == "others":

@@ -83,6 +83,11 @@ class Reading:
         return self.hypothetical or self.generic or self.conditional or (self.modal and self.traveller not in ("self", "vehicle", "person"))
 
 
+def _a_year(t) -> bool:
+    """Is the token a year ("2015", not "1,200" nor "300")?"""
+    return t.shape_ == "dddd" and 1800 <= int(t.text) <= 2100
+
+
 class Parsed:
     """An article parsed in blocks of whole sentences (spaCy refuses very long texts); char offsets map to
     the tokens of the block holding them."""
@@ -423,10 +428,7 @@ class Reader:
             return kind in kinds[tok.i]
 
         negated = modal = conditional = future = False
-        background = gov is not None and "VerbForm=Part" in str(gov.morph) and any(
-            c.dep_ in self.aux and "perfect_aux" in kinds[c.i] and ("Tense=Past" in str(c.morph) or
-                                                                  "Tense=Imp" in str(c.morph))
-            for c in gov.children)
+        background = gov is not None and self._past_perfect(gov, kinds)
         if gov is not None:
             for c in [gov, *gov.children]:
                 if c is not gov and (c.dep_ in self.neg or "Polarity=Neg" in str(c.morph) or has(c, "negation")):
@@ -548,6 +550,13 @@ class Reader:
             other_trip = any(has(t, "other_trip") for t in words) or any(
                 has(t, "other_trip_journey") and kinds[t.head.i] & {"journey", "vehicle", "infrastructure"}
                 for t in words)
+            # a year, with a past perfect or "last"/"already" on the verb: an earlier trip ("In 2019, Kim had
+            # taken this route to Hanoi", "Xi last travelled to Russia by rail in 2015", « avait déjà emprunté »)
+            if not other_trip and gov is not None and any(_a_year(t) for t in sent) and any(
+                    self._past_perfect(t, kinds) or any(has(c, "earlier") and c.pos_ == "ADV" for c in t.children)
+                    for t in chain):
+                other_trip = True
+                cues.append("a year and a verb of before")
         # "will extend its service to Dresden" (whoever extends); "the line continues to Murmansk" (a line as
         # subject; "the train continued west" is a journey)
         extension = gov is not None and ((has(gov, "extend") and traveller != "self") or
@@ -741,6 +750,12 @@ class Reader:
                     role = "depart"
                     cues.append("'X to Y'")
                     break
+        if role in ("none", "object") and gov is None and any(
+                "sequence" in kinds[t.i] for t in doc[sent.start:min(span.start, sent.start + 3)]) and not any(
+                t.pos_ in ("VERB", "AUX") and t.i < span.start for t in sent):
+            # a fragment with no verb: "Then on to Kandy.", "Finally Ella, where the line ends.", « Puis Sapa. »
+            role, travel = "dest", True
+            cues.append("a fragment naming the next place")
         if role in ("subject", "none", "at", "object", "attribute") and not (
                 negated or modal or conditional or future or hypothetical or counterfactual or other_trip):
             there = self._stayed_there(doc, span, kinds)
@@ -927,6 +942,13 @@ class Reader:
                     "first_person" in kinds[c.i] or "Person=1" in str(c.morph)):
                 return "self"  # (« notre périple »: a possessive determiner)
         return fallback
+
+    def _past_perfect(self, verb, kinds) -> bool:
+        """"had left", « avait quitté »: a past participle with a perfect auxiliary in the past."""
+        return "VerbForm=Part" in str(verb.morph) and any(
+            c.dep_ in self.aux and "perfect_aux" in kinds[c.i] and ("Tense=Past" in str(c.morph) or
+                                                                  "Tense=Imp" in str(c.morph))
+            for c in verb.children)
 
     def _stayed_there(self, doc, span, kinds):
         """The word standing for this place ("there", « y ») with a verb of staying, arriving or passing whose
