@@ -1515,3 +1515,26 @@ def test_a_trip_dated_before_the_story_is_another_trip(code, sentence, name):
 ])
 def test_a_dated_departure_in_the_simple_past_is_the_story_s(code, sentence, name):
     assert not read(code, sentence, name, places=[name]).other_trip
+
+
+@pytest.mark.parametrize("code, sentence, name, role", [
+    # « rejoindre » a place reaches it; joining the train at a place boards it there
+    ("fr", "Le lendemain, il a rejoint Harbin en train.", "Harbin", "arrive"),
+    ("fr", "Nous avons rejoint Bamako le soir, épuisés.", "Bamako", "arrive"),
+    ("fr", "Nous avons rejoint le train à Lyon.", "Lyon", "depart"),
+    ("en", "We joined the train at York for the run north.", "York", "depart"),
+    ("en", "My sister joined the tour at Perth.", "Perth", "depart"),
+])
+def test_reaching_a_place_and_joining_a_train_there(code, sentence, name, role):
+    assert read(code, sentence, name, places=[name]).role == role
+
+
+@pytest.mark.parametrize("code, sentence, start, end", [
+    # boarding "at" a place leaves it, unless a place left is named before: « de Milan à Rome » goes to Rome
+    ("fr", "Nous avons pris le Frecciarossa de Milan à Rome.", "Milan", "Rome"),
+    ("fr", "Nous sommes montés dans le train de Dakar à Thiès.", "Dakar", "Thiès"),
+    ("fr", "Nous avons pris le bus de Hué à Hoi An.", "Hué", "Hoi An"),
+])
+def test_a_place_left_named_first_makes_the_next_the_end(code, sentence, start, end):
+    places = [start, end]
+    assert read(code, sentence, end, places).role != "depart"

@@ -647,7 +647,9 @@ class Reader:
                 path[0].text[:1].isupper() and path[0].i > path[0].sent.start):  # (no "Shivaji Terminus": a name)
             role = "dest"
             final = True  # "à destination de Barcelone", "bound for Seattle", "destination: Budapest"
-        elif "begin" in ev and "at" in preps and "from" not in preps:
+        elif "begin" in ev and "at" in preps and "from" not in preps and not any(
+                "prep_from" in kinds[t.i] and t.i + 1 < span.start and self._parsed.is_place(doc[t.i + 1])
+                for t in doc[sent.start:span.start]):  # (« pris le train de Milan à Rome »: to Rome)
             role = "depart"  # "our trip began in Lisbon", « notre périple a commencé à Lisbonne » (there, not to)
         elif "depart" in ev and (rel == "object" or "from" in preps or ("at" in preps and "to" not in preps)):
             # "left Pyongyang", "departs from Euston", "began at Union Station"; not "partir à Lyon" (to Lyon)
