@@ -720,3 +720,16 @@ def test_a_small_namesake_half_a_world_away_in_another_country_is_dropped():
     same = Place("geonames:3500000", "Maya", 21.0, -89.0, "MX", "city", 700, "test")
     assert _isolated([(2.5, resolved(big), True)] + chosen[1:]) == []
     assert _isolated([(2.5, resolved(same), True)] + chosen[1:]) == []
+
+
+def test_of_two_namesakes_both_on_the_way_the_better_reading_stays():
+    # Valence (Drôme) and Valence-en-Brie both lie on the way from Paris to Avignon: the town the name reads
+    # as first stays; a namesake is taken only when it shortens the way clearly (Grand Junction, Colorado)
+    from mapgen.extract import extract
+    from mapgen.gazetteer import distance_km
+
+    gaz = Gazetteer.open()
+    text = "Parti de Paris à 20 h, le train de nuit a desservi Valence et Avignon avant de rejoindre Nice le lendemain."
+    stops = [s for s in read_journey(extract(text, gaz), gaz).stops if not s.via]
+    valence = next(s.resolved.place for s in stops if s.place == "Valence")
+    assert distance_km(valence.lat, valence.lon, 44.93, 4.89) < 15, valence  # Valence, Drôme

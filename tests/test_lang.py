@@ -1538,3 +1538,15 @@ def test_reaching_a_place_and_joining_a_train_there(code, sentence, name, role):
 def test_a_place_left_named_first_makes_the_next_the_end(code, sentence, start, end):
     places = [start, end]
     assert read(code, sentence, end, places).role != "depart"
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    # a plan changed since: "originally", « initialement »
+    ("en", "The president, who was originally going to fly to Marseille, finally chose the train.", "Marseille"),
+    ("en", "The convoy was initially set to stop in Graz.", "Graz"),
+    ("fr", "Le président, qui devait initialement prendre l'avion pour Marseille, a finalement choisi le rail.",
+     "Marseille"),
+    ("fr", "Le convoi devait initialement s'arrêter à Graz.", "Graz"),
+])
+def test_what_was_originally_planned_is_only_planned(code, sentence, name):
+    assert read(code, sentence, name, places=[name]).uncertain

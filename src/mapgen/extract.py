@@ -293,7 +293,8 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
                 roles[i] = role
             continue
         name_before = (prev is not None and prev.cap and prev.text.isalpha() and _joinable(text, prev, toks[i])
-                       and not (prev.upper and len(prev.text) > 1)  # an acronym is no first name: "KSR Bengaluru"
+                       # an acronym is no first name before a big town: "KSR Bengaluru" (not "IHS Markit")
+                       and not (prev.upper and len(prev.text) > 1 and big(i, j))
                        and (not prev.first or gazetteer.has_key(name_key(prev.text)))
                        and name_key(prev.text) not in STOPWORDS and prev.text.casefold() not in CONNECTORS)
         if role == "name" or role == "office" and i == j and toks[i].text.casefold() in name_cues().office_kinds:

@@ -811,6 +811,9 @@ def _by_the_railway(chosen, rail, notes: dict, network=None) -> list:
     return out
 
 
+ON_THE_WAY_MARGIN_KM = 50.0  # a namesake must shorten the way by this much (or a tenth of it) to be taken
+
+
 def _on_the_way_names(chosen) -> list:
     """Between same-named places that score about alike, take the one that lies on the way between the stops
     told before and after it: a train from Omaha to Glenwood Springs passes Grand Junction, Colorado, not
@@ -827,8 +830,16 @@ def _on_the_way_names(chosen) -> list:
         alts = [c for c in r.geocode.candidates if c.place.kind in STOP_KINDS and top - c.score < 1.5]
         if len(alts) < 2 or max(d(a.place, r.place) for a in alts) < 50:
             continue
-        best = min(alts, key=lambda c: sum(d(c.place, n[1].place) for n in near))
-        if best.place.id != r.place.id:
+        before, after = near[0][1].place, near[1][1].place
+
+        def extra(c) -> float:  # how much longer the way is through it
+            return d(before, c.place) + d(c.place, after) - d(before, after)
+
+        best = min(alts, key=extra)
+        now = next((c for c in alts if c.place.id == r.place.id), alts[0])
+        # (two readings both on the way, Valence and Valence-en-Brie from Paris to Avignon: the first stays)
+        if best.place.id != r.place.id and \
+                extra(now) - extra(best) > max(ON_THE_WAY_MARGIN_KM, 0.1 * d(before, after)):
             rest = tuple(c for c in r.geocode.candidates if c.place.id != best.place.id)
             geo = Geocode(r.geocode.query, best.place, (best, *rest), r.geocode.confidence)
             out[k] = (s, Resolved(r.mention, geo, r.confidence), dep)

@@ -465,6 +465,7 @@ class Reader:
             "Tense=Past" in str(gov.morph)
         above = [] if done else chain[1:]
         hypothetical = any(kinds[t.i] & {"plan", "hedge"} for t in above) or \
+            any("originally" in kinds[c.i] for t in chain for c in t.children) or \
             bool(path_kinds & {"hedge", "plan"}) or (gov is not None and bool(kinds[gov.i] & {"plan"})) or \
             (gov is not None and any(kinds[c.i] & {"hedge"} for c in gov.children)) or \
             any(c.dep_ in self.subject and kinds[c.i] & {"hedge", "plan"} for t in chain[:len(above) + 1]
