@@ -1550,3 +1550,28 @@ def test_a_place_left_named_first_makes_the_next_the_end(code, sentence, start, 
 ])
 def test_what_was_originally_planned_is_only_planned(code, sentence, name):
     assert read(code, sentence, name, places=[name]).uncertain
+
+
+@pytest.mark.parametrize("code, sentence, name, role", [
+    # the stop noun as the copula's subject names the place as the stop ("the next stop was Kandy")
+    ("en", "Our first stop was Kandy.", "Kandy", "stop"),
+    ("en", "The next stop was Kandy, where we spent the night.", "Kandy", "stop"),
+    ("en", "The final destination was Darwin.", "Darwin", "dest"),
+    ("fr", "Notre première étape fut Kandy.", "Kandy", "stop"),
+    ("fr", "La prochaine étape était Kandy.", "Kandy", "stop"),
+    ("fr", "Notre destination finale était Darwin.", "Darwin", "dest"),
+])
+def test_the_stop_was_the_place(code, sentence, name, role):
+    rd = read(code, sentence, name, places=[name])
+    assert (rd.role, rd.travel) == (role, True), rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    # a trip after this one: "next year", « l'an prochain »
+    ("en", "Next year, perhaps, we will ride the rest of the line to Saigon.", "Saigon"),
+    ("en", "Next summer we want to go on to Irkutsk.", "Irkutsk"),
+    ("fr", "L'an prochain, peut-être, nous irons jusqu'à Saïgon.", "Saïgon"),
+    ("fr", "Nous irons jusqu'à Irkoutsk l'été prochain.", "Irkoutsk"),
+])
+def test_a_trip_next_year_is_another_trip(code, sentence, name):
+    assert read(code, sentence, name, places=[name]).unreal

@@ -753,6 +753,16 @@ class Reader:
                     role = "depart"
                     cues.append("'X to Y'")
                     break
+        if role in ("none", "object", "attribute", "at"):
+            said = self._named_as_stop(anchor, kinds)
+            if said is not None:
+                # "Our first stop was Kandy", « notre première étape fut Kandy »: what the stop noun names
+                role = "dest" if "destination_word" in kinds[said.i] else "stop"
+                final = role == "dest"
+                travel, actor = True, False
+                if any("first_person" in kinds[c.i] or "Person=1" in str(c.morph) for c in said.children):
+                    traveller = "self"
+                cues.append(f"named as the '{said.text}'")
         if role in ("none", "object") and gov is None and any(
                 "sequence" in kinds[t.i] for t in doc[sent.start:min(span.start, sent.start + 3)]) and not any(
                 t.pos_ in ("VERB", "AUX") and t.i < span.start for t in sent):
@@ -945,6 +955,21 @@ class Reader:
                     "first_person" in kinds[c.i] or "Person=1" in str(c.morph)):
                 return "self"  # (« notre périple »: a possessive determiner)
         return fallback
+
+    def _named_as_stop(self, anchor, kinds):
+        """The stop or destination noun a copula says the place is, as its subject ("the next stop was Kandy",
+        « notre première étape fut Kandy »), or None. Not a station ("the station was Kandy Road")."""
+        attr, cop = self.data.labels("copula_attribute"), self.data.labels("copula")
+        if anchor.dep_ in attr and anchor.head.pos_ == "AUX":
+            clause = anchor.head  # English: the copula heads the clause
+        elif any(c.dep_ in cop for c in anchor.children):
+            clause = anchor  # UD: the copula hangs under the name
+        else:
+            return None
+        subject = next((c for c in clause.children if c.dep_ in self.subject and c.pos_ == "NOUN"), None)
+        if subject is None or not kinds[subject.i] & {"stop", "destination_word"}:
+            return None
+        return subject
 
     def _past_perfect(self, verb, kinds) -> bool:
         """"had left", « avait quitté »: a past participle with a perfect auxiliary in the past."""
