@@ -1575,3 +1575,22 @@ def test_the_stop_was_the_place(code, sentence, name, role):
 ])
 def test_a_trip_next_year_is_another_trip(code, sentence, name):
     assert read(code, sentence, name, places=[name]).unreal
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    # "eventually", « un jour »: a possibility, not a fact
+    ("en", "The service will eventually run to Mumbai.", "Mumbai"),
+    ("en", "The line may someday reach Kigali.", "Kigali"),
+    ("fr", "Un jour, peut-être, nous irons jusqu'à Vladivostok.", "Vladivostok"),
+])
+def test_a_trip_eventually_made_is_only_possible(code, sentence, name):
+    assert read(code, sentence, name, places=[name]).uncertain
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "It was the first papal train journey since John XXIII travelled to Loreto in 1962.", "Loreto"),
+    ("en", "No leader had crossed here by train since Kim Il Sung went to Moscow in 1984.", "Moscow"),
+    ("fr", "C'est le premier voyage en train d'un pape depuis que Jean XXIII s'est rendu à Lorette en 1962.", "Lorette"),
+])
+def test_a_dated_trip_since_which_is_another_trip(code, sentence, name):
+    assert read(code, sentence, name, places=[name]).other_trip

@@ -554,7 +554,9 @@ class Reader:
             # a year, with a past perfect or "last"/"already" on the verb: an earlier trip ("In 2019, Kim had
             # taken this route to Hanoi", "Xi last travelled to Russia by rail in 2015", « avait déjà emprunté »)
             if not other_trip and gov is not None and any(_a_year(t) for t in sent) and any(
-                    self._past_perfect(t, kinds) or any(has(c, "earlier") and c.pos_ == "ADV" for c in t.children)
+                    self._past_perfect(t, kinds) or any(has(c, "earlier") and (c.pos_ in ("ADV", "SCONJ") or
+                                                                                c.dep_ in self.subordinator)
+                                                        for c in t.children)
                     for t in chain):
                 other_trip = True
                 cues.append("a year and a verb of before")
