@@ -66,11 +66,16 @@ BEYOND = [
     # it is written in Cyrillic only: Алтынкөл)
     ("The night train left Almaty in the evening and ran east across the steppe. At dawn it stopped at Altynkol, "
      "the last station before the Chinese border.", ["Almaty", "Altynkol"], "KZ", 44.165, 80.295, 2),
+    # Pattipola, the highest station of Sri Lanka's Main Line (KasunPremarathna/Sri-Lanka-Railway-Station-list-);
+    # the station's place: 6.856N 80.829E
+    ("From Kandy the blue train climbed slowly through the tea estates. We got off at Pattipola, the highest "
+     "station on the line, walked for an hour, and caught the next train on to Ella.",
+     ["Kandy", "Pattipola", "Ella Town"], "LK", 6.856, 80.829, 2),
 ]
 
 
 @pytest.mark.parametrize("text, names, country, lat, lon, km", BEYOND,
-                         ids=["postal-AU", "amtrak", "via", "japan", "africa", "asia"])
+                         ids=["postal-AU", "amtrak", "via", "japan", "africa", "asia", "sri-lanka"])
 def test_a_small_station_or_village_beyond_europe_is_a_stop(gaz, text, names, country, lat, lon, km):
     got = stops(text, gaz)
     small = got[names[1]]
@@ -104,6 +109,7 @@ def test_a_station_of_central_asia_credits_openstreetmap(gaz):
 
     assert "Asia_Railway_Calculator</a>" in attribution([gaz.geocode("Altynkol").place.source])
     assert "OpenStreetMap contributors (ODbL)" in attribution([gaz.geocode("Altynkol").place.source], html=False)
+    assert attribution([gaz.geocode("Pattipola").place.source]) == attribution([])  # CC0: no map credit
 
 
 def test_a_train_named_like_a_village_is_no_stop(gaz):

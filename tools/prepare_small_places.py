@@ -4,7 +4,7 @@ Run by a maintainer after a source changes (never at build time; needs the `prep
 
     .venv/bin/python tools/prepare_small_places.py --india path/to/stations.json [--geonames path/to/XX.txt ...]
         [--japan path/to/3!stations.csv path/to/2!lines.csv] [--africa path/to/africa_rail_stops.geojson]
-        [--asia path/to/data/stations/*.json] ...
+        [--asia path/to/data/stations/*.json] [--sri-lanka path/to/station_list.json] ...
 
 Sources (see geo/SOURCES.md, "Small places"):
 
@@ -57,6 +57,10 @@ Sources (see geo/SOURCES.md, "Small places"):
               "Altynkol": `romanised`), other scripts left out; a name with a digit ("1013 км"), of a block
               post, yard, goods station, airport or person (ASIA_NOT_PLACES), or of a cities500 town within
               TOWN_KM, is left out.
+  --sri-lanka `station_list.json` of github.com/KasunPremarathna/Sri-Lanka-Railway-Station-list- (Sri Lanka
+              Railways' stations and halts, CC0; JSON objects between the lines' titles): each station under its
+              name and short forms (as --india), a name with a digit or of a cities500 town within TOWN_KM
+              left out.
   --amtrak    `data/stations.json` of github.com/agirling/amtrak_stations (the Amtrak stations of the
               U.S. Bureau of Transportation Statistics' National Transportation Atlas Database, public
               domain): every station under its town's name and the station's own name without its state
@@ -101,6 +105,7 @@ POSTAL_ACCURACY = "4"  # the point is the GeoNames place's own (1-3: estimated f
 VIA_SOURCE = "VIA Rail station {code} (brodyFlannigan/canada-railway-stations), ODbL"
 AMTRAK_SOURCE = "Amtrak station {code} (BTS NTAD via agirling/amtrak_stations), public domain"
 AFRICA_SOURCE = "OpenStreetMap station {code} (trg-rail/africa_rail_network), ODbL"
+SRI_LANKA_SOURCE = "Sri Lanka Railways station {code} (KasunPremarathna/Sri-Lanka-Railway-Station-list-), CC0"
 ASIA_SOURCE = "OpenStreetMap station {code} (njfinney/Asia_Railway_Calculator), ODbL"
 # the countries of Asia, the Caucasus and Russia taken from that extract: its boxes also cover Romania,
 # Bulgaria, Ukraine and the Baltic (Europe's stations are trainline's) and Turkey (whose rows there are
@@ -399,6 +404,24 @@ def africa(path: Path) -> list[dict]:
     return out
 
 
+def sri_lanka(path: Path, towns: Towns) -> list[dict]:
+    """The stations of `station_list.json` (each line's stations as JSON objects, between the lines' titles)."""
+    out = []
+    text = path.read_text(encoding="utf-8")
+    for s in sorted({(r := json.loads(m))["code"]: r for m in re.findall(r"\{\s*\"name\"[^{}]*\}", text)}.values(),
+                    key=lambda r: r["code"]):
+        lat, lon = float(s["lat"]), float(s["lng"])
+        if re.search(r"\d", s["name"]):
+            continue  # "Train Halt 01"
+        names = [n for n in short_forms(s["name"], lambda k: towns.near(k, lat, lon))
+                 if usable(n) and not towns.near(name_key(n), lat, lon)]
+        if not names:
+            continue  # the station of a cities500 town, under the town's name
+        out.append({"id": f"small:lk-{s['code'].lower()}", "name": names[-1], "lat": lat, "lon": lon,
+                    "feature": "RSTN", "names": names, "source": SRI_LANKA_SOURCE.format(code=s["code"])})
+    return out
+
+
 def romanised(text: str) -> str:
     """Cyrillic text in Latin letters (CYRILLIC); other text as it is."""
     out = []
@@ -501,6 +524,7 @@ def main(argv=None) -> None:
     ap.add_argument("--via", type=Path, help="stations.csv of brodyFlannigan/canada-railway-stations")
     ap.add_argument("--amtrak", type=Path, help="data/stations.json of agirling/amtrak_stations")
     ap.add_argument("--africa", type=Path, help="network/africa_rail_stops.geojson of trg-rail/africa_rail_network")
+    ap.add_argument("--sri-lanka", type=Path, help="station_list.json of KasunPremarathna/Sri-Lanka-Railway-Station-list-")
     ap.add_argument("--asia", type=Path, nargs="*", default=[],
                     help="data/stations/*.json of njfinney/Asia_Railway_Calculator")
     ap.add_argument("--japan", type=Path, nargs=2, metavar=("STATIONS", "LINES"),
@@ -516,7 +540,8 @@ def main(argv=None) -> None:
             + postal(args.postal, towns)
             + (japan(*args.japan, towns) if args.japan else [])
             + (africa(args.africa) if args.africa else [])
-            + asia(args.asia, towns))
+            + asia(args.asia, towns)
+            + (sri_lanka(args.sri_lanka, towns) if args.sri_lanka else []))
     kept = keep(rows, land)
     lines = ["\t".join(COLUMNS)]
     for r in kept:
