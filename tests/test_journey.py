@@ -3,6 +3,7 @@ railway, the `transit` key of a story."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -42,6 +43,33 @@ def test_a_station_and_its_town_are_one_stop(gazetteer):
     chosen = [(3.0, resolved(PART_DIEU), True), (2.0, resolved(LYON), False), (2.5, resolved(VALENCE), False)]
     merged = merge_stations(chosen, gazetteer)
     assert [(r.place.name, s, dep) for s, r, dep in merged] == [("Lyon", 3.0, True), ("Valence", 2.5, False)]
+
+
+NUWARA_ELIYA = Place("geonames:1232783", "Nuwara Eliya", 6.971, 80.783, "LK", "city", 27500, "test")
+NANU_OYA = Place("small:lk-noa", "Nanu Oya", 6.946, 80.733, "LK", "city", 0, "test", feature="RSTN")
+
+
+def test_a_small_station_in_brackets_after_its_town_or_serving_it_is_the_town_s_stop():
+    # "the ride from Nuwara Eliya (Nanu Oya) to Ella ... we boarded at Nanu Oya": one stop, the town's
+    town = resolved(NUWARA_ELIYA)
+    town = replace(town, mention=replace(town.mention, within="Nanu Oya"))
+    chosen = [(2.0, town, True), (3.0, resolved(NANU_OYA), True)]
+    assert [(r.place.name, s) for s, r, _ in merge_stations(chosen, object())] == [("Nuwara Eliya", 3.0)]
+    # written alone, the station stays a stop of its own, unless the town lies off the railway (Nuwara Eliya is
+    # some 5 km from the track: Nanu Oya is its station)
+    chosen = [(2.0, resolved(NUWARA_ELIYA), False), (3.0, resolved(NANU_OYA), True)]
+    assert [r.place.name for _, r, _ in merge_stations(chosen, object())] == ["Nuwara Eliya", "Nanu Oya"]
+    assert [r.place.name for _, r, _ in merge_stations(chosen, object(), off_line=lambda p: False)] == \
+        ["Nuwara Eliya", "Nanu Oya"]
+    assert [(r.place.name, dep) for _, r, dep in merge_stations(chosen, object(), off_line=lambda p: True)] == \
+        [("Nuwara Eliya", True)]
+
+
+def test_a_town_off_the_railway_is_told_apart_from_one_on_it():
+    from mapgen.journey import _off_the_railway
+
+    off = _off_the_railway(None)
+    assert off(NUWARA_ELIYA) and not off(LYON)
 
 
 def test_a_station_alone_stays_a_station():

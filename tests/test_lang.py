@@ -1279,6 +1279,17 @@ def test_a_station_s_own_name_before_its_town_is_no_stop(gaz, text, town, not_to
     assert town in names and not_town not in names, names
 
 
+@pytest.mark.parametrize("sentence, name, role", [
+    ("We got off at Ohiya, a halt 12 miles away from Haputale, and took the next train to Ella.", "Haputale",
+     "locate"),
+    ("Our hostel was in a village some 20 km away from Irkutsk, by the lake.", "Irkutsk", "locate"),
+    ("The train pulled away from Kandy at dawn and reached Ella by the afternoon.", "Kandy", "depart"),
+])
+def test_a_place_a_distance_is_measured_from_is_no_departure(sentence, name, role):
+    places = [p for p in ("Ohiya", "Haputale", "Ella", "Irkutsk", "Kandy") if p in sentence]
+    assert read("en", sentence, name, places).role == role
+
+
 def test_a_station_then_the_next_stop_keeps_both(gaz):
     names = stops(gaz, "We boarded at Kandy station to Ella and got off at Ella in the afternoon.")
     assert names[:1] == ["Kandy"] and any(n.startswith("Ella") for n in names), names

@@ -62,11 +62,20 @@ BEYOND = [
     # Modderpoort, a halt of the Free State (OpenStreetMap, via the African rail network)
     ("From Johannesburg the night train crawled south; at dawn it paused at Modderpoort before reaching "
      "Bloemfontein.", ["Johannesburg", "Modderpoort", "Bloemfontein"], "ZA", -29.104, 27.451, 2),
+    # Altynkol, Kazakhstan's border station by Khorgos (OpenStreetMap via njfinney/Asia_Railway_Calculator, where
+    # it is written in Cyrillic only: Алтынкөл)
+    ("The night train left Almaty in the evening and ran east across the steppe. At dawn it stopped at Altynkol, "
+     "the last station before the Chinese border.", ["Almaty", "Altynkol"], "KZ", 44.165, 80.295, 2),
+    # Pattipola, the highest station of Sri Lanka's Main Line (KasunPremarathna/Sri-Lanka-Railway-Station-list-);
+    # the station's place: 6.856N 80.829E
+    ("From Kandy the blue train climbed slowly through the tea estates. We got off at Pattipola, the highest "
+     "station on the line, walked for an hour, and caught the next train on to Ella.",
+     ["Kandy", "Pattipola", "Ella Town"], "LK", 6.856, 80.829, 2),
 ]
 
 
 @pytest.mark.parametrize("text, names, country, lat, lon, km", BEYOND,
-                         ids=["postal-AU", "amtrak", "via", "japan", "africa"])
+                         ids=["postal-AU", "amtrak", "via", "japan", "africa", "asia", "sri-lanka"])
 def test_a_small_station_or_village_beyond_europe_is_a_stop(gaz, text, names, country, lat, lon, km):
     got = stops(text, gaz)
     small = got[names[1]]
@@ -93,6 +102,14 @@ def test_halts_of_the_transgabonais_are_stops_and_credit_openstreetmap(gaz):
         assert distance_km(got[name].lat, got[name].lon, lat, lon) < 2
     assert "OpenStreetMap</a> contributors (ODbL)" in attribution([got["La Lopé"].source])
     assert attribution([gaz.geocode("Kaga Onsen").place.source]) == attribution([])  # MIT: no map credit
+
+
+def test_a_station_of_central_asia_credits_openstreetmap(gaz):
+    from mapgen.data import attribution
+
+    assert "Asia_Railway_Calculator</a>" in attribution([gaz.geocode("Altynkol").place.source])
+    assert "OpenStreetMap contributors (ODbL)" in attribution([gaz.geocode("Altynkol").place.source], html=False)
+    assert attribution([gaz.geocode("Pattipola").place.source]) == attribution([])  # CC0: no map credit
 
 
 def test_a_train_named_like_a_village_is_no_stop(gaz):
@@ -148,3 +165,19 @@ def test_a_map_with_a_commune_stop_credits_its_source(gaz):
     # credited on every map): no further credit
     assert attribution([gaz.geocode("East Glacier Park").place.source]) == attribution([])
     assert attribution([gaz.geocode("Tarcoola").place.source]) == attribution([])
+
+
+def test_cyrillic_station_names_are_romanised_as_english_writes_them():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "prepare_small_places.py"
+    spec = importlib.util.spec_from_file_location("prepare_small_places", path)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    assert tool.romanised("Ерофей Павлович") == "Yerofey Pavlovich"
+    assert tool.romanised("Слюдянка") == "Slyudyanka"
+    assert tool.romanised("Алтынкөл") == "Altynkol"  # Kazakh letters
+    assert tool.romanised("Ӧлгий") == "Ӧlgiy"  # a letter it has no rule for stays
+    assert tool.ASIA_STATION_WORDS.sub("", "Akadyr temirzhol vokzaly") == "Akadyr"
+    assert tool.ASIA_STATION_WORDS.sub("", "станция Луговая") == "Луговая"

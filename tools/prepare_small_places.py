@@ -3,7 +3,8 @@
 Run by a maintainer after a source changes (never at build time; needs the `prepare` extra):
 
     .venv/bin/python tools/prepare_small_places.py --india path/to/stations.json [--geonames path/to/XX.txt ...]
-        [--japan path/to/3!stations.csv path/to/2!lines.csv] [--africa path/to/africa_rail_stops.geojson] ...
+        [--japan path/to/3!stations.csv path/to/2!lines.csv] [--africa path/to/africa_rail_stops.geojson]
+        [--asia path/to/data/stations/*.json] [--sri-lanka path/to/station_list.json] ...
 
 Sources (see geo/SOURCES.md, "Small places"):
 
@@ -48,6 +49,18 @@ Sources (see geo/SOURCES.md, "Small places"):
               also without its French article ("Lopé"), and, for a name that
               starts with M or N before a consonant, also with the apostrophe many write ("Mbel" ->
               "M'Bel", "Ndjolé" -> "N'Djolé").
+  --asia      `data/stations/*.json` of github.com/njfinney/Asia_Railway_Calculator (OpenStreetMap's stations and
+              halts in a box around each of 12 countries from Romania to Pakistan and Russia west of 100°E,
+              2026, **ODbL 1.0**: a map placing a stop there credits OpenStreetMap): each station, halt or stop
+              once, on the land of a country of ASIA_COUNTRIES, under its English and local names without a
+              word for the station (ASIA_STATION_WORDS), Cyrillic written in Latin letters ("Алтынкөл" ->
+              "Altynkol": `romanised`), other scripts left out; a name with a digit ("1013 км"), of a block
+              post, yard, goods station, airport or person (ASIA_NOT_PLACES), or of a cities500 town within
+              TOWN_KM, is left out.
+  --sri-lanka `station_list.json` of github.com/KasunPremarathna/Sri-Lanka-Railway-Station-list- (Sri Lanka
+              Railways' stations and halts, CC0; JSON objects between the lines' titles): each station under its
+              name and short forms (as --india), a name with a digit or of a cities500 town within TOWN_KM
+              left out.
   --amtrak    `data/stations.json` of github.com/agirling/amtrak_stations (the Amtrak stations of the
               U.S. Bureau of Transportation Statistics' National Transportation Atlas Database, public
               domain): every station under its town's name and the station's own name without its state
@@ -92,6 +105,32 @@ POSTAL_ACCURACY = "4"  # the point is the GeoNames place's own (1-3: estimated f
 VIA_SOURCE = "VIA Rail station {code} (brodyFlannigan/canada-railway-stations), ODbL"
 AMTRAK_SOURCE = "Amtrak station {code} (BTS NTAD via agirling/amtrak_stations), public domain"
 AFRICA_SOURCE = "OpenStreetMap station {code} (trg-rail/africa_rail_network), ODbL"
+SRI_LANKA_SOURCE = "Sri Lanka Railways station {code} (KasunPremarathna/Sri-Lanka-Railway-Station-list-), CC0"
+ASIA_SOURCE = "OpenStreetMap station {code} (njfinney/Asia_Railway_Calculator), ODbL"
+# the countries of Asia, the Caucasus and Russia taken from that extract: its boxes also cover Romania,
+# Bulgaria, Ukraine and the Baltic (Europe's stations are trainline's) and Turkey (whose rows there are
+# mostly metro stops and stations named after people: "Mustafa Kemal"); a stop's country is the Natural Earth
+# land it is on
+ASIA_COUNTRIES = {"RU", "KZ", "UZ", "TM", "KG", "TJ", "AF", "IR", "PK", "AZ", "GE", "AM", "MN", "CN"}
+# a word for the station around its place's name, in the languages of the extract ("Yaşma Stansiyası",
+# "станция Луговая", "Khazorasp Vagzal", "Yangiyer temiryo'l vokzali"), and a passing loop's ("разъезд")
+ASIA_STATION_WORDS = re.compile(
+    r"^(?:(?:railway\s+)?station|станция|ст\.|станція|платформа|пл\.|о\.\s?п\.|остановочный\s+пункт|"
+    r"разъезд|рзд\.?|rzd\.?)\s+"
+    r"|\s+(?:(?:railway\s+|train\s+)?station|станция|станція|разъезд|рзд\.?|rzd\.?|halt|stansiyası|stansiyasi|"
+    r"stansiýasy|(?:temir\s?(?:yo'l|yo‘l|zhol|jol)\s+)?(?:вокзал|vokzal|vokzali|vokzaly|vagzal))$", re.IGNORECASE)
+# words of a stop that is no place's own: a block post, a yard, a works, a goods or marshalling station, a
+# port, an airport, a metro stop, one named after a person ("imeni Maksima Gorkogo")
+ASIA_NOT_PLACES = {"пост", "блокпост", "бп", "путевой", "парк", "завод", "товарный", "товарная", "сортировочная",
+                   "сортировочный", "порт", "депо", "имени", "им", "айрығы", "жол", "км",
+                   "post", "tovarny", "tovarnaya", "tovarnyy", "tovarnyye", "aerovokzal", "sortirovochnaya", "imeni", "port", "metro", "yard", "depot",
+                   "cargo", "freight", "marshalling", "goods", "airport", "square", "km"}
+# Russian and Kazakh Cyrillic in Latin letters (BGN/PCGN, as English-language writing mostly has them: "Yerofey
+# Pavlovich", "Slyudyanka"); е is "ye" at the start of a word and after a vowel or ъ, ь
+CYRILLIC = dict(zip("абвгдзийклмнопрстуфыэ", "abvgdziyklmnoprstufye")) | {
+    "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ю": "yu", "я": "ya", "ё": "yo", "ъ": "",
+    "ь": "", "ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h", "і": "i", "ї": "yi",
+    "є": "ye", "ґ": "g"}
 # a word for the station before its place's name ("Gare de", "Estação da") or after it ("Railway Station")
 AFRICA_STATION_WORDS = re.compile(r"^(?:la\s+)?(?:gare|estação|estacao|estación|station)(?:\s+ferroviaire)?"
                                   r"(?:\s+(?:de|du|des|da|do|dos|das)\b|\s+d['’]|\b)\s*"
@@ -365,6 +404,66 @@ def africa(path: Path) -> list[dict]:
     return out
 
 
+def sri_lanka(path: Path, towns: Towns) -> list[dict]:
+    """The stations of `station_list.json` (each line's stations as JSON objects, between the lines' titles)."""
+    out = []
+    text = path.read_text(encoding="utf-8")
+    for s in sorted({(r := json.loads(m))["code"]: r for m in re.findall(r"\{\s*\"name\"[^{}]*\}", text)}.values(),
+                    key=lambda r: r["code"]):
+        lat, lon = float(s["lat"]), float(s["lng"])
+        if re.search(r"\d", s["name"]):
+            continue  # "Train Halt 01"
+        names = [n for n in short_forms(s["name"], lambda k: towns.near(k, lat, lon))
+                 if usable(n) and not towns.near(name_key(n), lat, lon)]
+        if not names:
+            continue  # the station of a cities500 town, under the town's name
+        out.append({"id": f"small:lk-{s['code'].lower()}", "name": names[-1], "lat": lat, "lon": lon,
+                    "feature": "RSTN", "names": names, "source": SRI_LANKA_SOURCE.format(code=s["code"])})
+    return out
+
+
+def romanised(text: str) -> str:
+    """Cyrillic text in Latin letters (CYRILLIC); other text as it is."""
+    out = []
+    for i, ch in enumerate(text):
+        low = ch.lower()
+        if low == "е":
+            prev = text[i - 1].lower() if i else " "
+            lat = "ye" if not prev.isalpha() or prev in "аеёиоуыэюяъьaeiouy" else "e"
+        else:
+            lat = CYRILLIC.get(low, ch)
+        out.append(lat.capitalize() if ch != low and lat else lat)
+    return "".join(out)
+
+
+def asia(paths: list[Path], towns: Towns) -> list[dict]:
+    rows: dict[int, dict] = {}
+    for path in sorted(paths):
+        for s in json.loads(path.read_text(encoding="utf-8")):
+            if s.get("type") in ("station", "halt", "stop"):
+                rows.setdefault(int(s["id"]), s)  # the boxes overlap: a station once
+    out = []
+    for code, s in sorted(rows.items()):
+        names = []
+        for raw in (s["name"], s.get("nameLocal") or ""):
+            name = " ".join(re.sub(r"\s*\(.*?\)", "", raw).split())
+            words = set(re.findall(r"[^\W\d_]+", name.lower()))
+            if not name or re.search(r"[\d№#]", name) or words & ASIA_NOT_PLACES:
+                continue  # "1013 км", "Платформа №5", a block post, a yard
+            name = ASIA_STATION_WORDS.sub("", name).strip(" -")
+            latin = ASIA_STATION_WORDS.sub("", romanised(name)).strip(" -")  # "... temirzhol vokzaly"
+            if not name_key(latin).replace(" ", "").isascii() or set(name_key(latin).split()) & ASIA_NOT_PLACES:
+                continue  # Arabic, Persian, Georgian or Armenian script only; "Tbilisi-Cargo"
+            names.append(latin)
+        names = [n for n in dict.fromkeys(names) if usable(n) and not towns.near(name_key(n), s["lat"], s["lon"])]
+        if not names:
+            continue  # no name, a number, or the name of the town it is in (cities500 has it)
+        out.append({"id": f"small:osm-{code}", "name": names[0], "lat": float(s["lat"]), "lon": float(s["lon"]),
+                    "feature": "RSTN", "names": names, "source": ASIA_SOURCE.format(code=code),
+                    "countries": ASIA_COUNTRIES})
+    return out
+
+
 def japan(stations: Path, lines: Path, towns: Towns) -> list[dict]:
     import csv
 
@@ -408,7 +507,7 @@ def keep(rows: list[dict], land: Land) -> list[dict]:
             continue
         r["country"] = land.country(r["lat"], r["lon"])
         key = name_key(r["name"])
-        if not r["country"] or any(distance_km(r["lat"], r["lon"], a, b) <= SAME_KM for a, b in seen.get(key, ())):
+        if not r["country"] or r["country"] not in r.get("countries", (r["country"],)) or any(distance_km(r["lat"], r["lon"], a, b) <= SAME_KM for a, b in seen.get(key, ())):
             continue
         seen.setdefault(key, []).append((r["lat"], r["lon"]))
         out.append(r)
@@ -425,6 +524,9 @@ def main(argv=None) -> None:
     ap.add_argument("--via", type=Path, help="stations.csv of brodyFlannigan/canada-railway-stations")
     ap.add_argument("--amtrak", type=Path, help="data/stations.json of agirling/amtrak_stations")
     ap.add_argument("--africa", type=Path, help="network/africa_rail_stops.geojson of trg-rail/africa_rail_network")
+    ap.add_argument("--sri-lanka", type=Path, help="station_list.json of KasunPremarathna/Sri-Lanka-Railway-Station-list-")
+    ap.add_argument("--asia", type=Path, nargs="*", default=[],
+                    help="data/stations/*.json of njfinney/Asia_Railway_Calculator")
     ap.add_argument("--japan", type=Path, nargs=2, metavar=("STATIONS", "LINES"),
                     help="data/3!stations.csv and data/2!lines.csv of TrainLCD/StationAPI")
     ap.add_argument("--out", type=Path, default=GAZ / gz.SMALL_PLACES)
@@ -437,7 +539,9 @@ def main(argv=None) -> None:
             + (via(args.via) if args.via else [])
             + postal(args.postal, towns)
             + (japan(*args.japan, towns) if args.japan else [])
-            + (africa(args.africa) if args.africa else []))
+            + (africa(args.africa) if args.africa else [])
+            + asia(args.asia, towns)
+            + (sri_lanka(args.sri_lanka, towns) if args.sri_lanka else []))
     kept = keep(rows, land)
     lines = ["\t".join(COLUMNS)]
     for r in kept:

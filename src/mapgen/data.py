@@ -31,6 +31,13 @@ OSM_AFRICA_ATTRIBUTION = ('stations: &copy; <a href="https://www.openstreetmap.o
                           'contributors (ODbL), via <a href="https://github.com/trg-rail/africa_rail_network">'
                           "africa_rail_network</a>")
 OSM_AFRICA_ATTRIBUTION_TEXT = "stations: OpenStreetMap contributors (ODbL), via trg-rail/africa_rail_network"
+# A map with a stop placed at a station of Russia, Central Asia, the Caucasus, Iran, Pakistan or Turkey of the
+# small-places layer (OpenStreetMap data, ODbL) says so.
+OSM_ASIA_MARK = "njfinney/Asia_Railway_Calculator"  # in the `source` of every such place
+OSM_ASIA_ATTRIBUTION = ('stations: &copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+                        'contributors (ODbL), via <a href="https://github.com/njfinney/Asia_Railway_Calculator">'
+                        "Asia_Railway_Calculator</a>")
+OSM_ASIA_ATTRIBUTION_TEXT = "stations: OpenStreetMap contributors (ODbL), via njfinney/Asia_Railway_Calculator"
 # A map with a stop placed at a French commune of the small-places layer credits its source (Licence Ouverte).
 COMMUNES_MARK = "IGN Admin Express commune"  # in the `source` of every such place (tools/prepare_small_places.py)
 COMMUNES_ATTRIBUTION = ('villages: <a href="https://geoservices.ign.fr/adminexpress">IGN Admin Express</a>, '
@@ -46,6 +53,7 @@ def attribution(sources, *, html: bool = True) -> str:
     for mark, credit, text in ((STATIONS_MARK, STATION_ATTRIBUTION, STATION_ATTRIBUTION_TEXT),
                                (VIA_MARK, VIA_ATTRIBUTION, VIA_ATTRIBUTION_TEXT),
                                (OSM_AFRICA_MARK, OSM_AFRICA_ATTRIBUTION, OSM_AFRICA_ATTRIBUTION_TEXT),
+                               (OSM_ASIA_MARK, OSM_ASIA_ATTRIBUTION, OSM_ASIA_ATTRIBUTION_TEXT),
                                (COMMUNES_MARK, COMMUNES_ATTRIBUTION, COMMUNES_ATTRIBUTION_TEXT)):
         if any(mark in s for s in sources):
             out.append(credit if html else text)

@@ -17,8 +17,9 @@ Sources, all embedded (no network):
   * small places cities500 lacks (geo/gazetteer/small_places.tsv.gz: Indian Railways stations, CC0; communes of
     France near railway track, Licence Ouverte; Amtrak stations, public domain; VIA Rail stations, ODbL;
     villages of GeoNames' postal codes near track outside Europe and India, CC BY 4.0; Japan's stations,
-    MIT; Africa's stations from OpenStreetMap, ODbL), towns of population
-    0 under the names no other place has, and only where the text gives them context (`Context.supports`).
+    MIT; Africa's, Russia's and Central Asia's stations from OpenStreetMap, ODbL; Sri Lanka's, CC0), towns of
+    population 0 under the names no other place has, and only where the text gives them context
+    (`Context.supports`).
 
 tools/prepare_gazetteer.py merges all but the last four into geo/gazetteer/prepared.sqlite.gz; on first use
 that is copied into an SQLite index in the user cache folder (keyed by the inputs' hashes) with the

@@ -211,7 +211,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
                 finer.append((s, r, dep))
         chosen = finer
     chosen, begun = _line_start(ex, chosen, best)
-    chosen = merge_stations(chosen, gazetteer)
+    chosen = merge_stations(chosen, gazetteer, _off_the_railway(network))
     chosen = _one_stop_per_spot(chosen, ex)
     # the best-cued places only (time: every pair may be routed by rail); the rest are listed for the editor
     beyond = sorted(chosen, key=lambda c: (-c[0], c[1].mention.start))[MAX_STOPS:]
@@ -559,23 +559,33 @@ def mention_score(rd, p: Place, m: Mention) -> tuple[float, bool]:
 
 
 STATION_TOWN_KM = 15.0
+OFF_LINE_KM = 3.0  # a town with no railway track this close has no station of its own: a station near by serves it
 REGION_TOWN_MARGIN = 1.0  # a region a train goes to is a big city of its name ranked this close below it
 
 
-def merge_stations(chosen, gazetteer) -> list:
+def merge_stations(chosen, gazetteer, off_line=None) -> list:
     """A station and its town are one stop ("part de Lyon Part-Dieu" ... "arrive à Lyon"): the town's, with the
     better score and either's departure. The town is the gazetteer's (`town_of`, for railway stations from
     trainline-eu/stations), else a chosen town of the same country within STATION_TOWN_KM whose name begins
     the station's ("Lyon" for "Lyon Part-Dieu"), or for a curated station the nearest chosen town within
-    STATION_TOWN_KM ("gare de Iaroslavl" and "Moscou"). Two stations of one town are one stop too."""
-    from .gazetteer import name_key
+    STATION_TOWN_KM ("gare de Iaroslavl" and "Moscou"). Two stations of one town are one stop too. So is a
+    station of the small places and a chosen town of its country within STATION_TOWN_KM that lies off the
+    railway (`off_line`: no track within OFF_LINE_KM) or after which the station is written in brackets: the
+    station is the town's ("to Nuwara Eliya ... head for Nanu Oya", "from Nuwara Eliya (Nanu Oya)")."""
+    from .gazetteer import is_small, name_key
 
     towns = {r.place.id: (s, r, dep) for s, r, dep in chosen if r.place.kind == "city"}
+    served = [t for t in towns.values() if not is_small(t[1].place)]
     out: dict[str, tuple] = {}
     station_of_town: dict[str, str] = {}  # town id -> the key its first station stands under
     for s, r, dep in chosen:
         key_id = None
-        if r.place.kind == "station":
+        if is_small(r.place) and r.place.feature == "RSTN":
+            town = next((t for t in sorted(served, key=lambda t: distance_km(
+                r.place.lat, r.place.lon, t[1].place.lat, t[1].place.lon)) if _serves(r, t[1], off_line)), None)
+            if town is not None:
+                s, dep, r = max(s, town[0]), dep or town[2], town[1]
+        elif r.place.kind == "station":
             town = None
             known = _town_of(gazetteer, r.place)
             if known is not None and known.id in towns:
@@ -698,6 +708,30 @@ def _why_not(rd, p: Place) -> str:
     if rd.role == "locate":
         return "named only to locate another place"
     return "no travel cue near it"
+
+
+def _serves(station: Resolved, town: Resolved, off_line) -> bool:
+    """Whether a small place's `station` is the station of a chosen `town` (see `merge_stations`)."""
+    from .gazetteer import name_key
+
+    a, b = station.place, town.place
+    if a.country != b.country or distance_km(a.lat, a.lon, b.lat, b.lon) >= STATION_TOWN_KM:
+        return False
+    within = town.mention.within
+    if within and name_key(within) in (name_key(station.mention.text), name_key(a.name)):
+        return True  # "Nuwara Eliya (Nanu Oya)"
+    return off_line is not None and off_line(b)
+
+
+def _off_the_railway(network):
+    """Whether a place lies farther than OFF_LINE_KM from the railway track of its country (on `network`, by
+    default the embedded world network)."""
+    def off(p: Place) -> bool:
+        from .rail import default_network
+
+        net = network or default_network()
+        return net.snap(p.lat, p.lon, net.allowed_edges({p.country}), country=p.country, max_km=OFF_LINE_KM) is None
+    return off
 
 
 def _vias(a: Place, b: Place, network, transit: set[str] = frozenset()) -> list[ProposedStop]:

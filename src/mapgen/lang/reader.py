@@ -302,10 +302,12 @@ class Reader:
         prep = next((c for c in anchor.children if c.dep_ in self.case and c.i < anchor.i and
                      any(k.startswith("prep_") for k in kinds[c.i])), None)
         up = anchor.head
+        distance = False  # "10 km away from Nuwara Eliya", "12 miles away from Haputale": a place measured from
         if prep is None and anchor.dep_ in self.pobj:
             prep = anchor.head
             up = prep.head
             while up.pos_ in ("ADP", "ADV", "PART") and up.head.i != up.i and not kinds[up.i] & set(MOTION):
+                distance = distance or any(kinds[c.i] & {"locate"} for c in up.children)
                 up = up.head  # "up to", "back to", "instead of"
         if prep is None and not completes:  # a preposition the parse hung elsewhere: the word just before the name
             k = span.start - 1
@@ -634,8 +636,9 @@ class Reader:
         elif "between" in preps:
             role = "ends" if travel else "at"  # "the 2,775 miles between Vancouver and Toronto"
         elif "near" in preps or (path and self._locating(path[0], kinds) and (not preps or preps & {"of", "from"})) \
-                or (locates and not preps & {"to", "from"}):
-            role = "locate"  # "north of Vancouver", "across the bay from San Francisco", "near Chita"
+                or (locates and not preps & {"to", "from"}) or (distance and "from" in preps):
+            # "north of Vancouver", "across the bay from San Francisco", "near Chita", "10 km away from Kandy"
+            role = "locate"
         elif path[:1] and kinds[path[0].i] & {"people", "home", "passengers"} and preps & {"from", "of"} or \
                 any(n.ent_type_ in self.people_labels for n in path[:1]) and preps & {"from", "of"} or \
                 (gov is not None and gov.dep_ in self.relcl and kinds[gov.head.i] & {"people", "passengers"}
