@@ -761,3 +761,9 @@ def test_of_two_namesakes_both_on_the_way_the_better_reading_stays():
     stops = [s for s in read_journey(extract(text, gaz), gaz).stops if not s.via]
     valence = next(s.resolved.place for s in stops if s.place == "Valence")
     assert distance_km(valence.lat, valence.lon, 44.93, 4.89) < 15, valence  # Valence, Drôme
+
+
+def test_two_places_a_few_km_apart_told_clearly_in_one_sentence_are_two_stops():
+    # Ghoom and Darjeeling lie 4 km apart; "stopped at" one and "reached" the other are two stops
+    assert [n for n in stop_names("The toy train left New Jalpaiguri in the morning, stopped at Ghoom and "
+                                  "reached Darjeeling in the evening.")] == ["New Jalpaiguri", "Ghoom", "Darjeeling"]

@@ -1589,10 +1589,11 @@ def test_a_trip_next_year_is_another_trip(code, sentence, name):
 
 
 @pytest.mark.parametrize("code, sentence, name", [
-    # "eventually", « un jour »: a possibility, not a fact
+    # "eventually", « à terme »: a possibility, not a fact
     ("en", "The service will eventually run to Mumbai.", "Mumbai"),
     ("en", "The line may someday reach Kigali.", "Kigali"),
-    ("fr", "Un jour, peut-être, nous irons jusqu'à Vladivostok.", "Vladivostok"),
+    ("fr", "À terme, la ligne devrait rejoindre Kigali.", "Kigali"),
+    ("fr", "Nous espérons un jour aller jusqu'à Vladivostok.", "Vladivostok"),
 ])
 def test_a_trip_eventually_made_is_only_possible(code, sentence, name):
     assert read(code, sentence, name, places=[name]).uncertain
@@ -1605,3 +1606,8 @@ def test_a_trip_eventually_made_is_only_possible(code, sentence, name):
 ])
 def test_a_dated_trip_since_which_is_another_trip(code, sentence, name):
     assert read(code, sentence, name, places=[name]).other_trip
+
+
+def test_a_public_holiday_is_no_possibility():
+    rd = read("fr", "Je me suis rendu à la gare de Sfax un jour férié.", "Sfax", places=["Sfax"])
+    assert not rd.uncertain, rd.cues

@@ -635,7 +635,10 @@ def _one_stop_per_spot(chosen, ex: Extraction | None = None) -> list:
     for c in sorted(chosen, key=lambda c: (-c[0], c[1].mention.start)):
         twin = next((k for k, o in enumerate(out) if _crow(c, o) < ONE_SPOT_KM
                      and c[1].place.country == o[1].place.country  # not Tumangang and Khasan
-                     and not (ex is not None and _listed(ex, c, o))), None)  # not a list of halts
+                     and not (ex is not None and _listed(ex, c, o))  # not a list of halts
+                     # nor two told clearly in one sentence: "stopped at Ghoom and reached Darjeeling"
+                     and not (ex is not None and min(c[0], o[0]) >= STRONG and c[1].place.id != o[1].place.id
+                              and c[1].mention.sentence == o[1].mention.sentence)), None)
 
         if twin is None:
             out.append(c)
