@@ -1611,3 +1611,19 @@ def test_a_dated_trip_since_which_is_another_trip(code, sentence, name):
 def test_a_public_holiday_is_no_possibility():
     rd = read("fr", "Je me suis rendu à la gare de Sfax un jour férié.", "Sfax", places=["Sfax"])
     assert not rd.uncertain, rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    # a plan undone later in its sentence ("but ... not"): the journey did not go there
+    ("en", "We had planned to ride on to Tozeur, but the train was no longer running.", "Tozeur"),
+    ("en", "They hoped to reach Kindu by Friday, but the line was not repaired in time.", "Kindu"),
+    ("fr", "Nous avions prévu de rejoindre Tozeur par le Lézard rouge, mais le train ne circulait plus.", "Tozeur"),
+    ("fr", "Nous voulions aller jusqu'à Kindu, mais la voie n'était pas réparée.", "Kindu"),
+])
+def test_a_plan_undone_is_no_stop(code, sentence, name):
+    assert read(code, sentence, name, places=[name]).counterfactual
+
+
+def test_a_plan_kept_stays_a_plan():
+    rd = read("en", "We had planned to ride on to Tozeur, but we missed the train.", "Tozeur", places=["Tozeur"])
+    assert rd.hypothetical and not rd.counterfactual, rd.cues

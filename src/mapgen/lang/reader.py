@@ -518,6 +518,13 @@ class Reader:
             node = node.head
             ancestors.add(node.i)
         counterfactual = any("counterfactual" in kinds[i] for i in ancestors)
+        if hypothetical:
+            # a plan undone later in the sentence: "we had planned to reach Tozeur, but the train no longer ran"
+            turn = next((t for t in doc[span.end:sent.end] if has(t, "contrast")), None)
+            if turn is not None and any(t.dep_ in self.neg or "Polarity=Neg" in str(t.morph) or has(t, "negation")
+                                        for t in doc[turn.i:sent.end]):
+                counterfactual = True
+                cues.append("a plan, then 'but ... not'")
         if gov is not None and "VerbForm=Part" in str(gov.morph):
             auxes = [c for c in gov.children if c.dep_ in self.aux]
             if any(has(c, "modal") and not has(c, "inference") for c in auxes) and \
