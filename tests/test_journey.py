@@ -767,3 +767,17 @@ def test_two_places_a_few_km_apart_told_clearly_in_one_sentence_are_two_stops():
     # Ghoom and Darjeeling lie 4 km apart; "stopped at" one and "reached" the other are two stops
     assert [n for n in stop_names("The toy train left New Jalpaiguri in the morning, stopped at Ghoom and "
                                   "reached Darjeeling in the evening.")] == ["New Jalpaiguri", "Ghoom", "Darjeeling"]
+
+
+@pytest.mark.parametrize("text, person", [
+    # a person named like a town's old name is no stop ("Stalin" was a name of Donetsk, "Lenin" of a town)
+    ("After a night in Tbilisi, we took the morning train west. The line follows the Mtkvari valley past Gori, "
+     "Stalin's birthplace, then climbs over the Rikoti pass before dropping down to Kutaisi and on to Batumi.",
+     "Stalin"),
+])
+def test_a_person_named_like_an_old_name_of_a_town_is_no_stop(text, person):
+    from mapgen.extract import extract
+
+    gaz = Gazetteer.open()
+    journey = read_journey(extract(text, gaz), gaz)
+    assert all(s.resolved.mention.text != person for s in journey.stops)

@@ -179,6 +179,8 @@ def name_key(text: str) -> str:
     return " ".join(text.split())
 
 
+BY_ANOTHER_NAME = "by another name"  # a candidate's reason when the name is one of its other (old, foreign) names
+
 SHORT_NAME_LINKS = "short_name_links.csv"  # in geo/gazetteer/: "-in-", "-upon-", "-sur-", "am" in a town's name
 
 
@@ -620,7 +622,7 @@ class Gazetteer:
             elif p.kind == "city" and p.population < 1_000_000:
                 # a town's other names are often old or foreign ones ("Florida" for Valle Vista, CA): weak
                 score -= min(1.5, 0.5 * (6 - math.log10(p.population + 1000)))
-                why.append("by another name")
+                why.append(BY_ANOTHER_NAME)
             if wanted_kind and p.kind == wanted_kind:
                 score += 4.0
                 why.append(f"is a {p.kind}")

@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 from .article import Article
 from .errors import GeocodeError
 from .extract import PART_OF_NOTE, Extraction, Mention, Resolved, after_preposition_of_place, extract
-from .gazetteer import WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place, distance_km, name_key, query_forms
+from .gazetteer import (BY_ANOTHER_NAME, WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place, distance_km,
+                        name_key, query_forms)
 
 STOP_KINDS = ("city", "station", "spaceport", "port", "landmark")
 MAX_STOPS = 40  # stops proposed at most (rail distances are computed between pairs of them)
@@ -127,6 +128,9 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
                 r.mention.organisation == "named" and _left_or_reached(ex, r.mention)):
             continue  # a demonym; a place named inside an office's or organisation's name ("Irkutsk City Council")
         rd = ex.reading(r.mention)
+        if rd.person and BY_ANOTHER_NAME in r.geocode.candidates[0].why and \
+                not after_preposition_of_place(text, r.mention.start):
+            continue  # a person named like a town's old name: "Stalin's birthplace" is no Donetsk
         if rd.station and _station_name_of_the_next_town(ex, r):
             continue  # "the Tanzanite Station in Dar es Salaam": the station's own name, no town of its own
         if rd.generic and told_of_own < 2:
