@@ -179,6 +179,8 @@ def name_key(text: str) -> str:
     return " ".join(text.split())
 
 
+CITY_STATION_POPULATION = 100_000  # a small place named "<city> <name>" within CITY_STATION_KM of such a city
+CITY_STATION_KM = 30.0  # ... is a station of it, found without other context
 BY_ANOTHER_NAME = "by another name"  # a candidate's reason when the name is one of its other (old, foreign) names
 
 SHORT_NAME_LINKS = "short_name_links.csv"  # in geo/gazetteer/: "-in-", "-upon-", "-sur-", "am" in a town's name
@@ -350,6 +352,15 @@ class Gazetteer:
 
     def lookup(self, key: str) -> list[Place]:
         return [p for p, _ in self.lookup_flags(key)]
+
+    def _named_after_its_city(self, p: Place) -> bool:
+        """A station named after the big city it is in ("Colombo Fort", "Dhaka Kamalapur"): its name says where
+        it is, whatever else the text names."""
+        words = p.name.split()
+        return len(words) > 1 and is_small(p) and any(
+            c.kind == "city" and c.population >= CITY_STATION_POPULATION and c.country == p.country
+            and distance_km(c.lat, c.lon, p.lat, p.lon) <= CITY_STATION_KM
+            for n in (1, 2) if n < len(words) for c in self.lookup(name_key(" ".join(words[:n]))))
 
     def lookup_flags(self, key: str) -> list[tuple[Place, int]]:
         """Places indexed under `key`, each with the flags of that name (ABBREVIATION, ADJECTIVE); a place
@@ -581,7 +592,7 @@ class Gazetteer:
             # more likely a word, a person or a place the gazetteer lacks than that village or halt
             # and so does a place matched only up to spelling ("Rhön" is no Rhoon, NL, in a ride across Hesse)
             unsupported = [k for k, (p, why) in found.items() if (is_small(p) or why[0].startswith("spelling variant"))
-                           and not context.supports(p)]
+                           and not context.supports(p) and not self._named_after_its_city(p)]
             for k in unsupported:
                 del found[k]
             if not found:
