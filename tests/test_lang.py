@@ -1642,3 +1642,18 @@ def test_a_plan_kept_stays_a_plan():
 def test_the_un_of_a_name_is_no_other_half(code, sentence, name, traveller):
     rd = read(code, sentence, name, places=[name])
     assert rd.traveller != "others" if traveller != "others" else rd.traveller == "others", rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name, role, traveller", [
+    # the train something happened to is the story's, and where it happened is where it ended up
+    ("en", "A passenger train travelling from Puri derailed near Balasore on Friday.", "Balasore", "arrive", "vehicle"),
+    ("en", "A passenger train travelling from Puri derailed near Balasore on Friday.", "Puri", "depart", "vehicle"),
+    ("en", "The express from Delhi collided with a goods train near Agra.", "Agra", "arrive", None),
+    # rescue teams and officials are other people
+    ("en", "Rescue teams from Kolkata reached the site overnight.", "Kolkata", None, "others"),
+    ("fr", "Des équipes de secours venues de Strasbourg sont arrivées dans la nuit.", "Strasbourg", None, "others"),
+])
+def test_an_accident_and_the_people_around_it(code, sentence, name, role, traveller):
+    rd = read(code, sentence, name, places=[p for p in ("Puri", "Balasore", "Delhi", "Agra", "Kolkata",
+                                                       "Strasbourg") if p in sentence])
+    assert (role is None or rd.role == role) and (traveller is None or rd.traveller == traveller), rd.cues

@@ -765,6 +765,10 @@ class Reader:
                     role = "depart"
                     cues.append("'X to Y'")
                     break
+        if role == "locate" and gov is not None and has(gov, "incident") and "near" in preps:
+            # "derailed near Balasore", « a déraillé près de Saverne »: where the train ended up
+            role, travel = "arrive", True
+            cues.append("where it happened")
         if role in ("none", "object", "attribute", "at"):
             said = self._named_as_stop(anchor, kinds)
             if said is not None:
@@ -1013,10 +1017,13 @@ class Reader:
             return "others"  # "travellers coming from Paris", "people arriving in Lhasa": particular people
         if gov.dep_ in self.relcl and "VerbForm=Part" in str(gov.morph) and kinds[gov.head.i] & {"vehicle"} and \
                 gov.head.head.i != gov.head.i and \
+                not (gov.head.dep_ in self.subject and gov.head.head.pos_ == "VERB"
+                     and kinds[gov.head.head.i] & {"incident", *MOTION}) and \
                 not any(c.dep_ in self.poss | {"det"} and ("first_person" in kinds[c.i] or "Person=1" in str(c.morph))
                         for c in gov.head.children):
             # « le convoi arrivant de Venise était en retard »: a train seen, not the one taken (but "The first
-            # train in a decade pulled into Kayes", the sentence's only verb parsed as a participle, is the story)
+            # train in a decade pulled into Kayes", the sentence's only verb parsed as a participle, is the story,
+            # and so is "a train travelling from Puri to Howrah derailed": the subject of what happened)
             return "others"
         node = gov
         for _ in range(4):
