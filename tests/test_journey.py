@@ -781,3 +781,17 @@ def test_a_person_named_like_an_old_name_of_a_town_is_no_stop(text, person):
     gaz = Gazetteer.open()
     journey = read_journey(extract(text, gaz), gaz)
     assert all(s.resolved.mention.text != person for s in journey.stops)
+
+
+def test_a_station_called_by_its_own_name_in_a_town_told_as_a_stop_is_that_station():
+    # "Waverley" alone is Edinburgh's station when the article tells Edinburgh, not Waverley, New Zealand
+    from mapgen.extract import extract
+    from mapgen.gazetteer import distance_km
+    from mapgen.journey import _stations_by_their_own_name
+
+    gaz = Gazetteer.open()
+    text = "We left York after lunch, bound for Edinburgh, and pulled into Waverley just after four."
+    chosen = [(3.0, r, False) for r in extract(text, gaz).resolved]
+    got = {r.mention.text: r.place for _, r, _ in _stations_by_their_own_name(chosen, gaz)}
+    assert got["Waverley"].kind == "station" and distance_km(got["Waverley"].lat, got["Waverley"].lon, 55.95, -3.19) < 2
+    assert got["York"].kind == "city"  # a town named outright stays the town

@@ -435,6 +435,12 @@ class Gazetteer:
                              "WHERE s.station = ?", (place_id,)).fetchone()
         return Place(*r) if r else None
 
+    def stations_in(self, town_id: str) -> list[Place]:
+        """The railway stations (trainline-eu/stations) the index puts in a town."""
+        rows = self._db.execute(f"SELECT {_PLACE_COLUMNS} FROM station_town s JOIN places p ON p.id = s.station "
+                                "WHERE s.town = ?", (town_id,)).fetchall()
+        return [Place(*r) for r in rows]
+
     def biggest_town_near(self, coords, country: str, km: float = 8.0) -> Place | None:
         """The most populous town of `country` within `km` of the line `coords` [(lon, lat), ...]: a
         place to name a stretch of railway by ("via Innsbruck")."""

@@ -215,6 +215,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
                 finer.append((s, r, dep))
         chosen = finer
     chosen, begun = _line_start(ex, chosen, best)
+    chosen = _stations_by_their_own_name(chosen, gazetteer)
     chosen = merge_stations(chosen, gazetteer, _off_the_railway(network))
     chosen = _one_stop_per_spot(chosen, ex)
     # the best-cued places only (time: every pair may be routed by rail); the rest are listed for the editor
@@ -628,6 +629,29 @@ def _listed(ex: Extraction, a, b) -> bool:
     apart, each a stop."""
     ma, mb = a[1].mention, b[1].mention
     return ma.sentence == mb.sentence and (ex.reading(ma).conjunct or ex.reading(mb).conjunct)
+
+
+def _stations_by_their_own_name(chosen, gazetteer) -> list:
+    """A station called by its own name alone ("pulled into Waverley", "left from Paddington") in a town the
+    article also tells as a stop: that station, not a namesake town far away (Waverley, New Zealand)."""
+    stations_in = getattr(gazetteer, "stations_in", None)
+    if stations_in is None:
+        return chosen
+    out = list(chosen)
+    for k, (s, r, dep) in enumerate(out):
+        if r.place.kind != "city":
+            continue
+        key = name_key(r.mention.text)
+        for o in out:
+            if o is out[k] or o[1].place.kind != "city":
+                continue
+            station = next((st for st in stations_in(o[1].place.id) if name_key(st.name).endswith(" " + key)), None)
+            if station is not None and _crow(out[k], o) > STATION_TOWN_KM:
+                cand = Candidate(station, 0.0, (f"the station {station.name}, in {o[1].place.name}, a stop",))
+                geo = Geocode(r.geocode.query, station, (cand, *r.geocode.candidates), r.geocode.confidence)
+                out[k] = (s, Resolved(r.mention, geo, r.confidence), dep)
+                break
+    return out
 
 
 def _one_stop_per_spot(chosen, ex: Extraction | None = None) -> list:
