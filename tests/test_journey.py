@@ -795,3 +795,11 @@ def test_a_station_called_by_its_own_name_in_a_town_told_as_a_stop_is_that_stati
     got = {r.mention.text: r.place for _, r, _ in _stations_by_their_own_name(chosen, gaz)}
     assert got["Waverley"].kind == "station" and distance_km(got["Waverley"].lat, got["Waverley"].lon, 55.95, -3.19) < 2
     assert got["York"].kind == "city"  # a town named outright stays the town
+
+
+def test_a_place_the_article_says_the_journey_did_not_go_to_outweighs_a_weak_mention():
+    # Calgary, where a grandfather worked, on a line that "has not run through Calgary since 1990"
+    names = stop_names("We boarded the Canadian in Toronto and reached Edmonton two days later. My grandfather "
+                       "worked for the railway in Calgary, though the Canadian has not run through Calgary since "
+                       "1990. We arrived in Vancouver on the fourth morning.")
+    assert "Calgary" not in names and names[0] == "Toronto" and names[-1] == "Vancouver", names

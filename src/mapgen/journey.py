@@ -117,6 +117,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     departed: set[str] = set()  # places a verb of departure governs ("departs Nairobi Terminus")
     named: dict[str, set[str]] = {}  # a name as written -> the places its mentions were read as
     own: set[str] = set()  # places told of the story's own traveller (we, the train, the leader)
+    denied: set[str] = set()  # places the article says the journey did not go to (in any mention)
     demonyms = _among_demonyms(ex)
     left_from: set[str] = set()  # places the story's journey leaves
     told_before: set[str] = set()  # places left in a past perfect: "a special train had left Paris"
@@ -170,6 +171,9 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         if rd.role == "depart" and not rd.leg_start and not (rd.unreal or rd.uncertain) and \
                 rd.traveller not in ("others", "line"):
             departed.add(p.id)
+        if (rd.negated or rd.counterfactual) and rd.role in ("depart", "arrive", "stop", "via", "dest") and \
+                rd.traveller not in ("others",):
+            denied.add(p.id)  # "the Canadian has not run through Calgary since 1990"
         told = flow.setdefault(p.id, [0, 0, math.inf])
         named.setdefault(name_key(m.text), set()).add(p.id)
         # ("headed for Glasgow's Queen Street station", « je me suis rendu à la gare de Sfax »: leaving it)
@@ -197,7 +201,12 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     # where the narrative reaches each place: its last mention about as well cued as its best (a lede
     # announces the destination first; the body tells the journey)
     told_at = {pid: max(pos for sc, pos in ss if sc >= best[pid][0] - 0.25) for pid, ss in scores.items()}
-    chosen = [(s, r, dep) for s, r, dep in best.values() if s >= CHOSEN]
+    # a weak mention does not outweigh the article saying the journey did not go there
+    for pid in denied:
+        if best[pid][0] < STRONG:
+            why_not[pid] = "the article says the journey did not go there"
+    chosen = [(s, r, dep) for s, r, dep in best.values() if s >= CHOSEN and not (
+        r.place.id in denied and s < STRONG)]
     if not any(r.place.kind in STOP_KINDS for _, r, _ in chosen):
         pass  # nothing finer than regions or countries: keep what there is
     else:
@@ -318,7 +327,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         town = _town_of(gazetteer, r.place) if r.place.kind == "station" else None
         if town is not None and town.id in kept:
             why = f"a station in {town.name}, which is a stop"
-        elif score < CHOSEN:
+        elif score < CHOSEN or pid in denied and score < STRONG:
             why = why_not[pid]
         elif any(c[1].place.id == pid for c in beyond):
             why = f"beyond the {MAX_STOPS} best-cued places"
@@ -639,7 +648,9 @@ def _stations_by_their_own_name(chosen, gazetteer) -> list:
         return chosen
     out = list(chosen)
     for k, (s, r, dep) in enumerate(out):
-        if r.place.kind != "city":
+        # (only a small town far from every other stop: "Lyon" is no "Paris Gare de Lyon")
+        if r.place.kind != "city" or r.place.population >= ISOLATED_POPULATION or \
+                any(_crow(out[k], o) <= ISOLATED_KM for o in out if o is not out[k]):
             continue
         key = name_key(r.mention.text)
         for o in out:
@@ -857,6 +868,8 @@ def _by_the_railway(chosen, rail, notes: dict, network=None) -> list:
         for cand in r.geocode.candidates:
             if cand.place.id == r.place.id or cand.place.kind not in STOP_KINDS:
                 continue
+            if BY_ANOTHER_NAME in cand.why and cand.place.population < PERSON_TOWN:
+                continue  # a small town's old name is no reading to move a stop to ("The Forks" is no Lyons)
             if cand.place.country == r.place.country and \
                     max(r.place.population, 1) > NAMESAKE_REVIEW * max(cand.place.population, 1):
                 continue  # the data more likely lacks the line (Delhi - Udaipur) than the article means a village

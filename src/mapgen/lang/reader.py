@@ -969,7 +969,10 @@ class Reader:
         for c in s.children:
             if (c.dep_ in self.poss or c.dep_ in self.det and "Poss=Yes" in str(c.morph)) and (
                     "first_person" in kinds[c.i] or "Person=1" in str(c.morph)):
-                return "self"  # (« notre périple »: a possessive determiner)
+                # (« notre périple »: a possessive determiner); "my grandfather worked in Calgary" is someone
+                # else, "our train", "my trip" the narrator's
+                return "self" if k & {"vehicle", "journey", "vehicle_part", "station"} or s.pos_ != "NOUN" \
+                    else "person"
         return fallback
 
     def _named_as_stop(self, anchor, kinds):
