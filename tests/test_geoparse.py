@@ -723,3 +723,21 @@ def test_a_country_named_after_a_comma_is_no_place_to_draw_a_town_at(gaz):
     text = "We changed trains at Mahwa, a junction in Bangladesh, then rode on to Bhanga."
     r = next(r for r in extract(text, gaz).resolved if r.mention.text == "Mahwa")
     assert r.place.kind == "city"
+
+
+@pytest.mark.parametrize("text, name", [
+    # an apostrophe inside a name (pinyin: "Xi'an", "Tai'an") keeps it one word; a possessive, a contraction
+    # or a French elision does not
+    ("Day 4: Pingyao – Xi'an overnight sleeper.", "Xi'an"),
+    ("We took the night train to Xi'an and on to Chengdu.", "Xi'an"),
+    ("The high-speed train stopped at Tai'an for two minutes.", "Tai'an"),
+])
+def test_a_name_with_an_apostrophe_inside_is_found(gaz, text, name):
+    assert name in [r.mention.text for r in extract(text, gaz).resolved]
+
+
+def test_a_possessive_and_an_elision_stay_apart(gaz):
+    from mapgen.extract import tokenize
+
+    words = [t.text for t in tokenize(Article(text="Rome's station is big. Qu'il parte à Lyon. L'an dernier."))]
+    assert "Rome" in words and "Qu" in words and "L" in words

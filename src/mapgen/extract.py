@@ -212,9 +212,24 @@ def tokenize(article: Article) -> list[Token]:
         first = True
         for m in _TOKEN.finditer(text, a, b):
             before = text[max(a, m.start() - 2):m.start()]
+            prev = out[-1] if out and not first else None
+            if prev is not None and text[prev.end:m.start()] in ("'", "\u2019") and _apostrophe_inside(prev.text, m.group()):
+                out[-1] = Token(prev.start, m.end(), text[prev.start:m.end()], si, prev.first)  # "Xi'an", "Tai'an"
+                continue
             out.append(Token(m.start(), m.end(), m.group(), si, first or bool(re.search(r"[«\"“(:]\s*$", before))))
             first = False
     return out
+
+
+CONTRACTIONS = frozenset({"ll", "re", "ve"})  # "Rome'll", not one word; ("'s", "'d", "'t", "'m" are one letter)
+ELISIONS = frozenset({"qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"})  # « Qu'il », « Jusqu'alors »
+
+
+def _apostrophe_inside(a: str, b: str) -> bool:
+    """Is the apostrophe between `a` and `b` inside one name ("Xi'an", "Tai'an", "Ma'anshan": a capitalised
+    syllable, then lower-case letters), not a possessive, a contraction or a French elision?"""
+    return len(a) >= 2 and a[0].isupper() and a[1:].islower() and len(b) >= 2 and b.islower() and b.isalpha() \
+        and b not in CONTRACTIONS and a.casefold() not in ELISIONS
 
 
 def _joinable(text: str, a: Token, b: Token) -> bool:
