@@ -868,8 +868,6 @@ def _by_the_railway(chosen, rail, notes: dict, network=None) -> list:
         for cand in r.geocode.candidates:
             if cand.place.id == r.place.id or cand.place.kind not in STOP_KINDS:
                 continue
-            if BY_ANOTHER_NAME in cand.why and cand.place.population < PERSON_TOWN:
-                continue  # a small town's old name is no reading to move a stop to ("The Forks" is no Lyons)
             if cand.place.country == r.place.country and \
                     max(r.place.population, 1) > NAMESAKE_REVIEW * max(cand.place.population, 1):
                 continue  # the data more likely lacks the line (Delhi - Udaipur) than the article means a village
