@@ -1657,3 +1657,12 @@ def test_an_accident_and_the_people_around_it(code, sentence, name, role, travel
     rd = read(code, sentence, name, places=[p for p in ("Puri", "Balasore", "Delhi", "Agra", "Kolkata",
                                                        "Strasbourg") if p in sentence])
     assert (role is None or rd.role == role) and (traveller is None or rd.traveller == traveller), rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "We took the train as far as Da Nang and a taxi the rest of the way.", "Da Nang"),
+    ("en", "The sleeper only runs as far as Fort William in winter, so that is where we got off.", "Fort William"),
+    ("fr", "Nous avons pris le train jusqu'à Da Nang, puis un taxi.", "Da Nang"),
+])
+def test_as_far_as_a_place_goes_to_it(code, sentence, name):
+    assert read(code, sentence, name, places=[name]).role == "dest"
