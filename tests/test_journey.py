@@ -803,3 +803,11 @@ def test_a_place_the_article_says_the_journey_did_not_go_to_outweighs_a_weak_men
                        "worked for the railway in Calgary, though the Canadian has not run through Calgary since "
                        "1990. We arrived in Vancouver on the fourth morning.")
     assert "Calgary" not in names and names[0] == "Toronto" and names[-1] == "Vancouver", names
+
+
+def test_a_small_town_far_from_the_others_but_on_the_way_between_two_of_them_stays():
+    # Alice Springs, 1,200 km from the nearest other stop, lies on the way from Katherine to Adelaide
+    names = stop_names("The Ghan leaves Darwin every Wednesday. Our trip began with a stop in Katherine, where we took "
+                       "a boat up the gorge. The next morning brought Alice Springs and a day of excursions. By noon "
+                       "two days later we were in Adelaide.")
+    assert names == ["Darwin", "Katherine", "Alice Springs", "Adelaide"], names

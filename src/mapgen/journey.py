@@ -953,6 +953,7 @@ DETOUR_REVIEW = 0.5  # a stop that lengthens the way between its neighbours by h
 SAME_PLACE_KM = 15.0
 ISOLATED_KM = 300.0
 ISOLATED_POPULATION = 50_000
+ISOLATED_DETOUR = 1.2  # ... unless going through it from one other stop to another is at most this much longer
 FAR_NAMESAKE_KM = 3000.0  # a small town this far from every other stop, in a country none of them is in
 
 
@@ -974,7 +975,10 @@ def _isolated(chosen) -> list:
             continue
         others = sorted(nearest[id(o)] for o in chosen if o is not c)
         typical = others[len(others) // 2]
-        if not c[2] and p.kind == "city" and p.population < ISOLATED_POPULATION and \
+        # (not a town that lies on the way between two other stops: Alice Springs on the Ghan, Darwin-Adelaide)
+        between = any(_crow(a, c) + _crow(c, b) <= ISOLATED_DETOUR * _crow(a, b)
+                      for a in chosen for b in chosen if a is not c and b is not c and a is not b)
+        if not c[2] and p.kind == "city" and p.population < ISOLATED_POPULATION and not between and \
                 nearest[id(c)] > max(ISOLATED_KM, 3 * typical):
             out.append(c)
     return out
