@@ -1518,6 +1518,8 @@ def test_a_sentence_after_then_with_a_verb_is_read_by_its_verb(code, sentence, n
     ("fr", "En 2019, Kim avait déjà emprunté cet itinéraire pour se rendre à Hanoï.", "Hanoï"),
     ("fr", "Le président s'était rendu à Vladivostok en 2015.", "Vladivostok"),
     ("fr", "En 2012, elle avait déjà pris ce train jusqu'à Kandy.", "Kandy"),
+    ("fr", "Le président français s'était rendu à Moscou en février.", "Moscou"),
+    ("en", "The president had been to Moscow in February.", "Moscow"),
 ])
 def test_a_trip_dated_before_the_story_is_another_trip(code, sentence, name):
     assert read(code, sentence, name, places=[name]).other_trip
@@ -1526,6 +1528,7 @@ def test_a_trip_dated_before_the_story_is_another_trip(code, sentence, name):
 @pytest.mark.parametrize("code, sentence, name", [
     ("en", "On 12 September 2023 the train left Pyongyang.", "Pyongyang"),  # a year, but the story's own day
     ("fr", "Le 12 septembre 2023, le train a quitté Pyongyang.", "Pyongyang"),
+    ("fr", "Nous étions arrivés à Lyon la veille au soir.", "Lyon"),  # the day before: this trip's
 ])
 def test_a_dated_departure_in_the_simple_past_is_the_story_s(code, sentence, name):
     assert not read(code, sentence, name, places=[name]).other_trip
