@@ -1669,3 +1669,12 @@ def test_an_accident_and_the_people_around_it(code, sentence, name, role, travel
 ])
 def test_as_far_as_a_place_goes_to_it(code, sentence, name):
     assert read(code, sentence, name, places=[name]).role == "dest"
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    # a participle of leaving fronting the sentence leaves the place, whatever entity the model reads over it
+    ("fr", "Partis de Rzeszów, ils ont franchi la frontière à Przemyśl.", "Rzeszów"),
+    ("fr", "Partie de Dakar à l'aube, la délégation a atteint Thiès à midi.", "Dakar"),
+])
+def test_a_fronted_participle_of_leaving_leaves_the_place(code, sentence, name):
+    assert read(code, sentence, name, places=[name]).role == "depart"

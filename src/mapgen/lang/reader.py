@@ -648,7 +648,8 @@ class Reader:
             # "north of Vancouver", "across the bay from San Francisco", "near Chita", "10 km away from Kandy"
             role = "locate"
         elif path[:1] and kinds[path[0].i] & {"people", "home", "passengers"} and preps & {"from", "of"} or \
-                any(n.ent_type_ in self.people_labels for n in path[:1]) and preps & {"from", "of"} or \
+                any(n.ent_type_ in self.people_labels and not kinds[n.i] & set(MOTION) for n in path[:1]) \
+                and preps & {"from", "of"} or \
                 (gov is not None and gov.dep_ in self.relcl and kinds[gov.head.i] & {"people", "passengers"}
                  and "from" in preps):
             role = "origin"
