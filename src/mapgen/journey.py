@@ -977,7 +977,8 @@ def _isolated(chosen) -> list:
         typical = others[len(others) // 2]
         # (not a town that lies on the way between two other stops: Alice Springs on the Ghan, Darwin-Adelaide)
         between = any(_crow(a, c) + _crow(c, b) <= ISOLATED_DETOUR * _crow(a, b)
-                      for a in chosen for b in chosen if a is not c and b is not c and a is not b)
+                      for a in chosen for b in chosen if a is not c and b is not c and a is not b
+                      and a[1].place.country == b[1].place.country == p.country)
         if not c[2] and p.kind == "city" and p.population < ISOLATED_POPULATION and not between and \
                 nearest[id(c)] > max(ISOLATED_KM, 3 * typical):
             out.append(c)
