@@ -563,12 +563,12 @@ class Reader:
             # a year or a month, with a past perfect or "last"/"already" on the verb: an earlier trip ("In 2019,
             # Kim had taken this route to Hanoi", "Xi last travelled to Russia by rail in 2015", « s'était rendu à
             # Moscou en février »; not « nous étions arrivés à Lyon la veille »)
-            if not other_trip and gov is not None and any(_a_year(t) or has(t, "month") for t in sent) and any(
-                    self._past_perfect(t, kinds) or any(has(c, "earlier") and (c.pos_ in ("ADV", "SCONJ") or
+            if not other_trip and gov is not None and (any(_a_year(t) for t in sent) and any(
+                    self._past_perfect(t, kinds) or any(has(c, "earlier") and (c.pos_ == "ADV" or
                                                                                 c.dep_ in self.subordinator)
                                                         for c in t.children)
-                    for t in chain):
-                other_trip = True
+                    for t in chain) or any(has(t, "month") for t in sent) and self._past_perfect(gov, kinds)):
+                other_trip = True  # (a month only with the verb's own past perfect: "had been to Moscow in May")
                 cues.append("a date and a verb of before")
         # "will extend its service to Dresden" (whoever extends); "the line continues to Murmansk" (a line as
         # subject; "the train continued west" is a journey)
