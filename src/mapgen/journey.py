@@ -130,8 +130,11 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
             continue  # a demonym; a place named inside an office's or organisation's name ("Irkutsk City Council")
         rd = ex.reading(r.mention)
         if rd.person and BY_ANOTHER_NAME in r.geocode.candidates[0].why and \
+                text[r.mention.end:r.mention.end + 2] in ("'s", "’s") and \
                 not after_preposition_of_place(text, r.mention.start):
-            continue  # a person named like a town's old name: "Stalin's birthplace" is no Donetsk
+            # a person named like a town's other name, with a possessive: "Stalin's birthplace" is no Donetsk
+            # (not « Figueras et Gérone », Girona by its French name, which the model may read as a person's)
+            continue
         if rd.station and _station_name_of_the_next_town(ex, r):
             continue  # "the Tanzanite Station in Dar es Salaam": the station's own name, no town of its own
         if rd.generic and told_of_own < 2:
