@@ -91,6 +91,8 @@ class NameCues:
     part_words: frozenset[str] = frozenset()  # "Halkali, a suburb of Istanbul": a part of the place after it
     part_links: frozenset[str] = frozenset()  # ... the word before that place ("of", « de »)
     part_fillers: frozenset[str] = frozenset()  # ... and the words allowed between ("on the European side")
+    contractions: frozenset[str] = frozenset()  # after an apostrophe, no part of a name ("Rome'll")
+    elisions: frozenset[str] = frozenset()  # before one, no part of a name (« Qu'il », « Jusqu'alors »)
 
     @property
     def any_org(self) -> frozenset[str]:
@@ -104,7 +106,7 @@ def name_cues() -> NameCues:
     from .lang import LANG_DIR
 
     office, institution, org, abbrev, honorific, titles, kinds, common = set(), set(), set(), set(), set(), set(), set(), set()
-    part, links, fillers = set(), set(), set()
+    part, links, fillers, contractions, elisions = set(), set(), set(), set(), set()
     for path in sorted(LANG_DIR.glob("*/names.toml")):
         d = tomllib.loads(path.read_text(encoding="utf-8"))
         office |= set(d.get("office_words", ()))
@@ -118,9 +120,11 @@ def name_cues() -> NameCues:
         part |= set(d.get("part_words", ()))
         links |= set(d.get("part_links", ()))
         fillers |= set(d.get("part_fillers", ()))
+        contractions |= set(d.get("contractions", ()))
+        elisions |= set(d.get("elisions", ()))
     return NameCues(frozenset(office), frozenset(institution), frozenset(org), frozenset(abbrev), frozenset(honorific),
                     frozenset(titles), frozenset(kinds), frozenset(common), frozenset(part), frozenset(links),
-                    frozenset(fillers))
+                    frozenset(fillers), frozenset(contractions), frozenset(elisions))
 # Words after a name that make it an area or a thing of that place, which is still the place: "Nenagh
 # Municipal District", "the A429 Cirencester junction".
 AREA_WORDS = set("""
@@ -221,15 +225,13 @@ def tokenize(article: Article) -> list[Token]:
     return out
 
 
-CONTRACTIONS = frozenset({"ll", "re", "ve"})  # "Rome'll", not one word; ("'s", "'d", "'t", "'m" are one letter)
-ELISIONS = frozenset({"qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"})  # « Qu'il », « Jusqu'alors »
-
-
 def _apostrophe_inside(a: str, b: str) -> bool:
     """Is the apostrophe between `a` and `b` inside one name ("Xi'an", "Tai'an", "Ma'anshan": a capitalised
-    syllable, then lower-case letters), not a possessive, a contraction or a French elision?"""
+    syllable, then lower-case letters), not a possessive, a contraction ("Rome'll") or an elision (« Qu'il »;
+    `contractions` and `elisions` in lang/<language>/names.toml)?"""
+    cues = name_cues()
     return len(a) >= 2 and a[0].isupper() and a[1:].islower() and len(b) >= 2 and b.islower() and b.isalpha() \
-        and b not in CONTRACTIONS and a.casefold() not in ELISIONS
+        and b not in cues.contractions and a.casefold() not in cues.elisions
 
 
 def _joinable(text: str, a: Token, b: Token) -> bool:

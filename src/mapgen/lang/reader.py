@@ -1002,8 +1002,10 @@ class Reader:
     def _stayed_there(self, doc, span, kinds):
         """The word standing for this place ("there", « y ») with a verb of staying, arriving or passing whose
         subject is the narrator, later in its sentence or in the next one, with no other place named between."""
-        sents = [span.sent] + [s for s in doc.sents if s.start == span.sent.end][:1]
-        for t in doc[span.end:sents[-1].end]:
+        end = span.sent.end
+        if end < len(doc):
+            end = doc[end].sent.end  # through the next sentence
+        for t in doc[span.end:end]:
             if self._parsed.is_place(t):
                 return None  # another place named first: the word would stand for that one
             if "stayed_there" not in kinds[t.i]:
