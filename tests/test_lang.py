@@ -1658,3 +1658,60 @@ def test_what_the_sentence_says_of_going_there(code, sentence, name, flag):
     # negated, another trip (before or after the story's), a possibility, a plan undone
     rd = read(code, sentence, name, places=[name])
     assert getattr(rd, flag), rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name, role, flag", [
+    # "Next came X": the place after its verb, told in sequence, is the next stop, not a place acting
+    ("en", "Next came Innsbruck, a short hop through the mountains.", "Innsbruck", "dest", None),
+    ("en", "Then came Kandy, the old royal capital.", "Kandy", "dest", None),
+    ("en", "Next came Verona, where we stayed a night.", "Verona", "dest", None),
+    # leaving the train at a place is getting there
+    ("en", "We left the train at Irkutsk and found a guesthouse.", "Irkutsk", "arrive", None),
+    ("en", "We got off at Tver and walked to the hotel.", "Tver", "arrive", None),
+    ("en", "I stepped off the train in Kandy at dusk.", "Kandy", "arrive", None),
+    ("fr", "Nous avons quitté le train à Irkoutsk pour une semaine au bord du lac.", "Irkoutsk", "arrive", None),
+    ("fr", "Nous sommes descendus du train à Tver.", "Tver", "arrive", None),
+    ("fr", "Ils ont quitté le train à Vérone, à la nuit tombée.", "Vérone", "arrive", None),
+    # a participle clause of a plan hangs under the verb: it plans what it governs, not the verb's own place
+    ("en", "We left the train at Irkutsk, planning to spend a week by the lake.", "Irkutsk", "arrive", "real"),
+    ("en", "We left Lyon early, hoping to see the Alps by noon.", "Lyon", "depart", "real"),
+    ("en", "We reached Cuzco at dusk, intending to rest for a day.", "Cuzco", "arrive", "real"),
+    # ... but a place under the plan is planned
+    ("en", "We left Lyon hoping to reach Nice by dusk.", "Nice", None, "hypothetical"),
+    # the train that derailed was heading somewhere it did not reach
+    ("en", "The Coromandel Express, travelling from Howrah to Chennai, derailed near Balasore.", "Chennai", None,
+     "hypothetical"),
+    ("en", "A train travelling to Puri derailed near Balasore.", "Puri", None, "hypothetical"),
+    ("en", "A goods train bound for Mumbai crashed at Nagpur on Monday.", "Nagpur", "arrive", None),
+    ("fr", "Le train a déraillé à Saverne.", "Saverne", "arrive", None),
+    # a capitalised compass word after a town names its station, and does not locate ("Beijing West")
+    ("en", "The train from Beijing West covered the distance to Xi'an in five hours.", "Beijing", "depart", None),
+    ("en", "Our train left from Hangzhou East at dawn.", "Hangzhou", "depart", None),
+    ("en", "We stayed in a village north of Lyon.", "Lyon", "locate", None),
+    # a station a town owns ("Belgrade's Prokop station") is a part of that town: the town is the stop
+    ("en", "The night train leaves Belgrade's new Prokop station at 9pm.", "Prokop", "part", None),
+    ("en", "We arrived at Moscow's Yaroslavsky station before dawn.", "Yaroslavsky", "part", None),
+    ("en", "The train pulled out of Glasgow's Queen Street station.", "Queen Street", "part", None),
+])
+def test_what_the_sentence_makes_of_a_stop(code, sentence, name, role, flag):
+    places = [p for p in ("Innsbruck", "Kandy", "Verona", "Irkutsk", "Tver", "Irkoutsk", "Vérone", "Lyon", "Cuzco",
+                          "Nice", "Howrah", "Chennai", "Balasore", "Puri", "Mumbai", "Nagpur", "Saverne", "Beijing",
+                          "Xi'an", "Hangzhou", "Belgrade", "Prokop", "Moscow", "Yaroslavsky", "Glasgow",
+                          "Queen Street") if p in sentence]
+    rd = read(code, sentence, name, places=places)
+    assert role is None or rd.role == role, rd.cues
+    if flag == "real":
+        assert not (rd.hypothetical or rd.unreal or rd.uncertain), rd.cues
+    elif flag is not None:
+        assert getattr(rd, flag), rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    # a person noun the place is set on, subject of its clause: where someone is, not a stop
+    ("en", "Friends in Munich had tried to persuade me to stay longer.", "Munich"),
+    ("en", "A colleague in Geneva told me the line was closed.", "Geneva"),
+    ("en", "My brother in Leeds sent photos of the flooded tracks.", "Leeds"),
+])
+def test_a_place_set_on_someone_is_where_they_are(code, sentence, name):
+    rd = read(code, sentence, name, places=[name])
+    assert rd.role == "origin", rd.cues

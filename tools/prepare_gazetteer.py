@@ -130,7 +130,10 @@ def ne_only_places(cities: dict, ne: dict[str, list[dict]], by_key: dict[str, li
     """NE populated places with no GeoNames cities500 entry (and no same-named one within 30 km).
 
     Their other-language names are kept only when they do not name a bigger GeoNames place: the row
-    "Pyongsan" (GEONAMEID 1871856, not in cities500) carries Pyongyang's names."""
+    "Pyongsan" (GEONAMEID 1871856, not in cities500) carries Pyongyang's names. A row that repeats the
+    population of a namesake GeoNames has gets none: NE copies a town's population onto a village of its
+    name ("Nakhodka" in Yamal with the port city's 159,551; "Vila Velha" in Amapá with 1.2 million)."""
+    known_pops = {(r["name"], r["pop_max"]) for gid in ne if gid in cities for r in ne[gid]}
     for gid in sorted(ne):
         if gid in cities:
             continue
@@ -138,7 +141,7 @@ def ne_only_places(cities: dict, ne: dict[str, list[dict]], by_key: dict[str, li
             if r["featurecla"] in ("Scientific station", "Meteorological Station", "Historic place"):
                 continue
             lat, lon = float(r["latitude"]), float(r["longitude"])
-            pop = int(float(r["pop_max"] or 0))
+            pop = int(float(r["pop_max"] or 0)) if (r["name"], r["pop_max"]) not in known_pops else 0
             if any(distance_km(lat, lon, p.lat, p.lon) < 30 for p in by_key.get(name_key(r["name"]), [])):
                 continue
             names = [r["name"]]

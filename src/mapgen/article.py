@@ -27,6 +27,13 @@ st ste mt ft mr mrs ms dr jr sr gen gov sen rep lt col sgt capt prof rev m mm mm
 av bd fig approx dept est univ det adm cpl maj supt insp atty msgr pvt cmdr amb pres""".split())
 _WORD_BEFORE = re.compile(r"(\w+)$")
 _SENTENCE_END = re.compile(r"[.!?\u2026]+(?:\s*[»\"\u201d])?(?=\s+[«\"\u201c(A-Z0-9À-ÖØ-ÞЀ-Я])|\n\s*\n")
+# A line with no full stop before a line that starts like a sentence is a heading, a caption or a dateline
+# ("Golden Triangle by rail", "Credit: PTI Photo"): it ends there. Not after a comma, a hyphen or a short
+# word, where a hard-wrapped sentence goes on ("the train to\nVienna", "à La\nLopé"; "UK" may end a heading).
+_LINE_END = re.compile(r"(?<=[^\s.!?\u2026,\-‐–—(\[])[ \t]*\n(?=[ \t]*[«\"“(A-Z0-9À-ÖØ-ÞЀ-Я])")
+_WRAPPED_WORD = re.compile(r"(?:^|\s)[A-Za-zÀ-ÿ][a-zà-ÿ]{0,2}$")
+_WRAPPED_LINE = re.compile(r"[^\s.!?\u2026:;]\n[a-zà-ÿ]")
+WRAPPED_LINES = 3
 MAX_ARTICLE_BYTES = 5_000_000
 # C0 and C1 control characters but tab and newline: nothing a text means, and some (NUL, ESC) reach a
 # terminal or a parser in the published files
@@ -68,7 +75,14 @@ class Article:
     def sentences(self) -> list[tuple[int, int]]:
         """(start, end) offsets of each sentence, leading and trailing space trimmed."""
         spans, start = [], 0
-        for m in _SENTENCE_END.finditer(self.text):
+        # (a text hard-wrapped in mid-sentence, a line going on in lower case, has no headings to tell apart)
+        wrapped = len(_WRAPPED_LINE.findall(self.text)) >= WRAPPED_LINES
+        ends = sorted([*_SENTENCE_END.finditer(self.text), *(
+            m for m in (() if wrapped else _LINE_END.finditer(self.text))
+            if not _WRAPPED_WORD.search(self.text, max(0, m.start() - 5), m.start()))], key=lambda m: m.start())
+        for m in ends:
+            if m.start() < start:
+                continue  # (a line end inside a sentence end already taken)
             if m.group() == ".":
                 w = _WORD_BEFORE.search(self.text, max(0, m.start() - 12), m.start())
                 if w and (w.group(1).casefold() in _ABBREVIATIONS or (len(w.group(1)) == 1 and w.group(1).isupper())):

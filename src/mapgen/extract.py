@@ -93,6 +93,7 @@ class NameCues:
     part_fillers: frozenset[str] = frozenset()  # ... and the words allowed between ("on the European side")
     contractions: frozenset[str] = frozenset()  # after an apostrophe, no part of a name ("Rome'll")
     elisions: frozenset[str] = frozenset()  # before one, no part of a name (« Qu'il », « Jusqu'alors »)
+    near_links: frozenset[str] = frozenset()  # "Shalimar near Kolkata", « Halkali, près d'Istanbul »: close to it
 
     @property
     def any_org(self) -> frozenset[str]:
@@ -106,7 +107,7 @@ def name_cues() -> NameCues:
     from .lang import LANG_DIR
 
     office, institution, org, abbrev, honorific, titles, kinds, common = set(), set(), set(), set(), set(), set(), set(), set()
-    part, links, fillers, contractions, elisions = set(), set(), set(), set(), set()
+    part, links, fillers, contractions, elisions, near = set(), set(), set(), set(), set(), set()
     for path in sorted(LANG_DIR.glob("*/names.toml")):
         d = tomllib.loads(path.read_text(encoding="utf-8"))
         office |= set(d.get("office_words", ()))
@@ -122,9 +123,10 @@ def name_cues() -> NameCues:
         fillers |= set(d.get("part_fillers", ()))
         contractions |= set(d.get("contractions", ()))
         elisions |= set(d.get("elisions", ()))
+        near |= set(d.get("near_links", ()))
     return NameCues(frozenset(office), frozenset(institution), frozenset(org), frozenset(abbrev), frozenset(honorific),
                     frozenset(titles), frozenset(kinds), frozenset(common), frozenset(part), frozenset(links),
-                    frozenset(fillers), frozenset(contractions), frozenset(elisions))
+                    frozenset(fillers), frozenset(contractions), frozenset(elisions), frozenset(near))
 # Words after a name that make it an area or a thing of that place, which is still the place: "Nenagh
 # Municipal District", "the A429 Cirencester junction".
 AREA_WORDS = set("""
@@ -420,6 +422,9 @@ def _part_of(text: str, mentions: list[Mention]) -> list[Mention]:
                 and len(words) > at + 1 and words[-1] in links \
                 and all(w in links or w in cues.part_fillers for w in words[at + 1:]):
             m = replace(m, within=nxt.text, part_of=True)
+        elif nxt is not None and m.within is None and not m.adjective and \
+                " ".join(words) in cues.near_links and not any(ch in ".;!?()\"«»\n" for ch in gap):
+            m = replace(m, within=nxt.text, part_of=True)  # "Shalimar near Kolkata": looked for near it
         out.append(m)
     return out
 

@@ -246,8 +246,16 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     far = _isolated(chosen)
     # a weakly cued place a few km from a clearly cued stop is that stop on this map (another station or
     # district of the same town: "my Denmark Hill commute" beside "begins at London Euston")
-    close = [c for c in chosen if c[0] < STRONG and not c[2] and any(
-        o[0] >= STRONG and o is not c and _crow(c, o) < SAME_PLACE_KM and not _listed(ex, c, o) for o in chosen)]
+    # ... and so is a town beside its own station, however cued ("from Nairobi to Mombasa" ... "arrived at
+    # Mombasa Terminus"): the better told of the two
+    close = [c for c in chosen if any(
+        o is not c and _crow(c, o) < SAME_PLACE_KM and not _listed(ex, c, o) and (
+            o[0] >= STRONG and c[0] < STRONG and not c[2] or o[0] > c[0] and _named_alike(c, o)
+            # or two places the journey leaves, a town and one of its stations ("began in Delhi, boarding at
+            # Hazrat Nizamuddin"): the town
+            or c[2] and o[2] and (c[1].place.kind == "station" or c[1].place.feature == "RSTN")
+            and (o[1].place.population or 0) > 10 * (c[1].place.population or 0))
+        for o in chosen)]
     chosen = [c for c in chosen if c not in far and c not in close]
     if len(chosen) >= 3:
         # a place no railway joins to any other stop, in a country no other stop is in, was reached another way
@@ -634,6 +642,14 @@ def merge_stations(chosen, gazetteer, off_line=None) -> list:
 
 
 ONE_SPOT_KM = 5.0
+
+
+def _named_alike(a, b) -> bool:
+    """Does one name begin with the other's words ("Mombasa", "Mombasa Terminus")?"""
+    from .gazetteer import name_key
+
+    ka, kb = (name_key(x[1].mention.text) for x in (a, b))
+    return ka != kb and (kb.startswith(ka + " ") or ka.startswith(kb + " "))
 
 
 def _listed(ex: Extraction, a, b) -> bool:

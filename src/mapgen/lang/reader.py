@@ -469,7 +469,7 @@ class Reader:
         hypothetical = any(kinds[t.i] & {"plan", "hedge"} for t in above) or \
             any("originally" in kinds[c.i] for t in chain for c in t.children) or \
             bool(path_kinds & {"hedge", "plan"}) or (gov is not None and bool(kinds[gov.i] & {"plan"})) or \
-            (gov is not None and any(kinds[c.i] & {"hedge"} for c in gov.children)) or \
+            (gov is not None and any(kinds[c.i] & {"hedge"} and c.pos_ not in ("VERB", "AUX") for c in gov.children)) or \
             any(c.dep_ in self.subject and kinds[c.i] & {"hedge", "plan"} for t in chain[:len(above) + 1]
                 for c in t.children) or \
             ((modal or conditional or future) and any(kinds[t.i] & {"belief"} for t in above)) or \
@@ -616,8 +616,9 @@ class Reader:
             "stop", "station", "destination_word"}), None) or (gov is not None and gov.pos_ == "AUX" and next(
                              (c for c in gov.children if c.pos_ == "NOUN" and c.i not in inside and
                               c.dep_ not in self.subject and kinds[c.i] & {"stop", "station", "destination_word"}), None))
-        if owned and kinds[root.i] & {"station"}:
-            role = "part"  # the town it is in is the stop
+        if owned and kinds[root.i] & {"station"} or path[:1] and kinds[path[0].i] & {"station"} and any(
+                c.dep_ in self.poss and c.i not in inside and self._parsed.is_place(c) for c in path[0].children):
+            role = "part"  # the town it is in is the stop ("Belgrade's new Prokop station")
         elif rel == "subject" and stop_noun and (stop_noun is named_stop or not kinds[stop_noun.i] & {"station"}
                                                  or kinds[stop_noun.i] & {"stop", "destination_word"}):
             # ("Lyon was our first stop": "stop" is a station word too; not "Lyon was a busy station")
@@ -643,11 +644,14 @@ class Reader:
             cues.append(f"'{prep.text}' with one place: the verb")
         elif "between" in preps:
             role = "ends" if travel else "at"  # "the 2,775 miles between Vancouver and Toronto"
-        elif "near" in preps or (path and self._locating(path[0], kinds) and (not preps or preps & {"of", "from"})) \
+        elif "near" in preps or (path and self._locating(path[0], kinds) and (not preps or preps & {"of", "from"})
+                                 and not (path[0].i == span.end and path[0].is_title)) \
                 or (locates and not preps & {"to", "from"}) or (distance and "from" in preps):
             # "north of Vancouver", "across the bay from San Francisco", "near Chita", "10 km away from Kandy"
             role = "locate"
         elif path[:1] and kinds[path[0].i] & {"people", "home", "passengers"} and preps & {"from", "of"} or \
+                path[:1] and kinds[path[0].i] & {"people", "person_role"} and path[0].dep_ in self.subject and \
+                preps & {"from", "of", "at"} and not self._who(path[0], kinds, inside) == "self" or \
                 any(n.ent_type_ in self.people_labels and not kinds[n.i] & set(MOTION) for n in path[:1]) \
                 and preps & {"from", "of"} or \
                 (gov is not None and gov.dep_ in self.relcl and kinds[gov.head.i] & {"people", "passengers"}
@@ -662,6 +666,8 @@ class Reader:
                 path[0].text[:1].isupper() and path[0].i > path[0].sent.start):  # (no "Shivaji Terminus": a name)
             role = "dest"
             final = True  # "à destination de Barcelone", "bound for Seattle", "destination: Budapest"
+        elif "alight" in ev and "at" in preps and "from" not in preps and rel != "object":
+            role = "arrive"  # "we left the train at Irkutsk", « quitté le train à Irkoutsk »: got off there
         elif "begin" in ev and "at" in preps and "from" not in preps and not any(
                 "prep_from" in kinds[t.i] and t.i + 1 < span.start and self._parsed.is_place(doc[t.i + 1])
                 for t in doc[sent.start:span.start]):  # (« pris le train de Milan à Rome »: to Rome)
@@ -767,10 +773,16 @@ class Reader:
                     role = "depart"
                     cues.append("'X to Y'")
                     break
-        if role == "locate" and gov is not None and has(gov, "incident") and "near" in preps:
+        if gov is not None and has(gov, "incident") and (role == "locate" and "near" in preps or role == "at"):
             # "derailed near Balasore", « a déraillé près de Saverne »: where the train ended up
             role, travel = "arrive", True
             cues.append("where it happened")
+        if role == "dest" and gov is not None and gov.head.i != gov.i and "VerbForm=Part" in str(gov.morph) and \
+                not has(gov, "incident") and (has(gov.head, "incident") or gov.head.dep_ in self.subject and
+                                               gov.head.head.i != gov.head.i and has(gov.head.head, "incident")):
+            # "a train travelling from Puri to Howrah derailed near Balasore": where it was heading, not reached
+            hypothetical = True
+            cues.append("where it was heading when it happened")
         if role in ("none", "object", "attribute", "at"):
             said = self._named_as_stop(anchor, kinds)
             if said is not None:
@@ -787,6 +799,11 @@ class Reader:
             # a fragment with no verb: "Then on to Kandy.", "Finally Ella, where the line ends.", « Puis Sapa. »
             role, travel = "dest", True
             cues.append("a fragment naming the next place")
+        if role == "subject" and gov is not None and span.start > gov.i and kinds[gov.i] & {"travel", "arrive"} and any(
+                "sequence" in kinds[c.i] for c in gov.children if c.i < gov.i):
+            # the place comes after its verb, told in sequence: "Next came Innsbruck", « Puis vint Innsbruck »
+            role, travel, actor = "dest", True, False
+            cues.append("told as what came next")
         if role in ("subject", "none", "at", "object", "attribute") and not (
                 negated or modal or conditional or future or hypothetical or counterfactual or other_trip):
             there = self._stayed_there(doc, span, kinds)
