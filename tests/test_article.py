@@ -96,3 +96,23 @@ def test_the_closest_passage_is_found_among_sentences_sharing_only_small_words()
     misquote = "Kim a quitté Pyongyang le dimanche à bord de son train"
     assert "quitté Pyongyang pour la Russie dimanche à bord de son" in a.closest_passage(misquote)
     assert a.closest_passage(misquote, width=30) == "a quitté Pyongyang pour la Ru…"
+
+
+@pytest.mark.parametrize("text, sentences", [
+    # a heading, a caption or a dateline on a line of its own ends there, full stop or not
+    ("Golden Triangle by rail\nWe began in Delhi. Then Agra.", ["Golden Triangle by rail", "We began in Delhi.",
+                                                               "Then Agra."]),
+    ("Day 3: Hue to Hoi An\nWe caught the early train.", ["Day 3: Hue to Hoi An", "We caught the early train."]),
+    ("The new line opened. Credit: PTI Photo\nHe inaugurated it on Monday.",
+     ["The new line opened.", "Credit: PTI Photo", "He inaugurated it on Monday."]),
+    # a sentence wrapped at a short word, a comma or a hyphen goes on
+    ("We took the train to\nVienna and on to Graz.", ["We took the train to\nVienna and on to Graz."]),
+    ("La machine nous dépose à La\nLopé, au bord du fleuve.", ["La machine nous dépose à La\nLopé, au bord du fleuve."]),
+    ("From Lyon,\nAnnecy is an hour away.", ["From Lyon,\nAnnecy is an hour away."]),
+    # a text hard-wrapped in mid-sentence (lines going on in lower case) has no headings told by lines
+    ("The line links\nLibreville and Franceville, across\nthe whole country, and since\nthe eighties it has\ncarried ore",
+     ["The line links\nLibreville and Franceville, across\nthe whole country, and since\nthe eighties it has\ncarried ore"]),
+])
+def test_a_line_of_its_own_ends_a_sentence(text, sentences):
+    a = Article.parse(text)
+    assert [a.text[s:e] for s, e in a.sentences] == sentences

@@ -1688,6 +1688,15 @@ def test_what_the_sentence_says_of_going_there(code, sentence, name, flag):
     ("en", "The train from Beijing West covered the distance to Xi'an in five hours.", "Beijing", "depart", None),
     ("en", "Our train left from Hangzhou East at dawn.", "Hangzhou", "depart", None),
     ("en", "We stayed in a village north of Lyon.", "Lyon", "locate", None),
+    # a place set "opposite" another locates it, even when the parse makes the word an adjective of the place
+    ("en", "The next train got us to Butterworth, opposite Penang, in four hours.", "Penang", "locate", None),
+    ("en", "The next train got us to Butterworth, opposite Penang, in four hours.", "Butterworth", "arrive", None),
+    # a plural noun is no function word: « mon pass Interrail » says no « pas »
+    ("fr", "J'ai commencé mon pass Interrail à Amsterdam, direction Berlin.", "Amsterdam", "depart", "real"),
+    ("fr", "Avec nos pass Eurail, nous sommes partis de Lyon.", "Lyon", "depart", "real"),
+    # how a mountain line goes down to a place is travel
+    ("en", "The train spiralled down to Tirano in Italy.", "Tirano", "dest", None),
+    ("en", "The line zigzags down to Flåm.", "Flåm", "dest", None),
     # a station a town owns ("Belgrade's Prokop station") is a part of that town: the town is the stop
     ("en", "The night train leaves Belgrade's new Prokop station at 9pm.", "Prokop", "part", None),
     ("en", "We arrived at Moscow's Yaroslavsky station before dawn.", "Yaroslavsky", "part", None),
@@ -1697,7 +1706,8 @@ def test_what_the_sentence_makes_of_a_stop(code, sentence, name, role, flag):
     places = [p for p in ("Innsbruck", "Kandy", "Verona", "Irkutsk", "Tver", "Irkoutsk", "Vérone", "Lyon", "Cuzco",
                           "Nice", "Howrah", "Chennai", "Balasore", "Puri", "Mumbai", "Nagpur", "Saverne", "Beijing",
                           "Xi'an", "Hangzhou", "Belgrade", "Prokop", "Moscow", "Yaroslavsky", "Glasgow",
-                          "Queen Street") if p in sentence]
+                          "Queen Street", "Butterworth", "Penang", "Amsterdam", "Berlin", "Tirano",
+                          "Flåm") if p in sentence]
     rd = read(code, sentence, name, places=places)
     assert role is None or rd.role == role, rd.cues
     if flag == "real":
@@ -1715,3 +1725,16 @@ def test_what_the_sentence_makes_of_a_stop(code, sentence, name, role, flag):
 def test_a_place_set_on_someone_is_where_they_are(code, sentence, name):
     rd = read(code, sentence, name, places=[name])
     assert rd.role == "origin", rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    # some of the travellers only are others: where they went is not the story's stop
+    ("en", "Some of our group carried on to Banff by coach the next morning.", "Banff"),
+    ("en", "Some passengers continued to Windsor.", "Windsor"),
+    ("en", "Several of us went on to Banff.", "Banff"),
+    ("fr", "Quelques voyageurs sont allés jusqu'à Windsor.", "Windsor"),
+    ("fr", "Plusieurs passagers ont continué jusqu'à Windsor.", "Windsor"),
+])
+def test_some_of_the_travellers_are_others(code, sentence, name):
+    rd = read(code, sentence, name, places=[name])
+    assert rd.traveller == "others", rd.cues

@@ -29,9 +29,10 @@ _WORD_BEFORE = re.compile(r"(\w+)$")
 _SENTENCE_END = re.compile(r"[.!?\u2026]+(?:\s*[»\"\u201d])?(?=\s+[«\"\u201c(A-Z0-9À-ÖØ-ÞЀ-Я])|\n\s*\n")
 # A line with no full stop before a line that starts like a sentence is a heading, a caption or a dateline
 # ("Golden Triangle by rail", "Credit: PTI Photo"): it ends there. Not after a comma, a hyphen or a short
-# word, where a hard-wrapped sentence goes on ("the train to\nVienna", "à La\nLopé"; "UK" may end a heading).
+# word (or a short capitalised one after a lower-case word), where a hard-wrapped sentence goes on ("the train
+# to\nVienna", "à La\nLopé"; "Hue to Hoi An" may end a heading).
 _LINE_END = re.compile(r"(?<=[^\s.!?\u2026,\-‐–—(\[])[ \t]*\n(?=[ \t]*[«\"“(A-Z0-9À-ÖØ-ÞЀ-Я])")
-_WRAPPED_WORD = re.compile(r"(?:^|\s)[A-Za-zÀ-ÿ][a-zà-ÿ]{0,2}$")
+_WRAPPED_WORD = re.compile(r"(?:^|\s)[a-zà-ÿ]{1,3}$|(?:^|\s)[a-zà-ÿ'’]+\s[A-ZÀ-Þ][a-zà-ÿ]{0,2}$")
 _WRAPPED_LINE = re.compile(r"[^\s.!?\u2026:;]\n[a-zà-ÿ]")
 WRAPPED_LINES = 3
 MAX_ARTICLE_BYTES = 5_000_000
@@ -79,7 +80,7 @@ class Article:
         wrapped = len(_WRAPPED_LINE.findall(self.text)) >= WRAPPED_LINES
         ends = sorted([*_SENTENCE_END.finditer(self.text), *(
             m for m in (() if wrapped else _LINE_END.finditer(self.text))
-            if not _WRAPPED_WORD.search(self.text, max(0, m.start() - 5), m.start()))], key=lambda m: m.start())
+            if not _WRAPPED_WORD.search(self.text, max(0, m.start() - 30), m.start()))], key=lambda m: m.start())
         for m in ends:
             if m.start() < start:
                 continue  # (a line end inside a sentence end already taken)

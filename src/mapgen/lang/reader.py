@@ -27,6 +27,8 @@ ROLES = ("depart", "arrive", "stop", "via", "dest", "ends", "at", "object", "non
          "part", "feature", "attribute")
 TRAVELLERS = ("self", "vehicle", "person", "passengers", "others", "you", "line", "place", "unknown")
 PREPOSITIONS = ("from", "to", "at", "via", "between", "of", "near", "after")  # the prep_* kinds of cues.toml
+CLOSED_KINDS = frozenset({"negation", "modal", "future", "perfect_aux", "first_person", "second_person", "condition",
+                          "contrast", "list_joiner", "restrictive"})  # function words' kinds: no plural form
 MOTION = ("depart", "arrive", "stop", "pass", "travel")
 JOURNEY_NOUNS = ("journey", "vehicle", "station")
 MODES = (("mode_road", "road"), ("mode_air", "air"), ("mode_sea", "sea"), ("mode_rail", "rail"))
@@ -224,8 +226,10 @@ class Reader:
                         break
             for ending in self.plural:
                 if not k and t.lower_.endswith(ending) and len(t.lower_) > len(ending) + 2:
-                    k.update(self.by_lemma.get(t.lower_[: -len(ending)], ()))
-                    k.update(self.by_word.get(t.lower_[: -len(ending)], ()))
+                    # a plural is a noun's or an adjective's: never a function word's (« pass » is no « pas »)
+                    k.update(x for x in (*self.by_lemma.get(t.lower_[: -len(ending)], ()),
+                                         *self.by_word.get(t.lower_[: -len(ending)], ()))
+                             if x not in CLOSED_KINDS and not x.startswith("prep_"))
         for match_id, a, b in self.matcher(doc):
             name = self.nlp.vocab.strings[match_id]
             for i in range(a, b):
@@ -773,6 +777,9 @@ class Reader:
                     role = "depart"
                     cues.append("'X to Y'")
                     break
+        if any(c.i < root.i and c.i not in inside and c.pos_ == "ADJ" and kinds[c.i] & {"prep_near"}
+               for c in root.children):
+            role = "locate"  # "Butterworth, opposite Penang" (the parse makes "opposite" an adjective of Penang)
         if gov is not None and has(gov, "incident") and (role == "locate" and "near" in preps or role == "at"):
             # "derailed near Balasore", « a déraillé près de Saverne »: where the train ended up
             role, travel = "arrive", True
@@ -964,6 +971,8 @@ class Reader:
         if any(c.dep_ in self.conj and ("first_person" in kinds[c.i] or "Person=1" in str(c.morph))
                for c in s.children):
             return "self"  # "my son and I"
+        if "some" in k or any("some" in kinds[c.i] for c in s.children if c.i < s.i):
+            return "others"  # "some passengers continued to Windsor", "some of our group went on to Banff"
         if "first_person" in k or "Person=1" in morph:
             return "self"
         if "second_person" in k or "Person=2" in morph:
