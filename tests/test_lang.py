@@ -1734,7 +1734,25 @@ def test_a_place_set_on_someone_is_where_they_are(code, sentence, name):
     ("en", "Several of us went on to Banff.", "Banff"),
     ("fr", "Quelques voyageurs sont allés jusqu'à Windsor.", "Windsor"),
     ("fr", "Plusieurs passagers ont continué jusqu'à Windsor.", "Windsor"),
+    # someone of the narrator's is someone else ("my sister"), unless the narrator goes along ("my sister and I")
+    ("en", "My sister, who had stayed in Kharkiv, joined us a week later.", "Kharkiv"),
+    ("en", "My parents had driven up from Lyon to meet us.", "Lyon"),
+    ("fr", "Ma sœur avait pris le train pour Kharkiv.", "Kharkiv"),
+    # the train set apart from its travellers went on without them
+    ("en", "We got off at Bhopal, while the train itself went on towards Delhi.", "Delhi"),
+    ("en", "The train itself continued to Vladivostok.", "Vladivostok"),
+    ("fr", "Nous sommes descendus à Bhopal ; le train lui-même continuait vers Delhi.", "Delhi"),
 ])
 def test_some_of_the_travellers_are_others(code, sentence, name):
-    rd = read(code, sentence, name, places=[name])
+    rd = read(code, sentence, name, places=[name] + [p for p in ("Bhopal",) if p in sentence])
     assert rd.traveller == "others", rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name", [
+    ("en", "My sister and I took the night train to Kandy.", "Kandy"),
+    ("en", "Our train left Colombo at seven.", "Colombo"),
+    ("fr", "Notre train a quitté Colombo à sept heures.", "Colombo"),
+])
+def test_the_narrator_s_own_train_is_the_narrator_s(code, sentence, name):
+    rd = read(code, sentence, name, places=[name])
+    assert rd.traveller in ("self", "vehicle"), rd.cues

@@ -986,6 +986,9 @@ class Reader:
                         or c.dep_ in self.poss for c in s.children):
             return "vehicle"  # "the locomotives and ten carriages": the train; not « des wagons arrivant de Venise »
         if "vehicle" in k:
+            if any("itself" in kinds[c.i] for c in s.children) or any(
+                    "itself" in kinds[t.i] for t in s.doc[s.i + 1:s.i + 4]):
+                return "others"  # "the train itself went on towards Delhi": without its travellers
             return "others" if "Number=Plur" in morph else "vehicle"
         if "infrastructure" in k:
             return "line"
@@ -1000,7 +1003,7 @@ class Reader:
                 # (« notre périple »: a possessive determiner); "my grandfather worked in Calgary" is someone
                 # else, "our train", "my trip" the narrator's
                 return "self" if k & {"vehicle", "journey", "vehicle_part", "station"} or s.pos_ != "NOUN" \
-                    else "person"
+                    else "others"
         return fallback
 
     def _named_as_stop(self, anchor, kinds):
