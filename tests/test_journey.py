@@ -811,3 +811,34 @@ def test_a_small_town_far_from_the_others_but_on_the_way_between_two_of_them_sta
                        "a boat up the gorge. The next morning brought Alice Springs and a day of excursions. By noon "
                        "two days later we were in Adelaide.")
     assert names == ["Darwin", "Katherine", "Alice Springs", "Adelaide"], names
+
+
+def test_a_small_town_at_the_journey_s_scale_in_its_country_stays():
+    # Emeryville, 950 km from Salt Lake City, on a trip whose other stops lie 600 km apart, all in the US
+    names = stop_names("I boarded the California Zephyr in Denver at eight in the morning. The first day ran along "
+                       "the Colorado River to Glenwood Springs. We passed Salt Lake City in the small hours, and on "
+                       "the third afternoon we rolled into Emeryville.")
+    assert names == ["Denver", "Glenwood Springs", "Salt Lake City", "Emeryville"], names
+
+
+@pytest.mark.parametrize("text, town, station", [
+    # a town and its own station, however each is cued, are one stop
+    ("The new railway cuts the trip from Nairobi to Mombasa to five hours. Our train left Nairobi at eight, paused "
+     "at Voi, and arrived at Mombasa Terminus at one.", "Mombasa", "Mombasa Terminus"),
+    # a town left and one of its stations boarded at: the town
+    ("We began in Delhi, boarding the express at Hazrat Nizamuddin for the short run to Agra. An overnight train "
+     "then took us on to Jaipur.", "Delhi", "Hazrat Nizamuddin"),
+])
+def test_a_town_and_its_own_station_are_one_stop(text, town, station):
+    stops = stops_at(text)
+    names = [n for n, _, _ in stops]
+    assert (town in names) != (station in names), names
+    assert len(names) == len(set(names)) == 3, names
+
+
+def test_a_place_set_near_a_town_is_looked_for_there():
+    # Shalimar: the gazetteer's only one is in Florida; "near Kolkata" places it in Kolkata (for review)
+    stops = stops_at("The Coromandel Express, travelling from Shalimar near Kolkata to Chennai, derailed near "
+                     "Balasore on Friday evening, railway officials said.")
+    assert stops[0][0] == "Shalimar" and abs(stops[0][1] - 22.57) < 0.3 and abs(stops[0][2] - 88.36) < 0.3, stops
+    assert [n for n, _, _ in stops] == ["Shalimar", "Balasore"], stops  # Chennai was not reached

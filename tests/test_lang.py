@@ -1697,6 +1697,17 @@ def test_what_the_sentence_says_of_going_there(code, sentence, name, flag):
     # how a mountain line goes down to a place is travel
     ("en", "The train spiralled down to Tirano in Italy.", "Tirano", "dest", None),
     ("en", "The line zigzags down to Flåm.", "Flåm", "dest", None),
+    # a trip told as another's ("next year's trip, which will stop at ...") is another trip
+    ("en", "Tickets for next year's anniversary trip, which will also stop at Coober Pedy, sold out.", "Coober Pedy",
+     None, "other_trip"),
+    # the verb "pass" is no mountain pass: "we passed Salt Lake City" goes by the town
+    ("en", "In the small hours we passed Salt Lake City.", "Salt Lake City", "via", None),
+    # a train's name the model tags as a place does not locate the town after it
+    ("en", "I boarded the California Zephyr in Denver at eight.", "Denver", "depart", None),
+    # a route measured is no journey told
+    ("en", "The Moscow-Vladivostok route is 9,288 km long.", "Moscow", None, "extension"),
+    ("fr", "Le trajet Vladivostok Moscou fait 9288 km.", "Moscou", None, "extension"),
+    ("en", "Our Moscow-Vladivostok journey covered 9,288 km in a week.", "Vladivostok", None, "real"),
     # a station a town owns ("Belgrade's Prokop station") is a part of that town: the town is the stop
     ("en", "The night train leaves Belgrade's new Prokop station at 9pm.", "Prokop", "part", None),
     ("en", "We arrived at Moscow's Yaroslavsky station before dawn.", "Yaroslavsky", "part", None),
@@ -1707,7 +1718,8 @@ def test_what_the_sentence_makes_of_a_stop(code, sentence, name, role, flag):
                           "Nice", "Howrah", "Chennai", "Balasore", "Puri", "Mumbai", "Nagpur", "Saverne", "Beijing",
                           "Xi'an", "Hangzhou", "Belgrade", "Prokop", "Moscow", "Yaroslavsky", "Glasgow",
                           "Queen Street", "Butterworth", "Penang", "Amsterdam", "Berlin", "Tirano",
-                          "Flåm") if p in sentence]
+                          "Flåm", "Coober Pedy", "Salt Lake City", "Denver", "Moscow", "Vladivostok",
+                          "Moscou") if p in sentence]
     rd = read(code, sentence, name, places=places)
     assert role is None or rd.role == role, rd.cues
     if flag == "real":

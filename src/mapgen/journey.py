@@ -972,6 +972,7 @@ DETOUR_REVIEW = 0.5  # a stop that lengthens the way between its neighbours by h
 SAME_PLACE_KM = 15.0
 ISOLATED_KM = 300.0
 ISOLATED_POPULATION = 50_000
+ISOLATED_SPAN = 2.0  # ... nor farther than this many times the others' own spread
 ISOLATED_DETOUR = 1.2  # ... unless going through it from one other stop to another is at most this much longer
 FAR_NAMESAKE_KM = 3000.0  # a small town this far from every other stop, in a country none of them is in
 
@@ -998,8 +999,12 @@ def _isolated(chosen) -> list:
         between = any(_crow(a, c) + _crow(c, b) <= ISOLATED_DETOUR * _crow(a, b)
                       for a in chosen for b in chosen if a is not c and b is not c and a is not b
                       and a[1].place.country == b[1].place.country == p.country)
+        # (nor one at a journey's scale, all in its country: far from the others, but no farther than they are
+        # from each other twice over: "rolled into Emeryville" after Denver and Salt Lake City)
+        span = max(_crow(a, b) for a in chosen for b in chosen if a is not c and b is not c) if all(
+            o[1].place.country == p.country for o in chosen) else 0.0
         if not c[2] and p.kind == "city" and p.population < ISOLATED_POPULATION and not between and \
-                nearest[id(c)] > max(ISOLATED_KM, 3 * typical):
+                nearest[id(c)] > max(ISOLATED_KM, 3 * typical, ISOLATED_SPAN * span):
             out.append(c)
     return out
 

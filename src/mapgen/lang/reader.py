@@ -388,7 +388,8 @@ class Reader:
             if node.pos_ in ("VERB", "AUX") and not self._parsed.is_place(node):  # (« Tanger » read as a verb)
                 gov = node
                 break
-            if node.pos_ == "PROPN" and node.ent_type_ in self.place_labels and not kinds[node.i] & {"station"}:
+            if node.pos_ == "PROPN" and node.ent_type_ in self.place_labels and not kinds[node.i] & {"station"} and \
+                    self._parsed.is_place(node):  # (not a train's name the model tags as a place: "the California Zephyr")
                 locates = True  # "San Jose, the largest city in Northern California": it places San Jose
             path.append(node)
             if event is None and kinds[node.i] & {"depart", "arrive", "stop", "pass"} and node.pos_ == "NOUN":
@@ -543,6 +544,9 @@ class Reader:
             near = [x for x in (gov, *path) if x is not None]
             if gov is not None and gov.dep_ in self.data.labels("open_complement") and gov.head.i != gov.i:
                 near.append(gov.head)  # « j'avais déjà pris le train de Lyon »: the verb it completes
+            if gov is not None and gov.dep_ in self.relcl and gov.head.pos_ == "NOUN" and \
+                    kinds[gov.head.i] & {"journey", "vehicle"}:
+                near.append(gov.head)  # "next year's trip, which will stop at Coober Pedy": the trip's date
             if gov is not None and gov.dep_ in self.relcl and gov.head.head.i != gov.head.i and \
                     gov.head.head.pos_ in ("VERB", "AUX"):
                 near.append(gov.head.head)  # « j'ai pris [le train qui faisait Tunis-Alger] dans les années 80 »
@@ -585,6 +589,15 @@ class Reader:
             # Saint-Louis »: what a thing that was built does, not a journey (not "the train leaving Lyon")
             extension = True
             cues.append("a line or building described by what it joins")
+        if not extension and route_name and gov is not None and any(
+                c.dep_ in self.subject and kinds[c.i] & {"journey", "infrastructure"} and not any(
+                    "first_person" in kinds[g.i] for g in c.children) for c in gov.children) and any(
+                has(c, "distance") and any(g.like_num for g in c.children) for t in (gov, *gov.children)
+                for c in t.children):
+            # "Le trajet Vladivostok Moscou fait 9288 km", "the Moscow-Vladivostok route is 9,288 km long": the
+            # route measured, not a journey told
+            extension = True
+            cues.append("a route measured")
         if not extension and gov is not None and has(gov, "joins") and "Tense=Pres" in str(gov.morph) and \
                 not any(n.pos_ == "NOUN" for n in path) and \
                 any(c.dep_ in self.subject and ("PronType=Rel" in str(c.morph) or c.pos_ == "PRON" and "Person="
@@ -762,8 +775,8 @@ class Reader:
         if attribute and role not in ("part", "subject") and not route_name:
             role = "attribute"
         # a natural feature named after a place: "the Tumen River", "Lake Baikal", "le lac Baïkal"
-        if any(0 <= k < len(doc) and "feature" in kinds[k] and doc[k].sent == sent
-               for k in (span.start - 1, span.end)):
+        if any(0 <= k < len(doc) and "feature" in kinds[k] and doc[k].sent == sent and doc[k].pos_ not in ("VERB", "AUX")
+               for k in (span.start - 1, span.end)):  # (not the verb: "we passed Salt Lake City")
             role = "feature"
         # "the Tumen", "vers le Tessin", « au Québec » (the province; the city is « à Québec »): a definite
         # article, or a preposition with one in it, before a town's name says it is something else
@@ -992,6 +1005,10 @@ class Reader:
             return "others" if "Number=Plur" in morph else "vehicle"
         if "infrastructure" in k:
             return "line"
+        if "journey" in k and s.pos_ == "NOUN" and any(
+                c.dep_ in self.poss or c.dep_ in self.det and "Definite=Def" in str(c.morph) for c in s.children) \
+                and not any("first_person" in kinds[c.i] or "Person=1" in str(c.morph) for c in s.children):
+            return "vehicle"  # "the Ghan's centenary journey departed Adelaide", "the trip ended in Lhasa"
         if s.ent_type_ in self.people_labels:
             return "person"
         if self._parsed is not None and self._parsed.is_place(s) and not (s.is_upper and s.i - s.sent.start < 3):
