@@ -331,6 +331,24 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
                    default=told_at.get(p.id, c[1].mention.start))
 
     ordered, visits = _visit_again(ordered, again, told_first)
+    # each second visit cites its own words (the story refuses a stop that repeats another's place and quote):
+    # one with none of its own is left out, and so is one that would then follow a visit of the same place
+    again_quotes: dict[int, str] = {}
+    kept_order, kept_visits, quotes = [], {}, []
+    for k, c in enumerate(ordered):
+        if k in visits:
+            q = _again_quote(text, c[1].mention, {q for j, q in quotes if _same_spot(kept_order[j][1].place,
+                                                                                      c[1].place)})
+            if q is None or _same_spot(kept_order[-1][1].place, c[1].place):
+                continue
+            first = next(j for j, o in enumerate(kept_order) if _same_spot(o[1].place, c[1].place))
+            kept_visits[len(kept_order)] = (first, visits[k][1])
+            again_quotes[len(kept_order)] = q
+        else:
+            q = quote_for(text, c[1].mention)
+        quotes.append((len(kept_order), q))
+        kept_order.append(c)
+    ordered, visits = kept_order, kept_visits
     strong = sum(1 for s, _, dep in ordered if s >= STRONG or dep)  # weak stops are kept between these
     out = []
     by_order: dict[int, ProposedStop] = {}  # index in `ordered` -> its stop
@@ -339,9 +357,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
             first, why = visits[k]
             was = by_order[first]
             rd = ex.reading(r.mention)
-            stop = replace(was, resolved=r, departure=False, review=(), notes=(why,),
-                           quote=_again_quote(text, r.mention, {x.quote for x in by_order.values()
-                                                                if x.place == was.place}),
+            stop = replace(was, resolved=r, departure=False, review=(), notes=(why,), quote=again_quotes[k],
                            certainty="possible" if rd.possible else "reported" if rd.reported else "stated",
                            mode=rd.mode if rd.mode in ("road", "air", "sea") and not rd.unreal else "rail")
             said, review = (), ()
@@ -364,7 +380,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
                 why = f"no railway in the data joins {ordered[k - 1][1].place.name} to {r.place.name}: " \
                       "drawn as a straight line"
                 stop = replace(stop, straight=True, notes=stop.notes + (why,))
-        if 0 < k < len(ordered) - 1 and not _same_spot(ordered[k - 1][1].place, ordered[k + 1][1].place):
+        if 0 < k < len(ordered) - 1 and ordered[k - 1][1].place.id != ordered[k + 1][1].place.id:
             # (between two visits of one place it is where the journey turned: no branch)
             a, b = ordered[k - 1], ordered[k + 1]
             legs = [rail(a, b), rail(a, ordered[k]), rail(ordered[k], b)]
@@ -541,9 +557,9 @@ def _visit_again(ordered: list, again: list[Again], told_first) -> tuple[list, d
             continue  # a place not proposed: nothing to go back to
         if seq[first][1].mention.start == ev.resolved.mention.start:
             continue  # the place is proposed from this very mention (see `later` in read_journey)
-        if ev.came_from is not None:
-            after = max((i for i, c in enumerate(seq) if _same_spot(c[1].place, ev.came_from)), default=None)
-        else:
+        after = max((i for i, c in enumerate(seq) if _same_spot(c[1].place, ev.came_from)), default=None) \
+            if ev.came_from is not None else None
+        if after is None:  # (the stop it came from is not proposed: after the stops told before it)
             after = max((i for i, t in enumerate(told) if t < ev.pos), default=None)
         if after is None or after <= first or _same_spot(seq[after][1].place, place) or (
                 after + 1 < len(seq) and _same_spot(seq[after + 1][1].place, place)):
@@ -558,18 +574,18 @@ def _visit_again(ordered: list, again: list[Again], told_first) -> tuple[list, d
     return seq, first_of
 
 
-def _again_quote(text: str, m: Mention, taken: set[str]) -> str:
+def _again_quote(text: str, m: Mention, taken: set[str]) -> str | None:
     """The quote for a second visit: the words around its mention, unless they are the first visit's (the
-    story refuses a stop that repeats another's place and quote): then what the sentence says from there on."""
-    q = quote_for(text, m)
-    if q not in taken:
-        return q
+    story refuses a stop that repeats another's place and quote): then what the sentence says from there on,
+    or up to it; None when all of these are taken."""
+    from .article import normalize
+
+    seen = {normalize(t) for t in taken}
     a, b = m.sentence
-    for lo, hi in ((m.start, b), (a, m.end)):
-        alt = text[lo:hi].strip(" ,;:.\n")
-        if alt and alt not in taken and len(alt) >= len(m.text):
-            return alt
-    return q
+    for q in (quote_for(text, m), text[m.start:b].strip(" ,;:.\n"), text[a:m.end].strip(" ,;:.\n")):
+        if q and normalize(q) not in seen:
+            return q
+    return None
 
 
 def _left_or_reached(ex: Extraction, m: Mention) -> bool:
