@@ -30,7 +30,9 @@ Optional stops and not_stops are given by name only: a proposed stop is one of t
 (as written or as the gazetteer calls it, in a country of the journey and within 150 km of where the gazetteer puts that name near
 the expected stops) or lies within 30 km (15 for not_stops) of that point. A stop with a not_stop's name
 is a not_stop even when it lies within a required stop's tolerance ("Pasadena" is not "Los Angeles"),
-unless it also bears that required stop's name.
+unless it also bears that required stop's name. A place the expected answer lists twice (a round trip) is
+matched twice, each proposal to the next of its visits after the last stop matched; a place proposed twice that
+the answer lists once is "a stop proposed twice".
 
 A held-out part (test, test2) is only scored: for it this prints per-text summary numbers and never a stop
 name or a line of text; --details (stop by stop) and --only work on the tuned parts only. Exits 0 with a message when the folder is
@@ -57,6 +59,7 @@ sys.path.insert(0, str(ROOT / "src"))
 SPLIT = ROOT / "bench" / "journeys_split.toml"
 OPTIONAL_KM = 30.0
 NOT_STOP_KM = 15.0
+SAME_STOP_KM = 1.0  # expected stops this close are one place listed twice (a journey that goes back to it)
 NAME_KM = 150.0  # an optional or not_stop given by name: the same name this far from where it should be is another place
 
 CAUSES = {
@@ -302,6 +305,13 @@ def score_text(exp: dict, res: dict, text: str, gazetteer) -> dict:
             verdicts.append(("wrong: not_stop", nots[0]))  # "Pasadena" is no stop, though 11 km from L.A.
         elif free:
             k = min(free, key=lambda k: distance_km(required[k]["lat"], required[k]["lon"], prop["lat"], prop["lon"]))
+            # a place the journey visits twice is listed twice: of its free visits, the next one after the
+            # last stop matched, so that "Perth ... Perth" matches the first and the last in order
+            twins = [j for j in free if distance_km(required[j]["lat"], required[j]["lon"],
+                                                    required[k]["lat"], required[k]["lon"]) < SAME_STOP_KM]
+            if len(twins) > 1:
+                last = matched[max(matched)] if matched else -1
+                k = min((j for j in twins if j > last), default=min(twins))
             matched[i] = k
             verdicts.append(("required", required[k]["name"]))
         elif hits:

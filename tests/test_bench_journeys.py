@@ -93,6 +93,30 @@ def test_fully_right_is_the_issue_definition_and_strict_also_wants_nothing_else(
     assert not b.score_text(exp, outside, TEXT, g)["fully_right"]
 
 
+def test_a_place_the_answer_lists_twice_is_matched_twice_in_order():
+    # Tbilisi -> Batumi -> Tbilisi: the answer lists Tbilisi twice; each proposal takes the next visit after
+    # the last stop matched, so the order is right and the return counts
+    from mapgen.gazetteer import Gazetteer
+
+    b = bench()
+    g = Gazetteer.open()
+    text = TEXT + "Two days later we took the night train back to Tbilisi.\n"
+    exp = {"stops": [TBILISI, BATUMI, TBILISI], "countries": ["GE"], "language": "en"}
+    tb, ba = _stop("Tbilisi", 41.6941, 44.8337), _stop("Batumi", 41.6423, 41.6339)
+    there_and_back = b.score_text(exp, _result(tb, ba, tb), text, g)
+    assert there_and_back["fully_right_strict"] and there_and_back["order_errors"] == 0
+    assert there_and_back["found"] == 3 and there_and_back["correct"] == 3
+    # the return missing: one required stop missed, nothing out of order
+    one_way = b.score_text(exp, _result(tb, ba), text, g)
+    assert not one_way["fully_right"] and one_way["found"] == 2 and one_way["order_errors"] == 0
+    # only the way back proposed (Batumi, then Tbilisi): matched as the return, no order error
+    back = b.score_text(exp, _result(ba, tb), text, g)
+    assert back["found"] == 2 and back["order_errors"] == 0
+    # listed once but proposed twice: a stop proposed twice
+    twice = b.score_text({**exp, "stops": [TBILISI, BATUMI]}, _result(tb, ba, tb), text, g)
+    assert twice["causes"]["wrong: duplicate"] == 1 and twice["fully_right"] and not twice["fully_right_strict"]
+
+
 def test_a_second_corpus_is_scored_by_its_own_split_and_its_held_out_part_stays_apart(tmp_path, capsys):
     b = bench()
     (tmp_path / "tbilisi-batumi.txt").write_text(TEXT, encoding="utf-8")

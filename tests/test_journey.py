@@ -842,3 +842,156 @@ def test_a_place_set_near_a_town_is_looked_for_there():
                      "Balasore on Friday evening, railway officials said.")
     assert stops[0][0] == "Shalimar" and abs(stops[0][1] - 22.57) < 0.3 and abs(stops[0][2] - 88.36) < 0.3, stops
     assert [n for n, _, _ in stops] == ["Shalimar", "Balasore"], stops  # Chennai was not reached
+
+
+# --- going back: a place visited twice ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, order", [
+    # a return verb, "back to", "back in", the return train, "and back": the place again, where the journey went back
+    ("We left Vienna on the morning train and arrived in Salzburg at noon. We returned to Vienna the next day.",
+     ["Vienna", "Salzburg", "Vienna"]),
+    ("We left Vienna on the morning train and arrived in Salzburg at noon. We returned to Vienna the next day, "
+     "and then took the train on to Graz.", ["Vienna", "Salzburg", "Vienna", "Graz"]),
+    ("We took the early train from Perth to Glasgow. From Glasgow we rode the West Highland line up to Mallaig. "
+     "In the evening we took the train back to Glasgow, and then went back to Perth.",
+     ["Perth", "Glasgow", "Mallaig", "Glasgow", "Perth"]),
+    ("Our train left Vienna at seven and reached Salzburg at ten. By nightfall we were back in Vienna.",
+     ["Vienna", "Salzburg", "Vienna"]),
+    ("We took the train from Glasgow to Mallaig. After two days in Mallaig we caught the return train to Glasgow.",
+     ["Glasgow", "Mallaig", "Glasgow"]),
+    ("We took the train from Glasgow to Mallaig. On the return journey to Glasgow we slept.",
+     ["Glasgow", "Mallaig", "Glasgow"]),
+    ("We took the train from Lyon to Annecy and back.", ["Lyon", "Annecy", "Lyon"]),
+    ("We made a round trip from Edinburgh to Dundee by train.", ["Edinburgh", "Dundee", "Edinburgh"]),
+    # legs written out one after the other that reach a place a second time
+    ("Itinerary: Perth to Glasgow, Glasgow to Oban, Oban to Glasgow, Glasgow to Perth.",
+     ["Perth", "Glasgow", "Oban", "Glasgow", "Perth"]),
+    ("Our route: Perth -> Glasgow -> Oban -> Glasgow -> Perth.", ["Perth", "Glasgow", "Oban", "Glasgow", "Perth"]),
+    # the same in French
+    ("Nous avons pris le train de Lyon à Annecy. Le lendemain, nous sommes revenus à Lyon.",
+     ["Lyon", "Annecy", "Lyon"]),
+    ("Nous sommes partis de Bordeaux pour Toulouse. Trois jours plus tard, retour à Bordeaux en TGV.",
+     ["Bordeaux", "Toulouse", "Bordeaux"]),
+    ("Le train a quitté Paris pour Dijon. Nous sommes rentrés à Paris le soir même.", ["Paris", "Dijon", "Paris"]),
+    ("Le matin, le train nous a emmenés de Lyon à Grenoble. Le soir, de retour à Lyon, nous avons dîné près de la "
+     "gare.", ["Lyon", "Grenoble", "Lyon"]),
+    ("Nous avons pris le train de Toulouse à Carcassonne et retour.", ["Toulouse", "Carcassonne", "Toulouse"]),
+    ("Programme : Lyon - Grenoble, Grenoble - Chambéry, Chambéry - Lyon.", ["Lyon", "Grenoble", "Chambéry", "Lyon"]),
+])
+def test_a_place_the_journey_goes_back_to_is_a_stop_again(text, order):
+    assert stop_names(text) == order
+
+
+@pytest.mark.parametrize("text, order", [
+    # no second visit: a return to a place not visited before ends the trip (test_a_return_ends_the_trip); a
+    # return ticket, the back of a station, a return only decided, round trips a service makes
+    ("I bought a return ticket to Dundee at Edinburgh station and left at noon.", ["Edinburgh station", "Dundee"]),
+    ("Nous avons acheté un billet aller-retour pour Rouen à la gare de Caen.", ["gare de Caen", "Rouen"]),
+    ("After lunch we walked to the museum at the back of Glasgow station, then took the train from Glasgow to Oban.",
+     ["Glasgow", "Oban"]),
+    ("We took the train from Glasgow to Oban. We decided to take the bus to Fort William and then the train back to "
+     "Glasgow.", ["Glasgow", "Oban", "Fort William"]),
+    # a headline's verb to retrace roots is no way turned round: the shortest order mends the story as before
+    ("DNA test sparks saga to retrace Viking roots. The train left London for Carlisle and reached Leeds.",
+     ["London", "Leeds", "Carlisle"]),
+])
+def test_no_second_visit_without_going_back(text, order):
+    assert stop_names(text) == order
+
+
+@pytest.mark.parametrize("text, order", [
+    # the way turned round ("back south", "doubled back", « rebroussé chemin », « demi-tour »): the told order
+    # stands, though the shortest way through the stops is much shorter
+    ("The train left London for Carlisle. From Carlisle we headed back south to Ribblehead, and in the evening we "
+     "reached Leeds.", ["London", "Carlisle", "Ribblehead", "Leeds"]),
+    ("The train left London for Carlisle. At Carlisle the train doubled back to Ribblehead, and in the evening we "
+     "reached Leeds.", ["London", "Carlisle", "Ribblehead", "Leeds"]),
+    ("The train left London for Carlisle. At Carlisle we retraced our route to Ribblehead, and in the evening we "
+     "reached Leeds.", ["London", "Carlisle", "Ribblehead", "Leeds"]),
+    ("Le train a quitté Paris pour Lille. À Lille, nous avons rebroussé chemin jusqu'à Arras avant de rejoindre "
+     "Amiens.", ["Paris", "Lille", "Arras", "Amiens"]),
+    ("Le train a quitté Paris pour Lille. De Lille, nous sommes repartis en sens inverse jusqu'à Arras, puis nous "
+     "avons rejoint Amiens.", ["Paris", "Lille", "Arras", "Amiens"]),
+    ("Nous sommes partis de Paris pour Lille. Puis le train a fait demi-tour jusqu'à Arras, et le soir nous sommes "
+     "arrivés à Amiens.", ["Paris", "Lille", "Arras", "Amiens"]),
+])
+def test_a_way_that_turns_round_keeps_the_told_order(text, order):
+    assert stop_names(text) == order
+
+
+def test_a_second_visit_cites_its_own_words_and_is_no_branch():
+    from mapgen.extract import extract
+
+    gaz = Gazetteer.open()
+    text = "We took the train from Lyon to Annecy. After a day by the lake we came back to Lyon in the evening."
+    stops = read_journey(extract(text, gaz), gaz).stops
+    assert [s.place for s in stops] == ["Lyon", "Annecy", "Lyon"]
+    assert stops[2].quote != stops[0].quote and "back to Lyon" in stops[2].quote
+    assert stops[2].resolved.place.id == stops[0].resolved.place.id and not stops[2].departure
+    assert any("visited again" in n for n in stops[2].notes)
+    assert not any("branch" in r for s in stops for r in s.review)  # Annecy is where it turned, not a detour
+    # "and back" in the sentence of the way out: the second visit's quote is still its own
+    stops = read_journey(extract("We took the train from Lyon to Annecy and back.", gaz), gaz).stops
+    assert stops[2].quote != stops[0].quote and stops[2].quote in "We took the train from Lyon to Annecy and back."
+
+
+def test_a_story_that_goes_back_to_a_place_builds(make_story, tmp_path):
+    # Lyon -> Annecy -> Lyon: two stops at one place, both legs on track and alike, the place labelled once
+    import json
+
+    from mapgen.build import build_story
+
+    toml = ('title = "Lyon and back"\nlanguage = "en"\n[source]\nname = "N"\ncitation = "C"\n'
+            '[[stops]]\nplace = "Lyon"\nquote = "from Lyon to Annecy"\n'
+            '[[stops]]\nplace = "Annecy"\nquote = "from Lyon to Annecy"\n'
+            '[[stops]]\nplace = "Lyon"\nquote = "came back to Lyon"\n')
+    path = make_story(toml, "We took the train from Lyon to Annecy. After a day by the lake we came back to Lyon "
+                            "in the evening.", slug="lyon-and-back")
+    build_story(path, tmp_path / "maps")
+    geo = json.loads((tmp_path / "maps" / "lyon-and-back.geojson").read_text(encoding="utf-8"))
+    stops = [f for f in geo["features"] if f["properties"]["kind"] == "stop"]
+    legs = [f["properties"] for f in geo["features"] if f["properties"]["kind"] == "leg"]
+    assert [s["properties"]["name"] for s in stops] == ["Lyon", "Annecy", "Lyon"]
+    assert stops[0]["geometry"]["coordinates"] == stops[2]["geometry"]["coordinates"]
+    assert [(leg["from"], leg["to"]) for leg in legs] == [("Lyon", "Annecy"), ("Annecy", "Lyon")]
+    assert 120 < legs[0]["km"] < 220 and abs(legs[0]["km"] - legs[1]["km"]) < 1  # by rail, both ways
+    assert not any(leg["fallback"] or leg["off_track_km"] for leg in legs)
+    # the page names Lyon once; both visits have their marker and their row in the itinerary
+    from mapgen.dates import stop_dates
+    from mapgen.geocode import geocode_story
+    from mapgen.rail import default_network
+    from mapgen.render import build_scene
+    from mapgen.route import route_story
+    from mapgen.story import load_story
+
+    story = load_story(path)
+    located = geocode_story(story, Gazetteer.open())
+    net = default_network()
+    scene = build_scene(story, located, route_story(story, located, net), net, stop_dates(story))
+    for z, lay in scene.labels.layouts.items():
+        stop_labels = [p.key for p in lay.placed if p.key.startswith("stop:")]
+        assert stop_labels == ["stop:1", "stop:2"], z
+        assert len(lay.marker_offsets) == 3
+    page = (tmp_path / "maps" / "lyon-and-back.html").read_text(encoding="utf-8")
+    assert page.count('class="mg-row"') == 3
+
+
+def test_a_round_trip_written_by_new_loads_and_builds(tmp_path):
+    # `mapgen new` on a round trip writes both visits of Lyon, each with its own quote, and the story builds
+    import json
+
+    from mapgen.build import build_story
+    from mapgen.journey import write_story
+    from mapgen.story import load_story
+
+    article = tmp_path / "trip.txt"
+    article.write_text("Lyon and back\n\nWe took the morning train from Lyon to Annecy. After a day by the lake we "
+                       "came back to Lyon in the evening.\n", encoding="utf-8")
+    folder, stops = write_story("lyon-annecy", article, tmp_path / "stories")
+    story = load_story(folder)
+    assert [s.place for s in story.stops] == ["Lyon", "Annecy", "Lyon"]
+    assert story.stops[0].quote != story.stops[2].quote
+    build_story(folder, tmp_path / "maps")
+    geo = json.loads((tmp_path / "maps" / "lyon-annecy.geojson").read_text(encoding="utf-8"))
+    legs = [f["properties"] for f in geo["features"] if f["properties"]["kind"] == "leg"]
+    assert [(leg["from"], leg["to"]) for leg in legs] == [("Lyon", "Annecy"), ("Annecy", "Lyon")]

@@ -1768,3 +1768,33 @@ def test_some_of_the_travellers_are_others(code, sentence, name):
 def test_the_narrator_s_own_train_is_the_narrator_s(code, sentence, name):
     rd = read(code, sentence, name, places=[name])
     assert rd.traveller in ("self", "vehicle"), rd.cues
+
+
+@pytest.mark.parametrize("code, sentence, name, returning, round_trip, doubling", [
+    # going back (journey.py makes it a second visit when the journey had been there before)
+    ("en", "The next day we returned to Vienna.", "Vienna", True, False, False),
+    ("en", "By nightfall we were back in Vienna.", "Vienna", True, False, False),
+    ("en", "After two days we caught the return train to Glasgow.", "Glasgow", True, False, False),
+    ("fr", "Le lendemain, nous sommes revenus à Lyon.", "Lyon", True, False, False),
+    ("fr", "Le soir, de retour à Lyon, nous avons dîné près de la gare.", "Lyon", True, False, False),
+    # there and back in one phrase
+    ("en", "We took the train from Lyon to Annecy and back.", "Annecy", False, True, False),
+    ("en", "We made a round trip from Edinburgh to Dundee by train.", "Dundee", False, True, False),
+    ("fr", "Nous avons pris le train de Toulouse à Carcassonne et retour.", "Carcassonne", False, True, False),
+    # the way turned round: no return, no end of the trip
+    ("en", "From Carlisle we headed back south to Ribblehead.", "Ribblehead", False, False, True),
+    ("fr", "À Lille, nous avons rebroussé chemin jusqu'à Arras.", "Arras", False, False, True),
+    # none of these: a fare, the back of a building, a return only decided, a service's round trips
+    ("en", "I bought a return ticket to Dundee.", "Dundee", False, False, False),
+    ("fr", "Nous avons acheté un billet aller-retour pour Rouen.", "Rouen", False, False, False),
+    ("en", "We walked to the museum at the back of Glasgow station.", "Glasgow", False, False, False),
+    ("en", "We decided to take the train back to Glasgow.", "Glasgow", False, False, False),
+    ("en", "The shuttle makes 25 round trips between Toyama and Tsuruga a day.", "Tsuruga", False, False, False),
+])
+def test_going_back_there_and_back_and_turning_round_are_read(code, sentence, name, returning, round_trip, doubling):
+    places = [w for w in ("Vienna", "Glasgow", "Lyon", "Annecy", "Edinburgh", "Dundee", "Toulouse", "Carcassonne",
+                          "Carlisle", "Ribblehead", "Lille", "Arras", "Rouen", "Toyama", "Tsuruga") if w in sentence]
+    rd = read(code, sentence, name, places)
+    assert (rd.returning, rd.round_trip, rd.doubling) == (returning, round_trip, doubling), rd.cues
+    if doubling:
+        assert not rd.final  # "back south" is no return home: it ends nothing

@@ -124,7 +124,17 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     mood = _sentence_mood(ex)
     pairs = _side_by_side(ex)
     told_of_own = _told_of_own(ex)
+    # going back to a place the journey had been to ("returned to Vienna", "Lyon to Annecy and back", a
+    # timetable "Mallaig to Glasgow, Glasgow to Perth"): a second visit, told apart from the first (which its
+    # mention neither scores nor ends), and proposed again once the order is known
+    again, second = _visits_again(ex)
+    turned = False  # the article tells the way turning round ("headed back south to Ribblehead")
+    first_told: list[tuple[int, Place, float]] = []  # (offset, place, score) of each mention scored
+    later: list[Resolved] = []  # the mentions of second visits
     for r in ex.resolved:
+        if r.mention.start in second:
+            later.append(r)
+            continue
         if r.mention.adjective or r.mention.start in demonyms or r.mention.organisation and not (
                 r.mention.organisation == "named" and _left_or_reached(ex, r.mention)):
             continue  # a demonym; a place named inside an office's or organisation's name ("Irkutsk City Council")
@@ -160,6 +170,9 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
         elif departure:
             best[p.id] = (prev[0], prev[1], True)
         scores.setdefault(p.id, []).append((score, m.start))
+        first_told.append((m.start, p, score))
+        if rd.doubling and not (rd.unreal or rd.uncertain) and rd.traveller in ("self", "vehicle", "unknown"):
+            turned = True
         # a past perfect tells what came before the story ("a special train had left Paris"), unless the
         # traveller tells their own earlier leg ("we had travelled up from London overnight")
         before = rd.background and rd.traveller != "self"
@@ -204,6 +217,28 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     # where the narrative reaches each place: its last mention about as well cued as its best (a lede
     # announces the destination first; the body tells the journey)
     told_at = {pid: max(pos for sc, pos in ss if sc >= best[pid][0] - 0.25) for pid, ss in scores.items()}
+    for r in later:
+        # a place gone back to was a stop: its first visit is as clearly cued as its second (the first told
+        # only in passing, a timetable's first line the parse reads as no leg); a place the rest of the article
+        # does not name at all is proposed from its second visit, once, where that is told
+        rd = ex.reading(r.mention)
+        r = _bigger_namesake(_as_town(r, rd))
+        score, _ = mention_score(rd, r.place, r.mention)
+        pid = r.place.id
+        if score < CHOSEN:
+            continue
+        was = [k for k, b in best.items() if _same_spot(r.place, b[1].place)]
+        if was:
+            k = max(was, key=lambda k: best[k][0])
+            best[k] = (max(best[k][0], score), best[k][1], best[k][2])
+            continue
+        best[pid] = (score, r, False)
+        why_not[pid] = _why_not(rd, r.place)
+        scores.setdefault(pid, []).append((score, r.mention.start))
+        told_at[pid] = r.mention.start
+        first_told.append((r.mention.start, r.place, score))
+        flow.setdefault(pid, [0, 0, math.inf])
+        named.setdefault(name_key(r.mention.text), set()).add(pid)
     # a weak mention does not outweigh the article saying the journey did not go there
     for pid in denied:
         if best[pid][0] < STRONG:
@@ -295,14 +330,49 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
                        [c for c in best.values() if _line_end(ex.reading(c[1].mention))])
     lists = [list(dict.fromkeys(ids)) for ids in stops_listed.values() if len(set(ids)) >= LISTED_RUN]
     ordered = _as_listed(_travel_order(chosen, rail, finals, _flow_of(chosen, flow, named, gazetteer), lists,
-                                       departed),
+                                       departed, keep_told=turned),
                          lists, finals)
+
+    def told_first(c) -> int:  # where the article first tells the stop, clearly enough to choose it
+        p = c[1].place
+        return min((pos for pos, q, sc in first_told if sc >= CHOSEN and _same_spot(p, q)),
+                   default=told_at.get(p.id, c[1].mention.start))
+
+    ordered, visits = _visit_again(ordered, again, told_first)
+    # each second visit cites its own words (the story refuses a stop that repeats another's place and quote):
+    # one with none of its own is left out, and so is one that would then follow a visit of the same place
+    again_quotes: dict[int, str] = {}
+    kept_order, kept_visits, quotes = [], {}, []
+    for k, c in enumerate(ordered):
+        if k in visits:
+            q = _again_quote(text, c[1].mention, {q for j, q in quotes if _same_spot(kept_order[j][1].place,
+                                                                                      c[1].place)})
+            if q is None or _same_spot(kept_order[-1][1].place, c[1].place):
+                continue
+            first = next(j for j, o in enumerate(kept_order) if _same_spot(o[1].place, c[1].place))
+            kept_visits[len(kept_order)] = (first, visits[k][1])
+            again_quotes[len(kept_order)] = q
+        else:
+            q = quote_for(text, c[1].mention)
+        quotes.append((len(kept_order), q))
+        kept_order.append(c)
+    ordered, visits = kept_order, kept_visits
     strong = sum(1 for s, _, dep in ordered if s >= STRONG or dep)  # weak stops are kept between these
     out = []
+    by_order: dict[int, ProposedStop] = {}  # index in `ordered` -> its stop
     for k, (s, r, dep) in enumerate(ordered):
-        stop = _stop(ex, r, s, dep, gazetteer, [x[1] for x in ordered], reached.get(r.place.id),
-                     between=strong >= 2)
-        said, review = notes.get(r.place.id, ((), ()))
+        if k in visits:  # a second visit: the first's place as written, the article's words for going back
+            first, why = visits[k]
+            was = by_order[first]
+            rd = ex.reading(r.mention)
+            stop = replace(was, resolved=r, departure=False, review=(), notes=(why,), quote=again_quotes[k],
+                           certainty="possible" if rd.possible else "reported" if rd.reported else "stated",
+                           mode=rd.mode if rd.mode in ("road", "air", "sea") and not rd.unreal else "rail")
+            said, review = (), ()
+        else:
+            stop = _stop(ex, r, s, dep, gazetteer, [x[1] for x in ordered], reached.get(r.place.id),
+                         between=strong >= 2)
+            said, review = notes.get(r.place.id, ((), ()))
         if review:  # a reason of its own (the namesake, the two ends) says it better than "weakly cued"
             stop = replace(stop, review=tuple(x for x in stop.review if x != WEAK_REVIEW))
         stop = replace(stop, notes=stop.notes + said, review=stop.review + review)
@@ -318,7 +388,8 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
                 why = f"no railway in the data joins {ordered[k - 1][1].place.name} to {r.place.name}: " \
                       "drawn as a straight line"
                 stop = replace(stop, straight=True, notes=stop.notes + (why,))
-        if 0 < k < len(ordered) - 1:
+        if 0 < k < len(ordered) - 1 and ordered[k - 1][1].place.id != ordered[k + 1][1].place.id:
+            # (between two visits of one place it is where the journey turned: no branch)
             a, b = ordered[k - 1], ordered[k + 1]
             legs = [rail(a, b), rail(a, ordered[k]), rail(ordered[k], b)]
             if None in legs:  # compare like with like: all by rail, or all as the crow flies
@@ -330,6 +401,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
                     f"going through it makes the way from {a[1].place.name} to {b[1].place.name} "
                     f"{extra:,.0f} km longer: a branch the journey did not take?",))
         out.append(stop)
+        by_order[k] = stop
     kept = {r.place.id for _, r, _ in ordered}
     skipped = []
     for pid, (score, r, _) in sorted(best.items(), key=lambda kv: kv[1][1].mention.start):
@@ -359,6 +431,169 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
 
 
 LOCATING_CHARS = 12  # a region named this close after a town of its country locates it ("Darwin in the NT")
+
+
+@dataclass(frozen=True)
+class Again:
+    """The article telling the journey going back to a place it had been to: a second visit."""
+
+    pos: int  # where the article tells it
+    resolved: Resolved  # the mention that tells it (its quote)
+    place: Place | None  # the place gone back to; None: where the leg to `came_from` began ("and back")
+    came_from: Place | None  # the stop it was reached from, when the article says (a leg written out)
+    why: str
+
+
+CHAIN_GAP = 40  # legs written one after the other ("Perth to Glasgow, Glasgow to Mallaig"): this many characters
+# at most between one leg's end and the next one's start (a timetable's times between them)
+
+
+def _same_spot(a: Place | None, b: Place | None) -> bool:
+    """One stop on this map: the same place, or a station and its town (SAME_PLACE_KM apart, one country)."""
+    return a is not None and b is not None and (a.id == b.id or (
+        a.country == b.country and distance_km(a.lat, a.lon, b.lat, b.lon) < SAME_PLACE_KM))
+
+
+def _visits_again(ex: Extraction) -> tuple[list[Again], set[int]]:
+    """Where the article tells the journey going back to a place it had already been to, and the mentions
+    that tell those second visits (start offsets; the first visit is what the rest of the article tells):
+
+      * a mention read as going back ("returned to Vienna", "back to Glasgow", « revenus à Lyon », "back in
+        Vienna by noon") of a place an earlier mention tells the journey leaving, reaching or stopping at;
+      * "and back" after a leg's end ("from Lyon to Annecy and back", « et retour »): back where it began;
+      * legs written out one after the other, each from where the last one ended ("Perth to Glasgow, Glasgow
+        to Mallaig, Mallaig to Glasgow, Glasgow to Perth"), that reach a place a second time."""
+    from . import lang
+
+    text = ex.text
+    res = sorted((r for r in ex.resolved if not r.mention.adjective), key=lambda r: r.mention.start)
+    events: list[Again] = []
+    second: set[int] = set()
+    visited: dict[str, set[str]] = {}  # by who went there: the story's own traveller, or a person it names
+
+    def keys(r: Resolved) -> set[str]:
+        return {r.place.id, name_key(r.mention.text), name_key(r.place.name)}
+
+    def real(rd) -> bool:
+        return not (rd.unreal or rd.uncertain or rd.background) and rd.traveller not in ("others", "line", "place")
+
+    def leaves(rd) -> bool:
+        return rd.role == "depart" or rd.leg_start or (rd.role == "ends" and not rd.conjunct)
+
+    def who(rd) -> str:  # the narrator going back where a named person or train went is no second visit
+        return "person" if rd.traveller == "person" else "own"
+
+    for k, r in enumerate(res):
+        rd = ex.reading(r.mention)
+        if not real(rd):
+            continue
+        r = _bigger_namesake(_as_town(r, rd))
+        if r.place.kind not in STOP_KINDS:
+            continue
+        if rd.returning and keys(r) & visited.get(who(rd), set()):
+            second.add(r.mention.start)
+            events.append(Again(r.mention.start, r, r.place, None,
+                                "visited again: the article tells the journey going back here"))
+            continue
+        if rd.round_trip:
+            began = next((o for o in reversed(res[:k]) if o.mention.sentence == r.mention.sentence and
+                          real(ex.reading(o.mention)) and leaves(ex.reading(o.mention)) and
+                          o.place.kind in STOP_KINDS and o.place.id != r.place.id), None)
+            events.append(Again(r.mention.end, r, began.place if began is not None else None, r.place,
+                                "visited again: the article tells the journey going there and back"))
+        if rd.role in ("depart", "arrive", "stop", "dest", "ends") or rd.leg_start or rd.leg_end:
+            visited.setdefault(who(rd), set()).update(keys(r))
+    # legs written out, one after the other
+    cues = lang.load(ex.language).cues
+    joins = set()
+    for kind in ("prep_to", "route_mark", "route_dash"):
+        if kind in cues:
+            joins |= cues[kind].words
+    between = set()  # the words a timetable or a list may set between two legs: "then", « puis », "and"
+    for kind in ("sequence", "list_joiner"):
+        if kind in cues:
+            between |= cues[kind].words
+    legs = [(a, b) for a, b in zip(res, res[1:])
+            if a.place.kind in STOP_KINDS and b.place.kind in STOP_KINDS and not _same_spot(a.place, b.place)
+            and text[a.mention.end:b.mention.start].strip().casefold() in joins
+            and real(ex.reading(a.mention)) and real(ex.reading(b.mention))]
+
+    def next_leg(prev, leg) -> bool:  # from where the last one ended, nothing but times or "then" between them
+        if not _same_spot(prev[1].place, leg[0].place):
+            return False
+        if leg[0] is prev[1]:
+            return True
+        gap = text[prev[1].mention.end:leg[0].mention.start]
+        return 0 <= len(gap) <= CHAIN_GAP and all(w.casefold() in between for w in re.findall(r"[^\W\d_]+", gap))
+
+    chain: list[tuple[Resolved, Resolved]] = []
+    for leg in legs + [None]:
+        if leg is not None and chain and next_leg(chain[-1], leg):
+            chain.append(leg)
+            continue
+        if len(chain) >= 2:
+            seen = [chain[0][0].place]
+            for j, (a, b) in enumerate(chain):
+                if any(_same_spot(b.place, q) for q in seen):
+                    second.add(b.mention.start)
+                    if j + 1 < len(chain):
+                        second.add(chain[j + 1][0].mention.start)  # (and its leaving again)
+                    events.append(Again(b.mention.start, b, b.place, a.place,
+                                        "visited again: the legs the article writes out reach it a second time"))
+                seen.append(b.place)
+        chain = [leg] if leg is not None else []
+    return events, second
+
+
+def _visit_again(ordered: list, again: list[Again], told_first) -> tuple[list, dict[int, tuple[int, str]]]:
+    """`ordered` with the second visits (`again`) put in: after the stop the journey came from, as the article
+    says or as it tells the stops before (`told_first`: where the article first tells a stop); never beside a
+    visit of the same place. Returns the stops and, for each second visit, its index -> (the index of the
+    first visit, why)."""
+    seq = list(ordered)
+    told = [told_first(c) for c in seq]
+    first_of: dict[int, tuple[int, str]] = {}
+    for ev in sorted(again, key=lambda e: e.pos):
+        place = ev.place
+        if place is None:  # "and back" with no departure told: back to the stop before the leg's end
+            at = [i for i, c in enumerate(seq) if _same_spot(c[1].place, ev.came_from)]
+            if not at or at[-1] == 0:
+                continue
+            place = seq[at[-1] - 1][1].place
+        first = next((i for i, c in enumerate(seq) if _same_spot(c[1].place, place)), None)
+        if first is None:
+            continue  # a place not proposed: nothing to go back to
+        if seq[first][1].mention.start == ev.resolved.mention.start:
+            continue  # the place is proposed from this very mention (see `later` in read_journey)
+        after = max((i for i, c in enumerate(seq) if _same_spot(c[1].place, ev.came_from)), default=None) \
+            if ev.came_from is not None else None
+        if after is None:  # (the stop it came from is not proposed: after the stops told before it)
+            after = max((i for i, t in enumerate(told) if t < ev.pos), default=None)
+        if after is None or after <= first or _same_spot(seq[after][1].place, place) or (
+                after + 1 < len(seq) and _same_spot(seq[after + 1][1].place, place)):
+            continue
+        s, r, _ = seq[first]
+        visit = (s, Resolved(ev.resolved.mention, r.geocode, r.confidence), False)
+        k = after + 1
+        seq.insert(k, visit)
+        told.insert(k, ev.pos)
+        first_of = {(i + 1 if i >= k else i): (f + 1 if f >= k else f, w) for i, (f, w) in first_of.items()}
+        first_of[k] = (first, ev.why)
+    return seq, first_of
+
+
+def _again_quote(text: str, m: Mention, taken: set[str]) -> str | None:
+    """The quote for a second visit: the words around its mention, unless they are the first visit's (the
+    story refuses a stop that repeats another's place and quote): then what the sentence says from there on,
+    or up to it; None when all of these are taken."""
+    from .article import normalize
+
+    seen = {normalize(t) for t in taken}
+    a, b = m.sentence
+    for q in (quote_for(text, m), text[m.start:b].strip(" ,;:.\n"), text[a:m.end].strip(" ,;:.\n")):
+        if q and normalize(q) not in seen:
+            return q
+    return None
 
 
 def _left_or_reached(ex: Extraction, m: Mention) -> bool:
@@ -1111,7 +1346,7 @@ def _told_end(chosen, flow: dict):
 
 
 def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict | None = None,
-                  lists: list[list[str]] = (), departed: set[str] = frozenset()):
+                  lists: list[list[str]] = (), departed: set[str] = frozenset(), keep_told: bool = False):
     """Departure first, then the rest in the order the article tells them (`chosen` comes in that order), the
     places named as the destination (`finals`, place ids) last,
     unless that trip is more than TOLD_ORDER_SLACK times the shortest one through the same stops by `rail`
@@ -1124,7 +1359,9 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict 
     more often than reached ("Hakodate to Sapporo" in a headline is one leg of a trip from Tokyo that
     "arrived in Hakodate"); with none told as left, the end less often reached. With no destination named,
     the place told as reached more than any other (and more than it is left) ends the trip (see _told_end),
-    unless a sentence lists it before other stops on the way (`lists`: place ids in the order written)."""
+    unless a sentence lists it before other stops on the way (`lists`: place ids in the order written).
+    `keep_told`: the article tells the way turning round ("headed back south to Ribblehead"), so a told order
+    longer than the shortest is no sign of a story told out of order: it is kept."""
     flow = flow or {}
 
     def net(c) -> int:
@@ -1172,10 +1409,11 @@ def _travel_order(chosen, rail=None, finals: set[str] = frozenset(), flow: dict 
         # none told plainly as left, but one told more as left than reached (a run only planned)
         deps = [max((c for c in chosen if c[1].place.id not in finals), key=net)]
     if end is not None:
-        return _ordered(chosen, deps[0] if deps else None, rail, end, lists)
-    order = _ordered(chosen, deps[0] if deps else chosen[0], rail, lists=lists)
+        return _ordered(chosen, deps[0] if deps else None, rail, end, lists, keep_told)
+    order = _ordered(chosen, deps[0] if deps else chosen[0], rail, lists=lists, keep_told=keep_told)
     if not deps and net(order[-1]) > net(order[0]) and order[-1][1].place.id not in finals:
-        order = _ordered(chosen, order[-1], rail, lists=lists)  # the end told as reached less often starts it
+        # the end told as reached less often starts it
+        order = _ordered(chosen, order[-1], rail, lists=lists, keep_told=keep_told)
     told = {id(c): k for k, c in enumerate(chosen)}
     between = [told[id(c)] for c in order[1:-1]]
     if len(between) >= TOLD_RUN and all(a > b for a, b in zip(between, between[1:])) and \
@@ -1208,9 +1446,9 @@ def _as_listed(order, lists: list[list[str]], finals: set[str] = frozenset()) ->
     return order
 
 
-def _ordered(chosen, start, rail, end=None, lists: list[list[str]] = ()):
+def _ordered(chosen, start, rail, end=None, lists: list[list[str]] = (), keep_told: bool = False):
     """`chosen` from `start` (None: from any) to `end` (None: to any): in the told order unless the shortest
-    is much shorter (see _travel_order)."""
+    is much shorter, or always with `keep_told` (see _travel_order)."""
     if len(chosen) > RAIL_ORDER_STOPS:
         rail = None  # many stops: every pair by rail would take long; as the crow flies
 
@@ -1243,7 +1481,7 @@ def _ordered(chosen, start, rail, end=None, lists: list[list[str]] = ()):
     def length(order):
         return sum(d(a, b) for a, b in zip(order, order[1:]))
 
-    return told if length(told) <= TOLD_ORDER_SLACK * length(shortest) else shortest
+    return told if keep_told or length(told) <= TOLD_ORDER_SLACK * length(shortest) else shortest
 
 
 def _monotonic(order, lists) -> bool:
@@ -1345,7 +1583,7 @@ def _stop(ex: Extraction, r: Resolved, score: float, departure: bool, gazetteer:
 def _fits(p: Place, r: Resolved, others: list[Resolved]) -> bool:
     """Would place `p` fit the journey as well as the choice: in the country of another stop, or within
     FIT_KM of one?"""
-    rest = [o.place for o in others if o is not r]
+    rest = [o.place for o in others if o is not r and o.place.id != r.place.id]  # (nor its other visit)
     return any(o.country == p.country for o in rest) or any(
         distance_km(p.lat, p.lon, o.lat, o.lon) < FIT_KM for o in rest)
 

@@ -6,10 +6,10 @@ is fixed, whatever the screen, so a layout free of overlaps at zoom z is free of
 The interactive page shows the layout of its current zoom; the print SVG uses the layout of its zoom.
 
 Rules, checked in the browser by tests/browser/test_graphic.py: no label box overlaps a stop marker, the
-route or another label; every stop and every country a stop is in is labelled at every computed zoom
-(their candidates are searched until one is free, and never given up for a lesser label); seas, other
-countries and towns are added greedily in priority order where they fit. A country or sea label goes
-where the screens fitted at that zoom (render.SCREENS, their panels modelled by render.page_view) show it
+route or another label; every stop (a place visited twice, once) and every country a stop is in is labelled
+at every computed zoom (their candidates are searched until one is free, and never given up for a lesser
+label); seas, other countries and towns are added greedily in priority order where they fit. A country or
+sea label goes where the screens fitted at that zoom (render.SCREENS, their panels modelled by render.page_view) show it
 clear of the page's panels, near the route, at the best point of the area's visible part, in that order.
 
 Label widths come from font metrics (`assets/label_font.json`: the wider of DejaVu Sans and Liberation

@@ -424,8 +424,16 @@ def build_scene(story: Story, stops: list[Located], route: Route, network: RailN
     areas = basemap.country_areas(bounds, box)
     land = basemap.land_geometry(areas)
     stop_countries = list(dict.fromkeys(loc.country for loc in shown if loc.country in areas))
-    items = [lb.Label(f"stop:{arrive_n}", names[loc.stop.order], "stop", must=True, anchor=(loc.lon, loc.lat))
-             for arrive_n, loc in enumerate(shown, start=1)]
+    # a place the journey goes back to is named once, by its first visit's marker (the markers of both
+    # visits stand side by side, numbered): no second label with the same name beside the first
+    labelled: set[tuple[str, float, float]] = set()
+    items = []
+    for arrive_n, loc in enumerate(shown, start=1):
+        spot = (names[loc.stop.order], round(loc.lat, 3), round(loc.lon, 3))
+        if spot in labelled:
+            continue
+        labelled.add(spot)
+        items.append(lb.Label(f"stop:{arrive_n}", names[loc.stop.order], "stop", must=True, anchor=(loc.lon, loc.lat)))
     items += [lb.Label(f"country:{c}", lb.country_name(c, language), "country", must=True, area=areas[c])
               for c in stop_countries]
     items += sorted(lb.seas_in(box, language), key=lambda x: x.rank)

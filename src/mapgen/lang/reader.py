@@ -72,6 +72,9 @@ class Reading:
     leg_end: bool = False  # the second end of one ("Amsterdam" in "Zurich-Amsterdam")
     background: bool = False  # the verb is a past perfect ("had left", « avait quitté »): before the story
     final: bool = False  # named as the journey's destination ("à destination de Ngaoundéré", "destination: Perth")
+    returning: bool = False  # told as going back there ("returned to Vienna", "back in Glasgow", « revenus à Lyon »)
+    round_trip: bool = False  # told as gone to and back from ("from Lyon to Annecy and back", « et retour »)
+    doubling: bool = False  # the way turned round to reach it ("headed back south to Ribblehead")
     cues: tuple[str, ...] = ()
 
     @property
@@ -739,12 +742,46 @@ class Reader:
                     role = "dest"
                     cues.append("'from X to Y'")
                     break
-        if role in ("dest", "arrive") and traveller in ("self", "unknown", "vehicle") and (
-                gov is not None and (has(gov, "return") or any(has(c, "return") for c in gov.children
-                                                               if c.i not in inside))
-                or any(has(n, "return") for n in path[:2])):
+        def back(tok) -> bool:  # a word of going back ("returned", "back", « retour »), not "and back"
+            return has(tok, "return") and not has(tok, "round_trip")
+
+        said_back = gov is not None and (back(gov) or any(back(c) for c in gov.children if c.i not in inside)) \
+            or any(back(n) for n in path[:2])
+        # the journey or train the place hangs on, or the verb's object, qualified as the way back: "the return
+        # journey to Perth", "caught the return train to Glasgow"
+        # (not a fare: "a return ticket to Dundee" says nothing of going back)
+        carriers = [n for n in [*(n for n in path[:2] if n.pos_ == "NOUN"), *(
+            (c for c in gov.children if c.dep_ in self.object) if gov is not None else ())] if not has(n, "fare")]
+        qualified_back = any(back(c) for n in carriers if kinds[n.i] & {"journey", "vehicle"}
+                             for c in n.children if c.i not in inside)
+        # "headed back south to Ribblehead", "doubled back to Dent": the way turned round, not a return home
+        doubling = gov is not None and any(has(t, "double_back") for t in (gov, *gov.children) if t.i not in inside)
+        own_way = traveller in ("self", "unknown", "vehicle")
+        if role in ("dest", "arrive") and own_way and said_back and not doubling:
             final = True  # "we returned to Hakodate", "back to Hanoi", « retour à Hanoï »: where the trip ends
             cues.append("a return")
+        # going back to the place: a second visit when the journey had been there before (journey.py decides);
+        # also "the return train to Glasgow", "back in Vienna by noon", « de retour à Lyon »
+        # ("back in Vienna", not "the back of Bulawayo station"; a return only decided, "decided to take the
+        # train back to Xining", is none: an infinitive)
+        before_prep = doc[prep.i - 1] if prep is not None and prep.i > sent.start else None
+        back_in = before_prep is not None and back(before_prep) and bool(preps & {"at", "to"}) and \
+            not any(c.dep_ in self.det for c in before_prep.children)
+        returning = own_way and not doubling and not (gov is not None and "VerbForm=Inf" in str(gov.morph)) and (
+            role in ("dest", "arrive") and (said_back or qualified_back) or
+            role in ("at", "none", "object", "stop") and back_in)
+        if returning and "a return" not in cues:
+            cues.append("going back")
+        # "from Lyon to Annecy and back", « de Lyon à Annecy et retour », "a round trip to Annecy": out and back
+        # (not a fare, "un billet aller-retour pour Diamniadio", nor a round trip only decided: an infinitive)
+        round_trip = role in ("dest", "arrive", "ends") and own_way and not has(root.head, "fare") and not (
+            gov is not None and "VerbForm=Inf" in str(gov.morph)) and (
+            any(has(t, "round_trip") and not has(t.head, "fare") for t in doc[span.end:min(span.end + 3, sent.end)])
+            or any(has(n, "round_trip") or any(has(c, "round_trip") for c in n.children) for n in carriers))
+        if round_trip:
+            cues.append("there and back")
+        if doubling:
+            cues.append("the way turned round")
         if route_name and gov is not None and self._section_told(gov, span, kinds):
             # "I rode the Moscow-Chita train from Yekaterinburg to Irkutsk", « le train Moscou-Tchita entre
             # Iekaterinbourg et Irkoutsk »: the route names the train; the section travelled is told beside it
@@ -855,7 +892,8 @@ class Reader:
             other_trip=other_trip, extension=extension, actor=actor, mode=mode, station=station,
             reported=reported, possible=possible, background=background, determiner=determiner, conjunct=conjunct, entity=entity,
             person=(entity in self.people_labels and not placed and not station) or self._named_for_a_role(doc, span, kinds),
-            leg_start=leg_start, leg_end=leg_end, final=final,
+            leg_start=leg_start, leg_end=leg_end, final=final, returning=returning, round_trip=round_trip,
+            doubling=doubling,
             common=len(span) == 1 and (self._opens_sentence(root) and (
                 root.pos_ in ("VERB", "AUX", "ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ")
                 or root.pos_ == "ADJ" and entity not in self.place_labels)  # not NOUN: "Jasper to Prince Rupert"
@@ -1005,10 +1043,8 @@ class Reader:
             return "others" if "Number=Plur" in morph else "vehicle"
         if "infrastructure" in k:
             return "line"
-        if "journey" in k and s.pos_ == "NOUN" and any(
-                c.dep_ in self.poss or c.dep_ in self.det and "Definite=Def" in str(c.morph) for c in s.children) \
-                and not any("first_person" in kinds[c.i] or "Person=1" in str(c.morph) for c in s.children):
-            return "vehicle"  # "the Ghan's centenary journey departed Adelaide", "the trip ended in Lhasa"
+        if "journey" in k and s.pos_ == "NOUN" and any(c.dep_ in self.poss and c.pos_ == "PROPN" for c in s.children):
+            return "vehicle"  # "the Ghan's centenary journey departed Adelaide": a named train's or leader's trip
         if s.ent_type_ in self.people_labels:
             return "person"
         if self._parsed is not None and self._parsed.is_place(s) and not (s.is_upper and s.i - s.sent.start < 3):
