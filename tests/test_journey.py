@@ -811,3 +811,13 @@ def test_a_small_town_far_from_the_others_but_on_the_way_between_two_of_them_sta
                        "a boat up the gorge. The next morning brought Alice Springs and a day of excursions. By noon "
                        "two days later we were in Adelaide.")
     assert names == ["Darwin", "Katherine", "Alice Springs", "Adelaide"], names
+
+
+def test_a_capitalised_article_stays_with_the_name_after_a_kind_word():
+    from mapgen.extract import Mention
+    from mapgen.journey import _as_written
+
+    # "the city of Los Mochis" is Los Mochis; "la ville de Rennes" is Rennes
+    assert _as_written(Mention(0, 18, "city of Los Mochis", (0, 18), kind="city")) == "Los Mochis"
+    assert _as_written(Mention(0, 14, "city of La Paz", (0, 14), kind="city")) == "La Paz"
+    assert _as_written(Mention(0, 14, "ville de Rennes", (0, 14), kind="city")) == "Rennes"
