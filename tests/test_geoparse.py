@@ -745,6 +745,8 @@ def test_a_name_with_an_apostrophe_inside_is_found(gaz, text, name):
     # Spanish "de los" inside a name
     ("The train climbs from Salta to San Antonio de los Cobres.", "San Antonio de los Cobres",
      "San Antonio de los Cobres", "AR"),
+    # Norwegian "i" inside a name
+    ("The Nordland Line runs from Trondheim to Mo i Rana and on to Bodø.", "Mo i Rana", "Mo i Rana", "NO"),
     # a station of the trainline table named "Storlien station" is also "Storlien"
     ("We changed trains at Storlien on the way from Trondheim to Östersund.", "Storlien", "Storlien station", "SE"),
 ])
