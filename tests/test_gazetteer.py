@@ -170,3 +170,14 @@ def test_a_written_out_abbreviation_finds_no_far_off_village(gaz):
     # the index lacks Winnipeg's St. Boniface; Saint-Boniface in Quebec (about 1,000 people) is not meant
     ex = extract("From Winnipeg station we walked over the river to St. Boniface for dinner.", gaz)
     assert all(distance_km(r.place.lat, r.place.lon, 49.9, -97.1) < 50 for r in ex.resolved)
+
+
+def test_letters_without_a_combining_mark_are_folded_and_an_inner_apostrophe_also_dropped():
+    from mapgen.gazetteer import name_key, name_rows
+
+    assert name_key("Kapıkule") == name_key("Kapikule") == "kapikule"  # Turkish dotless i
+    assert name_key("Đồng Đăng") == "dong dang" and name_key("Mosjøen") == "mosjoen"
+    assert name_key("Łąck") == "łack"  # not folded: it would be the English word "Lack"
+    assert set(name_rows(["Zabaykal’sk"])) == {"zabaykal sk", "zabaykalsk"}
+    assert set(name_rows(["Arthur's Pass"])) == {"arthur s pass", "arthurs pass"}
+    assert set(name_rows(["Sainte-Anne-des-Monts"])) == {"sainte anne des monts"}

@@ -736,6 +736,25 @@ def test_a_name_with_an_apostrophe_inside_is_found(gaz, text, name):
     assert name in [r.mention.text for r in extract(text, gaz).resolved]
 
 
+@pytest.mark.parametrize("text, name, where, country", [
+    # a transliteration's apostrophe that a text leaves out: Zabaykal'sk (GeoNames) written "Zabaykalsk",
+    # not Kultuk, which GeoNames also calls so
+    ("The train crossed the border from Manzhouli to Zabaykalsk at dawn.", "Zabaykalsk", "Zabaykal’sk", "RU"),
+    # a longer name known up to transliteration (Novyy Urgal) beats a shorter one known exactly ("Novy")
+    ("From Tynda we took the train to Novy Urgal on the BAM.", "Novy Urgal", "Novyy Urgal", "RU"),
+    # Spanish "de los" inside a name
+    ("The train climbs from Salta to San Antonio de los Cobres.", "San Antonio de los Cobres",
+     "San Antonio de los Cobres", "AR"),
+    # Norwegian "i" inside a name
+    ("The Nordland Line runs from Trondheim to Mo i Rana and on to Bodø.", "Mo i Rana", "Mo i Rana", "NO"),
+    # a station of the trainline table named "Storlien station" is also "Storlien"
+    ("We changed trains at Storlien on the way from Trondheim to Östersund.", "Storlien", "Storlien station", "SE"),
+])
+def test_spellings_articles_use_are_found(gaz, text, name, where, country):
+    got = {r.mention.text: (r.place.name, r.place.country) for r in extract(text, gaz).resolved}
+    assert got.get(name) == (where, country)
+
+
 def test_a_possessive_and_an_elision_stay_apart(gaz):
     from mapgen.extract import tokenize
 

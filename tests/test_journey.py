@@ -995,3 +995,13 @@ def test_a_round_trip_written_by_new_loads_and_builds(tmp_path):
     geo = json.loads((tmp_path / "maps" / "lyon-annecy.geojson").read_text(encoding="utf-8"))
     legs = [f["properties"] for f in geo["features"] if f["properties"]["kind"] == "leg"]
     assert [(leg["from"], leg["to"]) for leg in legs] == [("Lyon", "Annecy"), ("Annecy", "Lyon")]
+
+
+def test_a_capitalised_article_stays_with_the_name_after_a_kind_word():
+    from mapgen.extract import Mention
+    from mapgen.journey import _as_written
+
+    # "the city of Los Mochis" is Los Mochis; "la ville de Rennes" is Rennes
+    assert _as_written(Mention(0, 18, "city of Los Mochis", (0, 18), kind="city")) == "Los Mochis"
+    assert _as_written(Mention(0, 14, "city of La Paz", (0, 14), kind="city")) == "La Paz"
+    assert _as_written(Mention(0, 14, "ville de Rennes", (0, 14), kind="city")) == "Rennes"

@@ -71,11 +71,15 @@ BEYOND = [
     ("From Kandy the blue train climbed slowly through the tea estates. We got off at Pattipola, the highest "
      "station on the line, walked for an hour, and caught the next train on to Ella.",
      ["Kandy", "Pattipola", "Ella Town"], "LK", 6.856, 80.829, 2),
+    # Björkliden, a village of the Ore line above the Arctic Circle (GeoNames postal codes of Sweden, whose
+    # point is 5 km from the station); the station: 68.408N 18.676E
+    ("The Arctic Circle train left Kiruna after breakfast. We got off at Björkliden for a day in the mountains "
+     "and took the evening train on to Narvik.", ["Kiruna", "Björkliden", "Narvik"], "SE", 68.408, 18.676, 6),
 ]
 
 
 @pytest.mark.parametrize("text, names, country, lat, lon, km", BEYOND,
-                         ids=["postal-AU", "amtrak", "via", "japan", "africa", "asia", "sri-lanka"])
+                         ids=["postal-AU", "amtrak", "via", "japan", "africa", "asia", "sri-lanka", "postal-SE"])
 def test_a_small_station_or_village_beyond_europe_is_a_stop(gaz, text, names, country, lat, lon, km):
     got = stops(text, gaz)
     small = got[names[1]]
@@ -181,3 +185,8 @@ def test_cyrillic_station_names_are_romanised_as_english_writes_them():
     assert tool.romanised("Ӧлгий") == "Ӧlgiy"  # a letter it has no rule for stays
     assert tool.ASIA_STATION_WORDS.sub("", "Akadyr temirzhol vokzaly") == "Akadyr"
     assert tool.ASIA_STATION_WORDS.sub("", "станция Луговая") == "Луговая"
+
+
+def test_a_commune_named_after_its_station_is_no_small_place(gaz):
+    # "Estación Central" (a commune of Santiago de Chile in the postal tables) is in a text Santiago's station
+    assert not any(is_small(p) for p in gaz.lookup("estacion central"))

@@ -462,6 +462,12 @@ def stations(path: Path, idx: Index) -> list[dict]:
                             names.append(f"{v} {split[1]}")
         for base in list(names):
             names += expand(base, r["country"], rules)
+        # "Storlien station", "Mosjøen stasjon": the station also goes by the name before its word for a station
+        # (the index gives it that name only where no other place has it)
+        for base in list(names):
+            words = base.split()
+            if len(words) > 1 and name_key(words[-1]) in gz.rail_words("station"):
+                names.append(" ".join(words[:-1]))
         names = list(dict.fromkeys(names))
         uic = f", UIC {r['uic']}" if r["uic"] else ""
         result.append({
@@ -519,7 +525,8 @@ def write_image(idx: Index, path: Path) -> dict[str, int]:
 PREPARE_INPUTS = ("geo/gazetteer/ne_10m_populated_places_names.csv", "geo/gazetteer/ne_10m_admin_1_label_points.csv",
                   "geo/gazetteer/us_counties.csv", "geo/gazetteer/geonames_country_points.csv",
                   "geo/gazetteer/factbook_oceans.csv", "geo/gazetteer/macro_regions.csv",
-                  "geo/gazetteer/station_abbreviations.csv", "geo/countries/ne_10m_admin_0_countries.geojson.gz",
+                  "geo/gazetteer/station_abbreviations.csv", "geo/gazetteer/rail_words.csv",
+                  "geo/countries/ne_10m_admin_0_countries.geojson.gz",
                   "geo/labels/ne_10m_marine_labels.json", "geo/rail/connectors.toml",
                   "tools/prepare_gazetteer.py")  # the merge rules are in this file
 

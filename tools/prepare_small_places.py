@@ -210,8 +210,10 @@ DESCRIPTIVE = frozenset({"the", "great", "grand", "big", "little", "north", "sou
 def usable(name: str) -> bool:
     key = name_key(name)
     letters = re.sub(r"[^\w]", "", key)
+    # nor a name of descriptive words and a word for a station alone: "Estación Central", a commune of Santiago
+    # named after its station, is in a text that station
     return (len(letters) >= 4 and key not in STOPWORDS and key not in KIND_WORDS and not key.isdigit()
-            and key not in WORDS and not set(key.split()) <= DESCRIPTIVE)
+            and key not in WORDS and not set(key.split()) <= DESCRIPTIVE | rail_words("station"))
 
 
 class Land:

@@ -28,16 +28,12 @@ from .article import Article
 from .errors import GeocodeError
 from .gazetteer import (
     _CONTRACTED, _DOTTED_WORD, VARIANT_POPULATION, ABBREVIATION, ADJECTIVE, AIRPORT_WORDS, CLUSTER_KM, DOTTED, KIND_WORDS, SITE, WIDE_KINDS, Candidate, Context, Gazetteer, Geocode, Place,
-    distance_km, name_key, query_forms, rail_words, variant_keys,
+    distance_km, name_connectors, name_key, query_forms, rail_words, variant_keys,
 )
 
 MAX_WORDS = 6
 # Lower-case words that may sit inside a multi-word name ("Corée du Nord", "Rostov-on-Don", "Isle of Man").
-CONNECTORS = {
-    "de", "du", "des", "d", "la", "le", "les", "l", "et", "sur", "sous", "en", "lès", "lez", "aux", "au",
-    "of", "the", "and", "on", "upon", "by", "in", "am", "an", "der", "die", "das", "im", "del", "di", "da",
-    "do", "dos", "das", "y", "e", "el", "al", "es", "van", "von", "ter", "ten", "den", "het", "s",
-}
+CONNECTORS = name_connectors()  # geo/gazetteer/name_connectors.csv
 # Words that are place names somewhere but, written alone, are almost always something else.
 STOPWORDS = set("""
 a an the in on at as be by is it its us we he she they them his her our you your i me my will would can could
@@ -257,9 +253,18 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
     parts: list[Mention] = []
     while i < len(toks):
         best = _longest_match(text, toks, i, gazetteer)
+        after_place = bool(found) and bool(re.fullmatch(r"\s*(?:,|,?\s*(?:et|and|ou|or))\s*",
+                                                        text[toks[found[-1][1]].end:toks[i].start]))
+        if best is not None and best[0] + 1 < len(toks) and toks[best[0] + 1].cap \
+                and _joinable(text, toks[best[0]], toks[best[0] + 1]):
+            # "Novy Urgal", "Luang Phabang": a longer name the index knows up to transliteration (Novyy Urgal,
+            # Luang Prabang) beats the shorter one it knows exactly ("Novy", "Luang")
+            longer = _loose_match(article, toks, i, gazetteer, after_place)
+            if longer is not None and longer[0] > best[0]:
+                parts.append(longer[1])
+                i = longer[0] + 1
+                continue
         if best is None:
-            after_place = bool(found) and bool(re.fullmatch(r"\s*(?:,|,?\s*(?:et|and|ou|or))\s*",
-                                                            text[toks[found[-1][1]].end:toks[i].start]))
             loose = _variant_match(article, toks, i, gazetteer) or \
                 _loose_match(article, toks, i, gazetteer, after_place)
             if loose is not None:

@@ -16,7 +16,7 @@ Sources, all embedded (no network):
     "Bretagne", "Alps"), in the overlay's columns, points from Natural Earth (tools/prepare_regions.py);
   * small places cities500 lacks (geo/gazetteer/small_places.tsv.gz: Indian Railways stations, CC0; communes of
     France near railway track, Licence Ouverte; Amtrak stations, public domain; VIA Rail stations, ODbL;
-    villages of GeoNames' postal codes near track outside Europe and India, CC BY 4.0; Japan's stations,
+    villages of GeoNames' postal codes near track outside India and most of Europe, CC BY 4.0; Japan's stations,
     MIT; Africa's, Russia's and Central Asia's stations from OpenStreetMap, ODbL; Sri Lanka's, CC0), towns of
     population 0 under the names no other place has, and only where the text gives them context
     (`Context.supports`).
@@ -124,6 +124,13 @@ _DESCRIPTOR_LAST = re.compile(r"^(?P<name>.+?)\s+(?P<kind>\w+)$")
 _CODE = re.compile(r"^[A-Z]{2,4}$")  # IATA/ICAO-like codes among GeoNames alternate names
 _APOSTROPHE = re.compile(r"[\u2019\u2018'`ʼ]")
 _PUNCT = re.compile(r"[^\w\s]")
+# Letters that carry no combining mark for NFKD to drop, folded as the name would be written without them:
+# Turkish dotless "ı" ("Kapıkule", "Kapikule"), Vietnamese "đ" ("Đồng Đăng"), Nordic "ø", "æ", "ð", "þ",
+# French "œ", Maltese "ħ" (lower case: name_key folds case first). Not Polish "ł": "Łąck" would be the English
+# word "Lack" (GeoNames lists the Polish towns' names without it; `translit` reads "ł" in a text)
+_FOLD = str.maketrans({"ı": "i", "đ": "d", "ø": "o", "æ": "ae", "ð": "d", "þ": "th", "œ": "oe", "ħ": "h"})
+# an apostrophe inside a word ("Zabaykal'sk", "Ma'an", "Pu'er"): the name is also written without it
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)[\u2019\u2018'`ʼ](?=\w)")
 _ARTICLES = r"à|au|aux|en|de|du|des|d['’]|l['’]|la|le|les|in|at|to|from|the|of|via"  # before a name, as written
 _LEADING_WORDS = re.compile(rf"^(?:(?:{_ARTICLES})\s*)+", re.IGNORECASE)
 _LEADING_WORD = re.compile(rf"({_ARTICLES})(?:\s+|(?<=['’]))", re.IGNORECASE)  # one of them, in _with_article
@@ -172,7 +179,7 @@ def name_key(text: str) -> str:
     text = text.casefold()
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
+        text = "".join(c for c in text if not unicodedata.combining(c)).translate(_FOLD)
     if _DOTTED.fullmatch(text):  # "U.S." -> "us", like "US"
         text = text.replace(".", "")
     text = _PUNCT.sub(" ", _APOSTROPHE.sub(" ", text))
@@ -191,6 +198,16 @@ def short_name_links() -> frozenset[str]:
     """Words that join a town's own name to its river, county or coast ("Appleby-in-Westmorland",
     "Boulogne-sur-Mer", "Frankfurt am Main"), as name_key folds them; the town goes by the part before."""
     return frozenset(name_key(row["word"]) for row in _word_table(SHORT_NAME_LINKS))
+
+
+NAME_CONNECTORS = "name_connectors.csv"  # in geo/gazetteer/: "de", "sur", "upon", "los" inside a place's name
+
+
+@lru_cache(maxsize=None)
+def name_connectors() -> frozenset[str]:
+    """Lower-case words that may stand inside a place's name, in the languages of the names ("Saint-Jean-de-Luz",
+    "Stow-on-the-Wold", "San Antonio de los Cobres"), case-folded as a token is."""
+    return frozenset(row["word"].casefold() for row in _word_table(NAME_CONNECTORS))
 
 
 SEAT_NAMED = "seat_named_countries.csv"  # in geo/gazetteer/: where a town's alternate name is often its county's
@@ -861,10 +878,11 @@ def name_rows(names, flags: int = 0) -> dict[str, int]:
     for n in names:
         if not n:
             continue
-        k = name_key(n)
-        if k:
-            f = flags | (ABBREVIATION if _CAPS.match(n) else DOTTED if _DOTTED_WORD.match(n) else 0)
-            keys[k] = min(keys.get(k, f), f)
+        f = flags | (ABBREVIATION if _CAPS.match(n) else DOTTED if _DOTTED_WORD.match(n) else 0)
+        # "Zabaykal'sk" is "zabaykal sk", and also "zabaykalsk", as texts write it without the apostrophe
+        for k in dict.fromkeys((name_key(n), name_key(_INNER_APOSTROPHE.sub("", n)))):
+            if k:
+                keys[k] = min(keys.get(k, f), f)
     return keys
 
 
@@ -876,8 +894,9 @@ def key_rules_fingerprint() -> str:
     h = hashlib.sha256()
     for obj in (name_key, loose_key, name_rows):
         h.update(inspect.getsource(obj).encode())
-    for rx in (_APOSTROPHE, _PUNCT, _DOTTED, _CAPS, _DOTTED_WORD):
+    for rx in (_APOSTROPHE, _PUNCT, _DOTTED, _CAPS, _DOTTED_WORD, _INNER_APOSTROPHE):
         h.update(rx.pattern.encode())
+    h.update(repr(sorted(_FOLD.items())).encode())
     h.update(repr(_LOOSE_RULES).encode())
     return h.hexdigest()[:16]
 

@@ -1819,8 +1819,9 @@ def _as_written(m: Mention) -> str:
         return m.text
     words = m.text.split()
     k = 0
+    # "the city of Los Mochis" is Los Mochis: a capitalised article is the name's own ("La Paz", "Le Mans")
     while k < len(words) - 1 and (KIND_WORDS.get(name_key(words[k])) == "city" or
-                                  name_key(words[k]).split(" ")[0] in CONNECTORS):
+                                  name_key(words[k]).split(" ")[0] in CONNECTORS and words[k][:1].islower()):
         k += 1
     rest = " ".join(words[k:])
     for ap in ("'", "\u2019"):  # "ville d'Irkoutsk"
