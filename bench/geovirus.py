@@ -98,10 +98,13 @@ def same_wide(g: dict, p: dict | None) -> bool:
 
     if p is None or p["kind"] not in WIDE:
         return False
+    titled = _fold(p["name"]) == _fold(page_title(g["page"]))
+    if p["kind"] == "country":  # the gold point in it, or at sea off it under its own page ("Philippines")
+        at = country_at(g["lat"], g["lon"])
+        return at == p["country"] or (at is None and titled)
     if p.get("country"):
-        return country_at(g["lat"], g["lon"]) == p["country"] and (
-            p["kind"] == "country" or _fold(p["name"]) == _fold(page_title(g["page"])))
-    return _fold(p["name"]) == _fold(page_title(g["page"]))
+        return country_at(g["lat"], g["lon"]) == p["country"] and titled
+    return titled
 
 
 def cause_of(g: dict, rec: dict) -> str:
