@@ -48,6 +48,8 @@ def write_small_input(folder):
         "lyonnais,Lyonnais,,45.8,4.6,FR,region,400000,,,ours\n"
         "lugdunum,Lugdunum,,,,FR,region,,geonames:2996944,,ours\n", encoding="utf-8")
     (folder / gz.STATE_POINTS).write_text("adm1_code,name,admin1,lat,lon,source\n", encoding="utf-8")
+    (folder / gz.ADMIN1_NAMES).write_text("id,name,alternatenames,lat,lon,country,kind,population,same_as,source\n",
+                                          encoding="utf-8")
     stations = [("trainline:4916", "Paris", "48.85341", "2.3488", "FR", "11", "geonames:2988507", "", "tl", "Paris"),
                 ("trainline:4676", "Lyon Part-Dieu", "45.760559", "4.859355", "FR", "84", "geonames:2996944", "1",
                  "trainline-eu/stations (id 4676), ODbL", "Lyon Part-Dieu|Lione Part-Dieu")]

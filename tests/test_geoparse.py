@@ -760,3 +760,62 @@ def test_a_possessive_and_an_elision_stay_apart(gaz):
 
     words = [t.text for t in tokenize(Article(text="Rome's station is big. Qu'il parte à Lyon. L'an dernier."))]
     assert "Rome" in words and "Qu" in words and "L" in words
+
+
+# --- a name the wording makes a state is that state throughout (GeoVirus round; sentences written here) ---
+
+@pytest.mark.parametrize("text, names, admin1", [
+    # a kind word around a gold span: "New York state", "the state of Washington", "the province of Ontario"
+    ("The governor of New York state declared an emergency. Cases in New York rose again on Monday.",
+     ["New York"], "NY"),
+    ("Ranchers in the state of Washington found the sick cow. Officials in Washington ordered more tests.",
+     ["Washington"], "WA"),
+    # an office only a state has, right after the name
+    ("New York Governor Kathy Hochul asked hospitals to prepare.", ["New York"], "NY"),
+    # a list of states: a name in it is a state too, not a town of that name in another listed state
+    ("Outbreaks were seen in Georgia, Oklahoma, Pennsylvania, Wisconsin and California this spring.",
+     ["Oklahoma"], "OK"),
+    ("Cases came from Ohio, Texas, Utah, Virginia, Washington, West Virginia and Wyoming.", ["Washington"], "WA"),
+])
+def test_the_wording_makes_a_name_a_state(gaz, text, names, admin1):
+    got = placed(text, names, gaz)
+    for n in names:
+        assert got[n].place.kind == "region" and got[n].place.admin1 == admin1, got[n].place
+
+
+def test_the_other_bare_mentions_of_a_state_so_named_are_the_state(gaz):
+    text = ("Clinics in the province of Ontario are full. Mothers in Ontario may have to travel to Buffalo, "
+            "New York for care.")
+    art = Article(text=text, path="test")
+    i = text.index("Ontario", text.index("Mothers"))
+    j = text.index("New York")
+    ex = extract(art, gaz, read=False, spans=[(i, i + len("Ontario")), (j, j + len("New York"))])
+    (_, ontario), (_, new_york) = ex.spans
+    assert (ontario.place.kind, ontario.place.country) == ("region", "CA"), ontario.place
+    # "Buffalo, New York": the place after a town of its state is the state, not the city
+    assert (new_york.place.kind, new_york.place.admin1) == ("region", "NY"), new_york.place
+
+
+def test_a_town_s_own_state_after_a_comma_is_no_reading_of_the_other_town(gaz):
+    # "Washington, Pennsylvania" is the town: the state after it holds it
+    got = placed("Flooding hit Washington, Pennsylvania on Monday.", ["Washington"], gaz)["Washington"]
+    assert (got.place.kind, got.place.admin1) == ("city", "PA"), got.place
+    # and "Washington" alone is still the capital
+    got = placed("The president flew from Washington to Ohio and Texas on Friday.", ["Washington"], gaz)["Washington"]
+    assert got.place.admin1 == "DC", got.place
+
+
+def test_regions_by_their_english_names_and_the_drc(gaz):
+    text = ("Floods in West Java and Sindh displaced thousands, and the Democratic Republic of Congo reported "
+            "new cases in Khyber Pakhtunkhwa's neighbour.")
+    got = placed(text, ["West Java", "Sindh", "Democratic Republic of Congo"], gaz)
+    assert (got["West Java"].place.kind, got["West Java"].place.country) == ("region", "ID")
+    assert (got["Sindh"].place.kind, got["Sindh"].place.country) == ("region", "PK")
+    assert got["Democratic Republic of Congo"].place.country == "CD"
+
+
+def test_a_county_named_like_a_state_makes_no_state_of_the_bare_name(gaz):
+    text = "Deputies in Washington County searched the river. The president returned to Washington on Friday."
+    i = text.index("Washington", text.index("returned"))
+    ex = extract(Article(text=text, path="test"), gaz, read=False, spans=[(i, i + len("Washington"))])
+    assert ex.spans[0][1].place.admin1 == "DC", ex.spans[0][1].place

@@ -90,6 +90,7 @@ class NameCues:
     contractions: frozenset[str] = frozenset()  # after an apostrophe, no part of a name ("Rome'll")
     elisions: frozenset[str] = frozenset()  # before one, no part of a name (« Qu'il », « Jusqu'alors »)
     near_links: frozenset[str] = frozenset()  # "Shalimar near Kolkata", « Halkali, près d'Istanbul »: close to it
+    region_office: frozenset[str] = frozenset()  # right after a name, an office only a state has ("Governor")
 
     @property
     def any_org(self) -> frozenset[str]:
@@ -103,7 +104,7 @@ def name_cues() -> NameCues:
     from .lang import LANG_DIR
 
     office, institution, org, abbrev, honorific, titles, kinds, common = set(), set(), set(), set(), set(), set(), set(), set()
-    part, links, fillers, contractions, elisions, near = set(), set(), set(), set(), set(), set()
+    part, links, fillers, contractions, elisions, near, region_office = set(), set(), set(), set(), set(), set(), set()
     for path in sorted(LANG_DIR.glob("*/names.toml")):
         d = tomllib.loads(path.read_text(encoding="utf-8"))
         office |= set(d.get("office_words", ()))
@@ -120,9 +121,11 @@ def name_cues() -> NameCues:
         contractions |= set(d.get("contractions", ()))
         elisions |= set(d.get("elisions", ()))
         near |= set(d.get("near_links", ()))
+        region_office |= set(d.get("region_office_words", ()))
     return NameCues(frozenset(office), frozenset(institution), frozenset(org), frozenset(abbrev), frozenset(honorific),
                     frozenset(titles), frozenset(kinds), frozenset(common), frozenset(part), frozenset(links),
-                    frozenset(fillers), frozenset(contractions), frozenset(elisions), frozenset(near))
+                    frozenset(fillers), frozenset(contractions), frozenset(elisions), near_links=frozenset(near),
+                    region_office=frozenset(region_office))
 # Words after a name that make it an area or a thing of that place, which is still the place: "Nenagh
 # Municipal District", "the A429 Cirencester junction".
 AREA_WORDS = set("""
@@ -1177,6 +1180,21 @@ def state_lists(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> lis
             return None
         return p.country if p.kind == "region" and p.feature == "ADM1" else None
 
+    # a list of three or more ("Georgia, Oklahoma, Pennsylvania and California"): names joined by commas
+    # and, at least once, by "and"/"or"; each of its names counts every other as joined to it
+    link = [i + 1 < len(mentions) and mentions[i + 1].sentence == m.sentence and (
+        "and" if _LIST_LINK.fullmatch(text[m.end:mentions[i + 1].start]) else
+        "comma" if text[m.end:mentions[i + 1].start] == ", " else None) for i, m in enumerate(mentions)]
+    in_list: dict[int, list[int]] = {}
+    i = 0
+    while i < len(mentions):
+        j = i
+        while link[j]:
+            j += 1
+        if j - i >= 2 and any(link[k] == "and" for k in range(i, j)):
+            for k in range(i, j + 1):
+                in_list[k] = [x for x in range(i, j + 1) if x != k]
+        i = j + 1
     out = []
     for i, m in enumerate(mentions):
         if m.kind is None and m.query is None and not m.adjective:
@@ -1184,11 +1202,58 @@ def state_lists(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> lis
                     if n is not None and n.sentence == m.sentence
                     and _LIST_LINK.fullmatch(text[min(m.end, n.end):max(m.start, n.start)])]
             countries = {c for n in near if (c := state_country(n))}
+            if i in in_list:  # in a list, two other states of one country make it one of them too
+                listed = [c for k in in_list[i] if (c := state_country(mentions[k]))]
+                countries |= {c for c in listed if listed.count(c) >= 2}
             if countries and any(p.kind == "region" and p.feature == "ADM1" and p.country in countries
                                  for p in gazetteer.lookup(name_key(m.text))):
                 m = replace(m, kind="region")
         out.append(m)
     return out
+
+
+def region_senses(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """A name the article reads as a first-level region once reads so throughout: one that holds a town
+    of its region ("Buffalo, New York"; not "Washington, Pennsylvania", no town of the state of Pennsylvania
+    being the one before it, which is then held by it) is that region, and so is every other bare mention of a
+    name that the wording makes a region somewhere ("New York state", "the province of Ontario", a list of
+    states, "New York Governor"): one name, one sense, in one article."""
+    def adm1(m: Mention) -> list[Place]:
+        return [p for p in gazetteer.lookup(name_key(m.text)) if p.kind == "region" and p.feature == "ADM1"]
+
+    def bare(m: Mention) -> bool:
+        return m.kind is None and m.query is None and not m.adjective and m.within is None and not m.person \
+            and m.organisation is None
+
+    out = list(mentions)
+    office = name_cues().region_office
+    for i, m in enumerate(out):
+        after = re.match(r" ([A-Za-z]+\.?)", text[m.end:m.end + 20])
+        if m.kind is None and m.query is None and not m.adjective and after is not None \
+                and after.group(1).casefold() in office and adm1(m):
+            out[i] = replace(m, kind="region")  # "New York Governor Andrew Cuomo"
+    for i in range(1, len(out)):
+        a, b = out[i - 1], out[i]
+        if b.sentence != a.sentence or text[a.end:b.start] != ", " or not (b.kind is None and b.query is None
+                                                                          and not b.adjective):
+            continue
+        regions = adm1(b)
+        if regions and any(t.kind == "city" and t.admin1 and (t.country, t.admin1) == (r.country, r.admin1)
+                           for t in gazetteer.lookup(name_key(a.query or a.text)) for r in regions):
+            out[i] = replace(b, kind="region")
+    def core(m: Mention) -> Mention:  # "province of Ontario", "New York state": the name without its kind words
+        words = m.text.split()
+        if any(name_key(w) in ("county", "parish", "borough") for w in words):
+            return replace(m, text="")  # "Washington County" makes no "Washington" the state
+        while words and (name_key(words[0]) in KIND_WORDS or words[0].casefold() in _KIND_LINKS):
+            words.pop(0)
+        while words and name_key(words[-1]) in KIND_WORDS:
+            words.pop()
+        return replace(m, text=" ".join(words)) if words else m
+
+    regional = {name_key(c.text) for m in out if m.kind == "region" and m.query is None and not m.adjective
+                and (c := core(m)).text and adm1(c)}
+    return [replace(m, kind="region") if bare(m) and name_key(m.text) in regional else m for m in out]
 
 
 def contracted_articles(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
@@ -1594,6 +1659,7 @@ def extract(article: Article | str, gazetteer: Gazetteer | None = None, *, read:
                                {(m.start, m.end) for m in given})
     mentions = county_lists(article.text, mentions, gazetteer)
     mentions = state_lists(article.text, mentions, gazetteer)
+    mentions = region_senses(article.text, mentions, gazetteer)
     mentions = contracted_articles(article.text, mentions, gazetteer)
     mentions = _parts_of_cities(article.text, mentions, gazetteer)
     resolved = resolve(article, mentions, gazetteer, fallback=spans is not None, language=language)
@@ -1712,9 +1778,24 @@ def with_spans(article: Article, found: list[Mention], given: list[Mention]) -> 
         k = bisect.bisect_left(starts, m.end)
         return any(s.start < m.end and m.start < s.end for s in spans[max(0, k - 8):k])
 
+    text = article.text
+
+    def kind_words_only(f: Mention, s: Mention) -> bool:  # "New York state", "the state of Washington"
+        rest = (text[f.start:s.start] + " " + text[s.end:f.end]).split()
+        return bool(rest) and all(name_key(w) in KIND_WORDS or w.casefold() in _KIND_LINKS for w in rest) \
+            and not any(name_key(w) in _PLURAL_UNITS or name_key(w) in ("county", "parish", "borough") for w in rest)
+
+    wrapped = {}
+    for f in found:
+        if f.kind in ("region", "country") and not f.adjective:
+            for s in spans:
+                if f.start <= s.start and s.end <= f.end and (f.start, f.end) != (s.start, s.end) \
+                        and s.kind is None and kind_words_only(f, s):
+                    wrapped[(s.start, s.end)] = f.kind
+    if wrapped:
+        spans = [replace(s, kind=wrapped[(s.start, s.end)]) if (s.start, s.end) in wrapped else s for s in spans]
     others = [m for m in found if not overlaps(m)]
     every = sorted(spans + others, key=lambda m: (m.start, m.end))
-    text = article.text
     mine = {(m.start, m.end) for m in spans}
     out = []
     for i, m in enumerate(every):

@@ -626,6 +626,10 @@ class Gazetteer:
         if near:
             near_place = self.geocode(near, where=where, field=field and field.replace(".place", ".near"), loose=loose,
                                       strict=False).place
+        if kind == "region" and any(p.kind == "region" for p, _ in found.values()):
+            # the wording makes it a region ("the province of Ontario", "New York state", a list of states):
+            # no town named like it, however well it fits the rest of the article
+            found = {i: v for i, v in found.items() if v[0].kind == "region"}
         scored = []
         stands_for: dict[str, set[str]] = {}  # city id -> ids of the regions it stands for
         says_region = kind == "region" or any(k == "region" for _, k in forms[1:])  # "Orange County", "Amur Oblast"
@@ -639,6 +643,12 @@ class Gazetteer:
         # in a country where the name may be a state or the country, towns of that name near others do not
         # settle it ("Florida", "Washington"); elsewhere they may (Paris, Kentucky against the French capital)
         regional = {q.country for q, _ in found.values() if q.feature == "ADM1" or q.kind in WIDE_KINDS}
+        # countries where the name is first of all a state's ("Florida", not "Washington": the capital is bigger)
+        top: dict[str, tuple[float, Place, str]] = {}
+        for q, w in found.values():
+            if q.country and (q.country not in top or importance(q) > top[q.country][0]):
+                top[q.country] = (importance(q), q, w[0])
+        state_named = {c for c, (_, q, w) in top.items() if q.feature == "ADM1" and w == "whole name"}
         for p, why in found.values():
             score = 0.0
             why = list(why)
@@ -670,7 +680,8 @@ class Gazetteer:
                 score += 6.0 * math.exp(-d / 400.0)
                 why.append(f"{d:.0f} km from {near_place.name}")
             if context is not None:
-                bonus, reason = context.score(p, namesakes=p.country in namesakes, towns_only=p.country not in regional)
+                bonus, reason = context.score(p, namesakes=p.country in namesakes, towns_only=p.country not in regional,
+                                              state_name=p.country in state_named)
                 if bonus:
                     score += bonus
                     why.append(reason)
@@ -752,10 +763,13 @@ class Context:
     cluster: dict[str, tuple[int, int]] = field(default_factory=dict)
     cluster_bonus: float = 0.0
 
-    def score(self, p: Place, namesakes: bool = False, towns_only: bool = False) -> tuple[float, str]:
+    def score(self, p: Place, namesakes: bool = False, towns_only: bool = False,
+              state_name: bool = False) -> tuple[float, str]:
         """A bonus for `p` from the context, and why. `namesakes`: places of its name lie in other
         first-level regions of its country (the region the article is about then decides); `towns_only`: no
-        state, country or wider place has its name (then a cluster of towns may decide)."""
+        state, country or wider place has its name (then a cluster of towns may decide); `state_name`: the
+        most prominent place of its name in its country is a first-level region (a town so named gets nothing
+        for lying in another region the article names)."""
         bonus, reasons = 0.0, []
         w = self.within
         if w is not None and w.id != p.id and w.kind not in ("continent", "ocean"):
@@ -802,6 +816,8 @@ class Context:
         for r in self.regions:
             if r.id == p.id or p.kind in WIDE_KINDS or p.kind == "region" and p.feature != "ADM2" or r.country != p.country:
                 continue
+            if state_name and p.kind != "region":
+                continue  # "Florida" in an article naming New York: the state, not Florida, NY
             if r.admin1 and p.admin1:
                 inside = r.admin1 == p.admin1
                 near = 1.0 if inside else 0.0
@@ -860,6 +876,7 @@ STATIONS = "trainline_stations.tsv.gz"  # trainline-eu/stations, ODbL (see geo/S
 SMALL_PLACES = "small_places.tsv.gz"  # stations and villages cities500 lacks (tools/prepare_small_places.py)
 REGIONS = "regions.csv"  # English and French names of regions, ranges and deserts (tools/prepare_regions.py)
 STATE_POINTS = "us_state_points.csv"  # U.S. states Natural Earth's label points tie wrongly (tools/prepare_points.py)
+ADMIN1_NAMES = "admin1_names.csv"  # GeoNames' English names of Natural Earth regions (tools/prepare_admin1_names.py)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 TABLES = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
@@ -902,7 +919,7 @@ def key_rules_fingerprint() -> str:
 
 
 def _inputs(folder: Path | None = None) -> list[Path]:
-    names = ("prepared.json", STATIONS, "overlay.csv", SMALL_PLACES, REGIONS, STATE_POINTS)  # prepared.json: the image's checksum
+    names = ("prepared.json", STATIONS, "overlay.csv", SMALL_PLACES, REGIONS, STATE_POINTS, ADMIN1_NAMES)  # prepared.json: the image's checksum
     return [folder / n for n in names] if folder else [data.geo_file("gazetteer", n) for n in names]
 
 
@@ -1034,10 +1051,10 @@ def build_index(path: Path, fingerprint: str = "", folder: Path | None = None) -
     """A fresh SQLite index at `path`: a copy of the prepared places and names (`folder`, default
     geo/gazetteer/) plus the overlay and the stations. Written to a temporary file renamed into place, so a
     killed or failed build leaves no partial index; the meta table records the inputs."""
-    prepared_json, stations, overlay, small, regions, states = _inputs(folder)
+    prepared_json, stations, overlay, small, regions, states, admin1_names = _inputs(folder)
     folder = prepared_json.parent
     image = folder / PREPARED
-    for p in (image, prepared_json, stations, overlay, small, regions, states):
+    for p in (image, prepared_json, stations, overlay, small, regions, states, admin1_names):
         if not p.is_file():
             raise DataError("embedded data file is missing", where=str(p))
     try:
@@ -1064,6 +1081,7 @@ def build_index(path: Path, fingerprint: str = "", folder: Path | None = None) -
         _fix_states(db, states)
         _add_overlay(db, overlay)
         _add_overlay(db, regions, prefix="region")
+        _add_overlay(db, admin1_names, prefix="admin1")  # "West Java", "Sindh": English names of regions
         _add_stations(db, stations)
         _add_overlay(db, overlay, stations=True)  # names for stations ("gare d'Austerlitz")
         _add_small_places(db, small)  # last: under the names nothing above has
