@@ -1738,9 +1738,11 @@ def capital_mentions(article: Article, parsed, resolved: list[Resolved], gazette
                     country = r.place.country
             if not ok:
                 continue
-            if country is None:  # the country of the place named last before it
+            if country is None:  # the country of the place named last before it (a town or a country if any:
+                # not "the Gulf coast" read as a region of Papua New Guinea)
                 before = [r for (s, e), r in spans if e <= start and start - e <= CAPITAL_BACK and r.place.country
                           and r.place.kind not in ("continent", "ocean")]
+                before = [r for r in before if r.place.kind in ("city", "station", "country")] or before
                 if not before:
                     continue
                 country = before[-1].place.country

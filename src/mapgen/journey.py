@@ -1144,6 +1144,14 @@ def _by_the_railway(chosen, rail, notes: dict, network=None) -> list:
 ON_THE_WAY_MARGIN_KM = 50.0  # a namesake must shorten the way by this much (or a tenth of it) to be taken
 
 
+def _named_as_station(r: Resolved) -> bool:
+    """Is a station read for a name that says it is one ("gare de Lyon", "Union Station")?"""
+    from .gazetteer import name_key, rail_words
+
+    words = rail_words("station")
+    return r.place.kind == "station" and any(name_key(w) in words for w in r.mention.text.split())
+
+
 def _on_the_way_names(chosen) -> list:
     """Between same-named places that score about alike, take the one that lies on the way between the stops
     told before and after it: a train from Omaha to Glenwood Springs passes Grand Junction, Colorado, not
@@ -1155,6 +1163,8 @@ def _on_the_way_names(chosen) -> list:
     for k, (s, r, dep) in enumerate(out):
         if k == 0 or k + 1 == len(out):
             continue  # only a place told between two others is placed by them
+        if _named_as_station(r):
+            continue  # "la gare de Lyon" read as the Paris station it names is no town of Lyon
         near = (out[k - 1], out[k + 1])
         top = r.geocode.candidates[0].score
         alts = [c for c in r.geocode.candidates if c.place.kind in STOP_KINDS and top - c.score < 1.5]

@@ -570,7 +570,7 @@ class Reader:
                      and (gov is not None or t.i < span.start)]  # no verb: what comes before the name dates it
             other_trip = any(has(t, "other_trip") for t in words) or any(
                 has(t, "other_trip_journey") and kinds[t.head.i] & {"journey", "vehicle", "infrastructure"}
-                for t in words)
+                or has(t, "heritage") and kinds[t.head.i] & {"journey", "infrastructure"} for t in words)
             # a year or a month, with a past perfect or "last"/"already" on the verb: an earlier trip ("In 2019,
             # Kim had taken this route to Hanoi", "Xi last travelled to Russia by rail in 2015", « s'était rendu à
             # Moscou en février »; not « nous étions arrivés à Lyon la veille »)
