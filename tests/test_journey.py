@@ -503,6 +503,9 @@ def stops_at(text: str) -> list[tuple[str, float, float]]:
      "Brazzaville", -4.27, 15.28),
     ("We boarded the night train in Mombasa. After fourteen hours we finally reached the capital, tired but "
      "happy.", "Nairobi", -1.29, 36.82),
+    # the capital of the last town named, not of a region a common word names ("the Gulf" is also in Papua)
+    ("Our train came up from Dammam on the Gulf coast, and it was dusk when we reached the capital.", "Riyadh",
+     24.69, 46.72),
 ])
 def test_a_capital_named_without_its_name_is_the_stop(text, capital, lat, lon):
     from mapgen.gazetteer import distance_km
@@ -1005,3 +1008,12 @@ def test_a_capitalised_article_stays_with_the_name_after_a_kind_word():
     assert _as_written(Mention(0, 18, "city of Los Mochis", (0, 18), kind="city")) == "Los Mochis"
     assert _as_written(Mention(0, 14, "city of La Paz", (0, 14), kind="city")) == "La Paz"
     assert _as_written(Mention(0, 14, "ville de Rennes", (0, 14), kind="city")) == "Rennes"
+
+
+def test_a_station_named_with_its_station_word_stays_that_station():
+    # « la gare de Lyon » is the Paris station, even on a trip that goes on through Lyon
+    stops = stops_at("Pour fêter les 40 ans du TGV, une rame historique a relié samedi Paris à Marseille. Partie de "
+                     "la gare de Lyon à 8 heures, elle s'est arrêtée à Lyon Part-Dieu avant de filer vers la mer.")
+    names = [n for n, _, _ in stops]
+    assert names[0] == "gare de Lyon" and abs(stops[0][1] - 48.84) < 0.05, stops
+    assert names[-1] == "Marseille" and "Lyon Part-Dieu" in names, names
