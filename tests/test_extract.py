@@ -465,3 +465,14 @@ def test_a_spelling_variant_needs_the_text_s_part_of_the_world(gaz):
     text = ("Our train left Frankfurt in the morning. After Fulda we rolled past the hills of the Rhön "
             "and reached Kassel before noon.")
     assert all(r.place.country == "DE" for r in extract(text, gaz).resolved)
+
+
+@pytest.mark.parametrize("text, town", [
+    # a demonym right after a town starts a new phrase: no "Maribor Slovenian" person
+    ("At Maribor Slovenian police walked through the train checking passports.", "Maribor"),
+    ("In Geneva Swiss officials met their French counterparts.", "Geneva"),
+    ("At Dover British customs officers boarded.", "Dover"),
+])
+def test_a_demonym_after_a_town_makes_no_name_of_them(gaz, text, town):
+    names = [r.mention.text for r in extract(text, gaz).resolved]
+    assert town in names, names

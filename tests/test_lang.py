@@ -1697,6 +1697,9 @@ def test_what_the_sentence_says_of_going_there(code, sentence, name, flag):
     # how a mountain line goes down to a place is travel
     ("en", "The train spiralled down to Tirano in Italy.", "Tirano", "dest", None),
     ("en", "The line zigzags down to Flåm.", "Flåm", "dest", None),
+    # what a clause on the place says of it dates no trip to it ("on to Zagreb, where the line used to start")
+    ("en", "We took a local train on to Zagreb, where the line to Belgrade used to start.", "Zagreb", "dest", "real"),
+    ("en", "We used to take the train to Zagreb every summer.", "Zagreb", None, "other_trip"),
     # a heritage train ("une rame historique") makes this trip; a historic journey is another
     ("fr", "Une rame historique a relié samedi Paris à Marseille.", "Marseille", "dest", "real"),
     ("en", "A historic steam train ran from York to Scarborough on Sunday.", "Scarborough", "dest", "real"),
@@ -1722,7 +1725,7 @@ def test_what_the_sentence_makes_of_a_stop(code, sentence, name, role, flag):
                           "Xi'an", "Hangzhou", "Belgrade", "Prokop", "Moscow", "Yaroslavsky", "Glasgow",
                           "Queen Street", "Butterworth", "Penang", "Amsterdam", "Berlin", "Tirano",
                           "Flåm", "Coober Pedy", "Salt Lake City", "Denver", "Moscow", "Vladivostok",
-                          "Moscou", "Paris", "Marseille", "York", "Scarborough") if p in sentence]
+                          "Moscou", "Paris", "Marseille", "York", "Scarborough", "Zagreb", "Belgrade") if p in sentence]
     rd = read(code, sentence, name, places=places)
     assert role is None or rd.role == role, rd.cues
     if flag == "real":

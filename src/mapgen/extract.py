@@ -296,6 +296,7 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
     person_words: set[str] = set()
     kept: list[tuple[int, int, int]] = []
     starts, ends = {i: j for i, j, _ in found}, {j: i for i, j, _ in found}
+    flags_at = {i: f for i, _, f in found}
 
     def big(i: int, j: int) -> bool:  # a city of 100,000 or more, and nothing wider of that name
         places = gazetteer.lookup(name_key(" ".join(t.text for t in toks[i:j + 1])))
@@ -333,7 +334,9 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
         name_after = (nxt is not None and nxt.cap and _joinable(text, toks[j], nxt) and not nxt.upper
                       and nxt.text.casefold() not in AREA_WORDS
                       and not (_station_name(nxt.text) and not _small(gazetteer, toks[i].text))
-                      and name_key(nxt.text) not in KIND_WORDS and name_key(nxt.text) not in STOPWORDS)
+                      and name_key(nxt.text) not in KIND_WORDS and name_key(nxt.text) not in STOPWORDS
+                      # (a demonym after it starts a new phrase: "at Maribor Slovenian police boarded")
+                      and not (j + 1 in starts and flags_at[j + 1] & ADJECTIVE))
         if (name_before or name_after) and big_pair and not titled:
             name_before = name_after = False
         wide_after = j + 1 in starts and (big(j + 1, starts[j + 1]) or

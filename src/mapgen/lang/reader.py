@@ -557,8 +557,10 @@ class Reader:
             clauses = self.data.labels("other_clause")
             for n in list(near):
                 for c in n.children:
-                    if c.i in inside or (c.dep_ in clauses and c.pos_ in ("VERB", "AUX")):
-                        continue  # (not "the train used to stop at York; today we went to Bath")
+                    if c.i in inside or (c.dep_ in clauses and c.pos_ in ("VERB", "AUX")) or \
+                            n is root and c.dep_ in self.relcl:
+                        continue  # (not "the train used to stop at York; today we went to Bath"; nor what a
+                        # clause on the place says of it: "on to Zagreb, where the line used to start")
                     near.append(c)
                     for g in c.children:  # "in a previous life", "on an earlier visit": through the preposition
                         if g.i in inside or g.dep_ in self.relcl:
