@@ -175,7 +175,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
             turned = True
         # a past perfect tells what came before the story ("a special train had left Paris"), unless the
         # traveller tells their own earlier leg ("we had travelled up from London overnight")
-        before = rd.background and rd.traveller != "self"
+        before = rd.background and rd.traveller not in ("self", "person")  # ("he had left Pyongyang on Sunday")
         if departure:
             (told_before if before else left_from).add(p.id)
         if rd.traveller in OWN_TRAVELLERS and not (rd.unreal or rd.uncertain) and \
@@ -202,8 +202,8 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
             # arrive in Paris"): half the weight, for the direction alone
             told[0] += 0.5 * (rd.role == "depart" or rd.leg_start)
             told[1] += 0.5 * (rd.role in ("arrive", "dest") or rd.leg_end)
-        if left:
-            told[2] = min(told[2], m.start)  # where the article first tells it left
+        if left:  # where the article first tells it left; left in a past perfect, before all it tells
+            told[2] = min(told[2], -1 if rd.background else m.start)  # ("He had left Pyongyang on Sunday")
         if rd.final and not rd.unreal and not rd.uncertain and rd.traveller not in ("others", "line"):
             finals.add(p.id)
         if rd.mode in ("road", "air", "sea") and rd.role in ("dest", "arrive") and not rd.unreal and not rd.uncertain:

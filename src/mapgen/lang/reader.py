@@ -1049,6 +1049,9 @@ class Reader:
             return "vehicle"  # "the Ghan's centenary journey departed Adelaide": a named train's or leader's trip
         if s.ent_type_ in self.people_labels:
             return "person"
+        if s.pos_ == "PRON" and "PronType=Prs" in morph and "Person=3" in morph and "Number=Sing" in morph and (
+                "Gender=Masc" in morph or "Gender=Fem" in morph):
+            return "person"  # "he had left Pyongyang on Sunday": the one the story follows
         if self._parsed is not None and self._parsed.is_place(s) and not (s.is_upper and s.i - s.sent.start < 3):
             return "place"  # (not a dateline: "NEW DELHI, India — Prime Minister ... flagged off")
         # "Kim's train", "our train": the noun's owner
