@@ -476,3 +476,14 @@ def test_a_spelling_variant_needs_the_text_s_part_of_the_world(gaz):
 def test_a_demonym_after_a_town_makes_no_name_of_them(gaz, text, town):
     names = [r.mention.text for r in extract(text, gaz).resolved]
     assert town in names, names
+
+
+@pytest.mark.parametrize("text, name, town", [
+    # a compass word or a number hyphenated to a big town names one of its stations: the town
+    ("Le train Z21 quitte Pékin-Ouest à 20 heures.", "Pékin", "Beijing"),
+    ("I took the evening departure from Almaty-2 station.", "Almaty", "Almaty"),
+    ("Le train de nuit part de Moscou-3 vers minuit.", "Moscou", "Moscow"),
+])
+def test_a_station_hyphenated_to_its_town_names_the_town(gaz, text, name, town):
+    found = {r.mention.text: r.place.name for r in extract(text, gaz).resolved}
+    assert found.get(name) == town, found

@@ -613,6 +613,8 @@ def _hyphen_parts(article: Article, tok: Token, gazetteer: Gazetteer) -> list[Me
     found, top = [], 0.0
     for m in _HYPHEN_PART.finditer(tok.text):
         word = m.group()
+        if word.isdigit() and m.start() > 0:
+            continue  # "Almaty-2", "Moskva-3": a numbered station of the town
         if not word[:1].isupper():
             if word.casefold() not in HYPHEN_WORDS:
                 return []  # "Chang Ho-jin": a given name, not Ho (Ghana)
