@@ -487,3 +487,14 @@ def test_a_demonym_after_a_town_makes_no_name_of_them(gaz, text, town):
 def test_a_station_hyphenated_to_its_town_names_the_town(gaz, text, name, town):
     found = {r.mention.text: r.place.name for r in extract(text, gaz).resolved}
     assert found.get(name) == town, found
+
+
+@pytest.mark.parametrize("text, name, town", [
+    # a name known up to transliteration after "from", « depuis », as after "to": a place all the same
+    ("We took the slow boat, then the train from Luang Phabang to Vientiane.", "Luang Phabang", "Luang Prabang"),
+    ("Le train est passé par Tchita, Oulan-Oude et Naouchki, puis nous sommes repartis depuis Naouchki vers "
+     "Oulan-Bator.", "Naouchki", "Naushki"),
+])
+def test_a_loosely_spelt_name_after_from_is_a_place(gaz, text, name, town):
+    found = {r.mention.text: r.place.name for r in extract(text, gaz).resolved}
+    assert found.get(name) == town, found

@@ -91,6 +91,7 @@ class NameCues:
     elisions: frozenset[str] = frozenset()  # before one, no part of a name (« Qu'il », « Jusqu'alors »)
     near_links: frozenset[str] = frozenset()  # "Shalimar near Kolkata", « Halkali, près d'Istanbul »: close to it
     region_office: frozenset[str] = frozenset()  # right after a name, an office only a state has ("Governor")
+    from_words: frozenset[str] = frozenset()  # "from Luang Phabang": a name known up to transliteration is a place
 
     @property
     def any_org(self) -> frozenset[str]:
@@ -104,7 +105,7 @@ def name_cues() -> NameCues:
     from .lang import LANG_DIR
 
     office, institution, org, abbrev, honorific, titles, kinds, common = set(), set(), set(), set(), set(), set(), set(), set()
-    part, links, fillers, contractions, elisions, near, region_office = set(), set(), set(), set(), set(), set(), set()
+    part, links, fillers, contractions, elisions, near, region_office, froms = (set() for _ in range(8))
     for path in sorted(LANG_DIR.glob("*/names.toml")):
         d = tomllib.loads(path.read_text(encoding="utf-8"))
         office |= set(d.get("office_words", ()))
@@ -122,10 +123,11 @@ def name_cues() -> NameCues:
         elisions |= set(d.get("elisions", ()))
         near |= set(d.get("near_links", ()))
         region_office |= set(d.get("region_office_words", ()))
+        froms |= set(d.get("from_words", ()))
     return NameCues(frozenset(office), frozenset(institution), frozenset(org), frozenset(abbrev), frozenset(honorific),
                     frozenset(titles), frozenset(kinds), frozenset(common), frozenset(part), frozenset(links),
                     frozenset(fillers), frozenset(contractions), frozenset(elisions), near_links=frozenset(near),
-                    region_office=frozenset(region_office))
+                    region_office=frozenset(region_office), from_words=frozenset(froms))
 # Words after a name that make it an area or a thing of that place, which is still the place: "Nenagh
 # Municipal District", "the A429 Cirencester junction".
 AREA_WORDS = set("""
@@ -538,7 +540,8 @@ def _loose_match(article: Article, toks: list[Token], i: int, gazetteer: Gazette
         return None
     before = text[max(0, toks[i].start - 80):toks[i].start]
     arrow = before.rstrip().endswith(route_marks())  # "Tomsk –> Iurga"
-    placed = after_place or arrow or re.search(LOCATIVE, before) or _station_before(toks, i)
+    placed = after_place or arrow or re.search(LOCATIVE, before) or _station_before(toks, i) or \
+        _after_a_word_of(before, name_cues().from_words)  # "from Luang Phabang", « depuis Tchita »
     for j, span in _name_runs(text, toks, i, 3):
         key = name_key(text[span[0].start:span[-1].end])
         if key in STOPWORDS or key in KIND_WORDS or key in rail_words("thing"):
@@ -553,6 +556,12 @@ def _loose_match(article: Article, toks: list[Token], i: int, gazetteer: Gazette
         s = article.sentences[toks[i].sentence]
         return i, Mention(toks[i].start, toks[i].end, toks[i].text, s, loose=True, query=typo.name)
     return None
+
+
+def _after_a_word_of(before: str, words: frozenset[str]) -> bool:
+    """Does the text before a name end with one of `words` (and maybe an article)?"""
+    m = re.search(r"([\w'’]+)\s+(?:the\s+|la\s+|le\s+)?$", before)
+    return m is not None and m.group(1).casefold() in words
 
 
 def _station_before(toks: list[Token], i: int) -> bool:
