@@ -558,9 +558,12 @@ def _loose_match(article: Article, toks: list[Token], i: int, gazetteer: Gazette
     return None
 
 
+_LAST_WORD = re.compile(r"([\w'’]+)\s+(?:the\s+|la\s+|le\s+)?$")
+
+
 def _after_a_word_of(before: str, words: frozenset[str]) -> bool:
     """Does the text before a name end with one of `words` (and maybe an article)?"""
-    m = re.search(r"([\w'’]+)\s+(?:the\s+|la\s+|le\s+)?$", before)
+    m = _LAST_WORD.search(before)
     return m is not None and m.group(1).casefold() in words
 
 

@@ -279,18 +279,7 @@ def read_journey(ex: Extraction, gazetteer: Gazetteer | None = None, network=Non
     chosen = after_way = _on_the_way(chosen, rail)
     other_journeys: list = []  # groups of stops told of nobody's journey but the article's comparisons
     far = _isolated(chosen)
-    # a weakly cued place a few km from a clearly cued stop is that stop on this map (another station or
-    # district of the same town: "my Denmark Hill commute" beside "begins at London Euston")
-    # ... and so is a town beside its own station, however cued ("from Nairobi to Mombasa" ... "arrived at
-    # Mombasa Terminus"): the better told of the two
-    close = [c for c in chosen if any(
-        o is not c and _crow(c, o) < SAME_PLACE_KM and not _listed(ex, c, o) and (
-            o[0] >= STRONG and c[0] < STRONG and not c[2] or o[0] > c[0] and _named_alike(c, o)
-            # or two places the journey leaves, a town and one of its stations ("began in Delhi, boarding at
-            # Hazrat Nizamuddin"): the town
-            or c[2] and o[2] and (c[1].place.kind == "station" or c[1].place.feature == "RSTN")
-            and (o[1].place.population or 0) > 10 * (c[1].place.population or 0))
-        for o in chosen)]
+    close = [c for c in chosen if any(o is not c and _same_stop_as(ex, c, o) for o in chosen)]
     chosen = [c for c in chosen if c not in far and c not in close]
     if len(chosen) >= 3:
         # a place no railway joins to any other stop, in a country no other stop is in, was reached another way
@@ -877,6 +866,21 @@ def merge_stations(chosen, gazetteer, off_line=None) -> list:
 
 
 ONE_SPOT_KM = 5.0
+
+
+def _same_stop_as(ex: Extraction, c, o) -> bool:
+    """Is candidate stop `c` the stop `o` on this map: a few km apart, not named in one list, and
+      * `c` weakly cued beside a clearly cued `o` (another station or district of the same town: "my Denmark
+        Hill commute" beside "begins at London Euston");
+      * or a town beside its own station, however cued ("from Nairobi to Mombasa" ... "arrived at Mombasa
+        Terminus"): the better told of the two;
+      * or two places the journey leaves, a station and a town much bigger ("began in Delhi, boarding at
+        Hazrat Nizamuddin"): the town?"""
+    if _crow(c, o) >= SAME_PLACE_KM or _listed(ex, c, o):
+        return False
+    station = c[1].place.kind == "station" or c[1].place.feature == "RSTN"
+    return (o[0] >= STRONG and c[0] < STRONG and not c[2]) or (o[0] > c[0] and _named_alike(c, o)) or (
+        c[2] and o[2] and station and (o[1].place.population or 0) > 10 * (c[1].place.population or 0))
 
 
 def _named_alike(a, b) -> bool:

@@ -645,11 +645,8 @@ class Reader:
                                                  or kinds[stop_noun.i] & {"stop", "destination_word"}):
             # ("Lyon was our first stop": "stop" is a station word too; not "Lyon was a busy station")
             # "Lyon was our first stop", "Budapest, notre destination": the place is what the noun names
-            role = "dest" if "destination_word" in kinds[stop_noun.i] else "stop"
-            final = role == "dest"
+            role, final, traveller = self._what_the_stop_noun_says(stop_noun, kinds, traveller)
             actor, travel = False, True  # (the place does nothing: it is the stop)
-            if any("first_person" in kinds[c.i] for c in stop_noun.children):
-                traveller = "self"  # "our last stop", « notre premier arrêt »
         elif rel == "subject" and anchor.dep_ in self.passive and ev & {"depart", "arrive", "stop", "pass"}:
             # "Uyuni is reached at four", "Gori fut desservie": what the verb does to the place, in the passive
             role = next(r for k, r in (("depart", "depart"), ("arrive", "arrive"), ("stop", "stop"), ("pass", "via"))
@@ -846,11 +843,8 @@ class Reader:
             said = self._named_as_stop(anchor, kinds)
             if said is not None:
                 # "Our first stop was Kandy", « notre première étape fut Kandy »: what the stop noun names
-                role = "dest" if "destination_word" in kinds[said.i] else "stop"
-                final = role == "dest"
+                role, final, traveller = self._what_the_stop_noun_says(said, kinds, traveller)
                 travel, actor = True, False
-                if any("first_person" in kinds[c.i] or "Person=1" in str(c.morph) for c in said.children):
-                    traveller = "self"
                 cues.append(f"named as the '{said.text}'")
         if role in ("none", "object") and gov is None and any(
                 "sequence" in kinds[t.i] for t in doc[sent.start:min(span.start, sent.start + 3)]) and not any(
@@ -1063,6 +1057,15 @@ class Reader:
                 return "self" if k & {"vehicle", "journey", "vehicle_part", "station"} or s.pos_ != "NOUN" \
                     else "others"
         return fallback
+
+    @staticmethod
+    def _what_the_stop_noun_says(noun, kinds, traveller) -> tuple[str, bool, str]:
+        """(role, final, traveller) of a place a stop or destination noun names: "our last stop" is a stop of
+        the narrator's, "destination: Budapest" the end."""
+        role = "dest" if "destination_word" in kinds[noun.i] else "stop"
+        if any("first_person" in kinds[c.i] or "Person=1" in str(c.morph) for c in noun.children):
+            traveller = "self"  # "our last stop", « notre premier arrêt »
+        return role, role == "dest", traveller
 
     def _named_as_stop(self, anchor, kinds):
         """The stop or destination noun a copula says the place is, as its subject ("the next stop was Kandy",
